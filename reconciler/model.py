@@ -1,0 +1,84 @@
+"""Small frozen records passed between modules. Standard library only, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceRef:
+    """Where something was written. `line`/`column` are 1-based; None means truly unknown."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Problem:
+    """One finding of `validate`: `field` is a dotted path into the task ("schedule", "parameters.x")."""
+
+    source: SourceRef
+    field: str
+    message: str
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        text = f"{self.source}: {self.field or '(task)'}: {self.message}"
+        if self.severity is Severity.WARNING:
+            text = f"{self.source}: {self.field or '(task)'}: warning: {self.message}"
+        return text + (f"\n  hint: {self.hint}" if self.hint else "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CronFields:
+    """The five schedule fields the portal stores (`cronSchedule`), Quartz syntax, upper-cased.
+
+    Invariant: exactly one of day_of_month/day_of_week is "?" (checked by reconciler.quartz).
+    """
+
+    minute: str
+    hour: str
+    day_of_month: str
+    month: str
+    day_of_week: str
+
+    def to_wire(self) -> dict[str, str]:
+        return {
+            "minute": self.minute,
+            "hour": self.hour,
+            "dayOfMonth": self.day_of_month,
+            "month": self.month,
+            "dayOfWeek": self.day_of_week,
+        }
+
+    @classmethod
+    def from_wire(cls, data: Mapping[str, Any]) -> CronFields:
+        return cls(
+            minute=str(data["minute"]),
+            hour=str(data["hour"]),
+            day_of_month=str(data["dayOfMonth"]),
+            month=str(data["month"]),
+            day_of_week=str(data["dayOfWeek"]),
+        )
+
+    def quartz(self) -> str:
+        """The Quartz string the portal's scheduler builds from these fields (seconds fixed at 0)."""
+        return f"0 {self.minute} {self.hour} {self.day_of_month} {self.month} {self.day_of_week}"
