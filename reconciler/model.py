@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
@@ -82,3 +83,48 @@ class CronFields:
     def quartz(self) -> str:
         """The Quartz string the portal's scheduler builds from these fields (seconds fixed at 0)."""
         return f"0 {self.minute} {self.hour} {self.day_of_month} {self.month} {self.day_of_week}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskSpec:
+    """A desired task, as declared in tasks.d/ with variables resolved.
+
+    `parameters_json` is canonical JSON (sorted keys) so specs compare by meaning and stay
+    immutable; `secret_paths` are paths into the task (e.g. ("parameters", "token")) whose
+    values every view must mask. `start`/`end` are aware datetimes.
+    """
+
+    name: str
+    task_type: str
+    task_url: str | None
+    parameters_json: str
+    schedule: CronFields
+    schedule_text: str
+    enabled: bool
+    max_occurrences: int | None
+    start: datetime | None
+    end: datetime | None
+    item_id: str | None
+    owner: str | None
+    previous_names: tuple[str, ...]
+    secret_paths: tuple[tuple[str | int, ...], ...]
+    source: SourceRef
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.parameters_json)
+        return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadResult:
+    """Everything read from a tasks folder: the valid specs and every problem found."""
+
+    specs: tuple[TaskSpec, ...]
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...]
+    secret_values: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)

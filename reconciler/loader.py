@@ -1,0 +1,329 @@
+"""tasks.d/ -> TaskSpecs and Problems. Reports every problem in every file; never raises on bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path as FsPath
+from typing import Any
+
+from reconciler import quartz, schema
+from reconciler.errors import CronError
+from reconciler.model import CronFields, LoadResult, Problem, Severity, SourceRef, TaskSpec
+from reconciler.variables import Resolved, redact, resolve
+from reconciler.yamlsource import Document, Path, YamlSyntaxError, load_documents
+
+TASK_FILE_SUFFIXES = (".yaml", ".yml")
+_SCHEDULE_KEYS = ("minute", "hour", "day_of_month", "month", "day_of_week")
+
+
+def discover(directory: FsPath) -> list[FsPath]:
+    """Task files under `directory`, recursively, sorted; hidden files and folders are skipped."""
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.suffix in TASK_FILE_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+
+
+def load(directory: str | FsPath, *, variables: Mapping[str, str], now: datetime) -> LoadResult:
+    """Load and check every task file in `directory`.
+
+    Args:
+        directory: the tasks folder (e.g. "tasks.d").
+        variables: values for ${NAME} references (normally the environment).
+        now: the current time, for warnings about schedules that already ended.
+    """
+    root = FsPath(directory)
+    if not root.is_dir():
+        problem = Problem(
+            source=SourceRef(path=str(root)),
+            field="",
+            message="no such folder" if not root.exists() else "not a folder",
+            hint="pass the folder that holds your task files, e.g. `reconciler validate tasks.d`",
+        )
+        return LoadResult(specs=(), problems=(problem,), files=())
+    files = discover(root)
+    specs: list[TaskSpec] = []
+    problems: list[Problem] = []
+    secrets: list[str] = []
+    for path in files:
+        file_specs, file_problems, file_secrets = load_file(path, variables=variables, now=now)
+        specs.extend(file_specs)
+        problems.extend(file_problems)
+        secrets.extend(file_secrets)
+    if not files:
+        problems.append(
+            Problem(
+                source=SourceRef(path=str(root)),
+                field="",
+                message="no task files (*.yaml, *.yml) found",
+                hint="add a task file, e.g. tasks.d/nightly-buffer.yaml; see the README for the format",
+            )
+        )
+    problems.extend(duplicate_names(specs))
+    masked = tuple(_mask(p, tuple(secrets)) for p in problems)
+    return LoadResult(
+        specs=tuple(specs), problems=masked, files=tuple(str(f) for f in files), secret_values=tuple(secrets)
+    )
+
+
+def load_file(
+    path: FsPath, *, variables: Mapping[str, str], now: datetime
+) -> tuple[list[TaskSpec], list[Problem], list[str]]:
+    """Specs, problems and secret values of one file."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"not UTF-8 text ({e.reason})")], []
+    except OSError as e:
+        return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"cannot read: {e.strerror}")], []
+    return load_text(text, str(path), variables=variables, now=now)
+
+
+def load_text(
+    text: str, path: str, *, variables: Mapping[str, str], now: datetime
+) -> tuple[list[TaskSpec], list[Problem], list[str]]:
+    try:
+        documents = load_documents(text)
+    except YamlSyntaxError as e:
+        where = SourceRef(path=path, line=e.position.line, column=e.position.column) if e.position else SourceRef(path=path)
+        return [], [Problem(source=where, field="", message=str(e), hint=e.hint)], []
+    specs: list[TaskSpec] = []
+    problems: list[Problem] = []
+    secrets: list[str] = []
+    for document in documents:
+        if document.data is None:
+            continue
+        spec, doc_problems, doc_secrets = _load_document(document, path, variables, now)
+        problems.extend(doc_problems)
+        secrets.extend(doc_secrets)
+        if spec is not None:
+            specs.append(spec)
+    if not specs and not problems:
+        problems.append(
+            Problem(source=SourceRef(path=path), field="", message="file holds no task", severity=Severity.WARNING)
+        )
+    return specs, problems, secrets
+
+
+class _DocumentChecker:
+    """Collects the problems of one YAML document, each at the position of what it concerns."""
+
+    def __init__(self, document: Document, path: str) -> None:
+        self.document = document
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(
+        self, where: Path, message: str, hint: str | None = None, *, at_key: bool = False, warning: bool = False
+    ) -> None:
+        pos = self.document.position(where, key=at_key)
+        self.problems.append(
+            Problem(
+                source=SourceRef(path=self.path, line=pos.line, column=pos.column),
+                field=field_name(where),
+                message=message,
+                hint=hint,
+                severity=Severity.WARNING if warning else Severity.ERROR,
+            )
+        )
+
+    @property
+    def failed(self) -> bool:
+        return any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def _load_document(
+    document: Document, path: str, variables: Mapping[str, str], now: datetime
+) -> tuple[TaskSpec | None, list[Problem], list[str]]:
+    check = _DocumentChecker(document, path)
+    if not isinstance(document.data, dict):
+        check.add((), "a task must be a mapping of fields", "write e.g. `name: nightly-buffer` on its own line")
+        return None, check.problems, []
+    for key_path, _ in document.duplicate_keys:
+        check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at_key=True)
+    resolved = resolve(document.data, variables)
+    for v in resolved.problems:
+        check.add(v.path, v.message, v.hint)
+    data = resolved.data
+    _check_schema(check, data, resolved)
+    if check.failed:
+        return None, check.problems, list(resolved.secret_values)
+    spec = _build_spec(check, data, resolved, now)
+    return spec, check.problems, list(resolved.secret_values)
+
+
+def _check_schema(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved) -> None:
+    for problem in schema.check(data):
+        if resolved.unresolved(problem.path):
+            continue  # already reported as an unresolved variable
+        message, hint = problem.message, problem.hint
+        if problem.path == ("task_url",) and isinstance(data.get("task_url"), str):
+            diagnosis = diagnose_task_url(data["task_url"])
+            if diagnosis:
+                message, hint = diagnosis
+        check.add(problem.path, message, hint, at_key=problem.at_key)
+
+
+def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, now: datetime) -> TaskSpec | None:
+    schedule = _schedule(check, data["schedule"])
+    start = _instant(check, data, "start")
+    end = _instant(check, data, "end")
+    if start and end and start >= end:
+        check.add(("end",), "end must be after start", f"start is {data['start']}")
+    if end and end <= now:
+        check.add(("end",), "end is in the past: the task will never run", warning=True)
+    if schedule is not None and not check.failed:
+        _check_fires(check, schedule[0], start=start, end=end, now=now)
+    if schedule is None or check.failed:
+        return None
+    pos = check.document.start
+    return TaskSpec(
+        name=data["name"],
+        task_type=data.get("type", "GPService"),
+        task_url=data.get("task_url"),
+        parameters_json=json.dumps(data.get("parameters", {}), sort_keys=True, separators=(",", ":")),
+        schedule=schedule[1],
+        schedule_text=schedule[2],
+        enabled=data.get("enabled", True),
+        max_occurrences=data.get("max_occurrences"),
+        start=start,
+        end=end,
+        item_id=data.get("item_id"),
+        owner=data.get("owner"),
+        previous_names=tuple(data.get("previous_names", ())),
+        secret_paths=tuple(resolved.secret_paths),
+        source=SourceRef(path=check.path, line=pos.line, column=pos.column),
+    )
+
+
+def _schedule(check: _DocumentChecker, value: str | dict[str, Any]) -> tuple[Any, CronFields, str] | None:
+    """(QuartzExpression, portal fields, text as written) or None after reporting why not."""
+    if isinstance(value, dict):
+        fields = CronFields(**{k: str(value[k]).strip().upper() for k in _SCHEDULE_KEYS})
+        text = " ".join(str(value[k]) for k in _SCHEDULE_KEYS)
+        try:
+            expr = quartz.from_fields(fields)
+        except CronError as e:
+            where: Path = ("schedule", e.field) if e.field in _SCHEDULE_KEYS else ("schedule",)
+            check.add(where, str(e), _cron_hint(e))
+            return None
+    else:
+        text = value
+        try:
+            expr = quartz.parse(value)
+            fields = expr.portal_fields()
+        except CronError as e:
+            check.add(("schedule",), str(e), _cron_hint(e))
+            return None
+    for warning in expr.warnings():
+        check.add(("schedule",), warning, warning=True)
+    return expr, fields, text
+
+
+def _cron_hint(e: CronError) -> str:
+    return 'check it with `reconciler cron "EXPRESSION"`; Quartz fields: sec min hour day-of-month month day-of-week'
+
+
+def _check_fires(
+    check: _DocumentChecker, expr: Any, *, start: datetime | None, end: datetime | None, now: datetime
+) -> None:
+    after = max(now, start) if start else now
+    upcoming = quartz.next_fire_times(expr, after=after, count=1)
+    if not upcoming:
+        check.add(("schedule",), "this schedule never fires", warning=True)
+    elif end and upcoming[0] > end:
+        check.add(("schedule",), f"the first fire time ({_iso(upcoming[0])}) is after end: the task never runs", warning=True)
+
+
+def _instant(check: _DocumentChecker, data: dict[str, Any], key: str) -> datetime | None:
+    if key not in data:
+        return None
+    text = data[key]
+    try:
+        # Python 3.10's fromisoformat does not know "Z".
+        value = datetime.fromisoformat(re.sub(r"Z$", "+00:00", text))
+    except ValueError as e:
+        check.add((key,), f"not a valid date-time: {e}", 'e.g. "2027-01-01T00:00:00Z"')
+        return None
+    return value
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def diagnose_task_url(url: str) -> tuple[str, str] | None:
+    """Why `url` is not a GP task URL, and how to fix it; None when it looks right."""
+    if not re.match(r"^https?://[^/\s]+/", url):
+        return "task_url must be an http(s) URL", "e.g. https://gis.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
+    trimmed = url.rstrip("/")
+    if re.search(r"/GPServer$", trimmed, re.I):
+        return (
+            "task_url points at the GP service, not one of its tasks",
+            f"append the task name: {trimmed}/<TaskName> (the service's REST page lists its tasks)",
+        )
+    job_op = re.search(r"/GPServer/[^/]+/(submitJob|execute|jobs(/.*)?)$", trimmed, re.I)
+    if job_op:
+        return "task_url must end at the GP task, not an operation", f"remove '/{job_op.group(1)}': {trimmed[: job_op.start(1) - 1]}"
+    if "/rest/services/" not in trimmed:
+        return (
+            "task_url is not an ArcGIS Server REST services URL",
+            "expected https://host/<context>/rest/services/[folder/]<service>/GPServer/<task>",
+        )
+    other = re.search(r"/(MapServer|FeatureServer|ImageServer|SceneServer|GeometryServer)\b", trimmed)
+    if other:
+        return (
+            f"task_url points at a {other.group(1)}, not a geoprocessing service",
+            "a GPService task needs .../GPServer/<task>",
+        )
+    return (
+        "task_url is not a GP task URL",
+        "expected https://host/<context>/rest/services/[folder/]<service>/GPServer/<task>",
+    )
+
+
+def duplicate_names(specs: Iterable[TaskSpec]) -> list[Problem]:
+    """Names (and previous names) must be unique across the whole folder."""
+    seen: dict[str, TaskSpec] = {}
+    problems: list[Problem] = []
+    for spec in specs:
+        for name in (spec.name, *spec.previous_names):
+            first = seen.get(name)
+            if first is not None and first is not spec:
+                problems.append(
+                    Problem(
+                        source=spec.source,
+                        field="name" if name == spec.name else "previous_names",
+                        message=f"task name '{name}' is already used at {first.source}",
+                        hint="names identify tasks on the portal and must be unique across the folder",
+                    )
+                )
+            else:
+                seen[name] = spec
+    return problems
+
+
+def field_name(path: Path) -> str:
+    """("parameters", "x", 0) -> "parameters.x[0]"."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _mask(problem: Problem, secrets: tuple[str, ...]) -> Problem:
+    if not secrets:
+        return problem
+    from dataclasses import replace
+
+    return replace(
+        problem,
+        message=redact(problem.message, secrets),
+        hint=redact(problem.hint, secrets) if problem.hint else None,
+    )

@@ -1,0 +1,192 @@
+"""The task JSON Schema: where it lives, and its errors in words a GIS administrator can act on."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+Path = tuple[str | int, ...]
+
+SCHEMA_FILE = "task.schema.json"
+
+_PATTERN_MESSAGES = {
+    "name": (
+        "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        "e.g. name: nightly-buffer",
+    ),
+    "previous_names": ("must be a task name: letters, digits, '.', '_' or '-'", "e.g. previous_names: [old-name]"),
+    "start": (
+        "must be an ISO 8601 date-time with an offset",
+        'e.g. start: "2027-01-01T00:00:00Z" or "2027-01-01T02:00:00+01:00"',
+    ),
+    "end": (
+        "must be an ISO 8601 date-time with an offset",
+        'e.g. end: "2027-12-31T23:59:59Z"',
+    ),
+    "item_id": ("must be a portal item ID: 32 lowercase hexadecimal characters", "copy it from the item's page URL"),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SchemaProblem:
+    path: Path
+    message: str
+    hint: str | None
+    at_key: bool  # point at the key (e.g. an unknown field) rather than its value
+
+
+def schema_text() -> str:
+    """The schema shipped in the wheel (package reconciler.schemas), or the repository's copy."""
+    try:
+        return resources.files("reconciler.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        # Running from a source checkout: schemas/ is beside the package.
+        return (FsPath(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+@functools.cache
+def task_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_text())
+    return schema
+
+
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = task_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def check(instance: Any) -> list[SchemaProblem]:
+    """Every schema violation of one task document, most specific first."""
+    problems: list[SchemaProblem] = []
+    for error in sorted(_validator().iter_errors(instance), key=lambda e: list(e.path)):
+        problems.extend(_translate(error, instance))
+    return problems
+
+
+def _translate(error: ValidationError, instance: Any) -> list[SchemaProblem]:
+    path: Path = tuple(error.path)
+    kind = error.validator
+    if kind == "oneOf" and error.context:
+        return _translate(best_match(error.context), instance)
+    if kind == "required":
+        missing = _missing(error)
+        return [
+            SchemaProblem(
+                path=(*path, name), message=f"missing required field '{name}'", hint=_required_hint(name), at_key=True
+            )
+            for name in missing
+        ] or [SchemaProblem(path=path, message=error.message, hint=None, at_key=True)]
+    if kind == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        return [
+            SchemaProblem(path=(*path, name), message=f"unknown field '{name}'", hint=_suggest(name, allowed), at_key=True)
+            for name in extra
+        ]
+    if kind == "not" and path == () and error.validator_value == {"required": ["task_url"]}:
+        return [
+            SchemaProblem(
+                path=("task_url",),
+                message=f"task_url is only for GPService tasks, not {instance.get('type')}",
+                hint="remove task_url, or set type: GPService",
+                at_key=True,
+            )
+        ]
+    return [SchemaProblem(path=path, message=_message(error, path), hint=_hint(error, path), at_key=False)]
+
+
+def _missing(error: ValidationError) -> list[str]:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    return [name for name in error.validator_value if name not in present]
+
+
+def _required_hint(name: str) -> str | None:
+    return {
+        "name": "every task needs a unique name, e.g. name: nightly-buffer",
+        "schedule": 'add a Quartz schedule, e.g. schedule: "0 0 2 ? * MON-FRI" (02:00 UTC, Monday to Friday)',
+        "task_url": "GPService tasks need the GP task URL, e.g. "
+        "https://gis.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer",
+        "item_id": "this task type runs against a portal item: give its 32-character ID",
+        "parameters": "this task type needs parameters (see the ArcGIS docs for its shape)",
+    }.get(name)
+
+
+def _suggest(name: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, choices, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "allowed fields: " + ", ".join(choices)
+
+
+def _field(path: Path) -> str:
+    named = [p for p in path if isinstance(p, str)]
+    return named[0] if named else ""
+
+
+def _message(error: ValidationError, path: Path) -> str:
+    kind = error.validator
+    if kind == "pattern":
+        known = _PATTERN_MESSAGES.get(_field(path))
+        if known:
+            return known[0]
+        return f"{error.instance!r} does not have the expected form"
+    if kind == "type":
+        expected = error.validator_value
+        expected_text = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"must be {_article(expected_text)}{expected_text}, not {_json_type(error.instance)}"
+    if kind == "enum":
+        return "must be one of: " + ", ".join(str(v) for v in error.validator_value)
+    if kind == "minimum":
+        return f"must be at least {error.validator_value}"
+    if kind in ("minLength", "maxLength"):
+        return f"must be {'at least' if kind == 'minLength' else 'at most'} {error.validator_value} characters long"
+    if kind == "uniqueItems":
+        return "must not list the same value twice"
+    return error.message
+
+
+def _hint(error: ValidationError, path: Path) -> str | None:
+    if error.validator == "pattern":
+        known = _PATTERN_MESSAGES.get(_field(path))
+        return known[1] if known else None
+    if error.validator == "enum" and isinstance(error.instance, str):
+        choices = [str(v) for v in error.validator_value]
+        close = difflib.get_close_matches(error.instance, choices, n=1, cutoff=0.5)
+        lowered = {c.lower(): c for c in choices}
+        if error.instance.lower() in lowered:
+            return f"the portal is case-sensitive: write {lowered[error.instance.lower()]}"
+        return f"did you mean {close[0]}?" if close else None
+    if error.validator == "type" and _field(path) in ("start", "end"):
+        return 'quote the date-time, e.g. start: "2027-01-01T00:00:00Z"'
+    return None
+
+
+def _article(word: str) -> str:
+    return "an " if word[:1] in "aeiou" else "a "
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

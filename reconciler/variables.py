@@ -1,0 +1,128 @@
+"""`${NAME}` references in task files, resolved from the environment.
+
+Syntax, inside any YAML string value (never in keys):
+
+    ${NAME}            the variable's value; unset is an error at that line
+    ${NAME:-default}   the value, or `default` when NAME is unset or empty
+    ${secret:NAME}     the value, marked secret: it is masked in every output
+    $${                a literal "${"
+
+Substitution happens after YAML parsing, so a value can never change the document's
+structure; the result is always a string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Path = tuple[str | int, ...]
+
+_REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
+_INNER = re.compile(r"(?:(?P<secret>secret):)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>.*))?\Z", re.S)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VariableProblem:
+    path: Path
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Resolved:
+    """The document with references replaced, plus which values are secret."""
+
+    data: Any
+    secret_paths: tuple[Path, ...]
+    secret_values: tuple[str, ...]
+    problems: tuple[VariableProblem, ...]
+
+    def unresolved(self, path: Path) -> bool:
+        """True if `path` or a value under it had a reference that could not be resolved."""
+        return any(p.path[: len(path)] == path or path[: len(p.path)] == p.path for p in self.problems)
+
+
+def resolve(data: Any, variables: Mapping[str, str]) -> Resolved:
+    secret_paths: list[Path] = []
+    secret_values: list[str] = []
+    problems: list[VariableProblem] = []
+
+    def visit(value: Any, path: Path) -> Any:
+        if isinstance(value, dict):
+            return {k: visit(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [visit(v, (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, str) and "$" in value:
+            return _substitute(value, path, variables, secret_paths, secret_values, problems)
+        return value
+
+    resolved = visit(data, ())
+    return Resolved(
+        data=resolved,
+        secret_paths=tuple(secret_paths),
+        secret_values=tuple(v for v in secret_values if v),
+        problems=tuple(problems),
+    )
+
+
+def _substitute(
+    text: str,
+    path: Path,
+    variables: Mapping[str, str],
+    secret_paths: list[Path],
+    secret_values: list[str],
+    problems: list[VariableProblem],
+) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group(0) == "$${":
+            return "${"
+        inner = _INNER.match(match.group(1))
+        if inner is None:
+            problems.append(
+                VariableProblem(
+                    path=path,
+                    message=f"invalid variable reference {match.group(0)!r}",
+                    hint="write ${NAME}, ${NAME:-default} or ${secret:NAME}; NAME is letters, digits and _; "
+                    "write $${ for a literal ${",
+                )
+            )
+            return match.group(0)
+        name, default, secret = inner["name"], inner["default"], inner["secret"] is not None
+        if secret and default is not None:
+            problems.append(
+                VariableProblem(
+                    path=path,
+                    message=f"secret variable {name} cannot have a default written in the file",
+                    hint=f"remove ':-...' and set {name} in the environment",
+                )
+            )
+            return match.group(0)
+        value = variables.get(name)
+        if default is not None and not value:
+            value = default
+        if value is None:
+            problems.append(
+                VariableProblem(
+                    path=path,
+                    message=f"variable {name} is not set",
+                    hint=f"set {name} in the environment (or pass --var {name}=VALUE), "
+                    f"or give a default: ${{{name}:-value}}",
+                )
+            )
+            return match.group(0)
+        if secret:
+            secret_paths.append(path)
+            secret_values.append(value)
+        return value
+
+    return _REFERENCE.sub(replace, text)
+
+
+def redact(text: str, secret_values: tuple[str, ...], mask: str = "(secret)") -> str:
+    """`text` with every secret value replaced, longest first so overlapping secrets stay hidden."""
+    for value in sorted(set(secret_values), key=len, reverse=True):
+        text = text.replace(value, mask)
+    return text

@@ -1,0 +1,134 @@
+"""YAML documents with the position of every value, so problems can name a line.
+
+PyYAML's constructed data forgets where things were written; composing nodes first keeps
+their marks. Timestamps stay strings (the schema wants ISO 8601 text, not datetime objects)
+and duplicate mapping keys are reported instead of silently keeping the last one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader without the implicit timestamp type: `start: 2027-01-01T00:00:00Z` stays text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document:
+    """One YAML document: its data, where it starts, and where each value and key sits."""
+
+    data: Any
+    start: Position
+    values: dict[Path, Position]
+    keys: dict[Path, Position]
+    duplicate_keys: tuple[tuple[Path, Position], ...]
+
+    def position(self, path: Path, *, key: bool = False) -> Position:
+        """The position of `path`, or of its nearest written ancestor."""
+        table = self.keys if key else self.values
+        for depth in range(len(path), -1, -1):
+            found = table.get(path[:depth]) or self.values.get(path[:depth])
+            if found is not None:
+                return found
+        return self.start
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, message: str, position: Position | None, hint: str | None) -> None:
+        super().__init__(message)
+        self.position = position
+        self.hint = hint
+
+
+def _pos(mark: yaml.Mark) -> Position:
+    return Position(line=mark.line + 1, column=mark.column + 1)
+
+
+def load_documents(text: str) -> list[Document]:
+    """Parse every document in `text`; empty documents are skipped.
+
+    Raises:
+        YamlSyntaxError: the text is not valid YAML (with the position PyYAML reports).
+    """
+    loader = _Loader(text)
+    documents: list[Document] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            data = loader.construct_document(node)
+            documents.append(_document(node, data))
+    except yaml.MarkedYAMLError as e:
+        raise _syntax_error(e, text) from e
+    except yaml.YAMLError as e:
+        raise YamlSyntaxError(str(e), None, None) from e
+    finally:
+        loader.dispose()
+    return documents
+
+
+def _document(node: yaml.Node, data: Any) -> Document:
+    values: dict[Path, Position] = {}
+    keys: dict[Path, Position] = {}
+    duplicates: list[tuple[Path, Position]] = []
+    _walk(node, (), values, keys, duplicates)
+    return Document(
+        data=data, start=_pos(node.start_mark), values=values, keys=keys, duplicate_keys=tuple(duplicates)
+    )
+
+
+def _walk(
+    node: yaml.Node,
+    path: Path,
+    values: dict[Path, Position],
+    keys: dict[Path, Position],
+    duplicates: list[tuple[Path, Position]],
+) -> None:
+    values[path] = _pos(node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            child = (*path, key)
+            if child in keys:
+                duplicates.append((child, _pos(key_node.start_mark)))
+            keys[child] = _pos(key_node.start_mark)
+            _walk(value_node, child, values, keys, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), values, keys, duplicates)
+
+
+def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
+    mark = e.problem_mark or e.context_mark
+    position = _pos(mark) if mark is not None else None
+    message = " ".join(part for part in (e.context, e.problem) if part) or "invalid YAML"
+    hint = None
+    if position is not None:
+        line = text.splitlines()[position.line - 1] if position.line <= len(text.splitlines()) else ""
+        if re.search(r"(:|-)\s+[*&!%@`?]", line) or "alias" in message:
+            hint = 'quote values that start with * ? & ! % @ or `, e.g. schedule: "0 */15 * ? * *" or day_of_week: "?"'
+        elif "\t" in line:
+            hint = "YAML does not allow tabs for indentation; use spaces"
+    return YamlSyntaxError(f"YAML syntax error: {message}", position, hint)
