@@ -99,7 +99,7 @@ class QuartzExpression:
         """Valid but doubtful: Quartz-version-dependent forms, schedules that never fire."""
         notes = list(_dom_warnings(self))
         if not _fires_in_some_sample_month(self.parsed):
-            notes.append(f"{self} never fires: no selected month has a matching day")
+            notes.append("never fires: no month it selects has a matching day")
         return tuple(notes)
 
     def canonical(self) -> str:

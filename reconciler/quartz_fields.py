@@ -252,11 +252,12 @@ class ParsedFields:
 def parse_fields(
     second: str, minute: str, hour: str, day_of_month: str, month: str, day_of_week: str, year: str | None
 ) -> ParsedFields:
+    seconds, minutes, hours = parse_values(SECOND, second), parse_values(MINUTE, minute), parse_values(HOUR, hour)
     _check_question_marks(day_of_month, day_of_week)
     return ParsedFields(
-        seconds=parse_values(SECOND, second),
-        minutes=parse_values(MINUTE, minute),
-        hours=parse_values(HOUR, hour),
+        seconds=seconds,
+        minutes=minutes,
+        hours=hours,
         dom=None if day_of_month == "?" else parse_day_of_month(day_of_month),
         months=parse_values(MONTH, month),
         dow=None if day_of_week == "?" else parse_day_of_week(day_of_week),
@@ -266,6 +267,9 @@ def parse_fields(
 
 def _check_question_marks(day_of_month: str, day_of_week: str) -> None:
     """Quartz: exactly one day field is `?` (testQuartz621); there is no Unix-style DOM-or-DOW."""
+    for spec, text in ((DAY_OF_MONTH, day_of_month), (DAY_OF_WEEK, day_of_week)):
+        if "?" in text and text != "?":
+            raise fail(spec, text, "'?' must be the whole field")
     if day_of_month == "?" and day_of_week == "?":
         raise fail(DAY_OF_WEEK, day_of_week, "only one of day-of-month and day-of-week may be '?'")
     if day_of_month != "?" and day_of_week != "?":
