@@ -1,0 +1,44 @@
+"""`reconciler emulator`: run the portal emulator in the foreground until Ctrl-C."""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from reconciler.emulator.auth import load_users_file
+from reconciler.errors import UsageError
+from reconciler.emulator.server import Emulator
+
+
+def run(
+    *,
+    host: str,
+    port: int,
+    data: str | None,
+    users: str | None,
+    tls: bool,
+    cert_out: str | None,
+    enable_control: bool,
+    echo: Callable[[str], None],
+) -> int:
+    if cert_out and not tls:
+        raise UsageError("--cert-out needs --tls")
+    emulator = Emulator(
+        host=host,
+        port=port,
+        data=data,
+        users=load_users_file(users) if users else None,
+        tls=tls,
+        enable_control=enable_control,
+    )
+    with emulator:
+        if cert_out and emulator.ca_pem is not None:
+            with open(cert_out, "wb") as fh:
+                fh.write(emulator.ca_pem)
+        # One line, the Sharing API root: scripts read it to find a port picked with --port 0.
+        echo(emulator.sharing_url)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how a foreground server is meant to stop: exit 0 after a clean stop
+    return 0

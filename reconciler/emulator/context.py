@@ -1,0 +1,74 @@
+"""What every handler needs: state, time, the GP catalog and the emulator's own URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from reconciler.emulator.clock import Clock
+from reconciler.emulator.faults import Faults
+from reconciler.emulator.requestlog import RequestLog
+from reconciler.emulator.store import Store
+
+PORTAL_CONTEXT = "/portal"
+SERVER_CONTEXT = "/server"
+SHARING_ROOT = PORTAL_CONTEXT + "/sharing/rest"
+SERVICES_ROOT = SERVER_CONTEXT + "/rest/services"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+@dataclass(kw_only=True)
+class Settings:
+    """Limits from the portal's `system/limits` (arcgis-tasks-api.md §6.12), adjustable for tests."""
+
+    active_task_limit: int = 20
+    failed_runs_to_disable: int = 5
+    run_history: int = 30
+    control_enabled: bool = True
+
+
+@dataclass(kw_only=True)
+class Context:
+    store: Store
+    clock: Clock
+    faults: Faults
+    log: RequestLog
+    settings: Settings = field(default_factory=Settings)
+    origin: str = "http://127.0.0.1:0"
+    host_aliases: tuple[str, ...] = ()
+
+    @property
+    def tls(self) -> bool:
+        return self.origin.startswith("https:")
+
+    @property
+    def sharing_url(self) -> str:
+        return self.origin + SHARING_ROOT
+
+    @property
+    def server_url(self) -> str:
+        return self.origin + SERVER_CONTEXT
+
+    @property
+    def services_url(self) -> str:
+        return self.origin + SERVICES_ROOT
+
+    def services_path_of(self, url: str) -> str | None:
+        """The path under /server/rest/services/ when `url` points at our federated server, else None.
+
+        Any of the host's names is accepted with the same port (a client may say `localhost` where
+        we said `127.0.0.1`); the scheme is not compared, since a TLS-terminating proxy may sit in
+        front of a real federated server [I].
+        """
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return None
+        ours = urlsplit(self.origin)
+        if parts.scheme not in ("http", "https") or port != ours.port:
+            return None
+        if (parts.hostname or "").lower() not in {h.strip("[]").lower() for h in (ours.hostname or "", *self.host_aliases)}:
+            return None
+        prefix = SERVICES_ROOT + "/"
+        return parts.path[len(prefix):] if parts.path.startswith(prefix) else None

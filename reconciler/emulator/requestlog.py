@@ -1,0 +1,53 @@
+"""The log of requests received, for tests that count and inspect calls. Secrets are redacted."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from typing import Any
+
+from reconciler.emulator.wire import Request
+
+REDACTED = "<redacted>"
+SECRET_KEYS = frozenset({"token", "password", "client_secret", "refresh_token", "code", "oauth_state", "access_token"})
+MAX_ENTRIES = 10_000
+
+
+class RequestLog:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: deque[dict[str, Any]] = deque(maxlen=MAX_ENTRIES)
+
+    def record(self, req: Request, *, at_ms: int, fault: str | None = None, source: str = "http") -> None:
+        entry = {
+            "method": req.method,
+            "path": req.path,
+            "query": _redact({k: req.params.get(k, "") for k in req.query_keys}),
+            "form": _redact({k: req.params.get(k, "") for k in req.form_keys}),
+            "tokenIn": _token_location(req),
+            "time": at_ms,
+            "fault": fault,
+            "source": source,  # "scheduler" for the submitJob calls it makes in-process
+        }
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _redact(values: dict[str, str]) -> dict[str, str]:
+    return {k: (REDACTED if k.lower() in SECRET_KEYS else v) for k, v in values.items()}
+
+
+def _token_location(req: Request) -> str | None:
+    if req.header("X-Esri-Authorization"):
+        return "X-Esri-Authorization"
+    if req.header("Authorization"):
+        return "Authorization"
+    return "param" if "token" in req.params else None

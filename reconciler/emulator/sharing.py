@@ -1,0 +1,285 @@
+"""Sharing API handlers: info, tokens, portal and user resources, scheduled tasks and runs."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from reconciler.emulator import auth, items, scheduler, tasks
+from reconciler.emulator.auth import User
+from reconciler.emulator.context import PORTAL_CONTEXT, SHARING_ROOT, Context
+from reconciler.emulator.routing import READ, WRITE, Route, route
+from reconciler.emulator.wire import ApiError, Request, bad_request, bool_param, forbidden, int_param
+
+SHARING_VERSION = "2024.1"  # Enterprise 11.3 [I]
+ORG_ID = "0123456789ABCDEF"
+RUN_STATUSES = ("scheduled", "executing", "succeeded", "skipped", "failed", "submitfailed")
+MAX_NUM = 100  # num above the documented maximum is clamped (§4) [I]
+_SEG = r"[^/]+"
+_USER = rf"/community/users/(?P<user>{_SEG})"
+_TASK = _USER + rf"/tasks/(?P<task>{_SEG})"
+_RUN = _TASK + rf"/runs/(?P<run>{_SEG})"
+
+
+def _root(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    return {"currentVersion": SHARING_VERSION}
+
+
+def _info(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    return {
+        "owningSystemUrl": ctx.origin + PORTAL_CONTEXT,
+        "authInfo": {"tokenServicesUrl": ctx.sharing_url + "/generateToken", "isTokenBasedSecurity": True},
+        "currentVersion": SHARING_VERSION,
+    }
+
+
+def _generate_token(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    return auth.generate_token(ctx, req)
+
+
+def _servers(ctx: Context) -> list[dict[str, Any]]:
+    return [{
+        "id": "emulatorServer0001",
+        "name": urlsplit(ctx.origin).netloc,
+        "url": ctx.server_url,
+        "adminUrl": ctx.server_url,
+        "isHosted": True,
+        "serverType": "ArcGIS",
+        "serverRole": "HOSTING_SERVER",
+        "serverFunction": "",
+    }]
+
+
+def _check_portal(g: dict[str, str]) -> None:
+    if g["portal"] not in ("self", ORG_ID):
+        raise bad_request("Portal not found.", f"Unknown portal id {g['portal']}.")
+
+
+def _portal_self(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    _check_portal(g)
+    user = auth.optional_user(ctx, req)
+    data: dict[str, Any] = {
+        "id": ORG_ID,
+        "name": "Reconciler emulator",
+        "isPortal": True,
+        "currentVersion": SHARING_VERSION,
+        "portalHostname": urlsplit(ctx.origin).netloc + PORTAL_CONTEXT,
+        "allSSL": ctx.tls,
+        "supportsOAuth": True,
+        "supportsHostedServices": True,
+        "helperServices": {},
+        # Real portals list federated servers only under portals/self/servers; repeated here [I].
+        "servers": _servers(ctx),
+    }
+    if user is not None:
+        data["user"] = auth.user_json(user, include_private=True)
+    return data
+
+
+def _portal_servers(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    _check_portal(g)
+    auth.require_user(ctx, req)
+    return {"servers": _servers(ctx)}
+
+
+def _community_self(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    return auth.user_json(auth.require_user(ctx, req), include_private=True)
+
+
+def _community_user(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    caller = auth.require_user(ctx, req)
+    user = auth.find_user(ctx, g["user"])
+    if user is None:
+        raise bad_request("User not found.", f"User '{g['user']}' does not exist or is inaccessible.")
+    return auth.user_json(user, include_private=caller.is_admin or caller.username == user.username)
+
+
+def _item(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    auth.optional_user(ctx, req)
+    item = ctx.store.item(g["item"])
+    if item is None:
+        raise bad_request("Item does not exist or is inaccessible.")
+    return items.item_json(ctx, item)
+
+
+def _principals(ctx: Context, req: Request, g: dict[str, str]) -> tuple[User, User]:
+    """(caller, owner): only the owner or an administrator may manage a user's tasks."""
+    caller = auth.require_user(ctx, req)
+    if caller.username != g["user"] and not caller.is_admin:
+        raise forbidden(f"Only '{g['user']}' or an administrator can manage these tasks.")
+    owner = auth.find_user(ctx, g["user"])
+    if owner is None:
+        raise bad_request("User not found.", f"User '{g['user']}' does not exist or is inaccessible.")
+    return caller, owner
+
+
+def _owned_task(ctx: Context, req: Request, g: dict[str, str]) -> tuple[User, User, dict[str, Any]]:
+    caller, owner = _principals(ctx, req, g)
+    doc = ctx.store.task(g["task"])
+    if doc is None or doc["userId"] != owner.username:
+        raise ApiError(404, "Task not found.", [f"Task '{g['task']}' does not exist for user '{owner.username}'."])
+    return caller, owner, doc
+
+
+def _page(req: Request) -> tuple[int, int]:
+    start = max(1, int_param(req, "start") or 1)
+    num = int_param(req, "num")
+    return start, 10 if num is None else max(0, min(num, MAX_NUM))
+
+
+def _listing(ctx: Context, req: Request, *, user_id: str | None) -> dict[str, Any]:
+    start, num = _page(req)
+    types = [t for t in (req.param("types") or "").split(",") if t]  # comma list accepted [I]
+    total, page = ctx.store.tasks(
+        user_id=user_id, active=bool_param(req, "active"), types=types or None,
+        item_id=req.param("itemId") or None, offset=start - 1, limit=num,
+    )
+    more = num > 0 and start - 1 + len(page) < total
+    # `num` echoes how many tasks this page holds, as in the doc sample (total 1, num 1) [I].
+    return {"total": total, "start": start, "num": len(page), "nextStart": start + len(page) if more else -1,
+            "tasks": [tasks.task_json(t) for t in page]}
+
+
+def _list_tasks(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    _, owner = _principals(ctx, req, g)
+    data = _listing(ctx, req, user_id=owner.username)
+    data["activeTasksAvailable"] = tasks.active_available(ctx, owner.username)
+    return data
+
+
+def _all_tasks(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    _check_portal(g)
+    if not auth.require_user(ctx, req).is_admin:
+        raise forbidden("Only administrators can list all scheduled tasks.")
+    return _listing(ctx, req, user_id=req.param("userFilter") or None)
+
+
+def _create(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    caller, owner = _principals(ctx, req, g)
+    doc = tasks.new_task(ctx, owner, req)
+    tasks.validate(ctx, doc, owner=owner, caller=caller)
+    if tasks.requested_active(req) is False:  # not documented for createTask; accepted [I]
+        doc.update(active=False, taskState="paused")
+    else:
+        tasks.check_quota(ctx, owner.username)
+    tasks.reschedule(ctx, doc, after=ctx.clock.now_ms())
+    ctx.store.put_task(doc)
+    return {"success": True, "taskId": doc["id"]}
+
+
+def _get_task(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    return tasks.task_json(_owned_task(ctx, req, g)[2])
+
+
+_SCHEDULE_KEYS = ("cronSchedule", "startDate", "endDate", "maxOccurrences")
+
+
+def _update(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    caller, owner, doc = _owned_task(ctx, req, g)
+    new = tasks.merge_request(doc, req)
+    tasks.validate(ctx, new, owner=owner, caller=caller)
+    wanted = tasks.requested_active(req)
+    if wanted is True and not doc["active"]:
+        _activate(ctx, new)
+    elif wanted is False:
+        new.update(active=False, taskState="paused")
+    if any(new.get(k) != doc.get(k) for k in _SCHEDULE_KEYS):
+        new["_occurrences"] = 0  # a new schedule is a new trigger: its run count starts again [I]
+    return _save(ctx, new)
+
+
+def _activate(ctx: Context, doc: dict[str, Any]) -> None:
+    tasks.check_quota(ctx, doc["userId"])
+    doc.update(active=True, taskState="active", _failures=0)
+
+
+def _save(ctx: Context, doc: dict[str, Any]) -> dict[str, Any]:
+    now = ctx.clock.now_ms()
+    doc["updated"] = now
+    tasks.reschedule(ctx, doc, after=now)
+    ctx.store.put_task(doc)
+    return {"success": True, "taskId": doc["id"]}
+
+
+def _enable(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    doc = _owned_task(ctx, req, g)[2]
+    if not doc["active"]:
+        _activate(ctx, doc)
+    return _save(ctx, doc)
+
+
+def _disable(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    doc = _owned_task(ctx, req, g)[2]
+    doc.update(active=False, taskState="paused")  # the paused sample has active:false (§6.5) [I]
+    return _save(ctx, doc)
+
+
+def _delete(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    doc = _owned_task(ctx, req, g)[2]
+    ctx.store.delete_task(doc["id"])
+    return {"success": True, "taskId": doc["id"]}
+
+
+def _runs(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    doc = _owned_task(ctx, req, g)[2]
+    # Newest first [I]; at most `run_history` exist.
+    return {"runs": [scheduler.run_json(r) for r in ctx.store.runs(doc["id"])]}
+
+
+def _owned_run(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    doc = _owned_task(ctx, req, g)[2]
+    run = ctx.store.run(doc["id"], g["run"])
+    if run is None:
+        raise ApiError(404, "Run not found.", [f"Run '{g['run']}' does not exist for task '{doc['id']}'."])
+    return run
+
+
+def _get_run(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    return scheduler.run_json(_owned_run(ctx, req, g))
+
+
+def _update_run(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    run = _owned_run(ctx, req, g)
+    status = req.param("status")
+    if status not in RUN_STATUSES:
+        raise bad_request("Invalid run status.", f"'status' must be one of {', '.join(RUN_STATUSES)}.")
+    run["status"] = status
+    if req.param("result") is not None:
+        run["result"] = req.param("result")
+    run["updated"] = ctx.clock.now_ms()
+    ctx.store.put_run(run)
+    return {"success": True, "taskId": run["taskId"], "runId": run["runId"]}
+
+
+def _delete_run(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    run = _owned_run(ctx, req, g)
+    ctx.store.delete_run(run["runId"])
+    return {"success": True, "taskId": run["taskId"], "runId": run["runId"]}
+
+
+def routes() -> list[Route]:
+    p = SHARING_ROOT
+    return [
+        route(READ, p, "", _root),
+        route(READ, p, "/info", _info),
+        route(READ, p, "/generateToken", _generate_token),
+        route(READ, p, rf"/portals/(?P<portal>{_SEG})", _portal_self),
+        route(READ, p, rf"/portals/(?P<portal>{_SEG})/servers", _portal_servers),
+        route(READ, p, rf"/portals/(?P<portal>{_SEG})/allScheduledTasks", _all_tasks),
+        route(READ, p, "/community/self", _community_self),
+        route(READ, p, _USER, _community_user),
+        route(READ, p, rf"/content/items/(?P<item>{_SEG})", _item),
+        route(READ, p, _USER + "/tasks", _list_tasks),
+        route(WRITE, p, _USER + "/tasks/createTask", _create),
+        # The doc's sample posts to tasks/<id>/createTask (arcgis-tasks-api.md §5); tolerated.
+        route(WRITE, p, _USER + rf"/tasks/{_SEG}/createTask", _create),
+        route(READ, p, _TASK, _get_task),
+        route(WRITE, p, _TASK + "/update", _update),
+        route(WRITE, p, _TASK + "/enable", _enable),
+        route(WRITE, p, _TASK + "/disable", _disable),
+        route(WRITE, p, _TASK + "/delete", _delete),
+        route(READ, p, _TASK + "/runs", _runs),
+        route(READ, p, _RUN, _get_run),
+        route(WRITE, p, _RUN + "/update", _update_run),
+        route(WRITE, p, _RUN + "/delete", _delete_run),
+    ]

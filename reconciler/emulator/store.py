@@ -1,0 +1,231 @@
+"""SQLite state of the emulator: users, tokens, items, tasks, runs and GP jobs.
+
+Tasks, runs and jobs are stored as JSON documents next to the few columns queries need, so the
+wire shape can grow without migrations. One connection, one re-entrant lock: the HTTP threads and
+the scheduler thread share it, and `lock` is also held around whole operations by callers.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from typing import Any, Iterable
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY, password TEXT NOT NULL, role TEXT NOT NULL,
+    privileges TEXT NOT NULL, full_name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY, username TEXT NOT NULL, expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY, owner TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, user_id TEXT NOT NULL,
+    type TEXT NOT NULL, item_id TEXT, active INTEGER NOT NULL, next_start INTEGER, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tasks_due ON tasks (active, next_start);
+CREATE TABLE IF NOT EXISTS runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT UNIQUE NOT NULL, task_id TEXT NOT NULL,
+    status TEXT NOT NULL, finish_at INTEGER, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS runs_task ON runs (task_id);
+CREATE TABLE IF NOT EXISTS jobs (job_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+"""
+
+
+class Store:
+    """All persistence. `path=None` keeps everything in memory."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.lock = threading.RLock()
+        self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if path:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+    def _exec(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
+        with self.lock:
+            return self._db.execute(sql, tuple(args))
+
+    # meta ---------------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self._exec("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row["value"])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # users and tokens ---------------------------------------------------------------------------
+
+    def put_user(self, username: str, password: str, role: str, privileges: list[str], full_name: str) -> None:
+        self._exec(
+            "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?)",
+            (username, password, role, json.dumps(privileges), full_name),
+        )
+
+    def user(self, username: str) -> dict[str, Any] | None:
+        row = self._exec("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        if row is None:
+            return None
+        return {**dict(row), "privileges": json.loads(row["privileges"])}
+
+    def user_count(self) -> int:
+        return int(self._exec("SELECT COUNT(*) FROM users").fetchone()[0])
+
+    def delete_users(self) -> None:
+        self._exec("DELETE FROM users")
+
+    def put_token(self, token: str, username: str, expires: int) -> None:
+        self._exec("INSERT INTO tokens VALUES (?, ?, ?)", (token, username, expires))
+
+    def token(self, token: str) -> tuple[str, int] | None:
+        row = self._exec("SELECT username, expires FROM tokens WHERE token = ?", (token,)).fetchone()
+        return None if row is None else (str(row["username"]), int(row["expires"]))
+
+    def delete_tokens(self) -> int:
+        return self._exec("DELETE FROM tokens").rowcount
+
+    # items ------------------------------------------------------------------------------------
+
+    def put_item(self, doc: dict[str, Any]) -> None:
+        self._exec("INSERT OR REPLACE INTO items VALUES (?, ?, ?)", (doc["id"], doc["owner"], json.dumps(doc)))
+
+    def item(self, item_id: str) -> dict[str, Any] | None:
+        row = self._exec("SELECT doc FROM items WHERE id = ?", (item_id,)).fetchone()
+        return None if row is None else dict(json.loads(row["doc"]))
+
+    # tasks ------------------------------------------------------------------------------------
+
+    def put_task(self, doc: dict[str, Any]) -> None:
+        """Insert or update by id; the insertion order (`seq`) is kept on update."""
+        cols = (doc["userId"], doc["type"], doc.get("itemId"), int(bool(doc["active"])), doc.get("nextStart"))
+        with self.lock:
+            cur = self._db.execute(
+                "UPDATE tasks SET user_id=?, type=?, item_id=?, active=?, next_start=?, doc=? WHERE id=?",
+                (*cols, json.dumps(doc), doc["id"]),
+            )
+            if cur.rowcount == 0:
+                self._db.execute(
+                    "INSERT INTO tasks (user_id, type, item_id, active, next_start, doc, id) VALUES (?,?,?,?,?,?,?)",
+                    (*cols, json.dumps(doc), doc["id"]),
+                )
+
+    def task(self, task_id: str) -> dict[str, Any] | None:
+        row = self._exec("SELECT doc FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return None if row is None else dict(json.loads(row["doc"]))
+
+    def tasks(
+        self,
+        *,
+        user_id: str | None = None,
+        active: bool | None = None,
+        types: list[str] | None = None,
+        item_id: str | None = None,
+        offset: int = 0,
+        limit: int = -1,
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """(total matching, one page of documents) in creation order."""
+        where, args = _task_filter(user_id=user_id, active=active, types=types, item_id=item_id)
+        total = int(self._exec(f"SELECT COUNT(*) FROM tasks {where}", args).fetchone()[0])
+        rows = self._exec(f"SELECT doc FROM tasks {where} ORDER BY seq LIMIT ? OFFSET ?", [*args, limit, offset])
+        return total, [json.loads(r["doc"]) for r in rows.fetchall()]
+
+    def count_active(self, user_id: str) -> int:
+        return int(self._exec("SELECT COUNT(*) FROM tasks WHERE user_id = ? AND active = 1", (user_id,)).fetchone()[0])
+
+    def next_due_task(self, until: int) -> dict[str, Any] | None:
+        row = self._exec(
+            "SELECT doc FROM tasks WHERE active = 1 AND next_start IS NOT NULL AND next_start <= ? "
+            "ORDER BY next_start, seq LIMIT 1",
+            (until,),
+        ).fetchone()
+        return None if row is None else dict(json.loads(row["doc"]))
+
+    def delete_task(self, task_id: str) -> None:
+        with self.lock:
+            self._db.execute("DELETE FROM runs WHERE task_id = ?", (task_id,))
+            self._db.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+
+    # runs -------------------------------------------------------------------------------------
+
+    def put_run(self, doc: dict[str, Any]) -> None:
+        """Insert or update by runId; `_finishAt` in the document is when its GP job ends."""
+        finish_at = doc.get("_finishAt")
+        with self.lock:
+            cur = self._db.execute(
+                "UPDATE runs SET status=?, finish_at=?, doc=? WHERE run_id=?",
+                (doc["status"], finish_at, json.dumps(doc), doc["runId"]),
+            )
+            if cur.rowcount == 0:
+                self._db.execute(
+                    "INSERT INTO runs (run_id, task_id, status, finish_at, doc) VALUES (?,?,?,?,?)",
+                    (doc["runId"], doc["taskId"], doc["status"], finish_at, json.dumps(doc)),
+                )
+
+    def run(self, task_id: str, run_id: str) -> dict[str, Any] | None:
+        row = self._exec("SELECT doc FROM runs WHERE task_id = ? AND run_id = ?", (task_id, run_id)).fetchone()
+        return None if row is None else dict(json.loads(row["doc"]))
+
+    def runs(self, task_id: str) -> list[dict[str, Any]]:
+        """Newest first."""
+        rows = self._exec("SELECT doc FROM runs WHERE task_id = ? ORDER BY seq DESC", (task_id,)).fetchall()
+        return [json.loads(r["doc"]) for r in rows]
+
+    def delete_run(self, run_id: str) -> None:
+        self._exec("DELETE FROM runs WHERE run_id = ?", (run_id,))
+
+    def trim_runs(self, task_id: str, keep: int) -> None:
+        self._exec(
+            "DELETE FROM runs WHERE task_id = ? AND seq NOT IN "
+            "(SELECT seq FROM runs WHERE task_id = ? ORDER BY seq DESC LIMIT ?)",
+            (task_id, task_id, keep),
+        )
+
+    def has_executing_run(self, task_id: str) -> bool:
+        row = self._exec("SELECT 1 FROM runs WHERE task_id = ? AND status = 'executing' LIMIT 1", (task_id,))
+        return row.fetchone() is not None
+
+    def next_finishing_run(self, until: int) -> dict[str, Any] | None:
+        """The executing run whose GP job ends first, at or before `until`."""
+        row = self._exec(
+            "SELECT doc FROM runs WHERE status = 'executing' AND finish_at IS NOT NULL "
+            "AND finish_at <= ? ORDER BY finish_at, seq LIMIT 1",
+            (until,),
+        ).fetchone()
+        return None if row is None else dict(json.loads(row["doc"]))
+
+    # jobs -------------------------------------------------------------------------------------
+
+    def put_job(self, doc: dict[str, Any]) -> None:
+        self._exec("INSERT OR REPLACE INTO jobs VALUES (?, ?)", (doc["jobId"], json.dumps(doc)))
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        row = self._exec("SELECT doc FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        return None if row is None else dict(json.loads(row["doc"]))
+
+
+def _task_filter(
+    *, user_id: str | None, active: bool | None, types: list[str] | None, item_id: str | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    if user_id is not None:
+        clauses.append("user_id = ?")
+        args.append(user_id)
+    if active is not None:
+        clauses.append("active = ?")
+        args.append(int(active))
+    if types:
+        clauses.append(f"type IN ({','.join('?' * len(types))})")
+        args.extend(types)
+    if item_id is not None:
+        clauses.append("item_id = ?")
+        args.append(item_id)
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", args

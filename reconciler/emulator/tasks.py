@@ -1,0 +1,209 @@
+"""Scheduled-task documents: building them from requests, the rules they obey, and their JSON.
+
+Stored documents carry the wire fields plus internal counters prefixed with "_", which
+`task_json` strips. Rules (arcgis-tasks-api.md §6.2, §10, §11, §14) raise `ApiError`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from reconciler import quartz
+from reconciler.emulator import samples
+from reconciler.emulator.auth import GP_SCHEDULING_PRIVILEGES, User
+from reconciler.emulator.clock import to_datetime, to_ms
+from reconciler.emulator.context import Context
+from reconciler.emulator.wire import ApiError, Request, bad_request, bool_param, forbidden, int_param, json_object_param
+from reconciler.errors import CronError
+from reconciler.model import CronFields
+
+# Case-sensitive, as the GP blog stresses for "GPService" (§6.2, §9).
+TASK_TYPES = (
+    "ExecuteNotebook",
+    "UpdateInsightsWorkbook",
+    "ExecuteSceneCook",
+    "ExecuteWorkflowManager",
+    "ExecuteReport",
+    "GPService",
+    "RunDataPipeline",
+)
+CRON_FIELDS = ("minute", "hour", "dayOfMonth", "month", "dayOfWeek")
+NEEDS_PARAMETERS = ("ExecuteSceneCook", "ExecuteReport")
+
+
+def new_task(ctx: Context, owner: User, req: Request) -> dict[str, Any]:
+    now = ctx.clock.now_ms()
+    doc: dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "userId": owner.username,
+        "title": "",
+        "itemId": None,
+        "taskUrl": None,
+        "parameters": {},
+        "maxOccurrences": -1,  # unlimited when not sent, as in the admin samples [I]
+        "created": now,
+        "updated": now,
+        "active": True,  # tasks start active [I]
+        "taskState": "active",
+        "lastStart": None,
+        "_occurrences": 0,
+        "_failures": 0,
+    }
+    return merge_request(doc, req)
+
+
+def merge_request(doc: dict[str, Any], req: Request) -> dict[str, Any]:
+    """Overlay the request on `doc`: an absent field keeps its stored value, an empty one clears it [I]."""
+    out = dict(doc)
+    for name in ("title", "type"):
+        if req.param(name) is not None:
+            out[name] = req.param(name)
+    if req.param("itemId") is not None:
+        out["itemId"] = req.param("itemId") or None
+    url = req.param("taskUrl") if req.param("taskUrl") is not None else req.param("taskURL")
+    if url is not None:
+        out["taskUrl"] = url or None
+    parameters = json_object_param(req, "parameters")
+    if parameters is not None:
+        out["parameters"] = parameters
+    for name in ("startDate", "endDate", "maxOccurrences"):
+        if req.param(name) is not None:
+            out[name] = int_param(req, name)
+    if out.get("maxOccurrences") is None:
+        out["maxOccurrences"] = -1
+    cron = dict(out.get("cronSchedule") or {})
+    for name in CRON_FIELDS:
+        value = req.param(name)
+        if value is not None:
+            cron[name] = value.strip()
+    out["cronSchedule"] = cron
+    return out
+
+
+def requested_active(req: Request) -> bool | None:
+    """`isActive`, which `arcgis` Task.start()/stop() send to update (§13)."""
+    return bool_param(req, "isActive")
+
+
+def validate(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) -> None:
+    task_type = doc.get("type")
+    if not task_type:
+        raise bad_request("Invalid task.", "'type' is required.")
+    if task_type not in TASK_TYPES:
+        raise bad_request("Invalid task type.", f"'{task_type}' is not one of {', '.join(TASK_TYPES)} (case-sensitive).")
+    expression(doc)
+    start, end = doc.get("startDate"), doc.get("endDate")
+    if start is not None and end is not None and end < start:
+        raise bad_request("Invalid task.", "'endDate' is before 'startDate'.")
+    if task_type in NEEDS_PARAMETERS and not doc.get("parameters"):
+        raise bad_request("Invalid task.", f"'parameters' is required for {task_type} tasks.")
+    if task_type == "GPService":
+        _validate_gp(ctx, doc, owner=owner, caller=caller)
+    elif task_type != "ExecuteReport" and not doc.get("itemId"):
+        raise bad_request("Invalid task.", "'itemId' is required.")
+
+
+def expression(doc: dict[str, Any]) -> quartz.QuartzExpression:
+    cron = doc.get("cronSchedule") or {}
+    missing = [name for name in CRON_FIELDS if not cron.get(name)]
+    if missing:
+        raise bad_request("Invalid cron expression.", f"Missing schedule field(s): {', '.join(missing)}.")
+    spaced = [name for name in CRON_FIELDS if len(str(cron[name]).split()) != 1]
+    if spaced:
+        raise bad_request("Invalid cron expression.", f"Schedule field(s) {', '.join(spaced)} must be one token each.")
+    fields = CronFields.from_wire({k: str(v).upper() for k, v in cron.items()})
+    try:
+        return quartz.from_fields(fields)
+    except CronError as e:
+        detail = f"{e}" + (f" (field {e.field}, token {e.token!r})" if e.field or e.token else "")
+        raise bad_request("Invalid cron expression.", detail) from None
+
+
+def _validate_gp(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) -> None:
+    url = doc.get("taskUrl")
+    if not url:
+        raise bad_request("Invalid task.", "'taskUrl' is required for GPService tasks.")
+    path = ctx.services_path_of(url)
+    if path is None:
+        raise bad_request("Invalid task URL.", f"{url} is not a geoprocessing task on a server federated with this portal.")
+    tool = samples.find_tool(path)
+    if tool is None:
+        # The portal checks the task exists on its federated server [I].
+        raise bad_request("Invalid task URL.", f"{url} is not a geoprocessing task (use the task URL, not the service URL).")
+    if tool.system and not caller.is_admin:
+        raise forbidden(f"Only an administrator can schedule the system service {tool.folder}/{tool.service}.")
+    if not owner.is_admin and not owner.has_all(GP_SCHEDULING_PRIVILEGES):
+        raise forbidden(
+            f"User '{owner.username}' lacks the privileges to schedule geoprocessing services: "
+            + ", ".join(p for p in GP_SCHEDULING_PRIVILEGES if p not in owner.privileges)
+        )
+    _validate_web_tool_item(ctx, doc, owner=owner, caller=caller)
+
+
+def _validate_web_tool_item(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) -> None:
+    # The GP blog leaves itemId blank for GP tasks, so it is optional here [I]; when given it must
+    # be a web tool item, and only its owner or an administrator may schedule it (§6.2).
+    item_id = doc.get("itemId")
+    if not item_id:
+        return
+    item = ctx.store.item(item_id)
+    if item is None:
+        raise bad_request("Item does not exist or is inaccessible.", f"itemId {item_id}")
+    if item.get("type") != "Web Tool":
+        raise bad_request("Invalid task.", f"Item {item_id} is a {item.get('type')}, not a Web Tool.")
+    if item["owner"] != owner.username and not caller.is_admin:
+        raise forbidden("Only the portal administrator and the web tool item owner can schedule this service.")
+
+
+def check_quota(ctx: Context, user_id: str) -> None:
+    if active_available(ctx, user_id) <= 0:
+        # Code and wording undocumented (§15.7) [I].
+        raise bad_request(
+            "Active task limit reached.",
+            f"User '{user_id}' already has {ctx.settings.active_task_limit} active tasks; disable one first.",
+        )
+
+
+def active_available(ctx: Context, user_id: str) -> int:
+    return max(0, ctx.settings.active_task_limit - ctx.store.count_active(user_id))
+
+
+def reschedule(ctx: Context, doc: dict[str, Any], *, after: int) -> None:
+    """Set `nextStart` and `runIntervalSeconds`; complete the task when it will never fire again."""
+    expr = expression(doc)
+    doc["runIntervalSeconds"] = quartz.run_interval_seconds(expr, after=to_datetime(after)) or 0
+    if not doc["active"]:
+        doc["nextStart"] = None
+        return
+    start = doc.get("startDate")
+    since = max(after, start - 1) if start is not None else after
+    fires = quartz.next_fire_times(expr, after=to_datetime(since), count=1)
+    upcoming = to_ms(fires[0]) if fires else None
+    end = doc.get("endDate")
+    limit = doc.get("maxOccurrences") or -1
+    if upcoming is None or (end is not None and upcoming > end) or (limit > 0 and doc["_occurrences"] >= limit):
+        complete(doc)
+    else:
+        doc["nextStart"] = upcoming
+
+
+def complete(doc: dict[str, Any]) -> None:
+    doc.update(active=False, taskState="completed", nextStart=None)
+
+
+def task_json(doc: dict[str, Any]) -> dict[str, Any]:
+    """The wire shape (§7); `itemId` and `taskUrl` are always present (null when unset) since clients
+    read them back on update; `startDate`/`endDate`/`lastStart` only when set [I]."""
+    data = {k: doc.get(k) for k in _ORDER}
+    data.update({k: v for k, v in doc.items() if not k.startswith("_") and k not in data})
+    for optional in ("startDate", "endDate", "lastStart"):
+        if data.get(optional) is None:
+            data.pop(optional, None)
+    return data
+
+
+_ORDER = (
+    "id", "itemId", "type", "title", "userId", "cronSchedule", "runIntervalSeconds", "lastStart", "nextStart",
+    "maxOccurrences", "parameters", "taskUrl", "created", "updated", "startDate", "endDate", "active", "taskState",
+)

@@ -1,0 +1,123 @@
+"""The ArcGIS wire conventions: parsed requests, the error envelope, typed parameter reading.
+
+ArcGIS answers every failure with HTTP 200 and `{"error": {...}}` (arcgis-tasks-api.md §3), and
+clients JSON-encode objects, lists and booleans into form fields (§1), so both live here once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True, kw_only=True)
+class Request:
+    """One HTTP request: `params` merges the query string and a form body (the body wins)."""
+
+    method: str
+    path: str
+    params: Mapping[str, str]
+    headers: Mapping[str, str]
+    query_keys: tuple[str, ...] = ()
+    form_keys: tuple[str, ...] = ()
+    body: bytes = b""
+
+    def param(self, name: str) -> str | None:
+        return self.params.get(name)
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == lowered:
+                return value
+        return None
+
+    @property
+    def pretty(self) -> bool:
+        return self.params.get("f") == "pjson"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Response:
+    """A raw answer for the few places that are not an ArcGIS JSON body (redirects, HTML, faults)."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class ApiError(Exception):
+    """An ArcGIS error: becomes `{"error": {"code", "message", "details"}}` with HTTP 200."""
+
+    def __init__(self, code: int, message: str, details: list[str] | None = None, *, message_code: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or []
+        self.message_code = message_code
+
+    def envelope(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "details": list(self.details)}
+        if self.message_code:
+            error["messageCode"] = self.message_code
+        return {"error": error}
+
+
+def bad_request(message: str, *details: str) -> ApiError:
+    return ApiError(400, message, list(details))
+
+
+def forbidden(*details: str) -> ApiError:
+    # General ArcGIS wording; task-specific messages are undocumented (arcgis-tasks-api.md §3) [I].
+    return ApiError(403, "You do not have permissions to access this resource or perform this operation.", list(details))
+
+
+def not_found(message: str) -> ApiError:
+    return ApiError(404, message)
+
+
+def render_json(data: Any, *, pretty: bool) -> bytes:
+    if pretty:
+        return json.dumps(data, indent=2).encode()
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+def int_param(req: Request, name: str) -> int | None:
+    """An integer field; absent or empty means None."""
+    raw = req.param(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return int(float(raw)) if "." in raw else int(raw)
+    except ValueError:
+        raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be an integer, got {raw!r}.") from None
+
+
+def bool_param(req: Request, name: str) -> bool | None:
+    """`true`/`false` as `arcgis` json.dumps-es booleans (§1); absent or empty means None."""
+    raw = req.param(name)
+    if raw is None or raw.strip() == "":
+        return None
+    lowered = raw.strip().lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be true or false, got {raw!r}.")
+
+
+def json_object_param(req: Request, name: str) -> dict[str, Any] | None:
+    """A JSON object sent as form text (e.g. `parameters`); absent means None, empty means {}."""
+    raw = req.param(name)
+    if raw is None:
+        return None
+    if raw.strip() == "":
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as e:
+        raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be a JSON object: {e}.") from None
+    if not isinstance(value, dict):
+        raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be a JSON object.")
+    return value
