@@ -40,7 +40,7 @@ def render_values(values: Iterable[int], spec: FieldSpec, *, steps: bool = True)
 
 
 def _progression_step(ordered: list[int], hi: int) -> int | None:
-    if len(ordered) < 2:
+    if len(ordered) < 3:  # {10, 44} reads better as "10,44" than as "10/34"
         return None
     step = ordered[1] - ordered[0]
     diffs = {b - a for a, b in zip(ordered, ordered[1:])}
