@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 
-from croniter import CroniterBadDateError, croniter
+from croniter import CroniterBadDateError, croniter  # type: ignore[import-untyped]
 
 from reconciler import quartz_text
 from reconciler.errors import CronError
@@ -146,7 +146,11 @@ def parse(text: str) -> QuartzExpression:
     """
     tokens = text.upper().split()
     if len(tokens) in (6, 7):
-        return QuartzExpression(**dict(zip(FIELD_NAMES, tokens)))
+        second, minute, hour, dom, month, dow = tokens[:6]
+        year = tokens[6] if len(tokens) == 7 else None
+        return QuartzExpression(
+            second=second, minute=minute, hour=hour, day_of_month=dom, month=month, day_of_week=dow, year=year
+        )
     raise CronError(_count_message(text, len(tokens)), field=None, token=text.strip())
 
 

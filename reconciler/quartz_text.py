@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cron_descriptor import ExpressionDescriptor, Options
+from cron_descriptor import ExpressionDescriptor, Options  # type: ignore[import-untyped]
 
 from reconciler.errors import CronError
 from reconciler.quartz_fields import (
@@ -126,10 +126,10 @@ def _years_phrase(items: tuple[YearItem, ...]) -> str | None:
     open_items = [i for i in items if i.stop is None]
     if not open_items or canonical_years(items) is None:
         return None
-    finite = [i for i in items if i.stop is not None]
+    finite = canonical_years(tuple(i for i in items if i.stop is not None))
     words = [f"every {i.step} years from {i.start}" if i.step > 1 else f"from {i.start}" for i in open_items]
-    if finite:
-        words.insert(0, "in " + canonical_years(tuple(finite)).replace(",", ", "))  # type: ignore[union-attr]
+    if finite is not None:
+        words.insert(0, "in " + finite.replace(",", ", "))
     return ", " + " and ".join(words)
 
 
@@ -165,7 +165,7 @@ def describe(p: ParsedFields) -> str:
         f"{ed.get_month_description()}{years}"
     )
     text = ed.transform_verbosity(text, use_verbose_format=False)
-    return ExpressionDescriptor.transform_case(text, options.casing_type)
+    return str(ExpressionDescriptor.transform_case(text, options.casing_type))
 
 
 UNIX_MACROS = {
