@@ -164,11 +164,12 @@ def decode_input(param: Param, raw: Any) -> Any:
     if not isinstance(raw, str):
         return raw
     if param.data_type in ("GPFeatureRecordSetLayer", "GPLinearUnit", "GPRecordSet"):
-        if raw.strip().startswith(("{", "[")):
+        try:
             return json.loads(raw)
-        if param.data_type == "GPFeatureRecordSetLayer":
-            return {"url": raw}
-        raise ValueError(f"{param.name}: expected JSON")
+        except ValueError:
+            if param.data_type == "GPFeatureRecordSetLayer":
+                return {"url": raw}  # a layer URL
+            raise ValueError(f"{param.name}: expected JSON") from None
     if param.data_type in ("GPDouble", "GPLong"):
         return float(raw) if raw.strip() else None
     if param.choices and raw not in param.choices:
