@@ -55,8 +55,8 @@ def submit(ctx: Context, tool: samples.Tool, raw: Mapping[str, Any], *, now: int
     return job
 
 
-def job_url(ctx: Context, job: Mapping[str, Any]) -> str:
-    return f"{ctx.services_url}/{job['tool']}/jobs/{job['jobId']}"
+def job_path(job: Mapping[str, Any]) -> str:
+    return f"{SERVICES_ROOT}/{job['tool']}/jobs/{job['jobId']}"
 
 
 def status_at(job: Mapping[str, Any], now: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from urllib.parse import urlsplit
 from typing import Any
 
 from reconciler.emulator import gpserver, samples, tasks
@@ -99,8 +100,10 @@ class Scheduler:
     def _submit(self, task: dict[str, Any], run: dict[str, Any], at: int) -> None:
         """POST submitJob in-process, through fault injection and the request log."""
         ctx = self._ctx
-        url = str(task.get("taskUrl") or "")
-        path = ctx.services_path_of(url) or ""
+        # Validated against the federated server at create/update; matched by path here so a
+        # restart on another port (--port 0 with --data) keeps stored tasks running [I].
+        url_path = urlsplit(str(task.get("taskUrl") or "")).path
+        path = url_path[len(SERVICES_ROOT) + 1:] if url_path.startswith(SERVICES_ROOT + "/") else ""
         tool = samples.find_tool(path)
         form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (task.get("parameters") or {}).items()}
         submit_path = f"{SERVICES_ROOT}/{path}/submitJob"
@@ -116,7 +119,8 @@ class Scheduler:
         except ApiError as e:
             run.update(status="submitfailed", result="; ".join([f"submitJob failed: {e.message}", *e.details]))
             return
-        run.update(status="executing", url=gpserver.job_url(ctx, job), _jobId=job["jobId"], _finishAt=job["finishAt"])
+        # Stored as paths, served with the current origin (see run_json).
+        run.update(status="executing", url=gpserver.job_path(job), _jobId=job["jobId"], _finishAt=job["finishAt"])
 
     def _finish(self, run: dict[str, Any], at: int) -> None:
         ctx = self._ctx
@@ -125,9 +129,11 @@ class Scheduler:
         task = ctx.store.task(run["taskId"])
         succeeded = job is not None and job["status"] == "esriJobSucceeded"
         tool = samples.find_tool(job["tool"]) if job else None
-        if succeeded and tool is not None:
-            urls = [f"{gpserver.job_url(ctx, job)}/results/{p.name}" for p in tool.outputs()]  # type: ignore[arg-type]
-            run.update(status="succeeded", result=" ".join(urls) or "Succeeded.")
+        if succeeded and tool is not None and job is not None:
+            # The run links to its job (`url`) and to the job's first output (`result`) [I].
+            outputs = tool.outputs()
+            result = f"{gpserver.job_path(job)}/results/{outputs[0].name}" if outputs else "Succeeded."
+            run.update(status="succeeded", result=result)
         else:
             run.update(status="failed", result="; ".join(job["messages"]) if job else "The GP job was lost.")
         run["updated"] = at
@@ -161,5 +167,9 @@ def _count_failure(ctx: Context, task: dict[str, Any]) -> None:
         task.update(active=False, taskState="disabled", nextStart=None)
 
 
-def run_json(run: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in run.items() if not k.startswith("_")}
+def run_json(ctx: Context, run: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in run.items() if not k.startswith("_")}
+    for key in ("url", "result"):
+        if str(data.get(key, "")).startswith(SERVICES_ROOT + "/"):
+            data[key] = ctx.origin + data[key]
+    return data

@@ -223,7 +223,7 @@ def _delete(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
 def _runs(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     doc = _owned_task(ctx, req, g)[2]
     # Newest first [I]; at most `run_history` exist.
-    return {"runs": [scheduler.run_json(r) for r in ctx.store.runs(doc["id"])]}
+    return {"runs": [scheduler.run_json(ctx, r) for r in ctx.store.runs(doc["id"])]}
 
 
 def _owned_run(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
@@ -235,7 +235,7 @@ def _owned_run(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
 
 
 def _get_run(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
-    return scheduler.run_json(_owned_run(ctx, req, g))
+    return scheduler.run_json(ctx, _owned_run(ctx, req, g))
 
 
 def _update_run(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:

@@ -1,0 +1,130 @@
+"""Restart persistence, TLS, custom users, and `reconciler emulator` as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from reconciler.emulator.server import Emulator
+
+from .conftest import BUFFER, T0, Client, gp_task, login
+
+TASKS = "community/users/publisher/tasks"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_state_survives_a_restart(tmp_path: Path) -> None:
+    data = str(tmp_path / "emulator.sqlite")
+    with Emulator(port=0, data=data, clock_ms=T0) as emu:
+        client = Client(emu, login(emu, "publisher"))
+        task_id = client.create(**gp_task(emu, title="kept"))["taskId"]
+        client.clock(advance="302")
+        token = client.token
+        client.close()
+    with Emulator(port=0, data=data, clock_ms=T0 + 302_000) as emu:
+        client = Client(emu, token)  # tokens persist too
+        task = client.get(f"{TASKS}/{task_id}")
+        assert task["title"] == "kept" and task["lastStart"] == T0 + 300_000
+        (run,) = client.get(f"{TASKS}/{task_id}/runs")["runs"]
+        assert run["status"] == "succeeded"
+        assert requests.get(run["result"], params={"f": "json"}, timeout=10).json()["paramName"] == "out_feature_class"
+        client.close()
+
+
+def test_tls_serves_https_with_a_trustable_certificate(tmp_path: Path) -> None:
+    pytest.importorskip("trustme")
+    with Emulator(port=0, tls=True, clock_ms=T0) as emu:
+        assert emu.sharing_url.startswith("https://127.0.0.1:")
+        assert emu.ca_pem is not None
+        pem = tmp_path / "ca.pem"
+        pem.write_bytes(emu.ca_pem)
+        body = requests.post(emu.sharing_url + "/generateToken",
+                             data={"username": "admin", "password": "admin123", "f": "json"}, verify=str(pem), timeout=10).json()
+        assert body["ssl"] is True
+        localhost = emu.sharing_url.replace("127.0.0.1", "localhost") + "/info"
+        assert "authInfo" in requests.get(localhost, params={"f": "json"}, verify=str(pem), timeout=10).json()
+        with pytest.raises(requests.exceptions.SSLError):
+            requests.get(emu.sharing_url + "/info", timeout=10)  # not trusted without the PEM
+        # After a refused handshake the server still serves.
+        assert requests.get(emu.sharing_url + "/info", verify=str(pem), timeout=10).status_code == 200
+
+
+def test_custom_users_replace_the_defaults(tmp_path: Path) -> None:
+    from reconciler.emulator.auth import load_users_file
+
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps({"users": [
+        {"username": "boss", "password": "pw", "role": "org_admin"},
+        {"username": "gis", "password": "pw2", "role": "org_user", "privileges": ["portal:user:createItem"]},
+    ]}))
+    with Emulator(port=0, users=load_users_file(str(path))) as emu:
+        assert "error" in requests.post(emu.sharing_url + "/generateToken",
+                                        data={"username": "admin", "password": "admin123", "f": "json"}, timeout=10).json()
+        gis = Client(emu, login(emu, "gis", "pw2"))
+        assert gis.get("community/self")["privileges"] == ["portal:user:createItem"]
+        gis.close()
+
+
+def test_bad_users_file_is_a_usage_error(tmp_path: Path) -> None:
+    from reconciler.emulator.auth import load_users_file
+    from reconciler.errors import UsageError
+
+    path = tmp_path / "users.json"
+    path.write_text('[{"username": "x"}]')
+    with pytest.raises(UsageError, match="password"):
+        load_users_file(str(path))
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen([sys.executable, "-m", "reconciler", "emulator", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
+    assert proc.stdout is not None
+    return proc, proc.stdout.readline().strip()
+
+
+def _stop(proc: subprocess.Popen[str]) -> int:
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc.returncode
+
+
+def test_cli_prints_the_sharing_url_and_serves(tmp_path: Path) -> None:
+    proc, url = _start("--data", str(tmp_path / "state.sqlite"))
+    try:
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/portal/sharing/rest")
+        info = requests.get(url + "/info", params={"f": "json"}, timeout=10).json()
+        assert info["authInfo"]["tokenServicesUrl"] == url + "/generateToken"
+    finally:
+        assert _stop(proc) == 0
+    assert (tmp_path / "state.sqlite").exists()
+
+
+def test_cli_tls_writes_the_certificate(tmp_path: Path) -> None:
+    pytest.importorskip("trustme")
+    pem = tmp_path / "cert.pem"
+    proc, url = _start("--tls", "--cert-out", str(pem))
+    try:
+        assert url.startswith("https://")
+        assert pem.read_text().startswith("-----BEGIN CERTIFICATE-----")
+        assert "authInfo" in requests.get(url + "/info", params={"f": "json"}, verify=str(pem), timeout=10).json()
+    finally:
+        _stop(proc)
+
+
+def test_cli_cert_out_needs_tls(tmp_path: Path) -> None:
+    from reconciler.cli import main
+
+    assert main(["emulator", "--port", "0", "--cert-out", str(tmp_path / "x.pem")]) == 1
