@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from reconciler.emulator.clock import Clock
@@ -36,6 +37,7 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     origin: str = "http://127.0.0.1:0"
     host_aliases: tuple[str, ...] = ()
+    oauth: dict[str, dict[str, Any]] = field(default_factory=dict)  # pending sign-ins and codes
 
     @property
     def tls(self) -> bool:
