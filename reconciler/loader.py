@@ -66,6 +66,7 @@ def load(directory: str | FsPath, *, variables: Mapping[str, str], now: datetime
             )
         )
     problems.extend(duplicate_names(specs))
+    problems.sort(key=lambda p: (p.source.path, p.source.line or 0, p.source.column or 0))
     masked = tuple(_mask(p, tuple(secrets)) for p in problems)
     return LoadResult(
         specs=tuple(specs), problems=masked, files=tuple(str(f) for f in files), secret_values=tuple(secrets)
@@ -233,11 +234,12 @@ def _cron_hint(e: CronError) -> str:
 def _check_fires(
     check: _DocumentChecker, expr: Any, *, start: datetime | None, end: datetime | None, now: datetime
 ) -> None:
+    """Warn when the window [start, end] holds no fire time (quartz warns when none exists at all)."""
+    if end is None or end <= now:
+        return
     after = max(now, start) if start else now
     upcoming = quartz.next_fire_times(expr, after=after, count=1)
-    if not upcoming:
-        check.add(("schedule",), "this schedule never fires", warning=True)
-    elif end and upcoming[0] > end:
+    if upcoming and upcoming[0] > end:
         check.add(("schedule",), f"the first fire time ({_iso(upcoming[0])}) is after end: the task never runs", warning=True)
 
 
@@ -260,6 +262,8 @@ def _iso(moment: datetime) -> str:
 
 def diagnose_task_url(url: str) -> tuple[str, str] | None:
     """Why `url` is not a GP task URL, and how to fix it; None when it looks right."""
+    if re.match(schema.task_schema()["properties"]["task_url"]["pattern"], url):
+        return None
     if not re.match(r"^https?://[^/\s]+/", url):
         return "task_url must be an http(s) URL", "e.g. https://gis.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
     trimmed = url.rstrip("/")

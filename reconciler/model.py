@@ -42,10 +42,13 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        text = f"{self.source}: {self.field or '(task)'}: {self.message}"
+        parts = [str(self.source)]
+        if self.field:
+            parts.append(self.field)
         if self.severity is Severity.WARNING:
-            text = f"{self.source}: {self.field or '(task)'}: warning: {self.message}"
-        return text + (f"\n  hint: {self.hint}" if self.hint else "")
+            parts.append("warning")
+        parts.append(self.message)
+        return ": ".join(parts) + (f"\n  hint: {self.hint}" if self.hint else "")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -91,7 +91,9 @@ def _translate(error: ValidationError, instance: Any) -> list[SchemaProblem]:
         allowed = sorted(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
         return [
-            SchemaProblem(path=(*path, name), message=f"unknown field '{name}'", hint=_suggest(name, allowed), at_key=True)
+            SchemaProblem(
+                path=(*path, name), message=f"unknown field '{name}'", hint=_suggest(str(name), allowed), at_key=True
+            )
             for name in extra
         ]
     if kind == "not" and path == () and error.validator_value == {"required": ["task_url"]}:

@@ -120,7 +120,7 @@ def test_every_problem_in_every_file_with_positions(tmp_path: Path) -> None:
     assert lines(result, tmp_path) == [
         "a.yaml:4:1: enabeld: unknown field 'enabeld'",
         "a.yaml:5:18: max_occurrences: must be at least 1",
-        "b.yaml:3:1: YAML syntax error: while parsing a flow node expected the node content, but got '<stream end>'",
+        "b.yaml:3:1: YAML syntax error: while parsing a flow node did not find expected node content",
         "c.yaml:2:7: type: must be one of: GPService, ExecuteNotebook, UpdateInsightsWorkbook, ExecuteSceneCook, "
         "ExecuteWorkflowManager, ExecuteReport, RunDataPipeline",
     ]
@@ -285,7 +285,7 @@ def test_not_a_mapping_and_empty_file(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", "- name: a\n")
     write(tmp_path, "b.yaml", "# only a comment\n")
     result = load(tmp_path)
-    assert lines(result, tmp_path) == ["a.yaml:1:1: (task): a task must be a mapping of fields", "b.yaml: (task): warning: file holds no task"]
+    assert lines(result, tmp_path) == ["a.yaml:1:1: a task must be a mapping of fields", "b.yaml: warning: file holds no task"]
 
 
 def test_missing_folder_and_empty_folder(tmp_path: Path) -> None:

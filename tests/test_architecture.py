@@ -1,0 +1,62 @@
+"""Functional core, I/O at the edges: each core module imports only what its job needs."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
+
+# module -> third-party/first-party imports it may use (the standard library is always allowed,
+# except the I/O modules listed in FORBIDDEN_IO).
+ALLOWED = {
+    "model": set(),
+    "errors": set(),
+    "variables": set(),
+    "yamlsource": {"yaml"},
+    "schema": {"jsonschema"},
+    "report": {"reconciler.model"},
+    "quartz": {"croniter", "cron_descriptor", "reconciler"},
+}
+FORBIDDEN_IO = {"socket", "subprocess", "requests", "http", "urllib", "sqlite3", "shutil"}
+
+
+def imports(module: str) -> set[str]:
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def third_party(names: set[str]) -> set[str]:
+    import sys
+
+    return {n for n in names if n.split(".")[0] not in sys.stdlib_module_names and n != "__future__"}
+
+
+@pytest.mark.parametrize("module", sorted(ALLOWED))
+def test_core_module_imports(module: str) -> None:
+    found = imports(module)
+    extra = {n for n in third_party(found) if not any(n == a or n.startswith(a + ".") for a in ALLOWED[module])}
+    assert extra == set(), f"{module} imports {extra}"
+    assert {n.split(".")[0] for n in found} & FORBIDDEN_IO == set()
+
+
+@pytest.mark.parametrize("module", ["model", "errors", "variables", "report", "schema", "yamlsource", "quartz"])
+def test_core_modules_do_not_print_or_open_files(module: str) -> None:
+    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert calls & {"print", "open", "input"} == set()
+
+
+def test_only_cli_writes_to_the_terminal() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "cli.py" or "emulator" in path.parts:
+            continue
+        assert "sys.stdout" not in path.read_text() and "print(" not in path.read_text(), path
