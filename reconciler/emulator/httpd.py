@@ -172,11 +172,12 @@ def _parse_form(content_type: str, body: bytes) -> list[tuple[str, str]]:
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
         )
-        return [
-            (str(part.get_param("name", header="content-disposition")), part.get_payload(decode=True).decode("utf-8", "replace"))
-            for part in message.iter_parts()
-            if part.get_param("name", header="content-disposition")
-        ]
+        fields = []
+        for part in message.iter_parts():
+            name, payload = part.get_param("name", header="content-disposition"), part.get_payload(decode=True)
+            if name and isinstance(payload, bytes):
+                fields.append((str(name), payload.decode("utf-8", "replace")))
+        return fields
     if kind == "application/json":
         try:
             data = json.loads(body or b"{}")

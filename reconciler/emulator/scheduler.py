@@ -91,7 +91,7 @@ class Scheduler:
             run.update(status="succeeded", result=f"Emulated: {task['type']} tasks are not executed by the emulator.")
         if run["status"] == "submitfailed":
             _count_failure(ctx, task)
-        tasks.reschedule(ctx, task, after=at)
+        tasks.reschedule(ctx, task, after=at, interval=False)
         ctx.store.put_task(task)
         run["task"] = tasks.task_json(task)  # the task as this run left it
         ctx.store.put_run(run)

@@ -169,10 +169,13 @@ def active_available(ctx: Context, user_id: str) -> int:
     return max(0, ctx.settings.active_task_limit - ctx.store.count_active(user_id))
 
 
-def reschedule(ctx: Context, doc: dict[str, Any], *, after: int) -> None:
-    """Set `nextStart` and `runIntervalSeconds`; complete the task when it will never fire again."""
+def reschedule(ctx: Context, doc: dict[str, Any], *, after: int, interval: bool = True) -> None:
+    """Set `nextStart` (and `runIntervalSeconds` unless `interval` is False, as when a run fires:
+    the interval is fixed when the schedule is written [I]); complete the task when it will
+    never fire again."""
     expr = expression(doc)
-    doc["runIntervalSeconds"] = quartz.run_interval_seconds(expr, after=to_datetime(after)) or 0
+    if interval or "runIntervalSeconds" not in doc:
+        doc["runIntervalSeconds"] = quartz.run_interval_seconds(expr, after=to_datetime(after)) or 0
     if not doc["active"]:
         doc["nextStart"] = None
         return

@@ -254,3 +254,9 @@ def test_form_values_are_json_text(emu: Emulator, publisher: Client) -> None:
     )
     assert r.headers["Content-Type"].startswith("application/json")
     assert r.json()["success"] is True
+
+
+def test_multipart_form_posts_are_understood(emu: Emulator, publisher: Client) -> None:
+    fields = {k: (None, v if isinstance(v, str) else json.dumps(v)) for k, v in gp_task(emu).items()}
+    r = requests.post(f"{emu.sharing_url}/{TASKS}/createTask", files={**fields, "f": (None, "json"), "token": (None, str(publisher.token))}, timeout=10)
+    assert r.json()["success"] is True
