@@ -88,7 +88,8 @@ def _translate(error: ValidationError, instance: Any) -> list[SchemaProblem]:
             for name in missing
         ] or [SchemaProblem(path=path, message=error.message, hint=None, at_key=True)]
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        subschema: Any = error.schema
+        allowed = sorted(subschema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
         return [
             SchemaProblem(
@@ -110,7 +111,8 @@ def _translate(error: ValidationError, instance: Any) -> list[SchemaProblem]:
 
 def _missing(error: ValidationError) -> list[str]:
     present = error.instance if isinstance(error.instance, dict) else {}
-    return [name for name in error.validator_value if name not in present]
+    required: Any = error.validator_value
+    return [name for name in required if name not in present]
 
 
 def _required_hint(name: str) -> str | None:
@@ -138,21 +140,22 @@ def _field(path: Path) -> str:
 
 def _message(error: ValidationError, path: Path) -> str:
     kind = error.validator
+    value: Any = error.validator_value
     if kind == "pattern":
         known = _PATTERN_MESSAGES.get(_field(path))
         if known:
             return known[0]
         return f"{error.instance!r} does not have the expected form"
     if kind == "type":
-        expected = error.validator_value
+        expected = value
         expected_text = " or ".join(expected) if isinstance(expected, list) else expected
         return f"must be {_article(expected_text)}{expected_text}, not {_json_type(error.instance)}"
     if kind == "enum":
-        return "must be one of: " + ", ".join(str(v) for v in error.validator_value)
+        return "must be one of: " + ", ".join(str(v) for v in value)
     if kind == "minimum":
-        return f"must be at least {error.validator_value}"
+        return f"must be at least {value}"
     if kind in ("minLength", "maxLength"):
-        return f"must be {'at least' if kind == 'minLength' else 'at most'} {error.validator_value} characters long"
+        return f"must be {'at least' if kind == 'minLength' else 'at most'} {value} characters long"
     if kind == "uniqueItems":
         return "must not list the same value twice"
     return error.message
@@ -163,7 +166,8 @@ def _hint(error: ValidationError, path: Path) -> str | None:
         known = _PATTERN_MESSAGES.get(_field(path))
         return known[1] if known else None
     if error.validator == "enum" and isinstance(error.instance, str):
-        choices = [str(v) for v in error.validator_value]
+        enum: Any = error.validator_value
+        choices = [str(v) for v in enum]
         close = difflib.get_close_matches(error.instance, choices, n=1, cutoff=0.5)
         lowered = {c.lower(): c for c in choices}
         if error.instance.lower() in lowered:

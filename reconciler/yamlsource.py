@@ -18,7 +18,7 @@ Path = tuple[str | int, ...]
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc,unused-ignore]
     """SafeLoader without the implicit timestamp type: `start: 2027-01-01T00:00:00Z` stays text."""
 
 
