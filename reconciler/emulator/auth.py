@@ -114,6 +114,7 @@ def generate_token(ctx: Context, req: Request) -> dict[str, Any]:
     """`generateToken`: username/password -> `{token, expires, ssl}` (§2.1)."""
     if req.method != "POST":
         raise ApiError(405, "generateToken is only supported via POST.")
+    # The docs say HTTPS only; plain HTTP is served too, since the emulator defaults to loopback [I].
     username, password = req.param("username") or "", req.param("password") or ""
     if not username or not password:
         raise bad_request("Unable to generate token.", "'username' and 'password' are required.")

@@ -78,6 +78,8 @@ class Scheduler:
                 self._ctx.store.put_task(task)
 
     def _fire(self, task: dict[str, Any], at: int) -> None:
+        # Fire times are computed in UTC (cron.md §1) [I]; a skipped run still counts towards
+        # maxOccurrences [I].
         ctx = self._ctx
         task["_occurrences"] = task.get("_occurrences", 0) + 1
         task["lastStart"] = at

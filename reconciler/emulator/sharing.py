@@ -117,6 +117,7 @@ def _owned_task(ctx: Context, req: Request, g: dict[str, str]) -> tuple[User, Us
     caller, owner = _principals(ctx, req, g)
     doc = ctx.store.task(g["task"])
     if doc is None or doc["userId"] != owner.username:
+        # 404 rather than 400 for an unknown task or run: the docs do not say which (§3) [I].
         raise ApiError(404, "Task not found.", [f"Task '{g['task']}' does not exist for user '{owner.username}'."])
     return caller, owner, doc
 

@@ -157,6 +157,7 @@ def _validate_web_tool_item(ctx: Context, doc: dict[str, Any], *, owner: User, c
 
 
 def check_quota(ctx: Context, user_id: str) -> None:
+    """One per-user limit across all task types (the portal has one per type, §6.12) [I]."""
     if active_available(ctx, user_id) <= 0:
         # Code and wording undocumented (§15.7) [I].
         raise bad_request(
