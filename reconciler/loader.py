@@ -203,16 +203,18 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
     )
 
 
-def _schedule(check: _DocumentChecker, value: str | dict[str, Any]) -> tuple[Any, CronFields, str] | None:
+def _schedule(
+    check: _DocumentChecker, value: str | dict[str, Any]
+) -> tuple[quartz.QuartzExpression, CronFields, str] | None:
     """(QuartzExpression, portal fields, text as written) or None after reporting why not."""
     if isinstance(value, dict):
         fields = CronFields(**{k: str(value[k]).strip().upper() for k in _SCHEDULE_KEYS})
-        text = " ".join(str(value[k]) for k in _SCHEDULE_KEYS)
+        text = "0 " + " ".join(str(value[k]) for k in _SCHEDULE_KEYS)  # the Quartz string it stands for
         try:
             expr = quartz.from_fields(fields)
         except CronError as e:
             where: Path = ("schedule", e.field) if e.field in _SCHEDULE_KEYS else ("schedule",)
-            check.add(where, str(e), _cron_hint(e))
+            check.add(where, str(e), _cron_hint(text))
             return None
     else:
         text = value
@@ -220,19 +222,24 @@ def _schedule(check: _DocumentChecker, value: str | dict[str, Any]) -> tuple[Any
             expr = quartz.parse(value)
             fields = expr.portal_fields()
         except CronError as e:
-            check.add(("schedule",), str(e), _cron_hint(e))
+            check.add(("schedule",), str(e), _cron_hint(text))
             return None
     for warning in expr.warnings():
         check.add(("schedule",), warning, warning=True)
     return expr, fields, text
 
 
-def _cron_hint(e: CronError) -> str:
-    return 'check it with `reconciler cron "EXPRESSION"`; Quartz fields: sec min hour day-of-month month day-of-week'
+def _cron_hint(text: str) -> str:
+    return f'Quartz fields are: sec min hour day-of-month month day-of-week; try `reconciler cron "{text}"`'
 
 
 def _check_fires(
-    check: _DocumentChecker, expr: Any, *, start: datetime | None, end: datetime | None, now: datetime
+    check: _DocumentChecker,
+    expr: quartz.QuartzExpression,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    now: datetime,
 ) -> None:
     """Warn when the window [start, end] holds no fire time (quartz warns when none exists at all)."""
     if end is None or end <= now:
