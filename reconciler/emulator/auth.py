@@ -116,6 +116,8 @@ def generate_token(ctx: Context, req: Request) -> dict[str, Any]:
         raise ApiError(405, "generateToken is only supported via POST.")
     # The docs say HTTPS only; plain HTTP is served too, since the emulator defaults to loopback [I].
     username, password = req.param("username") or "", req.param("password") or ""
+    if not username and req.param("serverUrl") and presented_token(req):
+        return _server_token(ctx, req)
     if not username or not password:
         raise bad_request("Unable to generate token.", "'username' and 'password' are required.")
     client = req.param("client") or "requestip"
@@ -129,6 +131,15 @@ def generate_token(ctx: Context, req: Request) -> dict[str, Any]:
     # Tokens are not bound to the referer or IP they were issued for [I]: binding would only
     # break clients, and the emulator serves one trusted machine.
     return {"token": token, "expires": expires, "ssl": ctx.tls}
+
+
+def _server_token(ctx: Context, req: Request) -> dict[str, Any]:
+    """A portal token exchanged for a federated-server token (§2.1): the same token serves both [I]."""
+    user = require_user(ctx, req)
+    token = presented_token(req)
+    found = ctx.store.token(token or "")
+    assert user is not None and found is not None
+    return {"token": token, "expires": found[1], "ssl": ctx.tls}
 
 
 def presented_token(req: Request) -> str | None:

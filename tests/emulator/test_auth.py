@@ -123,3 +123,11 @@ def test_web_tool_items_belong_to_publisher(emu: Emulator, clients: dict[str, Cl
     item = clients["viewer"].get(f"content/items/{web_tool_item_id(buffer)}")
     assert item["owner"] == "publisher" and item["type"] == "Web Tool"
     assert item["url"] == emu.services_url + "/Samples/Buffer/GPServer"
+
+
+def test_portal_token_exchanged_for_a_server_token(emu: Emulator) -> None:
+    token = login(emu, "publisher")
+    url = emu.sharing_url + "/generateToken"
+    body = requests.post(url, data={"token": token, "serverUrl": emu.server_url, "f": "json"}, timeout=10).json()
+    assert body["token"] == token and body["expires"] == T0 + 20_160 * 60_000
+    assert requests.post(url, data={"token": "bad", "serverUrl": emu.server_url, "f": "json"}, timeout=10).json()["error"]["code"] == 498
