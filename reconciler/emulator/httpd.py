@@ -71,7 +71,11 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.connection, add=True)
         if isinstance(self.connection, ssl.SSLSocket):
-            self.connection.do_handshake()
+            try:
+                self.connection.do_handshake()  # here, not in accept(): a slow client blocks only its thread
+            except BaseException:
+                self.server.track(self.connection, add=False)
+                raise
 
     def finish(self) -> None:
         self.server.track(self.connection, add=False)
