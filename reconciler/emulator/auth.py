@@ -175,8 +175,7 @@ def user_json(user: User, *, include_private: bool) -> dict[str, Any]:
     data: dict[str, Any] = {
         "username": user.username,
         "fullName": user.full_name,
-        "role": user.role,
-        "roleId": user.role,
+        "role": user.role,  # built-in roles have no roleId; custom ones would
         "userLicenseTypeId": "creatorUT",
         "orgId": "0123456789ABCDEF",
         "privileges": list(user.privileges),

@@ -61,6 +61,8 @@ def _portal_self(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any
     data: dict[str, Any] = {
         "id": ORG_ID,
         "name": "Reconciler emulator",
+        "portalName": "Portal for ArcGIS",
+        "portalMode": "singletenant",
         "isPortal": True,
         "currentVersion": SHARING_VERSION,
         "portalHostname": urlsplit(ctx.origin).netloc + PORTAL_CONTEXT,
@@ -80,6 +82,13 @@ def _portal_servers(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, 
     _check_portal(g)
     auth.require_user(ctx, req)
     return {"servers": _servers(ctx)}
+
+
+def _roles(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
+    """Custom roles: none; the built-in org_admin/org_publisher/org_user are not listed here."""
+    _check_portal(g)
+    auth.require_user(ctx, req)
+    return {"total": 0, "start": 1, "num": 0, "nextStart": -1, "roles": []}
 
 
 def _community_self(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
@@ -267,6 +276,7 @@ def routes() -> list[Route]:
         route(READ, p, rf"/portals/(?P<portal>{_SEG})", _portal_self),
         route(READ, p, rf"/portals/(?P<portal>{_SEG})/servers", _portal_servers),
         route(READ, p, rf"/portals/(?P<portal>{_SEG})/allScheduledTasks", _all_tasks),
+        route(READ, p, rf"/portals/(?P<portal>{_SEG})/roles", _roles),
         route(READ, p, "/community/self", _community_self),
         route(READ, p, _USER, _community_user),
         route(READ, p, rf"/content/items/(?P<item>{_SEG})", _item),
