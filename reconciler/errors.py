@@ -22,3 +22,53 @@ class CronError(ReconcilerError):
         super().__init__(message)
         self.field = field
         self.token = token
+
+
+class ConfigError(ReconcilerError):
+    """Connection settings that cannot work (missing portal, plain HTTP, a password in a file)."""
+
+
+class PortalError(ReconcilerError):
+    """The portal (or the network to it) refused or failed a request.
+
+    `code` is the ArcGIS error code (usually an HTTP status; None for transport failures),
+    `message` and `details` are the portal's words, `hint` says what to do about it. Secrets
+    are removed before any of these are stored, so the exception is safe to print.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        details: tuple[str, ...] = (),
+        hint: str | None = None,
+        operation: str | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.details = details
+        self.hint = hint
+        self.operation = operation
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        head = f"{self.operation}: " if self.operation else ""
+        code = f" (ArcGIS error {self.code})" if self.code is not None else ""
+        lines = [f"{head}{self.message}{code}"]
+        lines += [f"  {d}" for d in self.details if d and d != self.message]
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+class AuthError(PortalError):
+    """Bad credentials, a missing token (499) or an invalid/expired one (498)."""
+
+
+class PermissionDeniedError(PortalError):
+    """The signed-in user may not do this (403)."""
+
+
+class NotFoundError(PortalError):
+    """The task, run, user or resource does not exist (404)."""

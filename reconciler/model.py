@@ -131,3 +131,153 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not any(p.severity is Severity.ERROR for p in self.problems)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskFields:
+    """The portal fields of a task as the reconciler wants them: the input of create and update.
+
+    Dates are epoch milliseconds (UTC); `max_occurrences` None means unlimited; `parameters_json`
+    is canonical JSON (sorted keys) of the parameters object, as in TaskSpec; `task_url` is set
+    for GPService tasks only.
+    """
+
+    title: str
+    task_type: str
+    schedule: CronFields
+    parameters_json: str = "{}"
+    item_id: str | None = None
+    task_url: str | None = None
+    max_occurrences: int | None = None
+    start_date: int | None = None
+    end_date: int | None = None
+    active: bool = True
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.parameters_json)
+        return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteTask:
+    """A scheduled task as the portal reports it; only reconciler.portal.wire builds these.
+
+    `owner` is the wire `userId` (a username); every date is epoch ms or None when the portal
+    omits it; `max_occurrences` None means unlimited (the portal's -1); `parameters_json` is
+    canonical JSON (sorted keys), comparable with TaskSpec/TaskFields.
+    """
+
+    id: str
+    owner: str
+    title: str
+    task_type: str
+    schedule: CronFields
+    parameters_json: str
+    item_id: str | None
+    task_url: str | None
+    max_occurrences: int | None
+    start_date: int | None
+    end_date: int | None
+    active: bool
+    task_state: str | None
+    created: int | None
+    updated: int | None
+    last_start: int | None
+    next_start: int | None
+    run_interval_seconds: int | None
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.parameters_json)
+        return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class GPMessage:
+    """One GP job message; `type` is e.g. esriJobMessageTypeError."""
+
+    type: str
+    description: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GPJob:
+    """A geoprocessing job on a federated server: its status and (when asked) its messages."""
+
+    job_id: str
+    status: str
+    url: str
+    messages: tuple[GPMessage, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("esriJobSucceeded", "esriJobFailed", "esriJobTimedOut", "esriJobCancelled")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteRun:
+    """One run of a task. `status` is scheduled|executing|succeeded|skipped|failed|submitfailed;
+    `url` links the GP job for GPService tasks (empty otherwise); `job` is filled only when the
+    caller asked the client to read it."""
+
+    run_id: str
+    task_id: str
+    status: str
+    result: str
+    url: str
+    created: int | None
+    updated: int | None
+    job: GPJob | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalUser:
+    """The signed-in user (community/self): what the planner checks before proposing anything."""
+
+    username: str
+    role: str | None
+    privileges: tuple[str, ...]
+    full_name: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "org_admin"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FederatedServer:
+    """A server federated with the portal (portals/self/servers); `url` is its public root."""
+
+    id: str
+    name: str
+    url: str
+    admin_url: str | None
+    server_role: str | None
+    server_function: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GPParameter:
+    """One parameter of a GP task as its service describes it."""
+
+    name: str
+    data_type: str
+    direction: str
+    required: bool
+    default_json: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class GPTaskInfo:
+    """A GP task's description (GET <taskUrl>?f=json), for the planner's parameter checks."""
+
+    url: str
+    name: str
+    execution_type: str | None
+    parameters: tuple[GPParameter, ...]
+
+    @property
+    def inputs(self) -> tuple[GPParameter, ...]:
+        return tuple(p for p in self.parameters if p.direction == "esriGPParameterDirectionInput")

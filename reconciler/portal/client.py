@@ -1,0 +1,302 @@
+"""PortalClient: every Sharing API operation the reconciler needs, over the one choke-point.
+
+Write policy (why a flaky network never creates duplicates): a write is resent blindly only when
+it certainly never reached the portal (connection refused, connect timeout) or was refused with
+429. When the outcome is unknown (dropped connection, read timeout, 5xx) the client waits
+`RetryPolicy.verify_delay`, then looks:
+- createTask: lists the owner's tasks for one with exactly the requested fields (title, type,
+  schedule, parameters, item, task URL, dates, occurrences); found -> that is the new task;
+- update/enable/disable: re-reads the task; already as requested -> done (they are idempotent
+  in effect);
+- delete: re-reads the task; gone (404) -> done.
+Only when the change is not in place is the write sent once more; if that outcome is unknown
+too, the error says so and the next `plan` shows the portal's real state. Titles are unique per
+owner among managed tasks (the planner's ownership mark), which is what makes the create lookup
+exact; a write that lands after the lookup (a very slow portal) can still duplicate [I].
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+import time
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+from urllib.parse import quote, urlsplit
+
+from reconciler.connection import ConnectionSettings
+from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
+from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
+from reconciler.portal import wire
+from reconciler.portal.auth import DEFAULT_EXPIRATION_MINUTES, FixedToken, PasswordToken, TokenSource
+from reconciler.portal.http import Http, WriteOutcomeUnknown, origin
+from reconciler.portal.retry import RetryPolicy
+
+T = TypeVar("T")
+PAGE_SIZE = 100  # the documented maximum of `num` (§4)
+log = logging.getLogger("reconciler.portal")
+
+
+class PortalClient:
+    """A signed-in session with one portal. Thread-safe; use as a context manager.
+
+    Args:
+        settings: connection settings (reconciler.connection.settings_from).
+        retry: retry policy; tests pass tiny delays.
+        sleep: how to wait (tests record instead of sleeping).
+        clock: monotonic seconds, for token refresh (tests move it).
+        expiration_minutes: token lifetime to ask generateToken for.
+        max_workers: bound on concurrent page/job reads.
+    """
+
+    def __init__(self, settings: ConnectionSettings, *, retry: RetryPolicy | None = None,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 expiration_minutes: int = DEFAULT_EXPIRATION_MINUTES, max_workers: int = 4) -> None:
+        self.settings = settings
+        self._http = Http(settings, retry=retry, sleep=sleep)
+        self._http.tokens = self._token_source(settings, clock, expiration_minutes)
+        self._max_workers = max(1, max_workers)
+        self._lock = threading.Lock()
+        self._me: PortalUser | None = None
+        self._servers: tuple[FederatedServer, ...] | None = None
+
+    def _token_source(self, s: ConnectionSettings, clock: Callable[[], float], minutes: int) -> TokenSource:
+        if s.token:
+            return FixedToken(s.token)
+        assert s.username and s.password, "build_settings guarantees credentials"
+        return PasswordToken(username=s.username, password=s.password, referer=origin(s.portal_url),
+                             fetch=self._generate_token, expiration_minutes=minutes, clock=clock)
+
+    def _generate_token(self, form: Any) -> dict[str, Any]:
+        # POST body only (never the URL); idempotent in effect, so retried like a read.
+        return self._http.call("POST", "generateToken", data=form, auth=False, operation="sign in",
+                               credentials_check=True)
+
+    def __repr__(self) -> str:
+        return f"PortalClient(portal_url={self.settings.portal_url!r}, username={self.settings.username!r})"
+
+    def __enter__(self) -> PortalClient:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- who am I ----------------------------------------------------------------------------
+
+    def me(self) -> PortalUser:
+        """The signed-in user with role and privileges (community/self), cached.
+
+        Raises:
+            AuthError: bad credentials or token.
+        """
+        with self._lock:
+            if self._me is None:
+                self._me = wire.user_from_wire(self._get("community/self", operation="read the signed-in user"))
+            return self._me
+
+    def privileges(self) -> tuple[str, ...]:
+        """The signed-in user's privileges, e.g. "portal:user:createItem"."""
+        return self.me().privileges
+
+    @property
+    def owner(self) -> str:
+        """Whose tasks to manage: --owner, else the signed-in user."""
+        return self.settings.owner or self.me().username
+
+    def federated_servers(self) -> tuple[FederatedServer, ...]:
+        """Servers federated with the portal (portals/self/servers), cached; the token may go to them.
+
+        Falls back to the `servers` list of portals/self when the servers resource is refused
+        (it may be admin-only on real portals [I]).
+        """
+        with self._lock:
+            if self._servers is None:
+                try:
+                    body = self._get("portals/self/servers", operation="list federated servers")
+                except PermissionDeniedError:
+                    body = self._get("portals/self", operation="read the portal")
+                self._servers = tuple(wire.server_from_wire(s) for s in body.get("servers") or ())
+                for server in self._servers:
+                    if server.url:
+                        self._http.trust(server.url)
+            return self._servers
+
+    # -- tasks -------------------------------------------------------------------------------
+
+    def iter_tasks(self, owner: str | None = None) -> Iterator[RemoteTask]:
+        """Every task of `owner`, page by page (num=100): ceil(N/100) list requests.
+
+        After the first page gives `total`, the remaining pages are fetched concurrently
+        (at most `max_workers` at once) and yielded in order; duplicates from tasks shifting
+        between pages are dropped.
+
+        Raises:
+            PortalError: as the choke-point does, e.g. PermissionDeniedError for another's tasks.
+        """
+        path = self._tasks_path(owner)
+        seen: set[str] = set()
+        page = self._page(path, 1)
+        yield from _fresh(page, seen)
+        while int(page.get("nextStart", -1)) > 0:
+            starts = _remaining_starts(int(page["nextStart"]), page.get("total"))
+            with ThreadPoolExecutor(max_workers=min(self._max_workers, len(starts))) as pool:
+                for page in pool.map(lambda start: self._page(path, start), starts):
+                    yield from _fresh(page, seen)
+            if int(page.get("nextStart", -1)) <= starts[-1]:
+                break  # no progress: never loop on a confused portal
+
+    def get_task(self, task_id: str, owner: str | None = None) -> RemoteTask:
+        """One task. Raises: NotFoundError when it does not exist."""
+        return wire.task_from_wire(self._get(self._task_path(task_id, owner), operation=f"read task {task_id}"))
+
+    def create_task(self, fields: TaskFields, owner: str | None = None) -> RemoteTask:
+        """Create a task, never twice (see the module docstring); returns it as stored.
+
+        Raises:
+            PortalError: the portal refused it (e.g. 400 invalid schedule, 403 privilege), or its
+                outcome stayed unknown after one verified retry.
+        """
+        owner = owner or self.owner
+        op = f"create task {fields.title!r}"
+        found = self._write(f"{self._tasks_path(owner)}/createTask", wire.create_form(fields), operation=op,
+                            landed=lambda: self._find(owner, fields), done=lambda body: self._created(body, owner, op))
+        if not fields.active and found.active:
+            self.disable_task(found.id, owner)  # in case the portal ignored isActive=false [I]
+            found = self.get_task(found.id, owner)
+        return found
+
+    def update_task(self, task_id: str, fields: TaskFields, owner: str | None = None) -> RemoteTask:
+        """Replace every field of a task; returns it as stored."""
+        owner = owner or self.owner
+        self._write(f"{self._task_path(task_id, owner)}/update", wire.update_form(fields),
+                    operation=f"update task {task_id}", done=lambda body: True,
+                    landed=lambda: wire.matches(self.get_task(task_id, owner), fields) or None)
+        return self.get_task(task_id, owner)
+
+    def enable_task(self, task_id: str, owner: str | None = None) -> None:
+        """Set a task active (counts against the portal's active-task quota)."""
+        self._toggle(task_id, owner, active=True)
+
+    def disable_task(self, task_id: str, owner: str | None = None) -> None:
+        """Set a task inactive (paused); it keeps its definition and runs."""
+        self._toggle(task_id, owner, active=False)
+
+    def delete_task(self, task_id: str, owner: str | None = None) -> None:
+        """Delete a task. Raises: NotFoundError when it was not there in the first place."""
+        self._write(f"{self._task_path(task_id, owner)}/delete", {}, operation=f"delete task {task_id}",
+                    done=lambda body: True, landed=lambda: self._gone(task_id, owner))
+
+    # -- runs and GP jobs --------------------------------------------------------------------
+
+    def runs(self, task_id: str, owner: str | None = None, *, with_jobs: bool = False) -> tuple[RemoteRun, ...]:
+        """A task's runs as the portal lists them (newest first; at most 30 by default, §6.7).
+
+        With `with_jobs`, each run that links a GP job gets `job` (status and messages), read
+        concurrently (bounded).
+        """
+        body = self._get(f"{self._task_path(task_id, owner)}/runs", operation=f"list runs of task {task_id}")
+        found = tuple(wire.run_from_wire(r, task_id) for r in body.get("runs") or ())
+        return self._with_jobs(found) if with_jobs else found
+
+    def run(self, task_id: str, run_id: str, owner: str | None = None, *, with_job: bool = True) -> RemoteRun:
+        """One run, with its GP job's status and messages when it links one."""
+        body = self._get(f"{self._task_path(task_id, owner)}/runs/{quote(run_id, safe='')}", operation=f"read run {run_id}")
+        found = wire.run_from_wire(body, task_id)
+        return self._with_jobs((found,))[0] if with_job else found
+
+    def gp_job(self, job_url: str) -> GPJob:
+        """A GP job's status and messages: GET <job URL>?returnMessages=true on the federated server."""
+        self._ensure_trusted(job_url)
+        body = self._get(job_url, params={"returnMessages": "true"}, operation=f"read GP job {job_url.rsplit('/', 1)[-1]}")
+        return wire.job_from_wire(body, job_url)
+
+    def gp_task_info(self, task_url: str) -> GPTaskInfo:
+        """A GP task's parameters as its service describes them (GET <taskUrl>?f=json)."""
+        self._ensure_trusted(task_url)
+        return wire.gp_task_from_wire(self._get(task_url, operation=f"describe GP task {task_url}"), task_url)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _get(self, path: str, *, operation: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        return self._http.call("GET", path, params=params, operation=operation)
+
+    def _tasks_path(self, owner: str | None) -> str:
+        return f"community/users/{quote(owner or self.owner, safe='')}/tasks"
+
+    def _task_path(self, task_id: str, owner: str | None) -> str:
+        return f"{self._tasks_path(owner)}/{quote(task_id, safe='')}"
+
+    def _page(self, path: str, start: int) -> dict[str, Any]:
+        return self._get(path, params={"start": str(start), "num": str(PAGE_SIZE)}, operation="list tasks")
+
+    def _write(self, path: str, form: dict[str, str], *, operation: str,
+               landed: Callable[[], T | None], done: Callable[[dict[str, Any]], T]) -> T:
+        try:
+            return done(self._http.call("POST", path, data=form, write=True, operation=operation))
+        except WriteOutcomeUnknown as first:
+            log.log(self._http.level, "%s: outcome unknown (%s); checking the portal before retrying", operation, first.message)
+        self._http.sleep(self._http.retry.verify_delay)
+        found = landed()
+        if found is not None:
+            return found
+        try:
+            return done(self._http.call("POST", path, data=form, write=True, operation=operation))
+        except WriteOutcomeUnknown as again:
+            raise PortalError(f"{again.message}; the outcome is unknown after one checked retry", code=again.code,
+                              operation=operation, hint="run plan again to see what the portal holds now") from None
+
+    def _created(self, body: dict[str, Any], owner: str, operation: str) -> RemoteTask:
+        task_id = body.get("taskId")
+        if not task_id:  # arcgis accepts a create only with success and taskId (§13)
+            raise PortalError("createTask answered without a taskId", operation=operation)
+        return self.get_task(str(task_id), owner)
+
+    def _find(self, owner: str, fields: TaskFields) -> RemoteTask | None:
+        candidates = [t for t in self.iter_tasks(owner) if wire.matches(t, fields, check_active=False)]
+        return max(candidates, key=lambda t: t.created or 0) if candidates else None
+
+    def _gone(self, task_id: str, owner: str | None) -> bool | None:
+        try:
+            self.get_task(task_id, owner)
+        except NotFoundError:
+            return True
+        return None
+
+    def _toggle(self, task_id: str, owner: str | None, *, active: bool) -> None:
+        verb = "enable" if active else "disable"
+        self._write(f"{self._task_path(task_id, owner)}/{verb}", {}, operation=f"{verb} task {task_id}",
+                    done=lambda body: True, landed=lambda: self.get_task(task_id, owner).active is active or None)
+
+    def _ensure_trusted(self, url: str) -> None:
+        if origin(url) not in self._http.trusted:
+            self.federated_servers()
+
+    def _with_jobs(self, runs: tuple[RemoteRun, ...]) -> tuple[RemoteRun, ...]:
+        def attach(run: RemoteRun) -> RemoteRun:
+            if "/jobs/" not in urlsplit(run.url).path:
+                return run
+            return replace(run, job=self.gp_job(run.url))
+
+        if not runs:
+            return runs
+        with ThreadPoolExecutor(max_workers=min(self._max_workers, len(runs))) as pool:
+            return tuple(pool.map(attach, runs))
+
+
+def _fresh(page: dict[str, Any], seen: set[str]) -> Iterable[RemoteTask]:
+    for data in page.get("tasks") or ():
+        task = wire.task_from_wire(data)
+        if task.id not in seen:
+            seen.add(task.id)
+            yield task
+
+
+def _remaining_starts(next_start: int, total: Any) -> list[int]:
+    if isinstance(total, int) and total >= next_start:
+        return list(range(next_start, total + 1, PAGE_SIZE))
+    return [next_start]

@@ -1,0 +1,214 @@
+"""The one request choke-point: URL, f=json, token header, timeout, retries, error decoding, logging.
+
+Only `Http.call` sends anything. It never puts a secret in a URL, refuses to send a token over
+plain HTTP except to loopback, and logs each attempt as "METHOD /path -> status (N ms)" with no
+query string, header or body, so no secret can reach a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import warnings
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+
+from reconciler import __version__
+from reconciler.connection import ConnectionSettings, is_loopback
+from reconciler.errors import ConfigError, PortalError
+from reconciler.portal import envelope
+from reconciler.portal.auth import TokenSource
+from reconciler.portal.retry import RetryPolicy, parse_retry_after
+
+log = logging.getLogger("reconciler.portal")
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class WriteOutcomeUnknown(PortalError):
+    """A write may or may not have reached the portal (dropped connection, read timeout, 5xx)."""
+
+
+class _Again(Exception):
+    """One attempt failed in a way the retry policy may retry."""
+
+    def __init__(self, final: PortalError, *, retry_after: float | None = None) -> None:
+        super().__init__(str(final))
+        self.final, self.retry_after = final, retry_after
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class Http:
+    """Args:
+        settings: where and how to connect.
+        tokens: the token source; None for anonymous calls only.
+        retry: the retry policy; sleep/clock are injectable so tests never wait.
+    """
+
+    def __init__(self, settings: ConnectionSettings, *, tokens: TokenSource | None = None,
+                 retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
+                 session: requests.Session | None = None) -> None:
+        self.settings, self.tokens = settings, tokens
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.session = session or requests.Session()
+        self.session.headers.update({"User-Agent": f"reconciler/{__version__}", "Accept": "application/json"})
+        self.trusted = {origin(settings.portal_url)}  # origins the token may be sent to
+        self._lock = threading.Lock()
+        self.level = logging.INFO if settings.verbose else logging.DEBUG
+        if settings.verify is False:
+            log.warning("WARNING: TLS certificate verification is OFF (--insecure): anyone on the network path "
+                        "can impersonate %s and read the token. Use --ca-bundle instead.", urlsplit(settings.portal_url).netloc)
+
+    def __repr__(self) -> str:
+        return f"Http(portal_url={self.settings.portal_url!r})"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def trust(self, url: str) -> None:
+        """Allow the token to be sent to `url`'s origin (a federated server of the portal)."""
+        with self._lock:
+            self.trusted.add(origin(url))
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple({*self.settings.secrets, *(self.tokens.secrets if self.tokens else ())})
+
+    def url(self, path: str) -> str:
+        return path if "://" in path else f"{self.settings.portal_url}/{path.lstrip('/')}"
+
+    def call(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
+             data: Mapping[str, str] | None = None, write: bool = False, auth: bool = True,
+             operation: str, credentials_check: bool = False) -> dict[str, Any]:
+        """Send one logical request (with retries) and return the decoded JSON body.
+
+        Raises:
+            PortalError: (or a subclass) the portal's error, or a transport failure after retries.
+            WriteOutcomeUnknown: a write (`write=True`) may or may not have taken effect.
+            ConfigError: a token would go over plain HTTP to a host that is not loopback.
+        """
+        url = self.url(path)
+        with_token = auth and self.tokens is not None and origin(url) in self.trusted
+        if with_token and urlsplit(url).scheme != "https" and not is_loopback(urlsplit(url).hostname or ""):
+            raise ConfigError(f"refusing to send the portal token over plain http:// to {urlsplit(url).hostname}; use https")
+        retry, refreshed = 0, False
+        while True:
+            token = self.tokens.token() if with_token and self.tokens else None
+            try:
+                return self._attempt(method, url, params, data, token, write=write, operation=operation,
+                                     credentials_check=credentials_check)
+            except _Again as again:
+                wait = self.retry.delay(retry, again.retry_after)
+                if wait is None:
+                    raise again.final from None
+                log.log(self.level, "retrying %s %s in %.2f s (%s)", method, urlsplit(url).path, wait, again.final.message)
+                self.sleep(wait)
+                retry += 1
+            except PortalError as e:
+                # 498: the token expired or was revoked; refresh it once and try again.
+                if e.code != 498 or token is None or refreshed or not (self.tokens and self.tokens.invalidate(token)):
+                    raise
+                refreshed = True
+
+    def _attempt(self, method: str, url: str, params: Mapping[str, str] | None, data: Mapping[str, str] | None,
+                 token: str | None, *, write: bool, operation: str, credentials_check: bool) -> dict[str, Any]:
+        response = self._send(method, url, params, data, token, write=write, operation=operation)
+        status = response.status_code
+        if status == 429:
+            raise _Again(self._fail("the portal is rate-limiting requests (HTTP 429)", 429, operation),
+                         retry_after=parse_retry_after(response.headers.get("Retry-After")))
+        if status in TRANSIENT_STATUSES:
+            final = self._fail(f"the portal answered HTTP {status}", status, operation)
+            if write:
+                raise WriteOutcomeUnknown(final.message, code=status, hint=final.hint, operation=operation)
+            raise _Again(final)
+        body = self._decode(response, operation)
+        error = envelope.error_of(body)
+        if error is None:
+            return body
+        exc = envelope.to_exception(error, operation=operation, secrets=self.secrets, credentials_check=credentials_check)
+        if exc.code in TRANSIENT_STATUSES and not credentials_check:
+            if write:
+                raise WriteOutcomeUnknown(exc.message, code=exc.code, details=exc.details, hint=exc.hint, operation=operation)
+            raise _Again(exc)
+        raise exc
+
+    def _send(self, method: str, url: str, params: Mapping[str, str] | None, data: Mapping[str, str] | None,
+              token: str | None, *, write: bool, operation: str) -> requests.Response:
+        headers = {}
+        if token is not None:
+            headers = {"X-Esri-Authorization": f"Bearer {token}", "Referer": origin(self.settings.portal_url)}
+        query = {**(params or {}), "f": "json"} if method == "GET" else dict(params or {})
+        form = {**(data or {}), "f": "json"} if method != "GET" else None
+        path, started = urlsplit(url).path, time.monotonic()
+        try:
+            with warnings.catch_warnings():
+                if self.settings.verify is False:
+                    warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                response = self.session.request(method, url, params=query, data=form, headers=headers,
+                                                timeout=self.settings.timeout, verify=self.settings.verify,
+                                                allow_redirects=False)
+        except requests.RequestException as e:
+            log.log(self.level, "%s %s -> %s (%d ms)", method, path, type(e).__name__, _ms(started))
+            raise self._transport(e, url, write=write, operation=operation) from None
+        log.log(self.level, "%s %s -> %d (%d ms)", method, path, response.status_code, _ms(started))
+        if response.is_redirect:
+            raise PortalError(f"the portal redirected to {urlsplit(response.headers.get('Location', '')).netloc or 'elsewhere'}",
+                              code=response.status_code, operation=operation,
+                              hint="use the final portal URL in --portal (often https:// instead of http://, or the web adaptor path)")
+        return response
+
+    def _transport(self, e: requests.RequestException, url: str, *, write: bool, operation: str) -> Exception:
+        host = urlsplit(url).netloc
+        if isinstance(e, requests.exceptions.SSLError):
+            return PortalError(f"TLS verification failed for {host}", operation=operation,
+                               hint="pass the enterprise CA with --ca-bundle PEM (or REQUESTS_CA_BUNDLE)")
+        reached = not _never_sent(e)
+        final = PortalError(f"could not talk to {host}: {_describe(e)}", operation=operation,
+                            hint="check --portal, the network and proxies; the portal may be down")
+        if write and reached:
+            return WriteOutcomeUnknown(final.message, hint=final.hint, operation=operation)
+        return _Again(final)
+
+    def _decode(self, response: requests.Response, operation: str) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise PortalError(f"the answer to {urlsplit(response.url).path} is not ArcGIS JSON (HTTP {response.status_code})",
+                              code=response.status_code if response.status_code >= 400 else None, operation=operation,
+                              hint="check that --portal is the portal's URL (https://host/portal or .../sharing/rest)")
+        return body
+
+    def _fail(self, message: str, status: int, operation: str) -> PortalError:
+        return PortalError(message, code=status, hint=envelope.hint_for(status), operation=operation)
+
+
+def _never_sent(e: requests.RequestException) -> bool:
+    """True when the request certainly never reached the server (safe to resend any method)."""
+    if isinstance(e, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(e.args[0], "reason", None) if e.args else None
+    return isinstance(e, requests.ConnectionError) and isinstance(
+        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
+
+
+def _describe(e: requests.RequestException) -> str:
+    if isinstance(e, requests.exceptions.ReadTimeout):
+        return "no answer within the timeout (--timeout)"
+    if _never_sent(e):
+        return "connection failed"
+    return "the connection was dropped"
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

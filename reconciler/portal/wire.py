@@ -1,0 +1,225 @@
+"""The Sharing API's task JSON and forms <-> typed records. Pure: no I/O.
+
+References are to /work/shared/docs/arcgis-tasks-api.md (§n); [I] marks behaviour inferred, not
+documented.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from reconciler.model import (
+    CronFields,
+    FederatedServer,
+    GPJob,
+    GPMessage,
+    GPParameter,
+    GPTaskInfo,
+    PortalUser,
+    RemoteRun,
+    RemoteTask,
+    TaskFields,
+)
+
+UNLIMITED = -1  # maxOccurrences -1 = unlimited, as in the admin samples (§6.2) [I for the Sharing API]
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or value == "" else int(value)
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _parameters(value: Any) -> dict[str, Any]:
+    # Returned as an object (§7); tolerate the JSON text some versions may echo back [I].
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else {}
+    return dict(value or {})
+
+
+def task_from_wire(data: Mapping[str, Any]) -> RemoteTask:
+    """A task resource or list entry (§6.3, §7) as a RemoteTask."""
+    max_occ = _int(data.get("maxOccurrences"))
+    return RemoteTask(
+        id=str(data["id"]),
+        owner=str(data.get("userId") or ""),
+        title=str(data.get("title") or ""),
+        task_type=str(data.get("type") or ""),
+        schedule=CronFields.from_wire(data["cronSchedule"]),
+        parameters_json=canonical_json(_parameters(data.get("parameters"))),
+        item_id=_str(data.get("itemId")),
+        # Field name of the GP task URL in task JSON is unknown (§15.4) [I]: read both spellings.
+        task_url=_str(data.get("taskUrl") or data.get("taskURL")),
+        max_occurrences=None if max_occ is None or max_occ < 0 else max_occ,
+        start_date=_int(data.get("startDate")),
+        end_date=_int(data.get("endDate")),
+        active=bool(data.get("active", False)),
+        task_state=_str(data.get("taskState")),
+        created=_int(data.get("created")),
+        updated=_int(data.get("updated")),
+        last_start=_int(data.get("lastStart")),
+        next_start=_int(data.get("nextStart")),
+        run_interval_seconds=_int(data.get("runIntervalSeconds")),
+    )
+
+
+def task_to_wire(task: RemoteTask) -> dict[str, Any]:
+    """The inverse of task_from_wire (fields the portal omits when unset are left out)."""
+    data: dict[str, Any] = {
+        "id": task.id, "userId": task.owner, "title": task.title, "type": task.task_type,
+        "cronSchedule": task.schedule.to_wire(), "parameters": task.parameters, "itemId": task.item_id,
+        "taskUrl": task.task_url, "maxOccurrences": UNLIMITED if task.max_occurrences is None else task.max_occurrences,
+        "active": task.active, "taskState": task.task_state, "created": task.created, "updated": task.updated,
+        "nextStart": task.next_start, "runIntervalSeconds": task.run_interval_seconds,
+    }
+    optional = {"startDate": task.start_date, "endDate": task.end_date, "lastStart": task.last_start}
+    data.update({k: v for k, v in optional.items() if v is not None})
+    return data
+
+
+def _common_form(fields: TaskFields) -> dict[str, str]:
+    form = {
+        "title": fields.title,
+        "type": fields.task_type,
+        **fields.schedule.to_wire(),
+        # Always sent: a missing value may take a server default (arcgis sends 10) [I].
+        "maxOccurrences": str(UNLIMITED if fields.max_occurrences is None else fields.max_occurrences),
+        # Objects travel as JSON text in form fields (§1).
+        "parameters": canonical_json(fields.parameters),
+    }
+    if fields.item_id:
+        form["itemId"] = fields.item_id
+    return form
+
+
+def create_form(fields: TaskFields) -> dict[str, str]:
+    """Form fields for createTask (§6.2); `f` is added by the HTTP layer.
+
+    The GP task URL is sent as both `taskURL` (what arcgis sends on create) and `taskUrl` (the
+    documented field name elsewhere), since the casing the portal reads on create is unknown
+    (§15.4) [I]; only for tasks that have one. `isActive=false` is not documented for createTask
+    [I]; it is sent so an inactive task never counts against the active-task quota, and the
+    client disables the task afterwards in case the portal ignored it.
+    """
+    form = _common_form(fields)
+    if fields.task_url:
+        form["taskURL"] = form["taskUrl"] = fields.task_url
+    for key, value in (("startDate", fields.start_date), ("endDate", fields.end_date)):
+        if value is not None:
+            form[key] = str(value)
+    if not fields.active:
+        form["isActive"] = "false"
+    return form
+
+
+def update_form(fields: TaskFields) -> dict[str, str]:
+    """Form fields for tasks/{id}/update (§6.4): every field, so nothing keeps a stale value.
+
+    Omitted fields keep their stored values on update [I]; an empty startDate/endDate clears it
+    [I: the emulator's rule, undocumented]. `taskUrl` is the update spelling arcgis uses [C].
+    `isActive` is what arcgis Task.start()/stop() send (§13).
+    """
+    form = _common_form(fields)
+    if fields.task_url:
+        form["taskUrl"] = fields.task_url
+    form["startDate"] = "" if fields.start_date is None else str(fields.start_date)
+    form["endDate"] = "" if fields.end_date is None else str(fields.end_date)
+    form["isActive"] = "true" if fields.active else "false"
+    return form
+
+
+def fields_of(task: RemoteTask) -> TaskFields:
+    """The desired-fields view of a remote task (for comparisons and round trips)."""
+    return TaskFields(
+        title=task.title, task_type=task.task_type, schedule=task.schedule, parameters_json=task.parameters_json,
+        item_id=task.item_id, task_url=task.task_url, max_occurrences=task.max_occurrences,
+        start_date=task.start_date, end_date=task.end_date, active=task.active,
+    )
+
+
+def _cron_key(c: CronFields) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for v in (c.minute, c.hour, c.day_of_month, c.month, c.day_of_week))
+
+
+def matches(task: RemoteTask, fields: TaskFields, *, check_active: bool = True) -> bool:
+    """Whether `task` already has exactly `fields` (used to resolve writes of unknown outcome).
+
+    `active` is skipped for a just-created task (check_active=False): the portal may complete or
+    disable a task by itself, and the title identifies the reconciler's tasks anyway.
+    """
+    mine = fields_of(task)
+    same = (
+        mine.title == fields.title and mine.task_type == fields.task_type
+        and _cron_key(mine.schedule) == _cron_key(fields.schedule)
+        and json.loads(mine.parameters_json) == fields.parameters
+        and (mine.item_id or None) == (fields.item_id or None)
+        and (mine.task_url or None) == (fields.task_url or None)
+        and mine.max_occurrences == fields.max_occurrences
+        and mine.start_date == fields.start_date and mine.end_date == fields.end_date
+    )
+    return same and (not check_active or mine.active == fields.active)
+
+
+def run_from_wire(data: Mapping[str, Any], task_id: str) -> RemoteRun:
+    """A run (§6.7, §8). Dates in epoch ms; `modified` (admin API) read where `updated` is absent [I]."""
+    return RemoteRun(
+        run_id=str(data["runId"]),
+        task_id=str(data.get("taskId") or (data.get("task") or {}).get("id") or task_id),
+        status=str(data.get("status") or ""),
+        result=str(data.get("result") or ""),
+        url=str(data.get("url") or ""),
+        created=_int(data.get("created")),
+        updated=_int(data.get("updated", data.get("modified"))),
+    )
+
+
+def job_from_wire(data: Mapping[str, Any], url: str) -> GPJob:
+    """A GP job resource (§12) fetched with returnMessages=true."""
+    messages = tuple(
+        GPMessage(type=str(m.get("type") or ""), description=str(m.get("description") or ""))
+        for m in data.get("messages") or ()
+    )
+    return GPJob(job_id=str(data.get("jobId") or ""), status=str(data.get("jobStatus") or ""), url=url, messages=messages)
+
+
+def user_from_wire(data: Mapping[str, Any]) -> PortalUser:
+    return PortalUser(
+        username=str(data["username"]),
+        role=_str(data.get("role")),
+        privileges=tuple(str(p) for p in data.get("privileges") or ()),
+        full_name=_str(data.get("fullName")),
+    )
+
+
+def server_from_wire(data: Mapping[str, Any]) -> FederatedServer:
+    return FederatedServer(
+        id=str(data.get("id") or ""),
+        name=str(data.get("name") or ""),
+        url=str(data.get("url") or "").rstrip("/"),
+        admin_url=_str(data.get("adminUrl")),
+        server_role=_str(data.get("serverRole")),
+        server_function=_str(data.get("serverFunction")),
+    )
+
+
+def gp_task_from_wire(data: Mapping[str, Any], url: str) -> GPTaskInfo:
+    params = tuple(
+        GPParameter(
+            name=str(p["name"]),
+            data_type=str(p.get("dataType") or ""),
+            direction=str(p.get("direction") or ""),
+            required=p.get("parameterType") == "esriGPParameterTypeRequired",
+            default_json=canonical_json(p.get("defaultValue")),
+            choices=tuple(str(c) for c in p.get("choiceList") or ()),
+        )
+        for p in data.get("parameters") or ()
+    )
+    return GPTaskInfo(url=url, name=str(data.get("name") or ""), execution_type=_str(data.get("executionType")),
+                      parameters=params)

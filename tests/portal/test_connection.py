@@ -1,0 +1,191 @@
+"""Connection settings: flags > environment > config-file target; URLs; refusals with fixes."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from reconciler.connection import add_portal_arguments, build_settings, settings_from, sharing_root
+from reconciler.errors import ConfigError
+
+ENV = {"RECONCILER_USERNAME": "svc", "RECONCILER_PASSWORD": "s3cret-pw"}
+CONFIG = """\
+targets:
+  dev: {portal: https://dev.example.com/portal, username: dev_user, ca_bundle: /etc/ssl/corp.pem, timeout: 5}
+  prod: {portal: https://gis.example.com/portal, owner: gp_owner}
+"""
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="reconciler plan")
+    add_portal_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def files(**contents: str):
+    def read(path: str) -> str:
+        if path not in contents:
+            raise FileNotFoundError(2, "No such file or directory")
+        return contents[path]
+    return read
+
+
+@pytest.mark.parametrize("given", [
+    "https://gis.example.com/portal", "https://gis.example.com/portal/", "https://gis.example.com/portal/sharing",
+    "https://gis.example.com/portal/sharing/rest", "https://gis.example.com/portal/sharing/rest/?f=json",
+])
+def test_portal_root_or_sharing_root_normalise_to_the_sharing_root(given: str) -> None:
+    assert sharing_root(given) == "https://gis.example.com/portal/sharing/rest"
+
+
+def test_arcgis_online_root_has_no_context() -> None:
+    assert sharing_root("https://myorg.maps.arcgis.com") == "https://myorg.maps.arcgis.com/sharing/rest"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.8.9.1", "localhost", "[::1]"])
+def test_plain_http_is_allowed_to_loopback(host: str) -> None:
+    assert sharing_root(f"http://{host}:8765/portal").startswith(f"http://{host}:8765/")
+
+
+def test_plain_http_to_a_remote_host_is_refused_with_the_fix() -> None:
+    with pytest.raises(ConfigError) as e:
+        sharing_root("http://gis.example.com/portal")
+    assert str(e.value) == (
+        "refusing plain http:// for gis.example.com: the password or token would travel unencrypted. "
+        "Use https://gis.example.com/portal (with --ca-bundle for an enterprise CA)"
+    )
+
+
+@pytest.mark.parametrize("bad", ["gis.example.com/portal", "ftp://gis.example.com", "https://"])
+def test_not_a_url(bad: str) -> None:
+    with pytest.raises(ConfigError, match="is not an http\\(s\\) URL: set one with --portal URL"):
+        sharing_root(bad)
+
+
+def test_credentials_in_the_url_are_refused() -> None:
+    with pytest.raises(ConfigError, match="must not contain credentials"):
+        sharing_root("https://me:pw@gis.example.com/portal")
+
+
+def test_flags_override_environment() -> None:
+    env = {**ENV, "RECONCILER_PORTAL": "https://env.example.com/portal", "RECONCILER_OWNER": "env_owner"}
+    s = settings_from(parse("--portal", "https://flag.example.com/portal", "--username", "flaguser", "--timeout", "7"), env)
+    assert (s.portal_url, s.username, s.owner, s.timeout) == (
+        "https://flag.example.com/portal/sharing/rest", "flaguser", "env_owner", 7.0)
+    assert s.password == "s3cret-pw" and s.verify is True and s.verbose is False
+
+
+def test_environment_alone_is_enough() -> None:
+    s = settings_from(parse(), {"RECONCILER_PORTAL": "https://gis.example.com/portal/sharing/rest",
+                                "RECONCILER_TOKEN": "tok-123", "REQUESTS_CA_BUNDLE": "/etc/ca.pem"})
+    assert s.token == "tok-123" and s.username is None and s.verify == "/etc/ca.pem" and s.ca_bundle == "/etc/ca.pem"
+
+
+def test_missing_portal_says_how_to_set_one() -> None:
+    with pytest.raises(ConfigError) as e:
+        settings_from(parse(), ENV)
+    assert str(e.value) == (
+        "no portal given: set one with --portal URL or RECONCILER_PORTAL, e.g. https://gis.example.com/portal "
+        "(the portal root or its .../sharing/rest URL)"
+    )
+
+
+def test_missing_credentials_say_how_to_set_them() -> None:
+    with pytest.raises(ConfigError, match="no credentials: set RECONCILER_USERNAME .* or RECONCILER_TOKEN"):
+        settings_from(parse("--portal", "https://gis.example.com/portal", "--username", "u"), {})
+
+
+def test_no_password_flag_exists() -> None:
+    with pytest.raises(SystemExit):
+        parse("--password", "x")
+
+
+def test_secrets_never_appear_in_repr() -> None:
+    s = settings_from(parse("--portal", "https://gis.example.com/portal"), {**ENV, "RECONCILER_TOKEN": "tok-SECRET"})
+    assert "s3cret-pw" not in repr(s) and "tok-SECRET" not in repr(s)
+    assert "svc" in repr(s)
+
+
+def test_insecure_and_verbose_flags() -> None:
+    s = settings_from(parse("--portal", "https://gis.example.com/portal", "--insecure", "-v"), ENV)
+    assert s.verify is False and s.verbose is True
+
+
+def test_insecure_with_ca_bundle_is_a_contradiction() -> None:
+    with pytest.raises(ConfigError, match="contradict"):
+        settings_from(parse("--portal", "https://g.example.com", "--insecure", "--ca-bundle", "/x.pem"), ENV)
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_timeout_must_be_positive(value: str) -> None:
+    with pytest.raises(ConfigError, match="timeout must be positive"):
+        settings_from(parse("--portal", "https://g.example.com", "--timeout", value), ENV)
+
+
+def test_config_target_fills_what_flags_and_environment_leave_open() -> None:
+    args = parse("--config", "targets.yaml", "--target", "dev")
+    s = settings_from(args, ENV, read_text=files(**{"targets.yaml": CONFIG}))
+    # the file's username loses to RECONCILER_USERNAME; portal, CA and timeout come from the file
+    assert (s.portal_url, s.username, s.verify, s.timeout) == (
+        "https://dev.example.com/portal/sharing/rest", "svc", "/etc/ssl/corp.pem", 5.0)
+
+
+def test_config_and_target_from_the_environment() -> None:
+    env = {**ENV, "RECONCILER_CONFIG": "t.yaml", "RECONCILER_TARGET": "prod"}
+    s = settings_from(parse("--owner", "other"), env, read_text=files(**{"t.yaml": CONFIG}))
+    assert s.portal_url == "https://gis.example.com/portal/sharing/rest" and s.owner == "other"
+
+
+def test_config_file_without_target_is_not_used() -> None:
+    with pytest.raises(ConfigError, match="no portal given"):
+        settings_from(parse("--config", "t.yaml"), ENV, read_text=files(**{"t.yaml": CONFIG}))
+
+
+def test_unknown_target_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"no target 'qa' \(known: dev, prod\)"):
+        settings_from(parse("--config", "t.yaml", "--target", "qa"), ENV, read_text=files(**{"t.yaml": CONFIG}))
+
+
+def test_target_without_config_file() -> None:
+    with pytest.raises(ConfigError, match="target 'dev' given but no config file"):
+        settings_from(parse("--target", "dev"), ENV)
+
+
+@pytest.mark.parametrize("key", ["password", "token", "Password"])
+def test_a_secret_in_the_config_file_is_refused(key: str) -> None:
+    text = f"targets:\n  dev: {{portal: https://d.example.com, {key}: hunter2}}\n  prod: {{portal: https://p.example.com}}\n"
+    with pytest.raises(ConfigError) as e:
+        settings_from(parse("--config", "t.yaml", "--target", "prod"), ENV, read_text=files(**{"t.yaml": text}))
+    assert "target 'dev' holds a secret" in str(e.value) and "hunter2" not in str(e.value)
+    assert "RECONCILER_PASSWORD or RECONCILER_TOKEN" in str(e.value)
+
+
+def test_unknown_key_in_target() -> None:
+    text = "targets:\n  dev: {portal: https://d.example.com, user: x}\n"
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) user"):
+        settings_from(parse("--config", "t.yaml", "--target", "dev"), ENV, read_text=files(**{"t.yaml": text}))
+
+
+@pytest.mark.parametrize("text, message", [("targets: [1, 2]", "expected a mapping 'targets:'"),
+                                           ("targets: {dev: [", "not valid YAML")])
+def test_malformed_config_file(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        settings_from(parse("--config", "t.yaml", "--target", "dev"), ENV, read_text=files(**{"t.yaml": text}))
+
+
+def test_missing_config_file() -> None:
+    with pytest.raises(ConfigError, match="config file nope.yaml: No such file or directory"):
+        settings_from(parse("--config", "nope.yaml", "--target", "dev"), ENV, read_text=files())
+
+
+def test_config_file_is_read_from_disk(tmp_path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text(CONFIG)
+    s = settings_from(parse("--config", str(path), "--target", "prod"), ENV)
+    assert s.owner == "gp_owner"
+
+
+def test_build_settings_defaults() -> None:
+    s = build_settings(portal="https://g.example.com/portal", token="t")
+    assert s.timeout == 30.0 and s.verify is True and s.secrets == ("t",)
