@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,10 +105,17 @@ def check_password(ctx: Context, username: str, password: str) -> User | None:
 
 
 def issue_token(ctx: Context, user: User, *, minutes: int) -> tuple[str, int]:
+    """(token, `expires` as clients are told it). Validity is kept on the emulator's clock, but
+    clients compare `expires` with their own wall clock (Esri's client drops a token it believes
+    expired), so the reported instant is wall time + lifetime even when the clock is virtual."""
     token = secrets.token_urlsafe(48)
     expires = ctx.clock.now_ms() + minutes * 60_000
     ctx.store.put_token(token, user.username, expires)
-    return token, expires
+    return token, wall_expiry(ctx, expires)
+
+
+def wall_expiry(ctx: Context, expires: int) -> int:
+    return int(time.time() * 1000) + (expires - ctx.clock.now_ms())
 
 
 def generate_token(ctx: Context, req: Request) -> dict[str, Any]:
@@ -139,7 +147,7 @@ def _server_token(ctx: Context, req: Request) -> dict[str, Any]:
     token = presented_token(req)
     found = ctx.store.token(token or "")
     assert user is not None and found is not None
-    return {"token": token, "expires": found[1], "ssl": ctx.tls}
+    return {"token": token, "expires": wall_expiry(ctx, found[1]), "ssl": ctx.tls}
 
 
 def presented_token(req: Request) -> str | None:
