@@ -42,3 +42,14 @@ def test_arcgis_task_manager_round_trip(gis: tuple[Emulator, object]) -> None:
     assert task.update(title="renamed") is True
     assert task.stop() is True
     assert task.delete() is True
+
+
+def test_arcgis_generate_token_login_under_a_virtual_clock() -> None:
+    pytest.importorskip("trustme")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        arcgis_gis = pytest.importorskip("arcgis.gis")
+    with Emulator(port=0, tls=True, clock_ms=T0) as emu:
+        client = arcgis_gis.GIS(emu.origin + "/portal", "admin", "admin123", verify_cert=False, use_gen_token=True)
+        assert client.users.me.username == "admin"
+        assert client.users.me.tasks.count == 0
