@@ -31,7 +31,11 @@ def run(
         tls=tls,
         enable_control=enable_control,
     )
-    with emulator:
+    try:
+        emulator.start()
+    except OSError as e:
+        raise UsageError(f"cannot serve on {host}:{port}: {e.strerror or e} (try another --port, or --port 0)") from None
+    try:
         if cert_out and emulator.ca_pem is not None:
             with open(cert_out, "wb") as fh:
                 fh.write(emulator.ca_pem)
@@ -41,4 +45,6 @@ def run(
             threading.Event().wait()
         except KeyboardInterrupt:
             pass  # Ctrl-C is how a foreground server is meant to stop: exit 0 after a clean stop
+    finally:
+        emulator.stop()
     return 0

@@ -8,6 +8,7 @@ the scheduler thread share it, and `lock` is also held around whole operations b
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from typing import Any, Iterable
@@ -37,6 +38,8 @@ class Store:
     """All persistence. `path=None` keeps everything in memory."""
 
     def __init__(self, path: str | None = None) -> None:
+        if path and os.path.dirname(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)  # e.g. .reconciler/emulator.sqlite
         self.lock = threading.RLock()
         self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row

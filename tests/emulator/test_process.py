@@ -128,3 +128,17 @@ def test_cli_cert_out_needs_tls(tmp_path: Path) -> None:
     from reconciler.cli import main
 
     assert main(["emulator", "--port", "0", "--cert-out", str(tmp_path / "x.pem")]) == 1
+
+
+def test_cli_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
+    from reconciler.cli import main
+
+    with Emulator(port=0) as emu:
+        assert main(["emulator", "--port", str(emu.port)]) == 1
+
+
+def test_data_file_directory_is_created(tmp_path: Path) -> None:
+    data = tmp_path / ".reconciler" / "emulator.sqlite"
+    with Emulator(port=0, data=str(data)):
+        pass
+    assert data.exists()
