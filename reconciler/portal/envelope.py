@@ -24,6 +24,7 @@ HINTS = {
     500: "the portal failed internally: try again later; if it persists, check the portal's logs",
 }
 BAD_CREDENTIALS = "check RECONCILER_USERNAME and RECONCILER_PASSWORD (usernames are case-sensitive)"
+WRONG_PORTAL = "check --portal: give the portal root (https://host/portal) or its .../sharing/rest URL"
 CLASSES: dict[int, type[PortalError]] = {
     401: AuthError, 498: AuthError, 499: AuthError, 403: PermissionDeniedError, 404: NotFoundError,
 }
@@ -92,7 +93,9 @@ def to_exception(error: Mapping[str, Any], *, operation: str, secrets: Iterable[
     code = _code(error)
     message = redact(str(error.get("message") or "The portal reported an error."), secrets)
     details = tuple(redact(d, secrets) for d in _details(error))
-    if credentials_check and code not in (429,) and not (code and code >= 500):
+    if credentials_check and code in (400, 401, 403, None):
         return AuthError(message, code=code, details=details, hint=BAD_CREDENTIALS, operation=operation)
+    if credentials_check and code == 404:
+        return NotFoundError(message, code=code, details=details, hint=WRONG_PORTAL, operation=operation)
     cls = CLASSES.get(code or 0, PortalError)
     return cls(message, code=code, details=details, hint=hint_for(code), operation=operation)

@@ -153,6 +153,8 @@ class Http:
             with warnings.catch_warnings():
                 if self.settings.verify is False:
                     warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+                # No redirects: requests would carry X-Esri-Authorization to another host (it strips
+                # only Authorization), and a redirected POST silently turns into a GET.
                 response = self.session.request(method, url, params=query, data=form, headers=headers,
                                                 timeout=self.settings.timeout, verify=self.settings.verify,
                                                 allow_redirects=False)
@@ -186,7 +188,7 @@ class Http:
         if not isinstance(body, dict):
             raise PortalError(f"the answer to {urlsplit(response.url).path} is not ArcGIS JSON (HTTP {response.status_code})",
                               code=response.status_code if response.status_code >= 400 else None, operation=operation,
-                              hint="check that --portal is the portal's URL (https://host/portal or .../sharing/rest)")
+                              hint=envelope.WRONG_PORTAL)
         return body
 
     def _fail(self, message: str, status: int, operation: str) -> PortalError:

@@ -152,3 +152,16 @@ def test_to_exception_redacts_secrets_the_portal_echoes() -> None:
     exc = envelope.to_exception({"code": 400, "message": "bad token abc123", "details": ["abc123 again"]},
                                 operation="op", secrets=("abc123",))
     assert "abc123" not in str(exc) and str(exc).startswith("op: bad token <redacted> (ArcGIS error 400)")
+
+
+def test_a_wrong_portal_path_is_not_called_bad_credentials(make_client: MakeClient, emu: Emulator) -> None:
+    with pytest.raises(PortalError) as e:
+        make_client(portal=emu.origin + "/arcgis").me()
+    assert not isinstance(e.value, AuthError) and e.value.code == 404
+    assert "hint: check --portal: give the portal root" in str(e.value)
+
+
+def test_an_answer_that_is_not_arcgis_json(make_client: MakeClient, emu: Emulator) -> None:
+    client = make_client()
+    with pytest.raises(PortalError, match=r"the answer to /portal/sharing/rest/oauth2/authorize is not ArcGIS JSON \(HTTP 200\)"):
+        client._http.call("GET", "oauth2/authorize", params={"client_id": "x"}, operation="probe")

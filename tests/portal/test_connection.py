@@ -189,3 +189,13 @@ def test_config_file_is_read_from_disk(tmp_path) -> None:
 def test_build_settings_defaults() -> None:
     s = build_settings(portal="https://g.example.com/portal", token="t")
     assert s.timeout == 30.0 and s.verify is True and s.secrets == ("t",)
+
+
+def test_flags_come_after_the_command_name() -> None:
+    parser = argparse.ArgumentParser(prog="reconciler")
+    sub = parser.add_subparsers(dest="command")
+    add_portal_arguments(sub.add_parser("plan"))
+    add_portal_arguments(sub.add_parser("apply"))
+    args = parser.parse_args(["apply", "--portal", "https://gis.example.com/portal", "--owner", "o", "-v"])
+    s = settings_from(args, {"RECONCILER_TOKEN": "t"})
+    assert (args.command, s.owner, s.verbose) == ("apply", "o", True)
