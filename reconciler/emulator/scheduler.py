@@ -19,6 +19,7 @@ from reconciler.emulator import gpserver, samples, tasks
 from reconciler.emulator.context import SERVICES_ROOT, Context
 from reconciler.emulator.wire import ApiError, Request
 
+SUBMIT_DELAY_MS = 1000  # a run waits `scheduled` this long before its GP job is submitted [I]
 MAX_FIRES_PER_MOVE = 20_000  # beyond this, further missed fire times are dropped (misfire) [I]
 POLL_SECONDS = 0.25
 
@@ -50,14 +51,14 @@ class Scheduler:
         count = 0
         with store.lock:
             while True:
-                run, task = store.next_finishing_run(target), store.next_due_task(target)
+                run, task = store.next_run_event(target), store.next_due_task(target)
                 if run is None and task is None:
                     break
                 if run is not None and (task is None or run["_finishAt"] <= task["nextStart"]):
                     at = run["_finishAt"]
                     if move_clock:
                         clock.set_ms(max(clock.now_ms(), at))
-                    self._finish(run, at)
+                    (self._submit if run["status"] == "scheduled" else self._finish)(run, at)
                 elif count >= MAX_FIRES_PER_MOVE:
                     self._drop_misfires(target)
                 else:
@@ -84,24 +85,24 @@ class Scheduler:
         task["_occurrences"] = task.get("_occurrences", 0) + 1
         task["lastStart"] = at
         run = _new_run(task, at)
-        if ctx.store.has_executing_run(task["id"]):
+        if ctx.store.has_running_run(task["id"]):
             run.update(status="skipped", result="Skipped: the previous run is still executing.")
         elif task["type"] == "GPService":
-            self._submit(task, run, at)
+            run["_finishAt"] = at + SUBMIT_DELAY_MS  # stays `scheduled` until then
         else:
             # Only GP services actually run here; other task types succeed at once [I].
             run.update(status="succeeded", result=f"Emulated: {task['type']} tasks are not executed by the emulator.")
-        if run["status"] == "submitfailed":
-            _count_failure(ctx, task)
         tasks.reschedule(ctx, task, after=at, interval=False)
         ctx.store.put_task(task)
         run["task"] = tasks.task_json(task)  # the task as this run left it
         ctx.store.put_run(run)
         ctx.store.trim_runs(task["id"], ctx.settings.run_history)
 
-    def _submit(self, task: dict[str, Any], run: dict[str, Any], at: int) -> None:
-        """POST submitJob in-process, through fault injection and the request log."""
+    def _submit(self, run: dict[str, Any], at: int) -> None:
+        """POST submitJob in-process, through fault injection and the request log, with the
+        task's parameters as they were when the run fired."""
         ctx = self._ctx
+        task = run["task"]
         # Validated against the federated server at create/update; matched by path here so a
         # restart on another port (--port 0 with --data) keeps stored tasks running [I].
         url_path = urlsplit(str(task.get("taskUrl") or "")).path
@@ -120,15 +121,18 @@ class Scheduler:
             job = gpserver.submit(ctx, tool, form, now=at)
         except ApiError as e:
             run.update(status="submitfailed", result="; ".join([f"submitJob failed: {e.message}", *e.details]))
+            run.update(updated=at, _finishAt=None)
+            ctx.store.put_run(run)
+            self._count(run, succeeded=False)
             return
         # Stored as paths, served with the current origin (see run_json).
-        run.update(status="executing", url=gpserver.job_path(job), _jobId=job["jobId"], _finishAt=job["finishAt"])
+        run.update(status="executing", url=gpserver.job_path(job), updated=at, _jobId=job["jobId"], _finishAt=job["finishAt"])
+        ctx.store.put_run(run)
 
     def _finish(self, run: dict[str, Any], at: int) -> None:
         ctx = self._ctx
         run["_finishAt"] = None
         job = ctx.store.job(run.get("_jobId", ""))
-        task = ctx.store.task(run["taskId"])
         succeeded = job is not None and job["status"] == "esriJobSucceeded"
         tool = samples.find_tool(job["tool"]) if job else None
         if succeeded and tool is not None and job is not None:
@@ -140,13 +144,18 @@ class Scheduler:
             run.update(status="failed", result="; ".join(job["messages"]) if job else "The GP job was lost.")
         run["updated"] = at
         ctx.store.put_run(run)
+        self._count(run, succeeded=succeeded)
+
+    def _count(self, run: dict[str, Any], *, succeeded: bool) -> None:
+        """Consecutive failures (`failed` or `submitfailed`) of the run's task."""
+        task = self._ctx.store.task(run["taskId"])
         if task is None:
             return
         if succeeded:
             task["_failures"] = 0
         else:
-            _count_failure(ctx, task)
-        ctx.store.put_task(task)
+            _count_failure(self._ctx, task)
+        self._ctx.store.put_task(task)
 
 
 def _new_run(task: dict[str, Any], at: int) -> dict[str, Any]:

@@ -191,14 +191,17 @@ class Store:
             (task_id, task_id, keep),
         )
 
-    def has_executing_run(self, task_id: str) -> bool:
-        row = self._exec("SELECT 1 FROM runs WHERE task_id = ? AND status = 'executing' LIMIT 1", (task_id,))
+    def has_running_run(self, task_id: str) -> bool:
+        """Whether a run of the task is `scheduled` or `executing`."""
+        row = self._exec(
+            "SELECT 1 FROM runs WHERE task_id = ? AND status IN ('scheduled', 'executing') LIMIT 1", (task_id,)
+        )
         return row.fetchone() is not None
 
-    def next_finishing_run(self, until: int) -> dict[str, Any] | None:
-        """The executing run whose GP job ends first, at or before `until`."""
+    def next_run_event(self, until: int) -> dict[str, Any] | None:
+        """The scheduled run to submit, or executing run whose job ends, first at or before `until`."""
         row = self._exec(
-            "SELECT doc FROM runs WHERE status = 'executing' AND finish_at IS NOT NULL "
+            "SELECT doc FROM runs WHERE status IN ('scheduled', 'executing') AND finish_at IS NOT NULL "
             "AND finish_at <= ? ORDER BY finish_at, seq LIMIT 1",
             (until,),
         ).fetchone()

@@ -25,10 +25,10 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
     with Emulator(port=0, data=data, clock_ms=T0) as emu:
         client = Client(emu, login(emu, "publisher"))
         task_id = client.create(**gp_task(emu, title="kept"))["taskId"]
-        client.clock(advance="302")
+        client.clock(advance="310")
         token = client.token
         client.close()
-    with Emulator(port=0, data=data, clock_ms=T0 + 302_000) as emu:
+    with Emulator(port=0, data=data, clock_ms=T0 + 310_000) as emu:
         client = Client(emu, token)  # tokens persist too
         task = client.get(f"{TASKS}/{task_id}")
         assert task["title"] == "kept" and task["lastStart"] == T0 + 300_000

@@ -16,14 +16,18 @@ def _runs(client: Client, task_id: str) -> list[dict]:
     return client.get(f"{TASKS}/{task_id}/runs")["runs"]
 
 
-def test_run_lifecycle_executing_then_succeeded(emu: Emulator, publisher: Client) -> None:
+def test_run_lifecycle_scheduled_executing_succeeded(emu: Emulator, publisher: Client) -> None:
     task_id = publisher.create(**gp_task(emu))["taskId"]
     assert _runs(publisher, task_id) == []
     moved = publisher.clock(advance="300")
     assert moved == {"now": T0 + 5 * MIN, "virtual": True, "events": 1}
     (run,) = _runs(publisher, task_id)
-    assert run["status"] == "executing" and run["taskId"] == task_id and len(run["runId"]) == 32
-    assert run["created"] == T0 + 5 * MIN
+    assert run["status"] == "scheduled" and run["taskId"] == task_id and len(run["runId"]) == 32
+    assert run["created"] == T0 + 5 * MIN and run["url"] == ""
+
+    assert publisher.clock(advance="1")["events"] == 1  # submitJob, 1 s after the fire time
+    (run,) = _runs(publisher, task_id)
+    assert run["status"] == "executing" and run["updated"] == T0 + 5 * MIN + 1000
     assert run["url"].startswith(emu.task_url(BUFFER) + "/jobs/")
     assert run["task"]["id"] == task_id
     job = requests.get(run["url"], params={"f": "json"}, timeout=10).json()
@@ -33,7 +37,7 @@ def test_run_lifecycle_executing_then_succeeded(emu: Emulator, publisher: Client
 
     publisher.clock(advance="2")  # Buffer takes 2 s of emulator time
     (run,) = _runs(publisher, task_id)
-    assert run["status"] == "succeeded" and run["updated"] == T0 + 5 * MIN + 2000
+    assert run["status"] == "succeeded" and run["updated"] == T0 + 5 * MIN + 3000
     assert run["result"] == run["url"] + "/results/out_feature_class"
     result = requests.get(run["result"], params={"f": "json"}, timeout=10).json()
     assert result["paramName"] == "out_feature_class" and len(result["value"]["features"]) == 1
@@ -42,10 +46,10 @@ def test_run_lifecycle_executing_then_succeeded(emu: Emulator, publisher: Client
 
 def test_fires_everything_due_in_order(emu: Emulator, publisher: Client) -> None:
     task_id = publisher.create(**gp_task(emu))["taskId"]
-    assert publisher.clock(advance="3600")["events"] == 23  # 12 fires + 11 job ends
+    assert publisher.clock(advance="3600")["events"] == 34  # 12 fires + 11 submits + 11 job ends
     runs = _runs(publisher, task_id)
     assert [r["created"] for r in runs] == [T0 + m * MIN for m in range(60, 0, -5)]  # newest first
-    assert [r["status"] for r in runs] == ["executing"] + ["succeeded"] * 11  # the last ends at 60:02
+    assert [r["status"] for r in runs] == ["scheduled"] + ["succeeded"] * 11  # the last submits at 60:01
 
 
 def test_clock_set_moves_to_an_instant(emu: Emulator, publisher: Client) -> None:
@@ -63,7 +67,7 @@ def test_overlapping_run_is_skipped(emu: Emulator, publisher: Client) -> None:
     first, second = _runs(publisher, task_id)[::-1]
     assert first["status"] == "executing"
     assert second["status"] == "skipped" and "still executing" in second["result"]
-    publisher.clock(advance=str(5 * 60))  # the slow job ends at 12 min; the 15-min fire runs
+    publisher.clock(advance=str(5 * 60 + 1))  # the slow job ends at 12:01; the 15-min fire runs
     statuses = [r["status"] for r in _runs(publisher, task_id)[::-1]]
     assert statuses == ["succeeded", "skipped", "executing"]
 
@@ -72,7 +76,7 @@ def test_submit_failure(emu: Emulator, publisher: Client) -> None:
     # dissolve_option outside its choice list: submitJob refuses the job.
     params = {"in_features": {"features": []}, "buffer_distance_or_field": {"distance": 1}, "dissolve_option": "SOME"}
     task_id = publisher.create(**gp_task(emu, params=params))["taskId"]
-    publisher.clock(advance="300")
+    publisher.clock(advance="301")
     (run,) = _runs(publisher, task_id)
     assert run["status"] == "submitfailed" and "submitJob failed" in run["result"] and run["url"] == ""
     log = requests.get(emu.control_url + "/requests", timeout=10).json()["requests"]
@@ -84,14 +88,14 @@ def test_submit_failure(emu: Emulator, publisher: Client) -> None:
 def test_submit_failure_from_an_injected_fault(emu: Emulator, publisher: Client) -> None:
     task_id = publisher.create(**gp_task(emu))["taskId"]
     requests.post(emu.control_url + "/faults", json={"path": "submitJob$", "count": 1, "kind": "http503"}, timeout=10)
-    publisher.clock(advance="600")
+    publisher.clock(advance="601")
     statuses = [r["status"] for r in _runs(publisher, task_id)[::-1]]
     assert statuses == ["submitfailed", "executing"]
 
 
 def test_missing_required_parameter_fails_the_job(emu: Emulator, publisher: Client) -> None:
     task_id = publisher.create(**gp_task(emu, params={}))["taskId"]
-    publisher.clock(advance="302")
+    publisher.clock(advance="310")
     (run,) = _runs(publisher, task_id)
     assert run["status"] == "failed" and "ERROR 000735" in run["result"]
 
