@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -87,6 +88,11 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen([sys.executable, "-m", "reconciler", "emulator", "--port", "0", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
     assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], 30)  # never hang the suite on a stuck start
+    if not ready:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("the emulator printed nothing within 30 s")
     return proc, proc.stdout.readline().strip()
 
 
