@@ -134,3 +134,11 @@ def test_portal_token_exchanged_for_a_server_token(emu: Emulator) -> None:
     body = requests.post(url, data={"token": token, "serverUrl": emu.server_url, "f": "json"}, timeout=10).json()
     assert body["token"] == token and abs(body["expires"] - (time.time() * 1000 + 20_160 * 60_000)) < 60_000
     assert requests.post(url, data={"token": "bad", "serverUrl": emu.server_url, "f": "json"}, timeout=10).json()["error"]["code"] == 498
+
+
+def test_roles_items_and_portal_ids(clients: dict[str, Client]) -> None:
+    admin = clients["admin"]
+    assert admin.get("portals/self/roles") == {"total": 0, "start": 1, "num": 0, "nextStart": -1, "roles": []}
+    assert clients["anonymous"].get("portals/self/roles")["error"]["code"] == 499
+    assert admin.get("portals/NOPE")["error"]["code"] == 400
+    assert admin.get("content/items/" + "0" * 32)["error"]["code"] == 400

@@ -260,3 +260,16 @@ def test_multipart_form_posts_are_understood(emu: Emulator, publisher: Client) -
     fields = {k: (None, v if isinstance(v, str) else json.dumps(v)) for k, v in gp_task(emu).items()}
     r = requests.post(f"{emu.sharing_url}/{TASKS}/createTask", files={**fields, "f": (None, "json"), "token": (None, str(publisher.token))}, timeout=10)
     assert r.json()["success"] is True
+
+
+def test_all_scheduled_tasks_filters(emu: Emulator, clients: dict[str, Client]) -> None:
+    publisher, admin = clients["publisher"], clients["admin"]
+    gp = publisher.create(**gp_task(emu, itemId=_item("Buffer")))["taskId"]
+    nb = admin.create(type="ExecuteNotebook", itemId="d" * 32, **EVERY_5_MIN)["taskId"]
+    admin.post(f"community/users/admin/tasks/{nb}/disable")
+    ids = lambda **f: [t["id"] for t in admin.get("portals/self/allScheduledTasks", **f)["tasks"]]  # noqa: E731
+    assert ids(types="GPService") == [gp]
+    assert ids(active="false") == [nb]
+    assert ids(itemId=_item("Buffer")) == [gp]
+    page = admin.get("portals/self/allScheduledTasks", num="1")
+    assert (page["num"], page["nextStart"]) == (1, 2)
