@@ -148,3 +148,18 @@ def test_data_file_directory_is_created(tmp_path: Path) -> None:
     with Emulator(port=0, data=str(data)):
         pass
     assert data.exists()
+
+
+def test_wall_clock_restart_skips_fire_times_missed_while_down(tmp_path: Path) -> None:
+    data = str(tmp_path / "state.sqlite")
+    with Emulator(port=0, data=data, clock_ms=T0) as emu:
+        client = Client(emu, login(emu, "publisher"))
+        task_id = client.create(**gp_task(emu))["taskId"]  # next fire: T0 + 5 min, long past in wall time
+        client.close()
+    with Emulator(port=0, data=data) as emu:
+        client = Client(emu, login(emu, "publisher"))
+        now = requests.get(emu.control_url + "/clock", timeout=10).json()["now"]
+        task = client.get(f"{TASKS}/{task_id}")
+        assert now < task["nextStart"] <= now + 300_000
+        assert client.get(f"{TASKS}/{task_id}/runs")["runs"] == []
+        client.close()
