@@ -1,42 +1,29 @@
 """PortalClient: every Sharing API operation the reconciler needs, over the one choke-point.
 
-Write policy (why a flaky network never creates duplicates): a write is resent blindly only when
-it certainly never reached the portal (connection refused, connect timeout) or was refused with
-429. When the outcome is unknown (dropped connection, read timeout, 5xx) the client waits
-`RetryPolicy.verify_delay`, then looks:
-- createTask: lists the owner's tasks for one with exactly the requested fields (title, type,
-  schedule, parameters, item, task URL, dates, occurrences); found -> that is the new task;
-- update/enable/disable: re-reads the task; already as requested -> done (they are idempotent
-  in effect);
-- delete: re-reads the task; gone (404) -> done.
-Only when the change is not in place is the write sent once more; if that outcome is unknown
-too, the error says so and the next `plan` shows the portal's real state. Titles are unique per
-owner among managed tasks (the planner's ownership mark), which is what makes the create lookup
-exact; a write that lands after the lookup (a very slow portal) can still duplicate [I].
+Writes go through reconciler.portal.writes (how an unknown outcome is resolved without duplicates);
+listing through reconciler.portal.paging (ceil(N/100) requests, later pages concurrently).
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import replace
 import time
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import quote, urlsplit
 
 from reconciler.connection import ConnectionSettings
 from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
 from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
-from reconciler.portal import wire
+from reconciler.portal import paging, wire, writes
 from reconciler.portal.auth import DEFAULT_EXPIRATION_MINUTES, FixedToken, PasswordToken, TokenSource
-from reconciler.portal.http import Http, WriteOutcomeUnknown, origin
+from reconciler.portal.http import Http, origin
 from reconciler.portal.retry import RetryPolicy
 
 T = TypeVar("T")
 PAGE_SIZE = 100  # the documented maximum of `num` (§4)
-log = logging.getLogger("reconciler.portal")
 
 
 class PortalClient:
@@ -131,6 +118,12 @@ class PortalClient:
     def iter_tasks(self, owner: str | None = None) -> Iterator[RemoteTask]:
         """Every task of `owner`, page by page (num=100): ceil(N/100) list requests.
 
+        Args:
+            owner: whose tasks; default `self.owner`.
+
+        Returns:
+            A generator of RemoteTask in the portal's order.
+
         After the first page gives `total`, the remaining pages are fetched concurrently
         (at most `max_workers` at once) and yielded in order; duplicates from tasks shifting
         between pages are dropped.
@@ -140,22 +133,27 @@ class PortalClient:
         """
         path = self._tasks_path(owner)
         seen: set[str] = set()
-        page = self._page(path, 1)
-        yield from _fresh(page, seen)
-        while int(page.get("nextStart", -1)) > 0:
-            starts = _remaining_starts(int(page["nextStart"]), page.get("total"))
-            with ThreadPoolExecutor(max_workers=min(self._max_workers, len(starts))) as pool:
-                for page in pool.map(lambda start: self._page(path, start), starts):
-                    yield from _fresh(page, seen)
-            if int(page.get("nextStart", -1)) <= starts[-1]:
-                break  # no progress: never loop on a confused portal
+        for page in paging.iter_pages(lambda start: self._page(path, start), page_size=PAGE_SIZE,
+                                      max_workers=self._max_workers):
+            for data in page.get("tasks") or ():
+                task = wire.task_from_wire(data)
+                if task.id not in seen:  # a task may shift between pages while we read
+                    seen.add(task.id)
+                    yield task
 
     def get_task(self, task_id: str, owner: str | None = None) -> RemoteTask:
         """One task. Raises: NotFoundError when it does not exist."""
         return wire.task_from_wire(self._get(self._task_path(task_id, owner), operation=f"read task {task_id}"))
 
     def create_task(self, fields: TaskFields, owner: str | None = None) -> RemoteTask:
-        """Create a task, never twice (see the module docstring); returns it as stored.
+        """Create a task, never twice (see the module docstring).
+
+        Args:
+            fields: the task as wanted; an inactive one is created paused.
+            owner: whose task; default `self.owner`.
+
+        Returns:
+            The task as the portal stored it.
 
         Raises:
             PortalError: the portal refused it (e.g. 400 invalid schedule, 403 privilege), or its
@@ -171,7 +169,19 @@ class PortalClient:
         return found
 
     def update_task(self, task_id: str, fields: TaskFields, owner: str | None = None) -> RemoteTask:
-        """Replace every field of a task; returns it as stored."""
+        """Replace every field of a task (checked before any resend, see the module docstring).
+
+        Args:
+            task_id: the task's ID.
+            fields: every field as wanted (none keeps a stale value).
+            owner: whose task; default `self.owner`.
+
+        Returns:
+            The task as the portal stored it.
+
+        Raises:
+            NotFoundError: no such task. PortalError: the portal refused the change.
+        """
         owner = owner or self.owner
         self._write(f"{self._task_path(task_id, owner)}/update", wire.update_form(fields),
                     operation=f"update task {task_id}", done=lambda body: True,
@@ -236,19 +246,11 @@ class PortalClient:
 
     def _write(self, path: str, form: dict[str, str], *, operation: str,
                landed: Callable[[], T | None], done: Callable[[dict[str, Any]], T]) -> T:
-        try:
-            return done(self._http.call("POST", path, data=form, write=True, operation=operation))
-        except WriteOutcomeUnknown as first:
-            log.log(self._http.level, "%s: outcome unknown (%s); checking the portal before retrying", operation, first.message)
+        send = lambda: self._http.call("POST", path, data=form, write=True, operation=operation)  # noqa: E731
+        return writes.checked(send, operation=operation, landed=landed, done=done, wait=self._wait_before_check)
+
+    def _wait_before_check(self) -> None:
         self._http.sleep(self._http.retry.verify_delay)
-        found = landed()
-        if found is not None:
-            return found
-        try:
-            return done(self._http.call("POST", path, data=form, write=True, operation=operation))
-        except WriteOutcomeUnknown as again:
-            raise PortalError(f"{again.message}; the outcome is unknown after one checked retry", code=again.code,
-                              operation=operation, hint="run plan again to see what the portal holds now") from None
 
     def _created(self, body: dict[str, Any], owner: str, operation: str) -> RemoteTask:
         task_id = body.get("taskId")
@@ -287,16 +289,3 @@ class PortalClient:
         with ThreadPoolExecutor(max_workers=min(self._max_workers, len(runs))) as pool:
             return tuple(pool.map(attach, runs))
 
-
-def _fresh(page: dict[str, Any], seen: set[str]) -> Iterable[RemoteTask]:
-    for data in page.get("tasks") or ():
-        task = wire.task_from_wire(data)
-        if task.id not in seen:
-            seen.add(task.id)
-            yield task
-
-
-def _remaining_starts(next_start: int, total: Any) -> list[int]:
-    if isinstance(total, int) and total >= next_start:
-        return list(range(next_start, total + 1, PAGE_SIZE))
-    return [next_start]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PORTAL = Path(__file__).resolve().parents[2] / "reconciler" / "portal"
-PURE = ("wire", "envelope", "retry", "auth")
+PURE = ("wire", "envelope", "retry", "auth", "paging")
 IO = {"socket", "subprocess", "requests", "http", "urllib", "urllib3", "sqlite3", "shutil"}
 
 
@@ -39,6 +39,6 @@ def test_only_http_imports_requests() -> None:
 @pytest.mark.parametrize("path", sorted(PORTAL.glob("*.py")), ids=lambda p: p.name)
 def test_modules_stay_small_and_start_with_future_annotations(path: Path) -> None:
     text = path.read_text()
-    assert len(text.splitlines()) <= 310
+    assert len(text.splitlines()) <= 300
     if text.strip():
         assert "from __future__ import annotations" in text

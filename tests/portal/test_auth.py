@@ -165,3 +165,21 @@ def test_an_answer_that_is_not_arcgis_json(make_client: MakeClient, emu: Emulato
     client = make_client()
     with pytest.raises(PortalError, match=r"the answer to /portal/sharing/rest/oauth2/authorize is not ArcGIS JSON \(HTTP 200\)"):
         client._http.call("GET", "oauth2/authorize", params={"client_id": "x"}, operation="probe")
+
+
+def test_498_refresh_happens_once_not_in_a_loop(emu: Emulator) -> None:
+    fetched: list[dict] = []
+
+    def fetch(form):  # a token source whose fresh tokens the portal also refuses
+        fetched.append(dict(form))
+        return {"token": f"bogus-{len(fetched)}", "expires": 0}
+
+    from reconciler.portal.auth import PasswordToken
+
+    tokens = PasswordToken(username="u", password="p", referer="r", fetch=fetch)
+    http = Http(build_settings(portal=emu.sharing_url, token="unused"), tokens=tokens)
+    with pytest.raises(AuthError) as e:
+        http.call("GET", "community/self", operation="read the signed-in user")
+    assert e.value.code == 498 and len(fetched) == 2 and len(request_log(emu, "community/self")) == 2
+    assert "bogus" not in str(e.value)
+    http.close()
