@@ -7,9 +7,9 @@ listing through reconciler.portal.paging (ceil(N/100) requests, later pages conc
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import quote, urlsplit
