@@ -1,0 +1,142 @@
+"""The plan: what `apply` would change on the portal, as pure data.
+
+Built only by reconciler.planner; rendered by reconciler.render (text, Markdown, JSON are views
+of this, and show nothing the JSON view lacks); carried out by reconciler.applier.
+
+Invariants:
+- A Change exists only for a task that needs at least one action; unchanged tasks are counted
+  in `Plan.unchanged` (their names), never listed as changes.
+- `Change.actions` is ordered as the applier must run it, e.g. (UPDATE, ENABLE). CREATE and
+  DELETE stand alone. `task_id` is None iff the first action is CREATE.
+- `Change.desired` is what create/update send (it may hold secret values and is never
+  rendered); it is None iff the actions are only DELETE, ENABLE or DISABLE.
+- `FieldChange.before`/`after` are display values with secrets already masked (SECRET_MASK),
+  so a Plan can be rendered and saved without leaking them.
+- `reason` strings are for people only; nothing decides on them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.model import Severity, SourceRef, TaskFields
+
+FORMAT_VERSION = "1"
+SECRET_MASK = "(secret)"
+
+
+class Action(str, enum.Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    ENABLE = "enable"
+    DISABLE = "disable"
+    DELETE = "delete"
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS[self]
+
+
+_SYMBOLS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.ENABLE: ">",
+    Action.DISABLE: "!",
+    Action.DELETE: "-",
+}
+
+SUMMARY_KEYS = ("create", "update", "enable", "disable", "delete", "unchanged")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldChange:
+    """One field's before/after. `path` is dotted ("schedule", "parameters.x.distance");
+    before/after are JSON values (None when absent), masked when `secret`."""
+
+    path: str
+    before: Any
+    after: Any
+    secret: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Diagnostic:
+    """An error or warning found while planning; `name`/`owner` say which task it concerns
+    (None for the plan as a whole). Errors block apply."""
+
+    severity: Severity
+    message: str
+    hint: str | None = None
+    name: str | None = None
+    owner: str | None = None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    name: str
+    owner: str
+    actions: tuple[Action, ...]
+    task_id: str | None
+    fields: tuple[FieldChange, ...] = ()
+    reason: str = ""
+    desired: TaskFields | None = None
+    next_fires_before: tuple[str, ...] = ()  # UTC ISO 8601 "...Z"; empty when not relevant
+    next_fires_after: tuple[str, ...] = ()
+    source: SourceRef | None = None
+
+    @property
+    def action(self) -> Action:
+        """The primary action (the first)."""
+        return self.actions[0]
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnmanagedTask:
+    """A portal task without the ownership mark: listed, never touched."""
+
+    id: str
+    owner: str
+    title: str
+    task_type: str
+    active: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """Everything `plan` found. `observed` fingerprints the portal state the plan was built from
+    and `desired` the task definitions (secrets included, hashed), so `apply PLANFILE` can refuse
+    a stale plan."""
+
+    changes: tuple[Change, ...]
+    unchanged: tuple[str, ...]
+    unmanaged: tuple[UnmanagedTask, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    observed: str
+    desired: str
+    portal: str  # the Sharing API root the plan was made against, or "emulator"
+    owner: str  # the default owner (the signed-in user unless --owner)
+    mark: str  # the ownership mark in managed titles
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(SUMMARY_KEYS, 0)
+        for change in self.changes:
+            for action in change.actions:
+                counts[action.value] += 1
+        counts["unchanged"] = len(self.unchanged)
+        return counts
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.WARNING)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
