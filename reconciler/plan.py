@@ -12,7 +12,8 @@ Invariants:
   rendered); it is None iff the actions are only DELETE, ENABLE or DISABLE.
 - `FieldChange.before`/`after` are display values with secrets already masked (SECRET_MASK),
   so a Plan can be rendered and saved without leaking them.
-- `reason` strings are for people only; nothing decides on them.
+- `reason` strings are for people only; nothing decides on them. `blocked` is a decision:
+  apply skips (and reports) a blocked change, e.g. a task with a run executing.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class Change:
     next_fires_before: tuple[str, ...] = ()  # UTC ISO 8601 "...Z"; empty when not relevant
     next_fires_after: tuple[str, ...] = ()
     source: SourceRef | None = None
+    blocked: str | None = None  # why apply must not carry this change out (e.g. a run is executing)
 
     @property
     def action(self) -> Action:
