@@ -141,6 +141,11 @@ class PortalClient:
                     seen.add(task.id)
                     yield task
 
+    def active_tasks_available(self, owner: str | None = None) -> int | None:
+        """How many more tasks `owner` may have active (the list's activeTasksAvailable); None if unsaid."""
+        value = self._page(self._tasks_path(owner), 1).get("activeTasksAvailable")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
     def get_task(self, task_id: str, owner: str | None = None) -> RemoteTask:
         """One task. Raises: NotFoundError when it does not exist."""
         return wire.task_from_wire(self._get(self._task_path(task_id, owner), operation=f"read task {task_id}"))
