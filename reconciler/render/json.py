@@ -1,0 +1,132 @@
+"""The canonical, versioned view of a Plan: what `plan --format json` prints and `--out` saves.
+
+Text and Markdown are rendered from this dict, so they can show nothing it lacks. Shape
+(format_version "1"; a minor change only adds keys, a major one changes or removes them):
+
+    {
+      "format_version": "1",
+      "portal": str,            # Sharing API root (a token in its query string is masked)
+      "owner": str,             # default owner
+      "mark": str,              # ownership mark in managed titles
+      "observed": str,          # fingerprint of the portal state the plan was made from
+      "desired": str,           # fingerprint of the task definitions (secrets hashed)
+      "summary": {"create": int, "update": int, "enable": int, "disable": int,
+                  "delete": int, "unchanged": int},
+      "changes": [{
+        "name": str, "owner": str,
+        "action": str,          # the primary action: create|update|enable|disable|delete
+        "actions": [str],       # in the order apply runs them
+        "task_id": str | null,  # null for create
+        "reason": str,          # for people only
+        "blocked": str | null,  # why apply skips this change
+        "source": {"path": str, "line": int | null} | null,
+        "fields": [{"path": str, "before": any, "after": any, "secret": bool}],
+        "next_fires": {"before": [str], "after": [str]},   # UTC ISO 8601
+        "warnings": [{"message": str, "hint": str | null}],
+        "errors": [{"message": str, "hint": str | null}]
+      }],
+      "unchanged": [str],       # names
+      "unmanaged": [{"id": str, "owner": str, "title": str, "type": str, "active": bool}],
+      "errors": [{"message", "hint", "name", "owner", "source"}],
+      "warnings": [{"message", "hint", "name", "owner", "source"}]
+    }
+
+Order follows the Plan exactly, so a saved plan compares equal to a recomputed one. A field
+marked secret is masked here even if the planner forgot to, and Change.desired (the values
+create/update send, secrets included) is never part of this view.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from reconciler.model import Severity, SourceRef
+from reconciler.plan import FORMAT_VERSION, SECRET_MASK, Change, Diagnostic, FieldChange, Plan, UnmanagedTask
+
+_TOKEN_IN_URL = re.compile(r"(?i)([?&](?:token|access_token)=)[^&#]*")
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "portal": _mask_url(plan.portal),
+        "owner": plan.owner,
+        "mark": plan.mark,
+        "observed": plan.observed,
+        "desired": plan.desired,
+        "summary": plan.counts,
+        "changes": [_change(c, plan.diagnostics) for c in plan.changes],
+        "unchanged": list(plan.unchanged),
+        "unmanaged": [_unmanaged(t) for t in plan.unmanaged],
+        "errors": [_diagnostic(d) for d in plan.errors],
+        "warnings": [_diagnostic(d) for d in plan.warnings],
+    }
+
+
+def render(plan: Plan, *, color: bool = False) -> str:
+    """The JSON text (indent 2, keys in the documented order); `color` is ignored."""
+    return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False)
+
+
+def _change(change: Change, diagnostics: tuple[Diagnostic, ...]) -> dict[str, Any]:
+    mine = [d for d in diagnostics if concerns(d, change)]
+    return {
+        "name": change.name,
+        "owner": change.owner,
+        "action": change.action.value,
+        "actions": [a.value for a in change.actions],
+        "task_id": change.task_id,
+        "reason": change.reason,
+        "blocked": change.blocked,
+        "source": _source(change.source),
+        "fields": [_field(f) for f in change.fields],
+        "next_fires": {"before": list(change.next_fires_before), "after": list(change.next_fires_after)},
+        "warnings": [_short(d) for d in mine if d.severity is Severity.WARNING],
+        "errors": [_short(d) for d in mine if d.severity is Severity.ERROR],
+    }
+
+
+def concerns(diagnostic: Diagnostic, change: Change) -> bool:
+    """A diagnostic is attached to a change by name, and by owner when it names one."""
+    return diagnostic.name == change.name and diagnostic.owner in (None, change.owner)
+
+
+def _field(field: FieldChange) -> dict[str, Any]:
+    return {
+        "path": field.path,
+        "before": _mask(field.before) if field.secret else field.before,
+        "after": _mask(field.after) if field.secret else field.after,
+        "secret": field.secret,
+    }
+
+
+def _mask(value: Any) -> Any:
+    return None if value is None else SECRET_MASK
+
+
+def _mask_url(url: str) -> str:
+    return _TOKEN_IN_URL.sub(lambda m: m.group(1) + SECRET_MASK, url)
+
+
+def _source(source: SourceRef | None) -> dict[str, Any] | None:
+    return None if source is None else {"path": source.path, "line": source.line}
+
+
+def _short(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {"message": diagnostic.message, "hint": diagnostic.hint}
+
+
+def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+        "name": diagnostic.name,
+        "owner": diagnostic.owner,
+        "source": _source(diagnostic.source),
+    }
+
+
+def _unmanaged(task: UnmanagedTask) -> dict[str, Any]:
+    return {"id": task.id, "owner": task.owner, "title": task.title, "type": task.task_type, "active": task.active}

@@ -1,0 +1,218 @@
+"""The pull-request view of a Plan (PR comments, $GITHUB_STEP_SUMMARY), rendered from the JSON dict.
+
+A heading and a summary table that is always complete, then errors and warnings as GitHub
+alerts, one collapsed <details> section per change with a ```diff block, the unchanged names
+and the unmanaged tasks. GitHub refuses comments over 65,535 characters, so when the whole
+plan does not fit in LIMIT the tail of each list is dropped with a note, keeping in priority
+order errors, warnings, changes, unmanaged tasks, unchanged names.
+
+Every piece of user-controlled text outside code blocks goes through `escape`, so a task
+name or title can neither break the layout, inject HTML, mention users nor open math.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.plan import SUMMARY_KEYS, Plan
+from reconciler.render.common import LEGEND, WRAP_AT, attached, clean, field_symbol, fire, plural, summary_line, value, where, will_be
+from reconciler.render.json import plan_to_dict
+
+LIMIT = 65_000
+_SPECIAL = set("\\`*_[]<>&|~@$")
+
+
+def escape(text: str) -> str:
+    """Text that GitHub shows literally, in Markdown and in HTML blocks alike."""
+    return "".join(f"&#{ord(c)};" if c in _SPECIAL else c for c in clean(text))
+
+
+def render(plan: Plan, *, color: bool = False) -> str:
+    """`color` is ignored: Markdown has none."""
+    return render_dict(plan_to_dict(plan))
+
+
+@dataclass
+class _Group:
+    """A list that may lose its tail to the comment limit."""
+
+    noun: str
+    opening: str
+    items: list[str]
+    closing: str = "\n"
+    note_prefix: str = ""
+    kept: int = field(default=0)
+
+    def text(self) -> str:
+        if not self.items:
+            return ""
+        dropped = len(self.items) - self.kept
+        note = ""
+        if dropped:
+            note = (
+                f"{self.note_prefix}…{dropped} more {self.noun} not shown (comment limit); "
+                "see the full plan in the job summary / JSON\n"
+            )
+            if not self.closing:
+                note += "\n"
+        return self.opening + "".join(self.items[: self.kept]) + note + self.closing
+
+
+def render_dict(doc: dict[str, Any]) -> str:
+    head = _head(doc)
+    groups = {
+        "errors": _errors(doc["errors"]),
+        "warnings": _warnings(doc["warnings"]),
+        "changes": _Group("changes", "", [_change(c) for c in doc["changes"]], closing=""),
+        "unchanged": _unchanged(doc["unchanged"]),
+        "unmanaged": _unmanaged(doc["unmanaged"]),
+    }
+    _fit(head, groups)
+    body = "".join(groups[k].text() for k in ("errors", "warnings", "changes", "unchanged", "unmanaged"))
+    return (head + body).rstrip("\n") + "\n"
+
+
+def _fit(head: str, groups: dict[str, _Group]) -> None:
+    for group in groups.values():
+        group.kept = len(group.items)
+    if len(head) + sum(len(g.text()) for g in groups.values()) <= LIMIT:
+        return
+    budget = LIMIT - len(head) - sum(len(g.opening) + len(g.closing) + 200 for g in groups.values())
+    for group in groups.values():  # in priority order
+        group.kept = 0
+        for item in group.items:
+            if len(item) > budget:
+                break
+            budget -= len(item)
+            group.kept += 1
+
+
+def _head(doc: dict[str, Any]) -> str:
+    summary = doc["summary"]
+    title = summary_line(summary)[len("Plan: ") :].rstrip(".")
+    lines = [
+        f"### Reconciler plan: {title}" if doc["changes"] else "### Reconciler plan: no changes",
+        "",
+        f"Portal {escape(doc['portal'])}, owner {escape(doc['owner'])}; managed titles start with "
+        f"“{escape(doc['mark'])}”.",
+        "",
+        "| Action | Count |",
+        "| --- | ---: |",
+    ]
+    for key in SUMMARY_KEYS:
+        symbol = f"<code>{escape(LEGEND[key][0])}</code> " if key in LEGEND else ""
+        lines.append(f"| {symbol}{key} | {summary[key]} |")
+    lines.append("")
+    if not doc["changes"] and not doc["errors"]:
+        lines += ["No changes. The portal matches tasks.d.", ""]
+    blocked = [c for c in doc["changes"] if c["blocked"]]
+    if blocked:
+        verb = "it" if len(blocked) == 1 else "them"
+        lines += ["> [!IMPORTANT]", f"> {plural(len(blocked), 'change')} blocked: apply skips {verb}.", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _about(item: dict[str, Any]) -> str:
+    parts = [f"**{escape(item['name'])}**"] if item["name"] else []
+    if item["owner"]:
+        parts.append(f"(owner {escape(item['owner'])})")
+    if item["source"] is not None:
+        parts.append(f"at {escape(where(item['source']))}")
+    return " ".join(parts) + ": " if parts else ""
+
+
+def _diagnostic_line(item: dict[str, Any]) -> str:
+    hint = f"<br>hint: {escape(item['hint'])}" if item["hint"] else ""
+    return f"> - {_about(item)}{escape(item['message'])}{hint}\n"
+
+
+def _errors(errors: list[dict[str, Any]]) -> _Group:
+    opening = f"> [!CAUTION]\n> **{plural(len(errors), 'error')}**: apply refuses this plan until they are fixed.\n"
+    return _Group("errors", opening, [_diagnostic_line(e) for e in errors], note_prefix="> - ")
+
+
+def _warnings(warnings: list[dict[str, Any]]) -> _Group:
+    opening = f"> [!WARNING]\n> **{plural(len(warnings), 'warning')}**\n"
+    return _Group("warnings", opening, [_diagnostic_line(w) for w in warnings], note_prefix="> - ")
+
+
+def _change(change: dict[str, Any]) -> str:
+    symbol = LEGEND[change["action"]][0]
+    flag = " — <b>blocked</b>" if change["blocked"] else ""
+    summary = f"<code>{escape(symbol)}</code> {escape(change['name'])} — {', '.join(change['actions'])}{flag}"
+    lines = [f"<details><summary>{summary}</summary>", ""]
+    facts = [f"{escape(change['name'])} (owner {escape(change['owner'])}) {will_be(change['actions'])}."]
+    if change["task_id"] is not None:
+        facts.append(f"Task id: {escape(change['task_id'])}")
+    if change["reason"]:
+        facts.append(f"Reason: {escape(change['reason'])}")
+    if change["source"] is not None:
+        facts.append(f"Declared at: {escape(where(change['source']))}")
+    if change["blocked"]:
+        facts.append(f"**Blocked**: {escape(change['blocked'])} (apply skips this change)")
+    for kind in ("errors", "warnings"):
+        for item in change[kind]:
+            hint = f" (hint: {escape(item['hint'])})" if item["hint"] else ""
+            facts.append(f"**{kind[:-1]}**: {escape(item['message'])}{hint}")
+    lines += [f"- {fact}" for fact in facts] + [""]
+    if change["fields"]:
+        lines += [*_diff(change["fields"]), ""]
+    lines += _fires(change["next_fires"])
+    lines += ["</details>", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _diff(fields: list[dict[str, Any]]) -> list[str]:
+    body: list[str] = []
+    for item in fields:
+        symbol = field_symbol(item)
+        sides = [("+", item["after"])] if symbol == "+" else [("-", item["before"]), ("+", item["after"])]
+        if symbol == "-":
+            sides = [("-", item["before"])]
+        for sign, data in sides:
+            line = f"{sign} {clean(item['path'])}: {value(data, secret=item['secret'])}"
+            if len(line) > WRAP_AT:
+                line = f"{sign} {clean(item['path'])}: {value(data, secret=item['secret'], indent=2)}"
+                line = line.replace("\n", f"\n{sign} ")
+            body.append(line)
+    fence = "`" * max(3, _longest_backtick_run(body) + 1)
+    return [f"{fence}diff", *body, fence]
+
+
+def _longest_backtick_run(lines: list[str]) -> int:
+    longest = run = 0
+    for char in "\n".join(lines):
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest
+
+
+def _fires(fires: dict[str, list[str]]) -> list[str]:
+    before, after = fires["before"], fires["after"]
+    if not before and not after:
+        return []
+    rows = ["| Next fire times (UTC) | Before | After |", "| ---: | --- | --- |"]
+    for i in range(max(len(before), len(after))):
+        old = fire(before[i]) if i < len(before) else ""
+        new = fire(after[i]) if i < len(after) else ""
+        rows.append(f"| {i + 1} | {escape(old)} | {escape(new)} |")
+    return [*rows, ""]
+
+
+def _unchanged(names: list[str]) -> _Group:
+    opening = f"<details><summary>{plural(len(names), 'unchanged task')}</summary>\n\n"
+    return _Group("unchanged tasks", opening, [f"- {escape(n)}\n" for n in names], closing="\n</details>\n\n", note_prefix="- ")
+
+
+def _unmanaged(tasks: list[dict[str, Any]]) -> _Group:
+    opening = (
+        "#### Unmanaged tasks (not touched)\n\n"
+        "| Id | Title | Owner | Type | Active |\n| --- | --- | --- | --- | --- |\n"
+    )
+    rows = [
+        f"| {escape(t['id'])} | {escape(t['title'])} | {escape(t['owner'])} | {escape(t['type'])} | "
+        f"{'yes' if t['active'] else 'no'} |\n"
+        for t in tasks
+    ]
+    return _Group("unmanaged tasks", opening, rows, note_prefix="\n")

@@ -1,0 +1,165 @@
+"""The terminal view of a Plan, modelled on `terraform plan`: legend, one block per change,
+errors and warnings, the summary line, then the unmanaged tasks. Rendered from the JSON dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.plan import Plan
+from reconciler.render.common import LEGEND, WRAP_AT, attached, clean, field_symbol, fire, plural, summary_line, value, where, will_be
+from reconciler.render.json import plan_to_dict
+
+_RESET = "\x1b[0m"
+_COLORS = {
+    "+": "\x1b[32m",
+    "~": "\x1b[33m",
+    "-": "\x1b[31m",
+    ">": "\x1b[36m",
+    "!": "\x1b[36m",
+    "error": "\x1b[1;31m",
+    "warning": "\x1b[1;33m",
+    "bold": "\x1b[1m",
+}
+
+
+class _Out:
+    def __init__(self, color: bool) -> None:
+        self.lines: list[str] = []
+        self.color = color
+
+    def add(self, text: str = "", style: str | None = None) -> None:
+        if self.color and style and text:
+            text = f"{_COLORS[style]}{text}{_RESET}"
+        self.lines.append(text)
+
+
+def render(plan: Plan, *, color: bool = False) -> str:
+    return render_dict(plan_to_dict(plan), color=color)
+
+
+def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
+    out = _Out(color)
+    out.add(f"Plan for {clean(doc['portal'])}, owner {clean(doc['owner'])} (managed titles start with {value(doc['mark'], secret=False)}).")
+    out.add()
+    clean_plan = not doc["changes"] and not doc["errors"]
+    if clean_plan:
+        out.add("No changes. The portal matches tasks.d.", "bold")
+        out.add()
+    else:
+        _legend(out, doc["changes"])
+        for change in doc["changes"]:
+            _change(out, change)
+    _diagnostics(out, doc)
+    if not clean_plan:
+        out.add(summary_line(doc["summary"]), "bold")
+        blocked = sum(1 for c in doc["changes"] if c["blocked"])
+        if blocked:
+            out.add(f"{plural(blocked, 'change')} blocked: apply skips {'it' if blocked == 1 else 'them'}.", "warning")
+        out.add()
+    _unmanaged(out, doc["unmanaged"])
+    while out.lines and not out.lines[-1]:
+        out.lines.pop()
+    return "\n".join(out.lines)
+
+
+def _legend(out: _Out, changes: list[dict[str, Any]]) -> None:
+    present = {c["action"] for c in changes}
+    if not present:
+        return
+    out.add("Actions are shown with these symbols:")
+    for action, (symbol, label) in LEGEND.items():
+        if action in present:
+            out.add(f"  {symbol} {label}", symbol)
+    out.add()
+
+
+def _change(out: _Out, change: dict[str, Any]) -> None:
+    symbol = LEGEND[change["action"]][0]
+    who = f"owner {clean(change['owner'])}"
+    if change["task_id"] is not None:
+        who += f", id {clean(change['task_id'])}"
+    out.add(f"{symbol} {clean(change['name'])} ({who}) {will_be(change['actions'])}", symbol)
+    if change["reason"]:
+        out.add(f"    # {clean(change['reason'])}")
+    if change["source"] is not None:
+        out.add(f"    # declared at {where(change['source'])}")
+    if change["blocked"]:
+        out.add(f"    # BLOCKED: {clean(change['blocked'])} (apply skips this change)", "error")
+    for field in change["fields"]:
+        _field(out, field)
+    _fires(out, change["next_fires"])
+    for item in change["errors"]:
+        _item(out, "error", item, "  ")
+    for item in change["warnings"]:
+        _item(out, "warning", item, "  ")
+    out.add()
+
+
+def _field(out: _Out, field: dict[str, Any]) -> None:
+    symbol = field_symbol(field)
+    path = clean(field["path"])
+    before = value(field["before"], secret=field["secret"])
+    after = value(field["after"], secret=field["secret"])
+    shown = after if symbol == "+" else f"{before} -> {after}"
+    line = f"    {symbol} {path}: {shown}"
+    if len(line) <= WRAP_AT:
+        out.add(line, symbol)
+        return
+    out.add(f"    {symbol} {path}:", symbol)
+    sides = [("after", field["after"])] if symbol == "+" else [("before", field["before"]), ("after", field["after"])]
+    for label, data in sides:
+        text = value(data, secret=field["secret"], indent=2).split("\n")
+        out.add(f"        {label}: {text[0]}", symbol)
+        for rest in text[1:]:
+            out.add(f"        {rest}", symbol)
+
+
+def _fires(out: _Out, fires: dict[str, list[str]]) -> None:
+    if not fires["before"] and not fires["after"]:
+        return
+    out.add("    next fire times (UTC):")
+    for label in ("before", "after"):
+        if fires[label]:
+            out.add(f"      {label + ':':7} {', '.join(fire(t) for t in fires[label])}")
+
+
+def _item(out: _Out, severity: str, item: dict[str, Any], indent: str) -> None:
+    out.add(f"{indent}! {severity}: {clean(item['message'])}", severity)
+    if item["hint"]:
+        out.add(f"{indent}    hint: {clean(item['hint'])}")
+
+
+def _diagnostics(out: _Out, doc: dict[str, Any]) -> None:
+    loose = [w for w in doc["warnings"] if not attached(w, doc["changes"])]
+    sections = (
+        ("error", "Errors (apply refuses this plan until they are fixed):", doc["errors"]),
+        ("warning", "Warnings:", loose),
+    )
+    for severity, title, items in sections:
+        if not items:
+            continue
+        out.add(title, severity)
+        for item in items:
+            _diagnostic(out, item)
+        out.add()
+
+
+def _diagnostic(out: _Out, item: dict[str, Any]) -> None:
+    about = [clean(item["name"])] if item["name"] else []
+    if item["owner"]:
+        about.append(f"(owner {clean(item['owner'])})")
+    if item["source"] is not None:
+        about.append(f"at {where(item['source'])}")
+    prefix = " ".join(about)
+    out.add(f"  - {prefix + ': ' if prefix else ''}{clean(item['message'])}")
+    if item["hint"]:
+        out.add(f"      hint: {clean(item['hint'])}")
+
+
+def _unmanaged(out: _Out, tasks: list[dict[str, Any]]) -> None:
+    if not tasks:
+        return
+    out.add("Unmanaged tasks (not touched):", "bold")
+    for task in tasks:
+        state = "active" if task["active"] else "inactive"
+        out.add(f"  {clean(task['id'])} {value(task['title'], secret=False)} (owner {clean(task['owner'])}, {clean(task['type'])}, {state})")
