@@ -50,12 +50,11 @@ def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
         for change in doc["changes"]:
             _change(out, change)
     _diagnostics(out, doc)
-    if not clean_plan:
-        out.add(summary_line(doc["summary"]), "bold")
-        blocked = sum(1 for c in doc["changes"] if c["blocked"])
-        if blocked:
-            out.add(f"{plural(blocked, 'change')} blocked: apply skips {'it' if blocked == 1 else 'them'}.", "warning")
-        out.add()
+    out.add(summary_line(doc["summary"]), "bold")
+    blocked = sum(1 for c in doc["changes"] if c["blocked"])
+    if blocked:
+        out.add(f"{plural(blocked, 'change')} blocked: apply skips {'it' if blocked == 1 else 'them'}.", "warning")
+    out.add()
     _unmanaged(out, doc["unmanaged"])
     while out.lines and not out.lines[-1]:
         out.lines.pop()
