@@ -4,7 +4,8 @@ A heading and a summary table that is always complete, then errors and warnings 
 alerts, one collapsed <details> section per change with a ```diff block, the unchanged names
 and the unmanaged tasks. GitHub refuses comments over 65,535 characters, so when the whole
 plan does not fit in LIMIT the tail of each list is dropped with a note, keeping in priority
-order errors, warnings, changes, unmanaged tasks, unchanged names.
+order errors, warnings, changes, unmanaged tasks, unchanged names (once one list is cut,
+the lists after it show only their notes).
 
 Every piece of user-controlled text outside code blocks goes through `escape`, so a task
 name or title can neither break the layout, inject HTML, mention users nor open math.
@@ -20,6 +21,7 @@ from reconciler.render.common import LEGEND, WRAP_AT, attached, clean, field_sym
 from reconciler.render.json import plan_to_dict
 
 LIMIT = 65_000
+_PRIORITY = ("errors", "warnings", "changes", "unmanaged", "unchanged")
 _SPECIAL = set("\\`*_[]<>&|~@$")
 
 
@@ -35,28 +37,30 @@ def render(plan: Plan, *, color: bool = False) -> str:
 
 @dataclass
 class _Group:
-    """A list that may lose its tail to the comment limit."""
+    """A list that may lose its tail to the comment limit; `noun` is singular."""
 
     noun: str
     opening: str
     items: list[str]
     closing: str = "\n"
     note_prefix: str = ""
+    opening_when_empty: str | None = None  # e.g. a title without its table header
     kept: int = field(default=0)
 
     def text(self) -> str:
         if not self.items:
             return ""
         dropped = len(self.items) - self.kept
-        note = ""
-        if dropped:
-            note = (
-                f"{self.note_prefix}…{dropped} more {self.noun} not shown (comment limit); "
-                "see the full plan in the job summary / JSON\n"
-            )
-            if not self.closing:
-                note += "\n"
-        return self.opening + "".join(self.items[: self.kept]) + note + self.closing
+        if not dropped:
+            return self.opening + "".join(self.items) + self.closing
+        noun = self.noun if dropped == 1 else self.noun + "s"
+        more = "more " if self.kept else ""
+        note = f"…{dropped} {more}{noun} not shown (comment limit); see the full plan in the job summary / JSON\n"
+        opening = self.opening if self.kept or self.opening_when_empty is None else self.opening_when_empty
+        closing = self.closing or "\n"
+        if self.kept == 0 and self.opening_when_empty is not None:
+            return opening + note + closing
+        return opening + "".join(self.items[: self.kept]) + self.note_prefix + note + closing
 
 
 def render_dict(doc: dict[str, Any]) -> str:
@@ -64,7 +68,7 @@ def render_dict(doc: dict[str, Any]) -> str:
     groups = {
         "errors": _errors(doc["errors"]),
         "warnings": _warnings(doc["warnings"]),
-        "changes": _Group("changes", "", [_change(c) for c in doc["changes"]], closing=""),
+        "changes": _Group("change", "", [_change(c) for c in doc["changes"]], closing=""),
         "unchanged": _unchanged(doc["unchanged"]),
         "unmanaged": _unmanaged(doc["unmanaged"]),
     }
@@ -74,15 +78,19 @@ def render_dict(doc: dict[str, Any]) -> str:
 
 
 def _fit(head: str, groups: dict[str, _Group]) -> None:
+    """Keep a prefix of each list, in priority order; once a list is cut, later ones get nothing."""
     for group in groups.values():
         group.kept = len(group.items)
     if len(head) + sum(len(g.text()) for g in groups.values()) <= LIMIT:
         return
     budget = LIMIT - len(head) - sum(len(g.opening) + len(g.closing) + 200 for g in groups.values())
-    for group in groups.values():  # in priority order
+    cut = False
+    for key in _PRIORITY:
+        group = groups[key]
         group.kept = 0
         for item in group.items:
-            if len(item) > budget:
+            if cut or len(item) > budget:
+                cut = True
                 break
             budget -= len(item)
             group.kept += 1
@@ -129,12 +137,12 @@ def _diagnostic_line(item: dict[str, Any]) -> str:
 
 def _errors(errors: list[dict[str, Any]]) -> _Group:
     opening = f"> [!CAUTION]\n> **{plural(len(errors), 'error')}**: apply refuses this plan until they are fixed.\n"
-    return _Group("errors", opening, [_diagnostic_line(e) for e in errors], note_prefix="> - ")
+    return _Group("error", opening, [_diagnostic_line(e) for e in errors], note_prefix="> - ")
 
 
 def _warnings(warnings: list[dict[str, Any]]) -> _Group:
     opening = f"> [!WARNING]\n> **{plural(len(warnings), 'warning')}**\n"
-    return _Group("warnings", opening, [_diagnostic_line(w) for w in warnings], note_prefix="> - ")
+    return _Group("warning", opening, [_diagnostic_line(w) for w in warnings], note_prefix="> - ")
 
 
 def _change(change: dict[str, Any]) -> str:
@@ -202,17 +210,15 @@ def _fires(fires: dict[str, list[str]]) -> list[str]:
 
 def _unchanged(names: list[str]) -> _Group:
     opening = f"<details><summary>{plural(len(names), 'unchanged task')}</summary>\n\n"
-    return _Group("unchanged tasks", opening, [f"- {escape(n)}\n" for n in names], closing="\n</details>\n\n", note_prefix="- ")
+    return _Group("unchanged task", opening, [f"- {escape(n)}\n" for n in names], closing="\n</details>\n\n", note_prefix="- ")
 
 
 def _unmanaged(tasks: list[dict[str, Any]]) -> _Group:
-    opening = (
-        "#### Unmanaged tasks (not touched)\n\n"
-        "| Id | Title | Owner | Type | Active |\n| --- | --- | --- | --- | --- |\n"
-    )
+    title = "#### Unmanaged tasks (not touched)\n\n"
+    opening = title + "| Id | Title | Owner | Type | Active |\n| --- | --- | --- | --- | --- |\n"
     rows = [
         f"| {escape(t['id'])} | {escape(t['title'])} | {escape(t['owner'])} | {escape(t['type'])} | "
         f"{'yes' if t['active'] else 'no'} |\n"
         for t in tasks
     ]
-    return _Group("unmanaged tasks", opening, rows, note_prefix="\n")
+    return _Group("unmanaged task", opening, rows, note_prefix="\n", opening_when_empty=title)
