@@ -1,0 +1,148 @@
+"""Carry out a Plan on a portal: each change's actions in order, independent changes in parallel.
+
+A change is the unit of work: its actions (e.g. UPDATE then ENABLE) run in order on one worker,
+and a failure stops only that change. Changes that only free active-task quota (disable, delete)
+run first, so creates and enables that count against the quota find it free. Blocked changes are
+not attempted. PortalClient is thread-safe (one session; token refresh under a lock), so every
+worker shares it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from reconciler.errors import ReconcilerError
+from reconciler.plan import Action, Change, Plan
+from reconciler.portal.protocol import Portal
+from reconciler.variables import redact
+
+DEFAULT_PARALLELISM = 4
+_FREES_QUOTA = frozenset({Action.DISABLE, Action.DELETE})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """What became of one change. `ok` iff every action succeeded; `done` lists the actions that
+    succeeded (a failed UPDATE+ENABLE may have done the UPDATE); `error` is the portal's message
+    (secrets masked); `skipped_reason` is set, and nothing was attempted, for a blocked change."""
+
+    change: Change
+    ok: bool
+    task_id: str | None
+    done: tuple[Action, ...] = ()
+    error: str | None = None
+    skipped_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplyResult:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def succeeded(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.ok)
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if not o.ok and o.skipped_reason is None)
+
+    @property
+    def skipped(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.skipped_reason is not None)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes)
+
+
+def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
+    """(changes that only disable or delete, the rest): the first free quota for the second."""
+    first, second = [], []
+    for change in changes:
+        (first if set(change.actions) <= _FREES_QUOTA else second).append(change)
+    return tuple(first), tuple(second)
+
+
+def execute(
+    plan: Plan,
+    portal: Portal,
+    *,
+    parallelism: int = DEFAULT_PARALLELISM,
+    on_outcome: Callable[[Outcome], None],
+    secrets: tuple[str, ...] = (),
+) -> ApplyResult:
+    """Apply every change of `plan`; `on_outcome` is called (in this thread) as each finishes.
+
+    Raises:
+        ValueError: parallelism below 1.
+    """
+    if parallelism < 1:
+        raise ValueError("parallelism must be at least 1")
+    outcomes: list[Outcome] = []
+
+    def report(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        on_outcome(outcome)
+
+    runnable = []
+    for change in plan.changes:
+        if change.blocked:
+            report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=change.blocked))
+        else:
+            runnable.append(change)
+    with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="apply") as pool:
+        try:
+            for phase in phases(runnable):
+                _run_phase(pool, phase, lambda c: run_change(c, portal, secrets), report)
+        except BaseException:
+            # Ctrl-C: let running actions finish (no half-written task), start no new ones.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return ApplyResult(outcomes=tuple(outcomes))
+
+
+def _run_phase(
+    pool: ThreadPoolExecutor,
+    changes: tuple[Change, ...],
+    work: Callable[[Change], Outcome],
+    report: Callable[[Outcome], None],
+) -> None:
+    pending: set[Future[Outcome]] = {pool.submit(work, change) for change in changes}
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            report(future.result())
+
+
+def run_change(change: Change, portal: Portal, secrets: tuple[str, ...] = ()) -> Outcome:
+    """Run one change's actions in order; stop at the first failure."""
+    task_id = change.task_id
+    done: list[Action] = []
+    for action in change.actions:
+        try:
+            task_id = _act(action, change, task_id, portal)
+        except ReconcilerError as e:  # PortalError and kin: the portal's words, secrets masked
+            return Outcome(change=change, ok=False, task_id=task_id, done=tuple(done),
+                           error=redact(str(e), secrets))
+        done.append(action)
+    return Outcome(change=change, ok=True, task_id=task_id, done=tuple(done))
+
+
+def _act(action: Action, change: Change, task_id: str | None, portal: Portal) -> str | None:
+    owner = change.owner
+    if action is Action.CREATE:
+        assert change.desired is not None, "a CREATE carries the desired fields"
+        return portal.create_task(change.desired, owner).id
+    assert task_id is not None, f"{action.value} needs a task id"
+    if action is Action.UPDATE:
+        assert change.desired is not None, "an UPDATE carries the desired fields"
+        portal.update_task(task_id, change.desired, owner)
+    elif action is Action.ENABLE:
+        portal.enable_task(task_id, owner)
+    elif action is Action.DISABLE:
+        portal.disable_task(task_id, owner)
+    elif action is Action.DELETE:
+        portal.delete_task(task_id, owner)
+    return task_id

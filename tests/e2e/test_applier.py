@@ -1,0 +1,134 @@
+"""The applier over real HTTP: actions in order per change, changes in parallel, failures isolated."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from reconciler.applier import Outcome, execute, phases
+from reconciler.emulator.server import Emulator
+from reconciler.model import CronFields, TaskFields
+from reconciler.plan import Action, Change, Plan
+from reconciler.portal.client import PortalClient
+from tests.e2e.conftest import make_client, titles
+
+NIGHTLY = CronFields(minute="0", hour="2", day_of_month="?", month="*", day_of_week="MON-FRI")
+
+
+def fields(emu: Emulator, title: str, **over: Any) -> TaskFields:
+    values: dict[str, Any] = {
+        "title": title, "task_type": "GPService", "schedule": NIGHTLY,
+        "task_url": emu.task_url("Samples/Buffer/GPServer/Buffer"),
+        "parameters_json": json.dumps({"buffer_distance_or_field": {"distance": 5, "units": "esriMeters"}}),
+    }
+    values.update(over)
+    return TaskFields(**values)
+
+
+def change(name: str, *actions: Action, task_id: str | None = None, desired: TaskFields | None = None,
+           owner: str = "publisher", blocked: str | None = None) -> Change:
+    return Change(name=name, owner=owner, actions=actions, task_id=task_id, desired=desired, blocked=blocked)
+
+
+def plan_of(*changes: Change) -> Plan:
+    return Plan(changes=changes, unchanged=(), unmanaged=(), diagnostics=(), observed="o", desired="d",
+                portal="test", owner="publisher", mark="[reconciler] ")
+
+
+def test_every_action_kind(emu: Emulator, portal: PortalClient) -> None:
+    upd = portal.create_task(fields(emu, "upd"))
+    off = portal.create_task(fields(emu, "off"))
+    on = portal.create_task(fields(emu, "on", active=False))
+    gone = portal.create_task(fields(emu, "gone"))
+    seen: list[Outcome] = []
+    plan = plan_of(
+        change("new", Action.CREATE, desired=fields(emu, "new")),
+        change("upd", Action.UPDATE, task_id=upd.id, desired=fields(emu, "upd", max_occurrences=3)),
+        change("off", Action.DISABLE, task_id=off.id),
+        change("on", Action.ENABLE, task_id=on.id),
+        change("gone", Action.DELETE, task_id=gone.id),
+    )
+    result = execute(plan, portal, parallelism=3, on_outcome=seen.append)
+    assert result.ok and len(seen) == 5 and {o.change.name for o in seen} == {"new", "upd", "off", "on", "gone"}
+    now = titles(portal)
+    assert set(now) == {"new", "upd", "off", "on"}
+    assert now["upd"].max_occurrences == 3 and not now["off"].active and now["on"].active
+    created = next(o for o in seen if o.change.name == "new")
+    assert created.task_id == now["new"].id and created.done == (Action.CREATE,)
+
+
+def test_a_failure_stops_only_its_change_and_carries_the_portal_message(emu: Emulator, portal: PortalClient) -> None:
+    bad = fields(emu, "bad", task_url=emu.server_url + "/rest/services/Samples/Nope/GPServer/Nope")
+    plan = plan_of(change("bad", Action.CREATE, desired=bad), change("good", Action.CREATE, desired=fields(emu, "good")))
+    result = execute(plan, portal, parallelism=1, on_outcome=lambda o: None, secrets=("Nope",))
+    (failed,) = result.failed
+    assert failed.change.name == "bad" and not failed.ok and failed.done == ()
+    assert failed.error and "create task" in failed.error and "Nope" not in failed.error and "(secret)" in failed.error
+    assert [o.change.name for o in result.succeeded] == ["good"] and set(titles(portal)) == {"good"}
+
+
+def test_actions_of_one_change_run_in_order_and_a_later_failure_keeps_the_earlier(small_emu: Emulator) -> None:
+    with make_client(small_emu) as portal:
+        portal.create_task(fields(small_emu, "a"))
+        portal.create_task(fields(small_emu, "b"))
+        paused = portal.create_task(fields(small_emu, "c", active=False))
+        plan = plan_of(change("c", Action.UPDATE, Action.ENABLE, task_id=paused.id,
+                              desired=fields(small_emu, "c", active=False, max_occurrences=7)))
+        (outcome,) = execute(plan, portal, on_outcome=lambda o: None).outcomes
+        assert not outcome.ok and outcome.done == (Action.UPDATE,) and outcome.task_id == paused.id
+        assert outcome.error and "enable task" in outcome.error
+        assert portal.get_task(paused.id).max_occurrences == 7
+
+
+def test_blocked_changes_are_reported_not_attempted(emu: Emulator, portal: PortalClient) -> None:
+    task = portal.create_task(fields(emu, "busy"))
+    plan = plan_of(change("busy", Action.DELETE, task_id=task.id, blocked="a run is executing"))
+    result = execute(plan, portal, on_outcome=lambda o: None)
+    (skipped,) = result.skipped
+    assert skipped.skipped_reason == "a run is executing" and not result.ok and result.failed == ()
+    assert "busy" in titles(portal)
+
+
+def test_quota_freeing_changes_run_first() -> None:
+    a = change("a", Action.CREATE)
+    b = change("b", Action.DISABLE, task_id="1")
+    c = change("c", Action.UPDATE, Action.ENABLE, task_id="2")
+    d = change("d", Action.DELETE, task_id="3")
+    assert phases([a, b, c, d]) == ((b, d), (a, c))
+
+
+def test_freed_quota_is_used_in_the_same_apply(small_emu: Emulator) -> None:
+    with make_client(small_emu) as portal:
+        one, two = portal.create_task(fields(small_emu, "one")), portal.create_task(fields(small_emu, "two"))
+        plan = plan_of(change("new", Action.CREATE, desired=fields(small_emu, "new")),
+                       change("one", Action.DISABLE, task_id=one.id))
+        assert execute(plan, portal, parallelism=4, on_outcome=lambda o: None).ok
+        assert two.id and titles(portal)["new"].active
+
+
+class Rendezvous:
+    """A Portal wrapper whose create_task waits until `parties` creates are in flight at once."""
+
+    def __init__(self, client: PortalClient, parties: int) -> None:
+        self._client, self._barrier = client, threading.Barrier(parties, timeout=10)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def create_task(self, fields: TaskFields, owner: str | None = None) -> Any:
+        self._barrier.wait()  # raises BrokenBarrierError if they never overlap
+        return self._client.create_task(fields, owner)
+
+
+def test_independent_changes_run_concurrently(emu: Emulator, portal: PortalClient) -> None:
+    plan = plan_of(*(change(f"t{i}", Action.CREATE, desired=fields(emu, f"t{i}")) for i in range(3)))
+    result = execute(plan, Rendezvous(portal, 3), parallelism=3, on_outcome=lambda o: None)  # type: ignore[arg-type]
+    assert result.ok and len(titles(portal)) == 3
+
+
+def test_parallelism_must_be_positive(portal: PortalClient) -> None:
+    with pytest.raises(ValueError):
+        execute(plan_of(), portal, parallelism=0, on_outcome=lambda o: None)
