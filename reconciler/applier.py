@@ -59,7 +59,8 @@ class ApplyResult:
 
 def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
     """(changes that only disable or delete, the rest): the first free quota for the second."""
-    first, second = [], []
+    first: list[Change] = []
+    second: list[Change] = []
     for change in changes:
         (first if set(change.actions) <= _FREES_QUOTA else second).append(change)
     return tuple(first), tuple(second)
