@@ -1,0 +1,320 @@
+"""Checks before anything is proposed, and the warnings a reviewer needs. Pure.
+
+Each finding is a Diagnostic on the task it concerns. Secret values never appear in messages.
+Checks run only on what apply would send (create, update, enable), so an unchanged task never
+blocks a plan; warnings about a task's own state (expiry, auto-disabled) are shown for all.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from reconciler import quartz
+from reconciler.compare import SCHEDULE_PATHS, normal_url
+from reconciler.desired import from_ms, iso, iso_ms
+from reconciler.errors import CronError
+from reconciler.model import CronFields, FederatedServer, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, Severity, TaskSpec
+from reconciler.plan import Action, Change, Diagnostic
+from reconciler.variables import redact
+
+if TYPE_CHECKING:
+    from reconciler.planner import PortalState
+
+COMPLETED = "completed"  # maxOccurrences or endDate reached (the emulator's state name [I])
+AUTO_DISABLED = "disabled"  # stopped after FailedRunsToDisableTask failed runs (emulator [I])
+IN_FLIGHT = ("scheduled", "executing")  # run statuses that mean a run is under way
+# What the GP-scheduling blog asks of a custom role (arcgis-tasks-api.md §6.2); the names are
+# those reconciler.emulator.auth.GP_SCHEDULING_PRIVILEGES checks. Administrators pass.
+GP_SCHEDULING_PRIVILEGES = (
+    "portal:publisher:publishFeatures",
+    "portal:user:createItem",
+    "premium:user:featureanalysis",
+)
+MIN_INTERVAL = timedelta(minutes=15)
+HORIZON = timedelta(days=30)
+NEXT_FIRES = 3
+_SENDS = (Action.CREATE, Action.UPDATE, Action.ENABLE)
+_BLOCKABLE = (Action.UPDATE, Action.DISABLE, Action.DELETE)
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, count: int = NEXT_FIRES) -> tuple[str, ...]:
+    """The next fire times (UTC ISO "Z") after max(now, start); empty for an invalid schedule."""
+    after = max(now, from_ms(start_ms - 1000)) if start_ms is not None else now
+    try:
+        expr = quartz.from_fields(schedule)
+    except CronError:
+        return ()
+    return tuple(iso(t) for t in quartz.next_fire_times(expr, after=after, count=count))
+
+
+def needs_runs(change: Change | None, remote: RemoteTask | None) -> bool:
+    """Whether the plan reads this task's runs (see planner.tasks_needing_runs)."""
+    if remote is None:
+        return False
+    blockable = change is not None and any(a in _BLOCKABLE for a in change.actions)
+    return blockable or (not remote.active and remote.task_state == AUTO_DISABLED)
+
+
+def review(
+    change: Change | None,
+    spec: TaskSpec | None,
+    remote: RemoteTask | None,
+    *,
+    owner: str,
+    state: PortalState,
+    now: datetime,
+    allow_active_runs: bool,
+) -> tuple[Change | None, list[Diagnostic]]:
+    """Errors and warnings for one task; the change comes back blocked when a run is in flight."""
+    notes: list[tuple[Severity, str, str | None]] = []
+    actions = change.actions if change is not None else ()
+    if actions:
+        notes.extend(_owner_check(state.user, owner))
+    if spec is not None and any(a in _SENDS for a in actions):
+        notes.extend(_service_checks(spec, state))
+    if spec is not None:
+        notes.extend(_schedule_warnings(spec, change, remote, now))
+    if remote is not None and spec is not None:
+        notes.extend(_state_warnings(spec, remote, actions, state.runs.get(remote.id)))
+    blocked = None
+    if change is not None and remote is not None and any(a in _BLOCKABLE for a in actions):
+        running = _in_flight(state.runs.get(remote.id, ()))
+        if running is not None:
+            started = iso_ms(running.created) or "at an unknown time"
+            verb = change.action.value
+            notes.append((Severity.WARNING, f"a run is {running.status} (started {started}); apply would {verb} the task during it", None))
+            if not allow_active_runs:
+                blocked = f"a run is {running.status} (started {started}); pass --allow-active-runs"
+    if change is not None and blocked is not None:
+        change = replace(change, blocked=blocked)
+    secrets = secret_values(spec) if spec is not None else ()
+    name = spec.name if spec is not None else (change.name if change is not None else None)
+    source = spec.source if spec is not None else None
+    diagnostics = [
+        Diagnostic(severity=sev, message=redact(msg, secrets), hint=redact(hint, secrets) if hint else None,
+                   name=name, owner=owner, source=source)
+        for sev, msg, hint in notes
+    ]
+    return change, diagnostics
+
+
+Note = tuple[Severity, str, "str | None"]
+
+
+def _owner_check(user: PortalUser, owner: str) -> list[Note]:
+    if user.is_admin or owner == user.username:
+        return []
+    return [(Severity.ERROR, f"signed-in user {user.username} cannot manage tasks of {owner}: only an administrator can",
+             f"sign in as {owner} or as an administrator, or change `owner:`")]
+
+
+def _service_checks(spec: TaskSpec, state: PortalState) -> list[Note]:
+    if spec.task_type != "GPService" or not spec.task_url:
+        return []
+    notes = _privilege_check(state.user)
+    notes.extend(_federation_check(spec.task_url, state.federated_servers))
+    gp_tasks = state.gp_tasks
+    if spec.task_url in gp_tasks:
+        info = gp_tasks[spec.task_url]
+        if info is None:
+            notes.append((Severity.ERROR, f"GP task not found: {spec.task_url}",
+                          "check the service and task name in the server's REST services directory"))
+        else:
+            notes.extend(parameter_checks(spec.parameters, info))
+    return notes
+
+
+def _privilege_check(user: PortalUser) -> list[Note]:
+    missing = [p for p in GP_SCHEDULING_PRIVILEGES if p not in user.privileges]
+    if user.is_admin or not missing:
+        return []
+    return [(Severity.ERROR,
+             f"signed-in user {user.username} lacks privileges needed to schedule geoprocessing services: "
+             + ", ".join(missing),
+             "a role with Publish hosted feature layers; Create, update, and delete items; "
+             "and Standard feature analysis is needed (or an administrator)")]
+
+
+def _federation_check(task_url: str, servers: Sequence[FederatedServer]) -> list[Note]:
+    if any(_under_server(task_url, s.url) for s in servers):
+        return []
+    listed = ", ".join(sorted(s.url for s in servers)) or "none"
+    return [(Severity.ERROR, f"task_url is not on a server federated with the portal: {task_url}",
+             f"federated servers: {listed}")]
+
+
+def _under_server(url: str, server_url: str) -> bool:
+    """Same host (loopback names are one host) and port, under the server's path; scheme not
+    compared, as a TLS-terminating proxy may front the server [I]."""
+    try:
+        a, b = urlsplit(normal_url(url) or ""), urlsplit(normal_url(server_url) or "")
+        same_port = (a.port or _default_port(a.scheme)) == (b.port or _default_port(b.scheme))
+    except ValueError:
+        return False
+    hosts = {a.hostname or "", b.hostname or ""}
+    same_host = len(hosts) == 1 or hosts <= _LOOPBACK
+    return same_host and same_port and (a.path + "/").startswith(b.path + "/")
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
+def parameter_checks(parameters: Mapping[str, Any], info: GPTaskInfo) -> list[Note]:
+    """YAML parameters vs the service's published inputs: names, required ones, choice lists."""
+    inputs = {p.name: p for p in info.inputs}
+    notes: list[Note] = []
+    for name in sorted(parameters):
+        if name not in inputs:
+            close = difflib.get_close_matches(name, list(inputs), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "its inputs are: " + (", ".join(sorted(inputs)) or "none")
+            notes.append((Severity.ERROR, f"parameter {name!r} is not an input of GP task {info.name}", hint))
+        elif inputs[name].choices:
+            notes.extend(_choice_check(name, parameters[name], inputs[name].choices))
+    for p in info.inputs:
+        if p.required and p.default_json in ("null", "") and p.name not in parameters:
+            notes.append((Severity.ERROR, f"required parameter {p.name!r} of GP task {info.name} is missing",
+                          f"add parameters.{p.name} ({p.data_type})"))
+    return notes
+
+
+def _choice_check(name: str, value: Any, choices: tuple[str, ...]) -> list[Note]:
+    values = value if isinstance(value, list) else [value]
+    bad = [v for v in values if not isinstance(v, (dict, list)) and str(v) not in choices]
+    return [(Severity.ERROR, f"parameter {name!r}: {v!r} is not one of the service's choices",
+             "choose one of: " + ", ".join(choices)) for v in bad]
+
+
+def _schedule_warnings(spec: TaskSpec, change: Change | None, remote: RemoteTask | None, now: datetime) -> list[Note]:
+    notes: list[Note] = []
+    actions = change.actions if change is not None else ()
+    changed = {f.path for f in change.fields} if change is not None else set()
+    new_schedule = Action.CREATE in actions or "schedule" in changed
+    try:
+        expr = quartz.from_fields(spec.schedule)
+    except CronError:
+        return notes
+    if new_schedule:
+        gap = min_gap(expr)
+        if gap is not None and gap < MIN_INTERVAL:
+            minutes = int(gap.total_seconds() // 60)
+            notes.append((Severity.WARNING, f"the schedule fires as often as every {minutes} minute"
+                          f"{'s' if minutes != 1 else ''}, more often than every 15 minutes", None))
+    wanted_active = spec.enabled if change is None or change.desired is None else change.desired.active
+    if not wanted_active:
+        return notes
+    if spec.end is not None and now < spec.end <= now + HORIZON:
+        notes.append((Severity.WARNING, f"end {iso(spec.end)} stops the task within 30 days", None))
+    elif spec.max_occurrences is not None and (Action.CREATE in actions or changed & SCHEDULE_PATHS):
+        last = _last_run(expr, spec, now)
+        if last is not None:
+            notes.append((Severity.WARNING, f"max_occurrences {spec.max_occurrences} stops the task within 30 days "
+                          f"(its last run at {iso(last)})", None))
+    return notes
+
+
+def min_gap(expr: quartz.QuartzExpression) -> timedelta | None:
+    """The shortest time between two fire times, from the minute and hour sets; None when it
+    fires at most once an hour. Gaps across midnight are not considered (never below an hour
+    unless minutes repeat within the hour anyway)."""
+    minutes, hours = sorted(expr.parsed.minutes), expr.parsed.hours
+    gaps = [b - a for a, b in zip(minutes, minutes[1:])]
+    if any(h + 1 in hours for h in hours):
+        gaps.append(60 - minutes[-1] + minutes[0])
+    return timedelta(minutes=min(gaps)) if gaps else None
+
+
+def _last_run(expr: quartz.QuartzExpression, spec: TaskSpec, now: datetime) -> datetime | None:
+    """The max_occurrences-th fire time from now, when it falls within the horizon (in batches,
+    so a large max_occurrences on a sparse schedule stays cheap)."""
+    assert spec.max_occurrences is not None
+    horizon = now + HORIZON
+    after = max(now, spec.start - timedelta(seconds=1)) if spec.start else now
+    left = spec.max_occurrences
+    while left > 0:
+        wanted = min(left, 500)
+        batch = quartz.next_fire_times(expr, after=after, count=wanted)
+        if len(batch) >= left:
+            return batch[left - 1] if batch[left - 1] <= horizon else None
+        if len(batch) < wanted or batch[-1] > horizon:
+            return None  # the schedule itself ends first, or the last run is beyond the horizon
+        left -= len(batch)
+        after = batch[-1]
+    return None
+
+
+def _state_warnings(spec: TaskSpec, remote: RemoteTask, actions: tuple[Action, ...],
+                    runs: Sequence[RemoteRun] | None) -> list[Note]:
+    if remote.active:
+        return []
+    if remote.task_state == AUTO_DISABLED:
+        return [(Severity.WARNING, "the portal disabled this task after repeated failed runs; " + _last_error(runs),
+                 "enabling it runs it again as it is; fix the cause first" if Action.ENABLE in actions else None)]
+    if remote.task_state == COMPLETED and spec.enabled and Action.ENABLE not in actions:
+        return [(Severity.WARNING,
+                 "the portal completed this task (max_occurrences or end reached); it stays inactive",
+                 "to run it again, raise max_occurrences, move end, or change the schedule")]
+    return []
+
+
+def _last_error(runs: Sequence[RemoteRun] | None) -> str:
+    if runs is None:
+        return "its runs were not read"
+    failed = next((r for r in runs if r.status in ("failed", "submitfailed")), None)
+    if failed is None:
+        return "no failed run is left in its history"
+    return f"last failed run ({iso_ms(failed.created) or 'time unknown'}): {failed.result or failed.status}"
+
+
+def _in_flight(runs: Iterable[RemoteRun]) -> RemoteRun | None:
+    return next((r for r in runs if r.status in IN_FLIGHT), None)
+
+
+def quota(changes: Iterable[tuple[Change, RemoteTask | None]], available: Mapping[str, int | None]) -> list[Diagnostic]:
+    """Per owner: tasks the plan makes active minus those it stops, vs activeTasksAvailable."""
+    delta: dict[str, int] = {}
+    for change, remote in changes:
+        delta[change.owner] = delta.get(change.owner, 0) + _activation(change, remote)
+    return [
+        Diagnostic(
+            severity=Severity.ERROR,
+            message=f"{owner} would have {more} more active tasks, but the portal allows only {available[owner]} more",
+            hint="disable or delete tasks first, or set `enabled: false` on some of these",
+            owner=owner,
+        )
+        for owner, more in sorted(delta.items())
+        if available.get(owner) is not None and more > (available[owner] or 0)
+    ]
+
+
+def _activation(change: Change, remote: RemoteTask | None) -> int:
+    if change.action is Action.CREATE:
+        return 1 if change.desired is not None and change.desired.active else 0
+    if Action.ENABLE in change.actions:
+        return 1
+    stops = Action.DISABLE in change.actions or change.action is Action.DELETE
+    return -1 if stops and remote is not None and remote.active else 0
+
+
+def secret_values(spec: TaskSpec) -> tuple[str, ...]:
+    """The values at the spec's secret paths, for redacting messages."""
+    doc: dict[str, Any] = {"parameters": spec.parameters, "task_url": spec.task_url, "item_id": spec.item_id}
+    found: list[str] = []
+    for path in spec.secret_paths:
+        value: Any = doc
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                value = None
+                break
+        if isinstance(value, str) and value:
+            found.append(value)
+    return tuple(found)
+

@@ -1,0 +1,194 @@
+"""Compare a desired task with the portal's copy by meaning, field by field. Pure.
+
+The only module that imports deepdiff; its types never leave here (FieldChange is plan data).
+
+Equal in meaning (never an update):
+- schedules with the same Quartz canonical form (`*/1` = `*`, `MON` = `2`, case, `?` placement);
+- parameters as JSON values: key order, a string holding a JSON object/array vs that object,
+  and 250 vs 250.0 are the same; true vs 1 is not;
+- dates in epoch ms (the spec's ISO datetimes are converted first); no `start` in the spec
+  equals any start date the portal holds that is not in the future (a start in the past has no
+  effect; some portals may fill it in on create [I]);
+- max_occurrences None = the portal's -1/absent; item_id None = ""; task_url up to a trailing
+  slash and the case of scheme and host.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from deepdiff import DeepDiff
+
+from reconciler import quartz
+from reconciler.desired import iso_ms
+from reconciler.errors import CronError
+from reconciler.model import CronFields, RemoteTask, TaskFields
+from reconciler.plan import SECRET_MASK, FieldChange
+
+Path = tuple[str | int, ...]
+SCHEDULE_PATHS = frozenset({"schedule", "start", "end", "max_occurrences"})
+
+
+def field_changes(
+    desired: TaskFields, remote: RemoteTask, *, secret_paths: Sequence[Path] = (), now_ms: int | None = None
+) -> tuple[FieldChange, ...]:
+    """What an update would change, per field (parameters per leaf); empty when equal in meaning.
+
+    `active` is not compared here (enable/disable are actions of their own).
+    """
+    raw: list[tuple[Path, Any, Any]] = []
+    _scalar(raw, "title", remote.title, desired.title)
+    _scalar(raw, "type", remote.task_type, desired.task_type)
+    if not same_schedule(remote.schedule, desired.schedule):
+        raw.append((("schedule",), remote.schedule.quartz(), desired.schedule.quartz()))
+    if normal_url(remote.task_url) != normal_url(desired.task_url):
+        raw.append((("task_url",), remote.task_url, desired.task_url))
+    _scalar(raw, "item_id", remote.item_id or None, desired.item_id or None)
+    raw.extend(parameter_diffs(remote.parameters, desired.parameters))
+    _scalar(raw, "max_occurrences", remote.max_occurrences, desired.max_occurrences)
+    if not _same_start(remote.start_date, desired.start_date, now_ms):
+        raw.append((("start",), iso_ms(remote.start_date), iso_ms(desired.start_date)))
+    if remote.end_date != desired.end_date:
+        raw.append((("end",), iso_ms(remote.end_date), iso_ms(desired.end_date)))
+    return tuple(_field_change(path, before, after, secret_paths) for path, before, after in raw)
+
+
+def created_fields(desired: TaskFields, *, secret_paths: Sequence[Path] = ()) -> tuple[FieldChange, ...]:
+    """Every field a create sets (before None); unset fields are left out."""
+    raw: list[tuple[Path, Any, Any]] = [
+        (("title",), None, desired.title),
+        (("type",), None, desired.task_type),
+        (("schedule",), None, desired.schedule.quartz()),
+    ]
+    for name, value in (("task_url", desired.task_url), ("item_id", desired.item_id)):
+        if value:
+            raw.append(((name,), None, value))
+    raw.extend(parameter_diffs({}, desired.parameters))
+    if desired.max_occurrences is not None:
+        raw.append((("max_occurrences",), None, desired.max_occurrences))
+    for name, ms in (("start", desired.start_date), ("end", desired.end_date)):
+        if ms is not None:
+            raw.append(((name,), None, iso_ms(ms)))
+    return tuple(_field_change(path, None, after, secret_paths) for path, _, after in raw)
+
+
+def _scalar(raw: list[tuple[Path, Any, Any]], name: str, before: Any, after: Any) -> None:
+    if before != after:
+        raw.append(((name,), before, after))
+
+
+def _same_start(remote_ms: int | None, desired_ms: int | None, now_ms: int | None) -> bool:
+    if desired_ms is None and remote_ms is not None and now_ms is not None:
+        return remote_ms <= now_ms
+    return remote_ms == desired_ms
+
+
+def same_schedule(a: CronFields, b: CronFields) -> bool:
+    """Same fire times: same text, or the same Quartz canonical form."""
+    if _cron_key(a) == _cron_key(b):
+        return True
+    try:
+        return quartz.from_fields(a).canonical() == quartz.from_fields(b).canonical()
+    except CronError:
+        return False  # an invalid schedule on the portal differs from any valid one
+
+
+def _cron_key(c: CronFields) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for v in (c.minute, c.hour, c.day_of_month, c.month, c.day_of_week))
+
+
+def normal_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
+
+
+def normal_json(value: Any) -> Any:
+    """A JSON value with meaning-preserving differences removed (see the module docstring)."""
+    if isinstance(value, dict):
+        return {str(k): normal_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normal_json(v) for v in value]
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return normal_json(parsed) if isinstance(parsed, (dict, list)) else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def same_json(a: Any, b: Any) -> bool:
+    return _canonical(normal_json(a)) == _canonical(normal_json(b))
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def parameter_diffs(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[Path, Any, Any]]:
+    """Per-leaf (path, before, after) under "parameters"; an added or removed key is one leaf."""
+    old, new = normal_json(before), normal_json(after)
+    found: list[tuple[Path, Any, Any]] = []
+    for key in sorted(set(old) | set(new)):
+        if key not in old or key not in new:
+            found.append((("parameters", key), old.get(key), new.get(key)))
+        elif _canonical(old[key]) != _canonical(new[key]):
+            found.extend(_leaves(("parameters", key), old[key], new[key]))
+    return found
+
+
+def _leaves(prefix: Path, old: Any, new: Any) -> list[tuple[Path, Any, Any]]:
+    tree = DeepDiff(old, new, view="tree", ignore_order=False, verbose_level=2)
+    found = [
+        ((*prefix, *item.path(output_format="list")), _present(item.t1), _present(item.t2))
+        for items in tree.values()
+        for item in items
+    ]
+    if not found:  # deepdiff saw no difference where the canonical forms differ: show it whole
+        found.append((prefix, old, new))
+    return sorted(found, key=lambda f: dotted(f[0]))
+
+
+def _present(value: Any) -> Any:
+    return None if type(value).__name__ == "NotPresent" else value
+
+
+def _field_change(path: Path, before: Any, after: Any, secret_paths: Sequence[Path]) -> FieldChange:
+    secret = any(_under(path, s) for s in secret_paths)
+    if secret:
+        return FieldChange(path=dotted(path), before=SECRET_MASK, after=SECRET_MASK, secret=True)
+    inner = [s[len(path):] for s in secret_paths if _under(s, path) and s != path]
+    if inner:  # a secret lies inside the value: mask just that part
+        before, after = _mask_inside(before, inner), _mask_inside(after, inner)
+    return FieldChange(path=dotted(path), before=before, after=after, secret=bool(inner))
+
+
+def _under(path: Path, prefix: Path) -> bool:
+    return path[: len(prefix)] == tuple(prefix)
+
+
+def _mask_inside(value: Any, paths: list[Path]) -> Any:
+    if value is None:
+        return None
+    if () in paths:
+        return SECRET_MASK
+    if isinstance(value, dict):
+        return {k: _mask_inside(v, [p[1:] for p in paths if p[0] == k]) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_inside(v, [p[1:] for p in paths if p[0] == i]) for i, v in enumerate(value)]
+    return value
+
+
+def dotted(path: Path) -> str:
+    """("parameters", "x", 0, "y") -> "parameters.x[0].y"."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

@@ -1,0 +1,141 @@
+"""Which portal task each declared task is: matching by (owner, name), renames, owner moves. Pure.
+
+A managed portal task's name is its title without the ownership mark. Tasks without the mark
+are unmanaged and only listed. Every lookup is a dict, so matching is linear in the task count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reconciler.model import RemoteTask, Severity, TaskSpec
+from reconciler.ownership import name_from_title
+from reconciler.plan import Diagnostic
+
+Key = tuple[str, str]  # (owner, name)
+REMOVED = "removed from tasks.d"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Match:
+    """A declared task and its portal task (None: it must be created)."""
+
+    spec: TaskSpec
+    owner: str
+    remote: RemoteTask | None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Removal:
+    """A managed portal task that no declared task keeps; `spec` is set when one replaces it."""
+
+    remote: RemoteTask
+    name: str
+    reason: str
+    spec: TaskSpec | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Matching:
+    matches: tuple[Match, ...]
+    removals: tuple[Removal, ...]
+    unmanaged: tuple[RemoteTask, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def owner_of(spec: TaskSpec, default_owner: str) -> str:
+    return spec.owner or default_owner
+
+
+def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, default_owner: str, mark: str) -> Matching:
+    managed: dict[Key, list[RemoteTask]] = {}
+    unmanaged: list[RemoteTask] = []
+    for task in tasks:
+        name = name_from_title(task.title, mark)
+        if name is None:
+            unmanaged.append(task)
+        else:
+            managed.setdefault((task.owner, name), []).append(task)
+    matcher = _Matcher(managed, {(owner_of(s, default_owner), s.name) for s in specs})
+    matches = tuple(matcher.match(spec, owner_of(spec, default_owner)) for spec in specs)
+    return Matching(
+        matches=tuple(m for m in matches if m is not None),
+        removals=tuple(matcher.removals + matcher.leftovers()),
+        unmanaged=tuple(unmanaged),
+        diagnostics=tuple(matcher.duplicates()),
+    )
+
+
+class _Matcher:
+    def __init__(self, managed: dict[Key, list[RemoteTask]], declared: set[Key]) -> None:
+        self.managed = managed
+        self.declared = declared
+        self.poisoned = {key for key, found in managed.items() if len(found) > 1}
+        self.by_name: dict[str, list[Key]] = {}
+        for key in sorted(managed):
+            if key not in self.poisoned:
+                self.by_name.setdefault(key[1], []).append(key)
+        self.claimed: set[Key] = set()
+        self.removals: list[Removal] = []
+
+    def free(self, key: Key) -> bool:
+        """A managed portal task no declared task has taken yet (and not a duplicate)."""
+        return key in self.managed and key not in self.poisoned and key not in self.claimed
+
+    def match(self, spec: TaskSpec, owner: str) -> Match | None:
+        key = (owner, spec.name)
+        if key in self.poisoned:
+            return None  # the duplicate error says why; this name is left alone
+        self.claimed.add(key)
+        remote = self.managed[key][0] if key in self.managed else None
+        reason = ""
+        olds = [(owner, p) for p in spec.previous_names if self.free((owner, p)) and (owner, p) not in self.declared]
+        self.claimed.update(olds)
+        if remote is None and olds:
+            remote, reason = self.managed[olds[0]][0], f"renamed from {olds[0][1]}"
+            olds = olds[1:]
+        for old in olds:
+            self._remove(old, f"previous name of {spec.name}, which exists already", spec)
+        if remote is None:
+            reason = self._moves(spec, owner) or reason
+        return Match(spec=spec, owner=owner, remote=remote, reason=reason)
+
+    def _moves(self, spec: TaskSpec, owner: str) -> str:
+        """Delete the task under its old owner; the reason for the create under the new one."""
+        moved = [
+            key
+            for name in (spec.name, *spec.previous_names)
+            for key in self.by_name.get(name, ())
+            if key[0] != owner and self.free(key) and key not in self.declared
+        ]
+        for key in moved:
+            self.claimed.add(key)
+            self._remove(key, f"moving to {owner}", spec)
+        return f"moved from {moved[0][0]}" if moved else ""
+
+    def _remove(self, key: Key, reason: str, spec: TaskSpec | None) -> None:
+        self.removals.append(Removal(remote=self.managed[key][0], name=key[1], reason=reason, spec=spec))
+
+    def leftovers(self) -> list[Removal]:
+        return [
+            Removal(remote=found[0], name=key[1], reason=REMOVED)
+            for key, found in sorted(self.managed.items())
+            if self.free(key)
+        ]
+
+    def duplicates(self) -> list[Diagnostic]:
+        return [_duplicate(key, self.managed[key]) for key in sorted(self.poisoned)]
+
+
+def _duplicate(key: Key, found: list[RemoteTask]) -> Diagnostic:
+    owner, name = key
+    ids = ", ".join(sorted(t.id for t in found))
+    return Diagnostic(
+        severity=Severity.ERROR,
+        message=f"{len(found)} portal tasks of {owner} carry the managed title {found[0].title!r}: {ids}",
+        hint="delete or rename all but one of them on the portal; until then the plan leaves this name alone",
+        name=name,
+        owner=owner,
+    )
