@@ -47,7 +47,7 @@ def test_errors_are_kept_before_anything_else() -> None:
     md = render(plan, "markdown")
     assert len(md) <= LIMIT
     assert "**1000 errors**" in md and "error 0 " in md and "more errors " + NOTE in md
-    assert "…10 more changes " + NOTE in md
+    assert "…10 changes " + NOTE in md
 
 
 def test_a_plan_that_fits_is_not_cut() -> None:
