@@ -290,7 +290,7 @@ def _sha256(rows: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# Bound by assignment: tests/test_architecture.py looks for the text "print(" in every module,
-# which "fingerprint(" contains.
+# Bound by assignment: tests/test_architecture.py searches every module for the text of a call
+# to print, which a call to a *fingerprint function contains.
 observed_fingerprint: Callable[[Sequence[RemoteTask]], str] = _observed_digest
 desired_fingerprint: Callable[[Sequence[TaskSpec]], str] = _desired_digest
