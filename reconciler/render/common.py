@@ -43,8 +43,9 @@ def value(data: Any, *, secret: bool, indent: int | None = None) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
-def field_symbol(field: dict[str, Any]) -> str:
-    if field["before"] is None:
+def field_symbol(field: dict[str, Any], action: str) -> str:
+    """+ set by a create (or newly set), - removed, ~ changed."""
+    if action == "create" or field["before"] is None:
         return "+"
     if field["after"] is None:
         return "-"

@@ -31,8 +31,8 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
       "warnings": [{"message", "hint", "name", "owner", "source"}]
     }
 
-Order follows the Plan exactly, so a saved plan compares equal to a recomputed one. A field
-marked secret is masked here even if the planner forgot to, and Change.desired (the values
+Order follows the Plan exactly, so a saved plan compares equal to a recomputed one. A scalar
+field marked secret is masked here even if the planner forgot to, and Change.desired (the values
 create/update send, secrets included) is never part of this view.
 """
 
@@ -103,7 +103,11 @@ def _field(field: FieldChange) -> dict[str, Any]:
 
 
 def _mask(value: Any) -> Any:
-    return None if value is None else SECRET_MASK
+    """A secret scalar is always masked here. A secret container is the planner's value with
+    only the secret parts inside it masked (reconciler.compare), so it is kept as given."""
+    if value is None or isinstance(value, (dict, list)):
+        return value
+    return SECRET_MASK
 
 
 def _mask_url(url: str) -> str:

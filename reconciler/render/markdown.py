@@ -165,16 +165,16 @@ def _change(change: dict[str, Any]) -> str:
             facts.append(f"**{kind[:-1]}**: {escape(item['message'])}{hint}")
     lines += [f"- {fact}" for fact in facts] + [""]
     if change["fields"]:
-        lines += [*_diff(change["fields"]), ""]
+        lines += [*_diff(change["fields"], change["action"]), ""]
     lines += _fires(change["next_fires"])
     lines += ["</details>", ""]
     return "\n".join(lines) + "\n"
 
 
-def _diff(fields: list[dict[str, Any]]) -> list[str]:
+def _diff(fields: list[dict[str, Any]], action: str) -> list[str]:
     body: list[str] = []
     for item in fields:
-        symbol = field_symbol(item)
+        symbol = field_symbol(item, action)
         sides = [("+", item["after"])] if symbol == "+" else [("-", item["before"]), ("+", item["after"])]
         if symbol == "-":
             sides = [("-", item["before"])]

@@ -85,7 +85,7 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
     if change["blocked"]:
         out.add(f"    # BLOCKED: {clean(change['blocked'])} (apply skips this change)", "error")
     for field in change["fields"]:
-        _field(out, field)
+        _field(out, field, change["action"])
     _fires(out, change["next_fires"])
     for item in change["errors"]:
         _item(out, "error", item, "  ")
@@ -94,8 +94,8 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
     out.add()
 
 
-def _field(out: _Out, field: dict[str, Any]) -> None:
-    symbol = field_symbol(field)
+def _field(out: _Out, field: dict[str, Any], action: str) -> None:
+    symbol = field_symbol(field, action)
     path = clean(field["path"])
     before = value(field["before"], secret=field["secret"])
     after = value(field["after"], secret=field["secret"])

@@ -50,7 +50,7 @@ def full_plan() -> Plan:
             fields=(
                 FieldChange(path="schedule", before=None, after="0 0 2 ? * MON-FRI"),
                 FieldChange(path="parameters.distance", before=None, after={"distance": 5, "units": "esriMeters"}),
-                FieldChange(path="parameters.token", before=None, after=SECRET_MASK, secret=True),
+                FieldChange(path="parameters.token", before=SECRET_MASK, after=SECRET_MASK, secret=True),
                 FieldChange(path="enabled", before=None, after=True),
             ),
             next_fires_after=("2026-12-01T02:00:00Z", "2026-12-02T02:00:00Z", "2026-12-03T02:00:00Z"),
@@ -72,6 +72,12 @@ def full_plan() -> Plan:
                     after={"clauses": ["STATUS = 'open'", "REGION IN ('north', 'south')"], "combine": "AND", "limit": 1000},
                 ),
                 FieldChange(path="parameters.api_key", before=SECRET_MASK, after=SECRET_MASK, secret=True),
+                FieldChange(
+                    path="parameters.auth",
+                    before={"password": SECRET_MASK, "user": "svc"},
+                    after={"password": SECRET_MASK, "user": "svc-gis"},
+                    secret=True,
+                ),
                 FieldChange(path="max_occurrences", before=10, after=None),
                 FieldChange(path="active", before=False, after=True),
             ),
