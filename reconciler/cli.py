@@ -14,18 +14,21 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 
-from reconciler import __version__
+from reconciler import __version__, planning_args
 from reconciler.errors import ReconcilerError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
+EXIT_CHANGES = 2
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
 
 EPILOG = """\
 exit codes:
   0    success (validate: no errors)
-  1    expected failure: invalid task files, bad input, portal error
+  1    expected failure: invalid task files, bad input, portal error, plan errors,
+       stale plan file, a failed apply action
+  2    plan --detailed-exitcode: success, and there are changes to apply
   3    internal error (a bug): please report it with the text printed
   130  interrupted (Ctrl-C)
 
@@ -33,6 +36,9 @@ examples:
   reconciler validate                      check tasks.d/ offline
   reconciler validate --format json        the same problems as data
   reconciler cron "0 15 10 ? * 6L" -n 5    explain a Quartz expression, next 5 fire times
+  reconciler apply --emulator --auto-approve   try it all on the embedded emulator
+  reconciler plan --out plan.json          what would change on the portal; save the plan
+  reconciler apply plan.json               carry out exactly that plan
   reconciler emulator --port 8765          run the local portal emulator
 
 docs: README.md in the source distribution.
@@ -139,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate(sub)
     _add_cron(sub)
     _add_emulator(sub)
+    planning_args.add_plan(sub)
+    planning_args.add_apply(sub)
     return parser
 
 
@@ -198,7 +206,50 @@ def _dispatch(args: argparse.Namespace) -> int:
             enable_control=args.enable_control,
             echo=echo,
         )
+    if args.command in ("plan", "apply"):
+        return _dispatch_planning(args)
     raise AssertionError(f"command {args.command!r} is not dispatched")
+
+
+def _dispatch_planning(args: argparse.Namespace) -> int:
+    from reconciler import embedded
+    from reconciler.commands import plan
+    from reconciler.connection import settings_from
+    from reconciler.errors import UsageError
+    from reconciler.planfile import SavedOptions
+
+    if args.on_remove not in ("delete", "disable"):
+        raise UsageError(f"RECONCILER_ON_REMOVE={args.on_remove!r}: expected delete or disable")
+    connect: embedded.Connect
+    if args.emulator and args.portal:
+        raise UsageError("--emulator and --portal contradict each other: pick one")
+    if args.emulator:
+        connect = embedded.embedded
+    else:
+        settings = settings_from(args, os.environ)  # no portal: a ConfigError that says how to set one
+        connect = lambda: embedded.remote(settings)  # noqa: E731
+    request = plan.Request(
+        tasks_dir=args.tasks, variables=_variables(args.var), mark=args.ownership_mark,
+        options=SavedOptions(on_remove=args.on_remove, no_delete=args.no_delete, allow_empty=args.allow_empty,
+                             allow_active_runs=args.allow_active_runs),
+    )
+    color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+    if args.command == "plan":
+        return plan.run(request, connect=connect, fmt=args.format, out=args.out,
+                        detailed_exitcode=args.detailed_exitcode, color=color, echo=echo, echo_err=echo_err)
+    from reconciler.commands import apply
+
+    return apply.run(request, connect=connect, plan_file=args.plan_file, auto_approve=args.auto_approve,
+                     confirm=_confirm if sys.stdin.isatty() else None, parallelism=args.parallelism,
+                     fmt=args.format, color=color, echo=echo, echo_err=echo_err)
+
+
+def _confirm(prompt: str) -> bool:
+    print()
+    try:
+        return input(prompt).strip() == "yes"
+    except EOFError:
+        return False
 
 
 def _variables(assignments: Sequence[str]) -> dict[str, str]:

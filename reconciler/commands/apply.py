@@ -1,0 +1,180 @@
+"""`reconciler apply [PLANFILE]`: carry out a plan, report each change, then confirm convergence.
+
+Without PLANFILE: plan, show it, ask (or --auto-approve), apply. With PLANFILE: recompute the
+plan from tasks.d/ and the portal with the saved options, refuse it if anything it was based on
+changed ("plan is stale, run plan again"), otherwise apply it without asking. Either way the
+portal is read again afterwards and the command says whether it now matches tasks.d/.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any
+
+from reconciler import applier, planfile
+from reconciler.applier import ApplyResult, Outcome
+from reconciler.commands.plan import Echo, Request, compute, load_tasks, problems_text, warnings_text
+from reconciler.embedded import Connect, Connection
+from reconciler.errors import ReconcilerError
+from reconciler.plan import Action, Change, Plan
+from reconciler.render import render
+from reconciler.variables import redact
+
+Confirm = Callable[[str], bool]
+PROMPT = "Apply these changes to the portal? Only 'yes' is accepted: "
+NO_TERMINAL = "refusing to apply without confirmation on a non-terminal; pass --auto-approve"
+_PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.ENABLE: "enabled",
+         Action.DISABLE: "disabled", Action.DELETE: "deleted"}
+
+
+def run(
+    request: Request,
+    *,
+    connect: Connect,
+    plan_file: str | None,
+    auto_approve: bool,
+    confirm: Confirm | None,
+    parallelism: int,
+    fmt: str,
+    color: bool,
+    echo: Echo,
+    echo_err: Echo,
+    now: datetime | None = None,
+) -> int:
+    saved = planfile.read(plan_file) if plan_file else None
+    if saved is not None:
+        request = replace(request, tasks_dir=saved.tasks_dir, mark=saved.mark, options=saved.options)
+        now = saved.created  # recompute exactly as planned (next fire times, expiry warnings)
+    now = now or datetime.now(timezone.utc)
+    out = echo if fmt == "text" else echo_err  # --format json: stdout carries only the report
+    with connect() as connection:
+        if connection.banner:
+            out(connection.banner)
+        loaded = load_tasks(request, connection, now=now)
+        if not loaded.ok:
+            echo(problems_text(loaded, fmt))
+            return 1
+        if warnings_text(loaded):
+            out(warnings_text(loaded))
+        secrets = loaded.secret_values + connection.secrets
+        plan = compute(connection, loaded.specs, request, now=now)
+        if saved is not None:
+            planfile.check_fresh(saved, plan)
+            out(f"The saved plan {plan_file} is up to date: applying it.")
+        else:
+            out(redact(render(plan, "text", color=color), secrets))
+        if plan.errors:
+            out("Nothing applied: the plan has errors (above). Fix them and run apply again.")
+            return _finish(fmt, echo, plan, None, None, code=1)
+        if plan.is_empty:
+            return _finish(fmt, echo, plan, None, plan, code=0)
+        if saved is None and not auto_approve:
+            if confirm is None:
+                raise ReconcilerError(NO_TERMINAL)
+            if not confirm(PROMPT):
+                out("Apply cancelled; nothing was changed.")
+                return 1
+        result = _execute(plan, connection, parallelism=parallelism, secrets=secrets, out=out)
+        out(redact(summary(result), secrets))
+        after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc))
+        out(convergence(after))
+    code = 0 if result.ok and after.is_empty else 1
+    return _finish(fmt, echo, plan, result, after, code=code, secrets=secrets)
+
+
+def _execute(plan: Plan, connection: Connection, *, parallelism: int, secrets: tuple[str, ...], out: Echo) -> ApplyResult:
+    total = len(plan.changes)
+    finished: list[Outcome] = []
+
+    def on_outcome(outcome: Outcome) -> None:
+        finished.append(outcome)
+        out(redact(outcome_line(outcome), secrets) + f" [{len(finished)}/{total}]")
+
+    return applier.execute(plan, connection.portal, parallelism=parallelism, on_outcome=on_outcome, secrets=secrets)
+
+
+def _who(change: Change) -> str:
+    return f"{change.name} ({change.owner})"
+
+
+def outcome_line(outcome: Outcome) -> str:
+    """One line per finished change, e.g. `+ created nightly-buffer (publisher)`."""
+    change = outcome.change
+    if outcome.skipped_reason is not None:
+        return f"= skipped {_who(change)}: {outcome.skipped_reason}"
+    if outcome.ok:
+        verbs = " and ".join(_PAST[a] for a in change.actions)
+        return f"{change.action.symbol} {verbs} {_who(change)}"
+    failed = change.actions[len(outcome.done)]
+    after = f" after it was {' and '.join(_PAST[a] for a in outcome.done)}" if outcome.done else ""
+    return f"x failed to {failed.value} {_who(change)}{after}: {outcome.error}"
+
+
+def summary(result: ApplyResult) -> str:
+    lines = [f"Apply complete: {len(result.succeeded)} succeeded, {len(result.failed)} failed, "
+             f"{len(result.skipped)} skipped."]
+    if result.failed:
+        lines.append("Failed (the portal's message):")
+        lines += [f"  {_who(o.change)}: {o.error}" for o in result.failed]
+    if result.skipped:
+        lines.append("Skipped (blocked in the plan; nothing was attempted):")
+        lines += [f"  {_who(o.change)}: {o.change.blocked}" for o in result.skipped]
+        lines.append("  Resolve the reason (e.g. wait for the run to finish, or pass --allow-active-runs) "
+                     "and run apply again.")
+    if result.failed:
+        lines.append("Fix what the portal reported and run apply again; it continues from where the portal is now.")
+    return "\n".join(lines)
+
+
+def convergence(after: Plan) -> str:
+    if after.is_empty and not after.errors:
+        return "The portal now matches tasks.d."
+    lines = ["The portal does not match tasks.d yet; still to do:"]
+    lines += [f"  {c.action.symbol} {', '.join(a.value for a in c.actions)} {_who(c)}" for c in after.changes]
+    lines += [f"  error: {d.message}" for d in after.errors]
+    return "\n".join(lines)
+
+
+def _finish(fmt: str, echo: Echo, plan: Plan, result: ApplyResult | None, after: Plan | None, *,
+            code: int, secrets: tuple[str, ...] = ()) -> int:
+    if fmt == "json":
+        echo(redact(json.dumps(report_dict(plan, result, after), indent=2, ensure_ascii=False), secrets))
+    return code
+
+
+def report_dict(plan: Plan, result: ApplyResult | None, after: Plan | None) -> dict[str, Any]:
+    """`apply --format json`: what was attempted, how it went, and whether the portal converged."""
+    outcomes = result.outcomes if result else ()
+    return {
+        "format_version": "1",
+        "portal": plan.portal,
+        "owner": plan.owner,
+        "applied": result is not None,
+        "summary": {
+            "succeeded": sum(o.ok for o in outcomes),
+            "failed": sum(not o.ok and o.skipped_reason is None for o in outcomes),
+            "skipped": sum(o.skipped_reason is not None for o in outcomes),
+        },
+        "outcomes": [_outcome(o) for o in outcomes],
+        "errors": [d.message for d in plan.errors],
+        "converged": bool(after is not None and after.is_empty and not after.errors),
+        "remaining": [] if after is None else [
+            {"name": c.name, "owner": c.owner, "actions": [a.value for a in c.actions]} for c in after.changes
+        ],
+    }
+
+
+def _outcome(o: Outcome) -> dict[str, Any]:
+    return {
+        "name": o.change.name,
+        "owner": o.change.owner,
+        "actions": [a.value for a in o.change.actions],
+        "done": [a.value for a in o.done],
+        "ok": o.ok,
+        "task_id": o.task_id,
+        "error": o.error,
+        "skipped": o.skipped_reason,
+    }

@@ -1,0 +1,104 @@
+"""`reconciler plan`: compare tasks.d/ with the portal and show what apply would change.
+
+Load the task files, connect, read the portal (reconciler.state), let the planner decide, render.
+`compute` is shared with apply, which recomputes the plan the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from reconciler import loader, planfile, report, state
+from reconciler.embedded import Connect, Connection
+from reconciler.model import LoadResult, Severity, TaskSpec
+from reconciler.plan import Plan
+from reconciler.planner import PlanOptions, make_plan, tasks_needing_runs
+from reconciler.render import render
+from reconciler.variables import redact
+
+Echo = Callable[[str], None]
+EXIT_CHANGES = 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class Request:
+    """What to plan: the tasks folder, variables, ownership mark and planning options."""
+
+    tasks_dir: str
+    variables: Mapping[str, str]
+    mark: str
+    options: planfile.SavedOptions
+
+
+def load_tasks(request: Request, connection: Connection, *, now: datetime) -> LoadResult:
+    """tasks.d/ with the connection's default variables (e.g. GP_SERVER_URL for the emulator)
+    under the user's own."""
+    variables = {**connection.defaults, **request.variables}
+    return loader.load(request.tasks_dir, variables=variables, now=now)
+
+
+def problems_text(loaded: LoadResult, fmt: str) -> str:
+    """Task-file problems as validate prints them."""
+    return report.as_json(loaded) if fmt == "json" else report.as_text(loaded)
+
+
+def warnings_text(loaded: LoadResult) -> str:
+    return "\n".join(str(p) for p in loaded.problems if p.severity is Severity.WARNING)
+
+
+def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime) -> Plan:
+    """Read the portal and make the plan (runs are read only for the tasks the planner asks about)."""
+    portal = connection.portal
+    options = PlanOptions(
+        default_owner=portal.owner,
+        portal=connection.label,
+        now=now,
+        mark=request.mark,
+        on_remove=request.options.on_remove,
+        no_delete=request.options.no_delete,
+        allow_empty=request.options.allow_empty,
+        allow_active_runs=request.options.allow_active_runs,
+    )
+    found = state.gather(portal, specs, default_owner=options.default_owner)
+    needed = tasks_needing_runs(specs, found, options)
+    if needed:
+        found = state.with_runs(portal, found, needed)
+    return make_plan(specs, found, options)
+
+
+def run(
+    request: Request,
+    *,
+    connect: Connect,
+    fmt: str,
+    out: str | None,
+    detailed_exitcode: bool,
+    color: bool,
+    echo: Echo,
+    echo_err: Echo,
+    now: datetime | None = None,
+) -> int:
+    now = now or datetime.now(timezone.utc)
+    note = echo if fmt == "text" else echo_err  # JSON and Markdown on stdout stay pure
+    with connect() as connection:
+        if connection.banner:
+            note(connection.banner)
+        loaded = load_tasks(request, connection, now=now)
+        if not loaded.ok:
+            echo(problems_text(loaded, fmt))
+            return 1
+        if fmt != "json" and warnings_text(loaded):
+            echo(warnings_text(loaded))
+        plan = compute(connection, loaded.specs, request, now=now)
+    secrets = loaded.secret_values + connection.secrets
+    echo(redact(render(plan, fmt, color=color), secrets))
+    if plan.errors:
+        if out:
+            note(f"The plan has errors, so it was not saved to {out}.")
+        return 1
+    if out:
+        planfile.write(out, plan, tasks_dir=request.tasks_dir, options=request.options, created=now, secrets=secrets)
+        note(f"Saved the plan to {out}. To carry out exactly this plan: reconciler apply {out}")
+    return EXIT_CHANGES if detailed_exitcode and not plan.is_empty else 0

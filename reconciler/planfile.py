@@ -1,0 +1,150 @@
+"""Saved plans (`plan --out FILE`, `apply FILE`): the plan's JSON view plus what it was made from.
+
+    {"format_version": "1", "created": "...Z", "plan": plan_to_dict(plan), "tasks_dir": "tasks.d",
+     "owner": "...", "portal": "...", "mark": "...",
+     "options": {"on_remove": ..., "no_delete": ..., "allow_empty": ..., "allow_active_runs": ...}}
+
+No secret is stored in clear text: plan_to_dict masks secret values, the desired fingerprint is
+a hash, and write() refuses to save a document that still contains a secret value.
+`apply FILE` does not trust the file's changes: it recomputes the plan from tasks.d/ and the
+portal with the saved options and instant, and refuses unless the result is the same plan.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from reconciler.errors import ReconcilerError, UsageError
+from reconciler.plan import Plan
+from reconciler.render.json import plan_to_dict
+
+FORMAT_VERSION = "1"
+STALE = "plan is stale, run plan again"
+
+
+class StalePlanError(ReconcilerError):
+    """The portal or tasks.d/ changed since the plan was saved."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SavedOptions:
+    """The planning choices a saved plan records, so apply recomputes it the same way."""
+
+    on_remove: Literal["delete", "disable"] = "delete"
+    no_delete: bool = False
+    allow_empty: bool = False
+    allow_active_runs: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SavedPlan:
+    plan: dict[str, Any]
+    tasks_dir: str
+    owner: str
+    portal: str
+    mark: str
+    created: datetime
+    options: SavedOptions
+
+
+def to_document(plan: Plan, *, tasks_dir: str, options: SavedOptions, created: datetime) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "created": created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+        "plan": plan_to_dict(plan),
+        "tasks_dir": tasks_dir,
+        "owner": plan.owner,
+        "portal": plan.portal,
+        "mark": plan.mark,
+        "options": {
+            "on_remove": options.on_remove,
+            "no_delete": options.no_delete,
+            "allow_empty": options.allow_empty,
+            "allow_active_runs": options.allow_active_runs,
+        },
+    }
+
+
+def write(path: str, plan: Plan, *, tasks_dir: str, options: SavedOptions, created: datetime,
+          secrets: tuple[str, ...] = ()) -> None:
+    """Save the plan atomically.
+
+    Raises:
+        UsageError: the file cannot be written.
+        RuntimeError: a secret value would be written (a bug: the views must mask it).
+    """
+    text = json.dumps(to_document(plan, tasks_dir=tasks_dir, options=options, created=created), indent=2)
+    if any(secret and (secret in text or json.dumps(secret)[1:-1] in text) for secret in secrets):
+        raise RuntimeError("refusing to write a plan file that contains a secret value (a masking bug)")
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, target)  # never leave half a plan behind
+    except OSError as e:
+        raise UsageError(f"cannot write plan file {path}: {e.strerror or e}") from None
+
+
+def read(path: str) -> SavedPlan:
+    """Raises: UsageError when the file is missing, not JSON or not a plan of this version."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise UsageError(f"cannot read plan file {path}: {e.strerror or e}") from None
+    except ValueError:
+        raise UsageError(f"{path} is not a plan file (not JSON); make one with `reconciler plan --out {path}`") from None
+    if not isinstance(data, dict) or "plan" not in data:
+        raise UsageError(f"{path} is not a plan file; make one with `reconciler plan --out {path}`")
+    if str(data.get("format_version", "")).split(".")[0] != FORMAT_VERSION:
+        raise UsageError(f"{path}: plan file format {data.get('format_version')!r} is not supported "
+                         f"(this reconciler reads {FORMAT_VERSION}); run plan again")
+    try:
+        options = data["options"]
+        return SavedPlan(
+            plan=dict(data["plan"]),
+            tasks_dir=str(data["tasks_dir"]), owner=str(data["owner"]), portal=str(data["portal"]),
+            mark=str(data["mark"]), created=datetime.fromisoformat(str(data["created"]).replace("Z", "+00:00")),
+            options=SavedOptions(on_remove=_on_remove(options["on_remove"]), no_delete=bool(options["no_delete"]),
+                                allow_empty=bool(options["allow_empty"]),
+                                allow_active_runs=bool(options["allow_active_runs"])),
+        )
+    except (KeyError, TypeError, ValueError) as e:
+        raise UsageError(f"{path}: damaged plan file ({e}); run plan again") from None
+
+
+def differences(saved: SavedPlan, current: Plan) -> tuple[str, ...]:
+    """Why `current` (recomputed now) is not the saved plan; empty when it is the same plan."""
+    found = []
+    if current.portal != saved.portal:
+        found.append(f"the plan was made against {saved.portal}, not {current.portal}")
+    if current.owner != saved.owner:
+        found.append(f"the plan was made for owner {saved.owner}, not {current.owner}")
+    if current.observed != saved.plan.get("observed"):
+        found.append("the portal's tasks changed since the plan was made")
+    if current.desired != saved.plan.get("desired"):
+        found.append("the task files (or their variables) changed since the plan was made")
+    if not found and _changes(plan_to_dict(current)) != _changes(saved.plan):
+        found.append("the changes to make are no longer the same")
+    return tuple(found)
+
+
+def check_fresh(saved: SavedPlan, current: Plan) -> None:
+    """Raises: StalePlanError naming what differs."""
+    found = differences(saved, current)
+    if found:
+        raise StalePlanError(f"{STALE}: " + "; ".join(found) + ".")
+
+
+def _changes(data: dict[str, Any]) -> Any:
+    return data.get("changes")
+
+
+def _on_remove(value: Any) -> Literal["delete", "disable"]:
+    if value == "delete" or value == "disable":
+        return value
+    raise ValueError(f"on_remove {value!r}")
