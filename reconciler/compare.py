@@ -163,11 +163,15 @@ def _present(value: Any) -> Any:
 def _field_change(path: Path, before: Any, after: Any, secret_paths: Sequence[Path]) -> FieldChange:
     secret = any(_under(path, s) for s in secret_paths)
     if secret:
-        return FieldChange(path=dotted(path), before=SECRET_MASK, after=SECRET_MASK, secret=True)
+        return FieldChange(path=dotted(path), before=_mask(before), after=_mask(after), secret=True)
     inner = [s[len(path):] for s in secret_paths if _under(s, path) and s != path]
     if inner:  # a secret lies inside the value: mask just that part
         before, after = _mask_inside(before, inner), _mask_inside(after, inner)
     return FieldChange(path=dotted(path), before=before, after=after, secret=bool(inner))
+
+
+def _mask(value: Any) -> Any:
+    return None if value is None else SECRET_MASK
 
 
 def _under(path: Path, prefix: Path) -> bool:

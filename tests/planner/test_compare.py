@@ -1,0 +1,160 @@
+"""Comparison by meaning: equivalent spellings never make an update; secrets are masked."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from reconciler.compare import field_changes, same_json
+from reconciler.desired import desired_fields, to_ms
+from reconciler.model import CronFields
+from reconciler.plan import SECRET_MASK, Action, FieldChange
+from reconciler.planner import make_plan
+from tests.planner.conftest import NOW, remote_of, spec, state, options
+
+
+@pytest.mark.parametrize(
+    ("declared", "stored"),
+    [
+        ('"0 30 2 ? * MON-FRI"', CronFields(minute="30", hour="2", day_of_month="?", month="*", day_of_week="2-6")),
+        ('"0 */1 * * * ?"', CronFields(minute="*", hour="*", day_of_month="*", month="*", day_of_week="?")),
+        ('"0 0 4 ? * sat"', CronFields(minute="0", hour="4", day_of_month="?", month="*", day_of_week="7")),
+        ('"0 0 0 1 jan,jul ?"', CronFields(minute="0", hour="0", day_of_month="1", month="1,7", day_of_week="?")),
+        ('"0 0 12 * * ?"', CronFields(minute="0", hour="12", day_of_month="?", month="*", day_of_week="*")),
+        ('"0 0/15 * * * ?"', CronFields(minute="0,15,30,45", hour="*", day_of_month="*", month="*", day_of_week="?")),
+    ],
+)
+def test_equivalent_cron_spellings_are_unchanged(declared: str, stored: CronFields) -> None:
+    s = spec(f"schedule: {declared}\n")
+    plan = make_plan([s], state(replace(remote_of(s), schedule=stored)), options())
+    assert plan.is_empty, plan.changes
+
+
+def test_parameter_key_order_and_numbers() -> None:
+    s = spec("parameters:\n  b: {y: 1, x: 2.0}\n  a: [1, 2]\n")
+    stored = replace(remote_of(s), parameters_json='{"a":[1,2],"b":{"x":2,"y":1.0}}')
+    assert make_plan([s], state(stored), options()).is_empty
+
+
+def test_json_string_parameter_equals_the_object() -> None:
+    s = spec("parameters:\n  in_features: {url: x, filter: {a: 1}}\n")
+    stored = replace(remote_of(s), parameters_json=json.dumps({"in_features": json.dumps({"filter": {"a": 1}, "url": "x"})}))
+    assert make_plan([s], state(stored), options()).is_empty
+
+
+def test_json_string_parameter_that_differs_shows_the_leaf() -> None:
+    s = spec("parameters:\n  in_features: {url: y}\n")
+    stored = replace(remote_of(s), parameters_json=json.dumps({"in_features": '{"url": "x"}'}))
+    (change,) = make_plan([s], state(stored), options()).changes
+    assert change.fields == (FieldChange(path="parameters.in_features.url", before="x", after="y"),)
+
+
+def test_true_is_not_one() -> None:
+    assert not same_json({"a": True}, {"a": 1})
+    assert same_json({"a": 1.0}, {"a": 1})
+
+
+def test_plain_strings_are_not_parsed() -> None:
+    assert not same_json({"a": "5"}, {"a": 5})
+
+
+def test_iso_dates_equal_epoch_ms() -> None:
+    s = spec('start: "2031-01-01T01:00:00+01:00"\nend: "2032-06-01T00:00:00Z"\n')
+    stored = replace(remote_of(s), start_date=1924992000000, end_date=1969660800000)
+    assert make_plan([s], state(stored), options()).is_empty
+
+
+def test_missing_start_equals_a_past_portal_start_but_not_a_future_one() -> None:
+    s = spec()
+    past = replace(remote_of(s), start_date=to_ms(NOW) - 1000)
+    assert make_plan([s], state(past), options()).is_empty
+    future = replace(remote_of(s), start_date=to_ms(NOW) + 86_400_000)
+    (change,) = make_plan([s], state(future), options()).changes
+    assert change.fields == (FieldChange(path="start", before="2030-01-08T12:00:00Z", after=None),)
+
+
+def test_unlimited_empty_item_and_trailing_slash() -> None:
+    s = spec()
+    stored = replace(remote_of(s), max_occurrences=None, item_id="", task_url=s.task_url + "/")
+    assert make_plan([s], state(stored), options()).is_empty
+
+
+def test_url_host_case_is_ignored_but_path_case_is_not() -> None:
+    s = spec()
+    assert s.task_url is not None
+    upper_host = replace(remote_of(s), task_url=s.task_url.replace("gis.example.com", "GIS.Example.com"))
+    assert make_plan([s], state(upper_host), options()).is_empty
+    other = replace(remote_of(s), task_url=s.task_url.replace("Buffer/GPServer", "buffer/GPServer"))
+    assert [f.path for f in make_plan([s], state(other), options()).changes[0].fields] == ["task_url"]
+
+
+def test_type_and_title_changes() -> None:
+    s = spec()
+    stored = replace(remote_of(s), task_type="ExecuteNotebook")
+    assert make_plan([s], state(stored), options()).changes[0].fields == (
+        FieldChange(path="type", before="ExecuteNotebook", after="GPService"),
+    )
+
+
+def test_added_and_removed_parameters_are_leaves() -> None:
+    s = spec("parameters:\n  keep: 1\n  new: {a: 1}\n")
+    stored = replace(remote_of(s), parameters_json='{"keep":1,"old":[1]}')
+    (change,) = make_plan([s], state(stored), options()).changes
+    assert change.fields == (
+        FieldChange(path="parameters.new", before=None, after={"a": 1}),
+        FieldChange(path="parameters.old", before=[1], after=None),
+    )
+
+
+def test_list_items_have_indexed_paths() -> None:
+    s = spec("parameters:\n  layers: [{id: 1}, {id: 3}]\n")
+    stored = replace(remote_of(s), parameters_json='{"layers":[{"id":1},{"id":2}]}')
+    (change,) = make_plan([s], state(stored), options()).changes
+    assert change.fields == (FieldChange(path="parameters.layers[1].id", before=2, after=3),)
+
+
+SECRET_YAML = "parameters:\n  token: ${secret:TOKEN}\n  conn: {user: u, password: '${secret:PW}'}\n  distance: 5\n"
+
+
+def test_changed_secret_is_detected_but_masked() -> None:
+    old = spec(SECRET_YAML, variables={"TOKEN": "old-token-1", "PW": "pw-1"})
+    new = spec(SECRET_YAML, variables={"TOKEN": "new-token-2", "PW": "pw-1"})
+    (change,) = make_plan([new], state(remote_of(old)), options()).changes
+    assert change.fields == (FieldChange(path="parameters.token", before=SECRET_MASK, after=SECRET_MASK, secret=True),)
+    assert "new-token-2" in change.desired.parameters_json  # apply sends it; views never show `desired`
+
+
+def test_secret_inside_an_added_value_is_masked_in_place() -> None:
+    new = spec(SECRET_YAML, variables={"TOKEN": "t0ken", "PW": "pw-1"})
+    stored = replace(remote_of(new), parameters_json='{"distance":5,"token":"t0ken"}')
+    (change,) = make_plan([new], state(stored), options()).changes
+    assert change.fields == (
+        FieldChange(path="parameters.conn", before=None, after={"user": "u", "password": SECRET_MASK}, secret=True),
+    )
+
+
+def test_create_masks_secrets() -> None:
+    new = spec(SECRET_YAML, variables={"TOKEN": "t0ken", "PW": "pw-1"})
+    (change,) = make_plan([new], state(), options()).changes
+    shown = repr(change.fields)
+    assert "t0ken" not in shown and "pw-1" not in shown
+    assert FieldChange(path="parameters.token", before=None, after=SECRET_MASK, secret=True) in change.fields
+
+
+def test_unchanged_secret_is_no_change() -> None:
+    s = spec(SECRET_YAML, variables={"TOKEN": "t", "PW": "p"})
+    assert make_plan([s], state(remote_of(s)), options()).is_empty
+
+
+def test_field_changes_ignore_active() -> None:
+    s = spec()
+    fields = desired_fields(s, mark="[reconciler] ")
+    assert field_changes(replace(fields, active=False), remote_of(s)) == ()
+
+
+def test_no_update_when_only_activity_differs() -> None:
+    s = spec()
+    (change,) = make_plan([s], state(remote_of(s, active=False)), options()).changes
+    assert change.actions == (Action.ENABLE,) and change.fields == ()

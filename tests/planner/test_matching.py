@@ -1,0 +1,83 @@
+"""Matching by (owner, name): renames, owner moves, duplicate managed titles."""
+
+from __future__ import annotations
+
+from reconciler.plan import Action, FieldChange
+from reconciler.planner import make_plan
+from tests.planner.conftest import ADMIN, remote, remote_of, spec, state, options
+
+
+def test_rename_is_a_title_update_not_delete_and_create() -> None:
+    s = spec("previous_names: [old-nightly]\n")
+    plan = make_plan([s], state(remote("[reconciler] old-nightly", id="t7")), options())
+    (change,) = plan.changes
+    assert change.actions == (Action.UPDATE,) and change.task_id == "t7"
+    assert change.fields == (
+        FieldChange(path="title", before="[reconciler] old-nightly", after="[reconciler] nightly"),
+    )
+    assert change.reason == "renamed from old-nightly"
+
+
+def test_rename_when_new_name_exists_deletes_the_old_one() -> None:
+    s = spec("previous_names: [old-nightly]\n")
+    tasks = (remote_of(s, id="t1"), remote("[reconciler] old-nightly", id="t7"))
+    plan = make_plan([s], state(*tasks), options())
+    (change,) = plan.changes
+    assert (change.action, change.name, change.task_id) == (Action.DELETE, "old-nightly", "t7")
+    assert change.reason == "previous name of nightly, which exists already; deleting erases the task's run history"
+    assert plan.unchanged == ("nightly",)
+
+
+def test_owner_move_is_delete_on_one_and_create_on_the_other() -> None:
+    s = spec("owner: bob\n")
+    plan = make_plan([s], state(remote_of(s, owner="alice", id="t1"), user=ADMIN), options())
+    delete, create = sorted(plan.changes, key=lambda c: c.action.value != "delete")
+    assert (delete.owner, delete.action, delete.task_id) == ("alice", Action.DELETE, "t1")
+    assert delete.reason == "moving to bob; deleting erases the task's run history"
+    assert (create.owner, create.action) == ("bob", Action.CREATE)
+    assert create.reason == "moved from alice"
+    assert not plan.errors
+
+
+def test_owner_move_with_on_remove_disable_keeps_the_old_task() -> None:
+    s = spec("owner: bob\n")
+    plan = make_plan([s], state(remote_of(s, owner="alice"), user=ADMIN), options(on_remove="disable"))
+    assert sorted((c.owner, c.action.value) for c in plan.changes) == [("alice", "disable"), ("bob", "create")]
+
+
+def test_task_already_under_new_owner_deletes_the_stale_copy() -> None:
+    s = spec("owner: bob\n")
+    tasks = (remote_of(s, owner="bob", id="t2"), remote_of(s, owner="alice", id="t1"))
+    plan = make_plan([s], state(*tasks, user=ADMIN), options())
+    (change,) = plan.changes
+    assert (change.owner, change.action, change.task_id) == ("alice", Action.DELETE, "t1")
+    assert plan.unchanged == ("nightly",)
+
+
+def test_duplicate_managed_titles_are_an_error_naming_both_ids() -> None:
+    s = spec('schedule: "0 0 5 * * ?"\n')
+    tasks = (remote("[reconciler] nightly", id="t2"), remote("[reconciler] nightly", id="t1"))
+    plan = make_plan([s], state(*tasks), options())
+    assert plan.is_empty and plan.unchanged == ()
+    (error,) = plan.errors
+    assert error.message == "2 portal tasks of alice carry the managed title '[reconciler] nightly': t1, t2"
+    assert (error.name, error.owner) == ("nightly", "alice")
+
+
+def test_duplicates_without_a_spec_are_not_deleted() -> None:
+    tasks = (remote("[reconciler] gone", id="t2"), remote("[reconciler] gone", id="t1"), remote_of(spec()))
+    plan = make_plan([spec()], state(*tasks), options())
+    assert plan.is_empty and len(plan.errors) == 1
+
+
+def test_same_name_under_two_owners_is_two_tasks() -> None:
+    a, b = spec(name="x"), spec(name="x", owner="bob")
+    # names are unique per folder (the loader checks), but matching itself is per owner
+    plan = make_plan([a], state(remote_of(a, owner="alice", id="t1"), remote_of(b, owner="bob", id="t2")), options())
+    assert [(c.owner, c.action.value) for c in plan.changes] == [("bob", "delete")]
+
+
+def test_spec_owner_defaults_to_the_default_owner() -> None:
+    s = spec()
+    plan = make_plan([s], state(remote_of(s, owner="carol")), options(default_owner="carol"))
+    assert plan.unchanged == ("nightly",) and plan.owner == "carol"
