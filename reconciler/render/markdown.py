@@ -21,6 +21,7 @@ from reconciler.render.common import LEGEND, WRAP_AT, attached, clean, field_sym
 from reconciler.render.json import plan_to_dict
 
 LIMIT = 65_000
+_BLOCKED_SHOWN = 20  # listed by name in the always-shown head; the rest say so in their section
 _PRIORITY = ("errors", "warnings", "changes", "unmanaged", "unchanged")
 _SPECIAL = set("\\`*_[]<>&|~@$")
 
@@ -117,7 +118,11 @@ def _head(doc: dict[str, Any]) -> str:
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
         verb = "it" if len(blocked) == 1 else "them"
-        lines += ["> [!IMPORTANT]", f"> {plural(len(blocked), 'change')} blocked: apply skips {verb}.", ""]
+        lines += ["> [!IMPORTANT]", f"> {plural(len(blocked), 'change')} blocked: apply skips {verb}."]
+        lines += [f"> - **{escape(c['name'])}**: {escape(c['blocked'])}" for c in blocked[:_BLOCKED_SHOWN]]
+        if len(blocked) > _BLOCKED_SHOWN:
+            lines.append(f"> - …and {len(blocked) - _BLOCKED_SHOWN} more (see each change)")
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 
@@ -136,7 +141,8 @@ def _diagnostic_line(item: dict[str, Any]) -> str:
 
 
 def _errors(errors: list[dict[str, Any]]) -> _Group:
-    opening = f"> [!CAUTION]\n> **{plural(len(errors), 'error')}**: apply refuses this plan until they are fixed.\n"
+    them = "it is" if len(errors) == 1 else "they are"
+    opening = f"> [!CAUTION]\n> **{plural(len(errors), 'error')}**: apply refuses this plan until {them} fixed.\n"
     return _Group("error", opening, [_diagnostic_line(e) for e in errors], note_prefix="> - ")
 
 
@@ -197,14 +203,16 @@ def _longest_backtick_run(lines: list[str]) -> int:
 
 
 def _fires(fires: dict[str, list[str]]) -> list[str]:
-    before, after = fires["before"], fires["after"]
-    if not before and not after:
+    columns = [(label, fires[label]) for label in ("before", "after") if fires[label]]
+    if not columns:
         return []
-    rows = ["| Next fire times (UTC) | Before | After |", "| ---: | --- | --- |"]
-    for i in range(max(len(before), len(after))):
-        old = fire(before[i]) if i < len(before) else ""
-        new = fire(after[i]) if i < len(after) else ""
-        rows.append(f"| {i + 1} | {escape(old)} | {escape(new)} |")
+    rows = [
+        "| Next fire times (UTC) | " + " | ".join(label.capitalize() for label, _ in columns) + " |",
+        "| ---: |" + " --- |" * len(columns),
+    ]
+    for i in range(max(len(times) for _, times in columns)):
+        cells = [escape(fire(times[i])) if i < len(times) else "" for _, times in columns]
+        rows.append(f"| {i + 1} | " + " | ".join(cells) + " |")
     return [*rows, ""]
 
 
