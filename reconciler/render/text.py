@@ -104,9 +104,14 @@ def _field(out: _Out, field: dict[str, Any], action: str) -> None:
     if len(line) <= WRAP_AT:
         out.add(line, symbol)
         return
+    if symbol == "+":  # one side: the value alone, continued under the path
+        text = value(field["after"], secret=field["secret"], indent=2).split("\n")
+        out.add(f"    + {path}: {text[0]}", symbol)
+        for rest in text[1:]:
+            out.add(f"      {rest}", symbol)
+        return
     out.add(f"    {symbol} {path}:", symbol)
-    sides = [("after", field["after"])] if symbol == "+" else [("before", field["before"]), ("after", field["after"])]
-    for label, data in sides:
+    for label, data in (("before", field["before"]), ("after", field["after"])):
         text = value(data, secret=field["secret"], indent=2).split("\n")
         out.add(f"        {label}: {text[0]}", symbol)
         for rest in text[1:]:

@@ -51,6 +51,11 @@ def full_plan() -> Plan:
                 FieldChange(path="schedule", before=None, after="0 0 2 ? * MON-FRI"),
                 FieldChange(path="parameters.distance", before=None, after={"distance": 5, "units": "esriMeters"}),
                 FieldChange(path="parameters.token", before=SECRET_MASK, after=SECRET_MASK, secret=True),
+                FieldChange(
+                    path="parameters.in_features",
+                    before=None,
+                    after={"url": "https://gis.example.com/server/rest/services/Hosted/Parcels/FeatureServer/0", "filter": None},
+                ),
                 FieldChange(path="enabled", before=None, after=True),
             ),
             next_fires_after=("2026-12-01T02:00:00Z", "2026-12-02T02:00:00Z", "2026-12-03T02:00:00Z"),
