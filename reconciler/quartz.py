@@ -203,7 +203,8 @@ def next_fire_times(
     """
     if after.tzinfo is None:
         raise ValueError("after must be an aware datetime")
-    start = after.astimezone(tz).replace(microsecond=0)
+    # Quartz knows no year before 1970; starting there also keeps month arithmetic in range.
+    start = max(after.astimezone(tz).replace(microsecond=0), datetime(1970, 1, 1, tzinfo=tz))
     max_year = min(start.year + YEARS_AHEAD, _LAST_SUPPORTED_YEAR)
     found: list[datetime] = []
     for year, month in _candidate_months(expr.parsed, start, max_year):

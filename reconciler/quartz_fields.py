@@ -83,13 +83,13 @@ class YearItem:
         return self.start <= year <= stop and (year - self.start) % self.step == 0
 
 
-_STAR_STEP = re.compile(r"\*?/(\d+)")
-_NUMERIC = re.compile(r"(\d+)(?:-(\d+))?(?:/(\d+))?")
+_STAR_STEP = re.compile(r"\*?/(\d+)", re.ASCII)
+_NUMERIC = re.compile(r"(\d+)(?:-(\d+))?(?:/(\d+))?", re.ASCII)
 _NAMED = re.compile(r"([A-Z]{3})(?:-([A-Z]{3}))?")
-_DOM_LAST = re.compile(r"L(?:-(\d+))?(W?)")
-_DOM_NEAREST = re.compile(r"(\d+)W")
-_DOW_LAST = re.compile(r"(\d+|[A-Z]{3})L")
-_DOW_NTH = re.compile(r"(\d+|[A-Z]{3})#(\d+)")
+_DOM_LAST = re.compile(r"L(?:-(\d+))?(W?)", re.ASCII)
+_DOM_NEAREST = re.compile(r"(\d+)W", re.ASCII)
+_DOW_LAST = re.compile(r"(\d+|[A-Z]{3})L", re.ASCII)
+_DOW_NTH = re.compile(r"(\d+|[A-Z]{3})#(\d+)", re.ASCII)
 
 
 def fail(spec: FieldSpec, token: str, reason: str) -> CronError:
@@ -210,7 +210,7 @@ def parse_day_of_week(text: str) -> DowSpec:
 
 
 def _day(token: str, item: str) -> int:
-    if token.isdigit():
+    if token.isascii() and token.isdigit():
         return _number(DAY_OF_WEEK, item, token)
     return _name(DAY_OF_WEEK, item, token)
 

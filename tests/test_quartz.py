@@ -472,3 +472,15 @@ def test_canonical_text_parses_to_the_same_schedule(expression: str) -> None:
     assert again.canonical() == expr.canonical()
     after = at(NEW_YEAR_2026)
     assert next_fire_times(again, after=after, count=5) == next_fire_times(expr, after=after, count=5)
+
+
+@pytest.mark.parametrize("text", ["0 ５ 2 ? * MON", "0 0 ٣ ? * MON", "0 0 2 ? * ٢", "0 0 2 ? * 6#３", "0 0 2 L-２ * ?"])
+def test_only_ascii_digits(text: str) -> None:
+    with pytest.raises(CronError):
+        parse(text)
+
+
+def test_an_instant_before_1970_starts_the_search_in_1970() -> None:
+    expr = parse("0 0 2 ? * MON")
+    times = next_fire_times(expr, after=datetime(1, 1, 1, tzinfo=timezone.utc), count=1)
+    assert times == [datetime(1970, 1, 5, 2, 0, tzinfo=timezone.utc)]  # 1970-01-01 was a Thursday
