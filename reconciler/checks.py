@@ -37,6 +37,7 @@ GP_SCHEDULING_PRIVILEGES = (
 )
 MIN_INTERVAL = timedelta(minutes=15)
 HORIZON = timedelta(days=30)
+MAX_COUNTED = 1000
 NEXT_FIRES = 3
 _SENDS = (Action.CREATE, Action.UPDATE, Action.ENABLE)
 _BLOCKABLE = (Action.UPDATE, Action.DISABLE, Action.DELETE)
@@ -212,10 +213,7 @@ def _schedule_warnings(spec: TaskSpec, change: Change | None, remote: RemoteTask
     if spec.end is not None and now < spec.end <= now + HORIZON:
         notes.append((Severity.WARNING, f"end {iso(spec.end)} stops the task within 30 days", None))
     elif spec.max_occurrences is not None and (Action.CREATE in actions or changed & SCHEDULE_PATHS):
-        last = _last_run(expr, spec, now)
-        if last is not None:
-            notes.append((Severity.WARNING, f"max_occurrences {spec.max_occurrences} stops the task within 30 days "
-                          f"(its last run at {iso(last)})", None))
+        notes.extend(_occurrence_warning(expr, spec, now))
     return notes
 
 
@@ -230,23 +228,27 @@ def min_gap(expr: quartz.QuartzExpression) -> timedelta | None:
     return timedelta(minutes=min(gaps)) if gaps else None
 
 
-def _last_run(expr: quartz.QuartzExpression, spec: TaskSpec, now: datetime) -> datetime | None:
-    """The max_occurrences-th fire time from now, when it falls within the horizon (in batches,
-    so a large max_occurrences on a sparse schedule stays cheap)."""
-    assert spec.max_occurrences is not None
-    horizon = now + HORIZON
+def _occurrence_warning(expr: quartz.QuartzExpression, spec: TaskSpec, now: datetime) -> list[Note]:
+    """When max_occurrences will end the task within the horizon (counted from now, as the
+    portal restarts the count for a new schedule). Counting stops at MAX_COUNTED fire times to
+    stay cheap; beyond that the warning says "may"."""
+    limit = spec.max_occurrences
+    assert limit is not None
     after = max(now, spec.start - timedelta(seconds=1)) if spec.start else now
-    left = spec.max_occurrences
-    while left > 0:
-        wanted = min(left, 500)
-        batch = quartz.next_fire_times(expr, after=after, count=wanted)
-        if len(batch) >= left:
-            return batch[left - 1] if batch[left - 1] <= horizon else None
-        if len(batch) < wanted or batch[-1] > horizon:
-            return None  # the schedule itself ends first, or the last run is beyond the horizon
-        left -= len(batch)
-        after = batch[-1]
-    return None
+    wanted, count = min(limit, MAX_COUNTED), 16
+    while True:  # doubling, so a sparse schedule with a large limit stays cheap
+        count = min(count, wanted)
+        fires = quartz.next_fire_times(expr, after=after, count=count)
+        if len(fires) < count or fires[-1] > now + HORIZON:
+            return []  # the schedule ends first, or the last run lies beyond the horizon
+        if count == wanted:
+            break
+        count *= 2
+    if limit <= MAX_COUNTED:
+        return [(Severity.WARNING, f"max_occurrences {limit} stops the task within 30 days "
+                 f"(its last run at {iso(fires[-1])})", None)]
+    return [(Severity.WARNING, f"max_occurrences {limit} may stop the task within 30 days "
+             f"({MAX_COUNTED} runs by {iso(fires[-1])})", None)]
 
 
 def _state_warnings(spec: TaskSpec, remote: RemoteTask, actions: tuple[Action, ...],

@@ -1,0 +1,237 @@
+"""Checks before anything is proposed, and reviewer warnings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reconciler.model import FederatedServer, GPParameter, GPTaskInfo, PortalUser, RemoteRun, Severity
+from reconciler.plan import Action
+from reconciler.planner import make_plan, tasks_needing_runs
+from tests.planner.conftest import ADMIN, BUFFER_URL, NOW, PUBLISHER, remote, remote_of, spec, state, options
+
+INPUT = "esriGPParameterDirectionInput"
+BUFFER = GPTaskInfo(
+    url=BUFFER_URL,
+    name="Buffer",
+    execution_type="esriExecutionTypeAsynchronous",
+    parameters=(
+        GPParameter(name="in_features", data_type="GPFeatureRecordSetLayer", direction=INPUT, required=True,
+                    default_json="null"),
+        GPParameter(name="distance", data_type="GPLinearUnit", direction=INPUT, required=True, default_json='{"distance":5}'),
+        GPParameter(name="dissolve", data_type="GPString", direction=INPUT, required=False, default_json='"NONE"',
+                    choices=("NONE", "ALL")),
+        GPParameter(name="out", data_type="GPFeatureRecordSetLayer", direction="esriGPParameterDirectionOutput",
+                    required=False, default_json="null"),
+    ),
+)
+
+
+def messages(plan, severity=Severity.ERROR):  # type: ignore[no-untyped-def]
+    return [d.message for d in plan.diagnostics if d.severity is severity]
+
+
+def test_missing_privileges() -> None:
+    viewer = PortalUser(username="alice", role="org_user", privileges=("portal:user:createItem",))
+    plan = make_plan([spec()], state(user=viewer), options())
+    assert messages(plan) == [
+        "signed-in user alice lacks privileges needed to schedule geoprocessing services: "
+        "portal:publisher:publishFeatures, premium:user:featureanalysis"
+    ]
+    (error,) = plan.errors
+    assert (error.name, error.owner, str(error.source)) == ("nightly", "alice", "tasks.d/t.yaml:1:1")
+
+
+def test_admins_pass_privileges_and_may_manage_other_owners() -> None:
+    assert not make_plan([spec("owner: bob\n")], state(user=ADMIN), options()).errors
+
+
+def test_other_owner_needs_an_admin() -> None:
+    plan = make_plan([spec("owner: bob\n")], state(user=PUBLISHER), options())
+    assert messages(plan) == ["signed-in user alice cannot manage tasks of bob: only an administrator can"]
+
+
+def test_other_owner_delete_needs_an_admin_too() -> None:
+    plan = make_plan([spec()], state(remote_of(spec()), remote("[reconciler] x", id="t2", owner="bob")), options())
+    assert messages(plan) == ["signed-in user alice cannot manage tasks of bob: only an administrator can"]
+
+
+def test_unchanged_tasks_are_not_checked() -> None:
+    s = spec()
+    assert make_plan([s], state(remote_of(s), federated_servers=()), options()).diagnostics == ()
+
+
+def test_task_url_not_federated() -> None:
+    s = spec("task_url: https://other.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer\n")
+    plan = make_plan([s], state(), options())
+    (error,) = plan.errors
+    assert error.message == (
+        "task_url is not on a server federated with the portal: "
+        "https://other.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
+    )
+    assert error.hint == "federated servers: https://gis.example.com/server"
+
+
+def test_loopback_names_are_one_host_but_ports_differ() -> None:
+    local = (FederatedServer(id="s", name="e", url="http://127.0.0.1:8080/server", admin_url=None,
+                             server_role=None, server_function=None),)
+    ok = spec("task_url: http://localhost:8080/server/rest/services/Tools/Buffer/GPServer/Buffer\n")
+    assert not make_plan([ok], state(federated_servers=local), options()).errors
+    bad = spec("task_url: http://localhost:9090/server/rest/services/Tools/Buffer/GPServer/Buffer\n")
+    assert len(make_plan([bad], state(federated_servers=local), options()).errors) == 1
+
+
+def test_server_path_must_be_a_prefix_by_segment() -> None:
+    s = spec("task_url: https://gis.example.com/server2/rest/services/Tools/Buffer/GPServer/Buffer\n")
+    assert len(make_plan([s], state(), options()).errors) == 1
+
+
+def test_gp_task_not_found() -> None:
+    plan = make_plan([spec()], state(gp_tasks={BUFFER_URL: None}), options())
+    assert messages(plan) == [f"GP task not found: {BUFFER_URL}"]
+
+
+def test_parameters_against_the_service() -> None:
+    s = spec("parameters:\n  distanse: 5\n  dissolve: SOME\n")
+    plan = make_plan([s], state(gp_tasks={BUFFER_URL: BUFFER}), options())
+    assert sorted(messages(plan)) == [
+        "parameter 'dissolve': 'SOME' is not one of the service's choices",
+        "parameter 'distanse' is not an input of GP task Buffer",
+        "required parameter 'in_features' of GP task Buffer is missing",
+    ]
+    hints = {d.message.split("'")[1]: d.hint for d in plan.errors}
+    assert hints["distanse"] == "did you mean 'distance'?"
+    assert hints["dissolve"] == "choose one of: NONE, ALL"
+
+
+def test_matching_parameters_pass() -> None:
+    s = spec("parameters:\n  in_features: {url: x}\n  dissolve: ALL\n")
+    assert not make_plan([s], state(gp_tasks={BUFFER_URL: BUFFER}), options()).errors
+
+
+def test_secret_values_never_appear_in_messages() -> None:
+    s = spec("parameters:\n  in_features: {url: x}\n  dissolve: ${secret:D}\n", variables={"D": "hunter2"})
+    plan = make_plan([s], state(gp_tasks={BUFFER_URL: BUFFER}), options())
+    assert messages(plan) == ["parameter 'dissolve': '(secret)' is not one of the service's choices"]
+
+
+def test_quota_exceeded() -> None:
+    specs = [spec(name="a"), spec(name="b"), spec(name="c")]
+    plan = make_plan(specs, state(active_tasks_available={"alice": 2}), options())
+    (error,) = plan.errors
+    assert error.message == "alice would have 3 more active tasks, but the portal allows only 2 more"
+    assert error.owner == "alice" and error.name is None
+
+
+def test_quota_counts_disables_and_deletes() -> None:
+    specs = [spec(name="a"), spec(name="b"), spec(name="c", enabled=False)]
+    tasks = (remote_of(spec(name="c")), remote("[reconciler] gone", id="t9"))
+    plan = make_plan(specs, state(*tasks, active_tasks_available={"alice": 0}), options())
+    assert not plan.errors
+
+
+def test_fires_more_often_than_every_15_minutes() -> None:
+    plan = make_plan([spec('schedule: "0 0,50 * * * ?"\n')], state(), options())
+    assert messages(plan, Severity.WARNING) == [
+        "the schedule fires as often as every 10 minutes, more often than every 15 minutes"
+    ]
+    assert not make_plan([spec('schedule: "0 0/15 * * * ?"\n')], state(), options()).warnings
+    assert not make_plan([spec('schedule: "0 0,50 2 * * ?"\n')], state(), options()).warnings
+
+
+def test_end_within_30_days() -> None:
+    plan = make_plan([spec('end: "2030-01-20T00:00:00Z"\n')], state(), options())
+    assert messages(plan, Severity.WARNING) == ["end 2030-01-20T00:00:00Z stops the task within 30 days"]
+    assert not make_plan([spec('end: "2030-03-20T00:00:00Z"\n')], state(), options()).warnings
+
+
+def test_max_occurrences_within_30_days() -> None:
+    plan = make_plan([spec("max_occurrences: 10\n")], state(), options())
+    assert messages(plan, Severity.WARNING) == [
+        "max_occurrences 10 stops the task within 30 days (its last run at 2030-01-17T02:30:00Z)"
+    ]
+    assert not make_plan([spec("max_occurrences: 40\n")], state(), options()).warnings
+
+
+def test_max_occurrences_on_a_frequent_schedule_stays_cheap() -> None:
+    s = spec('schedule: "0 * * * * ?"\nmax_occurrences: 40000\n')
+    found = messages(make_plan([s], state(), options()), Severity.WARNING)
+    assert "max_occurrences 40000 may stop the task within 30 days (1000 runs by 2030-01-08T04:40:00Z)" in found
+
+
+def failed_run(result: str) -> RemoteRun:
+    return RemoteRun(run_id="r2", task_id="t1", status="failed", result=result, url="", created=1893931200000, updated=None)
+
+
+def test_auto_disabled_task_is_enabled_with_the_last_error() -> None:
+    s = spec()
+    gone = remote_of(s, active=False, task_state="disabled")
+    runs = {"t1": (failed_run("ERROR 000732: Input Features does not exist"),)}
+    assert tasks_needing_runs([s], state(gone), options()) == ("t1",)
+    plan = make_plan([s], state(gone, runs=runs), options())
+    assert plan.changes[0].actions == (Action.ENABLE,)
+    (warning,) = plan.warnings
+    assert warning.message == (
+        "the portal disabled this task after repeated failed runs; "
+        "last failed run (2030-01-06T12:00:00Z): ERROR 000732: Input Features does not exist"
+    )
+
+
+def test_completed_task_is_not_re_enabled_unchanged() -> None:
+    s = spec("max_occurrences: 100\n")
+    done = remote_of(s, active=False, task_state="completed")
+    plan = make_plan([s], state(done), options())
+    assert plan.is_empty
+    assert messages(plan, Severity.WARNING) == [
+        "the portal completed this task (max_occurrences or end reached); it stays inactive"
+    ]
+
+
+def test_completed_task_is_re_enabled_with_a_new_limit() -> None:
+    done = remote_of(spec("max_occurrences: 100\n"), active=False, task_state="completed")
+    plan = make_plan([spec("max_occurrences: 200\n")], state(done), options())
+    change = plan.changes[0]
+    assert change.actions == (Action.UPDATE, Action.ENABLE) and change.desired is not None and change.desired.active
+
+
+def test_completed_task_with_other_update_stays_inactive() -> None:
+    done = remote_of(spec("parameters: {a: 1}\n"), active=False, task_state="completed")
+    change = make_plan([spec("parameters: {a: 2}\n")], state(done), options()).changes[0]
+    assert change.actions == (Action.UPDATE,) and change.desired is not None and not change.desired.active
+
+
+def executing(status: str = "executing") -> RemoteRun:
+    return RemoteRun(run_id="r1", task_id="t1", status=status, result="", url="", created=1894017600000, updated=None)
+
+
+def test_active_run_blocks_update_and_delete() -> None:
+    s = spec('schedule: "0 0 3 * * ?"\n')
+    tasks = (remote_of(spec()), remote("[reconciler] old", id="t9"))
+    assert tasks_needing_runs([s], state(*tasks), options()) == ("t1", "t9")
+    runs = {"t1": (executing(),), "t9": (executing("scheduled"),)}
+    plan = make_plan([s], state(*tasks, runs=runs), options())
+    blocked = {c.name: c.blocked for c in plan.changes}
+    assert blocked == {
+        "nightly": "a run is executing (started 2030-01-07T12:00:00Z); pass --allow-active-runs",
+        "old": "a run is scheduled (started 2030-01-07T12:00:00Z); pass --allow-active-runs",
+    }
+    assert "a run is executing (started 2030-01-07T12:00:00Z); apply would update the task during it" in messages(
+        plan, Severity.WARNING
+    )
+    allowed = make_plan([s], state(*tasks, runs=runs), options(allow_active_runs=True))
+    assert all(c.blocked is None for c in allowed.changes) and len(allowed.warnings) == 2
+
+
+def test_enable_and_create_need_no_runs() -> None:
+    s = spec()
+    assert tasks_needing_runs([s, spec(name="new")], state(remote_of(s, active=False)), options()) == ()
+
+
+def test_finished_runs_do_not_block() -> None:
+    s = spec('schedule: "0 0 3 * * ?"\n')
+    done = replace(executing(), status="succeeded")
+    plan = make_plan([s], state(remote_of(spec()), runs={"t1": (done,)}), options())
+    assert plan.changes[0].blocked is None and plan.diagnostics == ()
+
+
+def test_now_is_the_only_clock() -> None:
+    assert NOW.tzinfo is not None
