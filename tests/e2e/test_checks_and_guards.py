@@ -1,0 +1,190 @@
+"""Pre-checks, warnings, guards and exit codes through the CLI, against the emulator."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import requests
+
+from reconciler.emulator.context import Settings
+from reconciler.emulator.server import Emulator
+from reconciler.portal.client import PortalClient
+from tests.e2e.conftest import (
+    MARK, PASSWORDS, T0, Run, advance_clock, edit_task, fault, plan_json, read_task, titles, write_tasks,
+)
+
+NOPE = "/rest/services/Samples/Nope/GPServer/Nope"
+
+
+@pytest.fixture
+def applied(on_emu: Run) -> Run:
+    assert on_emu("apply", "--auto-approve").code == 0
+    return on_emu
+
+
+def errors_of(on_emu: Run) -> list[str]:
+    result = on_emu("plan", "--format", "json")
+    assert result.code == 1, result.out + result.err
+    data = plan_json(result)
+    return [e["message"] for e in data["errors"]]
+
+
+def test_no_portal_configured_says_how_to_set_one(workdir: Path, run: Run) -> None:
+    for command in ("plan", "apply"):
+        result = run(command)
+        assert result.code == 1 and result.out == ""
+        assert result.err.startswith("error: no portal given: set one with --portal URL or RECONCILER_PORTAL")
+
+
+def test_invalid_task_files_exit_1_with_every_problem(on_emu: Run, workdir: Path) -> None:
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(enabeld=True))
+    edit_task(workdir, "quarterly-flood-model", lambda d: d.update(schedule="0 2 * * 1-5"))
+    for command in ("plan", "apply"):
+        result = on_emu(command, "--auto-approve") if command == "apply" else on_emu(command)
+        assert result.code == 1
+        assert "tasks.d/nightly-buffer.yaml:17:1: enabeld: unknown field 'enabeld'" in result.out
+        assert "tasks.d/month-end.yaml" in result.out and "0 0 2 ? * 2-6" in result.out
+
+
+def test_bad_credentials_are_a_portal_error(on_emu: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILER_PASSWORD", "wrong")
+    result = on_emu("plan")
+    assert result.code == 1 and result.err.startswith("error: ") and "wrong" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d.update(owner="admin"), "signed-in user publisher cannot manage tasks of admin"),
+        (lambda d: d.update(task_url=d["task_url"].split("/rest/")[0] + NOPE), "GP task not found"),
+        (lambda d: d.update(task_url="https://elsewhere.example.com/server" + NOPE), "not on a server federated"),
+        (lambda d: d["parameters"].update(buffer_distance=3), "parameter 'buffer_distance' is not an input"),
+        (lambda d: d["parameters"].pop("in_features"), "required parameter 'in_features'"),
+        (lambda d: d["parameters"].update(dissolve_option="SOME"), "'SOME' is not one of the service's choices"),
+    ],
+    ids=["owner", "gp-task-missing", "not-federated", "unknown-parameter", "missing-parameter", "bad-choice"],
+)
+def test_pre_checks_are_plan_errors_and_block_apply(on_emu: Run, workdir: Path, portal: PortalClient, edit, expected) -> None:
+    edit_task(workdir, "nightly-parcel-buffer", edit)
+    assert any(expected in message for message in errors_of(on_emu)), expected
+    result = on_emu("apply", "--auto-approve")
+    assert result.code == 1 and "Nothing applied: the plan has errors" in result.out
+    assert titles(portal) == {}
+
+
+def test_a_user_without_scheduling_privileges(emu: Emulator, workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["viewer"])
+    monkeypatch.setenv("GP_SERVER_URL", emu.server_url)
+    result = run("plan", "--format", "json", "--portal", emu.sharing_url, "--username", "viewer")
+    assert result.code == 1 and any("lacks privileges" in e["message"] for e in plan_json(result)["errors"])
+
+
+def test_active_task_quota(workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(port=0, clock_ms=T0, settings=Settings(active_task_limit=1)) as small:
+        monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["publisher"])
+        monkeypatch.setenv("GP_SERVER_URL", small.server_url)
+        result = run("plan", "--format", "json", "--portal", small.sharing_url, "--username", "publisher")
+        assert result.code == 1
+        (error,) = plan_json(result)["errors"]
+        assert error["message"] == "publisher would have 2 more active tasks, but the portal allows only 1 more"
+
+
+def test_warnings_do_not_fail_the_plan(on_emu: Run, workdir: Path) -> None:
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(schedule="0 */5 * ? * *"))
+    edit_task(workdir, "month-end-service-areas", lambda d: d.update(enabled=True, end="2099-01-01T00:00:00Z"))
+    from datetime import datetime, timedelta, timezone
+
+    soon = (datetime.now(timezone.utc) + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    edit_task(workdir, "month-end-service-areas", lambda d: d.update(end=soon))
+    result = on_emu("plan", "--format", "json", "--detailed-exitcode")
+    assert result.code == 2
+    warnings = [w["message"] for w in plan_json(result)["warnings"]]
+    assert any("more often than every 15 minutes" in w for w in warnings)
+    assert any("stops the task within 30 days" in w for w in warnings)
+    text = on_emu("plan")
+    assert text.code == 0 and "more often than every 15 minutes" in text.out
+
+
+def test_mass_delete_guard_and_allow_empty(applied: Run, workdir: Path, portal: PortalClient) -> None:
+    for path in (workdir / "tasks.d").glob("*.yaml"):
+        path.unlink()
+    (workdir / "tasks.d" / "empty.yaml").write_text("# all tasks removed\n")
+    assert any("refusing to delete all 3 managed tasks" in e for e in errors_of(applied))
+    assert applied("apply", "--auto-approve").code == 1 and len(titles(portal)) == 3
+    result = applied("apply", "--auto-approve", "--allow-empty")
+    assert result.code == 0, result.out + result.err
+    assert titles(portal) == {} and "Apply complete: 3 succeeded, 0 failed, 0 skipped." in result.out
+
+
+def test_no_delete_keeps_removed_tasks(applied: Run, workdir: Path, portal: PortalClient) -> None:
+    (workdir / "tasks.d" / "nightly-buffer.yaml").unlink()
+    result = applied("plan", "--no-delete", "--format", "json", "--detailed-exitcode")
+    assert result.code == 0 and plan_json(result)["changes"] == []
+    assert any("not deleting nightly-parcel-buffer (--no-delete)" in w["message"] for w in plan_json(result)["warnings"])
+    assert applied("apply", "--auto-approve", "--no-delete").code == 0 and len(titles(portal)) == 3
+
+
+def test_a_running_task_is_blocked_unless_allowed(applied: Run, emu: Emulator, workdir: Path, portal: PortalClient) -> None:
+    advance_clock(emu, 2 * 3600)  # Thursday 02:00: nightly-parcel-buffer fires; its run waits 1 s to be submitted
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d["parameters"]["buffer_distance_or_field"].update(distance=9))
+    (change,) = plan_json(applied("plan", "--format", "json"))["changes"]
+    assert change["blocked"] and "pass --allow-active-runs" in change["blocked"]
+    result = applied("apply", "--auto-approve")
+    assert result.code == 1
+    assert any(line.startswith("= skipped nightly-parcel-buffer (publisher): a run is") for line in result.lines)
+    assert "Apply complete: 0 succeeded, 0 failed, 1 skipped." in result.lines
+    assert "The portal does not match tasks.d yet; still to do:" in result.lines
+    allowed = applied("apply", "--auto-approve", "--allow-active-runs")
+    assert allowed.code == 0 and allowed.lines[-1] == "The portal now matches tasks.d."
+
+
+def test_a_failed_action_does_not_stop_the_others_and_apply_again_converges(
+    applied: Run, emu: Emulator, workdir: Path, portal: PortalClient
+) -> None:
+    nightly = titles(portal)[MARK + "nightly-parcel-buffer"]
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(schedule="0 0 3 ? * MON-FRI"))
+    edit_task(workdir, "month-end-service-areas", lambda d: d.update(schedule="0 0 7 L * ?"))
+    fault(emu, f"tasks/{nightly.id}/update", "arcgis_error", count=10)
+    result = applied("apply", "--auto-approve")
+    assert result.code == 1
+    failed = [line for line in result.lines if line.startswith("x failed to update nightly-parcel-buffer (publisher)")]
+    assert len(failed) == 1 and "ArcGIS error 500" in failed[0]
+    assert any(line.startswith("~ updated month-end-service-areas (publisher)") for line in result.lines)
+    assert "Apply complete: 1 succeeded, 1 failed, 0 skipped." in result.lines
+    assert "  ~ update nightly-parcel-buffer (publisher)" in result.lines  # what still differs
+    requests.delete(emu.control_url + "/faults", timeout=10)
+    requests_cleared = applied("apply", "--auto-approve")
+    assert requests_cleared.code == 0 and requests_cleared.lines[-1] == "The portal now matches tasks.d."
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "code"), [("yes\n", 0), ("y\n", 1), ("", 1)])
+def test_interactive_confirmation(on_emu: Run, portal: PortalClient, monkeypatch: pytest.MonkeyPatch, answer: str, code: int) -> None:
+    monkeypatch.setattr("sys.stdin", Terminal(answer))
+    result = on_emu("apply")
+    assert result.code == code and "Only 'yes' is accepted" in result.out
+    assert len(titles(portal)) == (3 if code == 0 else 0)
+    if code:
+        assert "Apply cancelled; nothing was changed." in result.out
+
+
+def test_refuses_without_confirmation_on_a_non_terminal(on_emu: Run, portal: PortalClient) -> None:
+    result = on_emu("apply")
+    assert result.code == 1
+    assert result.err.strip() == "error: refusing to apply without confirmation on a non-terminal; pass --auto-approve"
+    assert titles(portal) == {}
+
+
+def test_bad_flag_values(on_emu: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILER_ON_REMOVE", "archive")
+    assert "expected delete or disable" in on_emu("plan").err
+    monkeypatch.delenv("RECONCILER_ON_REMOVE")
+    with pytest.raises(SystemExit) as exit_info:
+        on_emu("apply", "--parallelism", "0")
+    assert exit_info.value.code == 2  # argparse usage error
