@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -17,6 +18,7 @@ from reconciler.yamlsource import Document, Path, YamlSyntaxError, load_document
 
 TASK_FILE_SUFFIXES = (".yaml", ".yml")
 _SCHEDULE_KEYS = ("minute", "hour", "day_of_month", "month", "day_of_week")
+_SHOWN_FIELDS = ("name", "previous_names", "owner", "type")  # identity: printed everywhere
 
 
 def discover(directory: FsPath) -> list[FsPath]:
@@ -119,11 +121,15 @@ class _DocumentChecker:
         self.document = document
         self.path = path
         self.problems: list[Problem] = []
+        self.secret_paths: tuple[Path, ...] = ()
 
     def add(
         self, where: Path, message: str, hint: str | None = None, *, at_key: bool = False, warning: bool = False
     ) -> None:
         pos = self.document.position(where, key=at_key)
+        if any(where[: len(secret)] == secret for secret in self.secret_paths):
+            # Hints may quote or correct the value ("write GPService"): never for a secret.
+            hint = "the value comes from a ${secret:...} variable and is not shown"
         self.problems.append(
             Problem(
                 source=SourceRef(path=self.path, line=pos.line, column=pos.column),
@@ -148,21 +154,65 @@ def _load_document(
         return None, check.problems, []
     for key_path, _ in document.duplicate_keys:
         check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at_key=True)
-    resolved = resolve(document.data, variables)
+    not_json = _not_json(document.data, ())
+    for where, message, hint, at_key in not_json:
+        check.add(where, message, hint, at_key=at_key)
+    resolved = resolve(_jsonable(document.data), variables)
     for v in resolved.problems:
         check.add(v.path, v.message, v.hint)
+    check.secret_paths = resolved.secret_paths
+    for where in resolved.secret_paths:
+        if where[0] in _SHOWN_FIELDS:
+            check.add(where, f"{where[0]} cannot be secret", f"{where[0]} is shown in every plan and on the portal")
     data = resolved.data
-    _check_schema(check, data, resolved)
+    _check_schema(check, data, resolved, skip=tuple(p for p, *_ in not_json))
     if check.failed:
         return None, check.problems, list(resolved.secret_values)
     spec = _build_spec(check, data, resolved, now)
     return spec, check.problems, list(resolved.secret_values)
 
 
-def _check_schema(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved) -> None:
+def _not_json(value: Any, path: Path) -> list[tuple[Path, str, str | None, bool]]:
+    """Values YAML can express but JSON (and so the portal) cannot, with where they are."""
+    found: list[tuple[Path, str, str | None, bool]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                found.append(((*path, key), f"field name {key!r} is not text", f'quote it: "{key}":', True))
+            found.extend(_not_json(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_not_json(item, (*path, index)))
+    elif isinstance(value, float) and not math.isfinite(value):
+        found.append((path, f"{value} is not a JSON number", "write a finite number, or quote it as text", False))
+    elif not isinstance(value, (str, int, float, bool, type(None))):
+        kinds: dict[type, str] = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
+        kind = kinds.get(type(value), f"a {type(value).__name__}")
+        found.append((path, f"{kind} is not a JSON value", "use text, numbers, true/false, lists and mappings", False))
+    return found
+
+
+def _jsonable(value: Any) -> Any:
+    """`value` with keys as text and non-JSON values as None (they are reported separately)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    return None
+
+
+def _check_schema(
+    check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, *, skip: tuple[Path, ...]
+) -> None:
     for problem in schema.check(data):
         if resolved.unresolved(problem.path):
             continue  # already reported as an unresolved variable
+        if any(problem.path[: len(p)] == tuple(str(k) for k in p) for p in skip):
+            continue  # already reported as not JSON
         message, hint = problem.message, problem.hint
         if problem.path == ("task_url",) and isinstance(data.get("task_url"), str):
             diagnosis = diagnose_task_url(data["task_url"])
@@ -192,7 +242,7 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         schedule=schedule[1],
         schedule_text=schedule[2],
         enabled=data.get("enabled", True),
-        max_occurrences=data.get("max_occurrences"),
+        max_occurrences=int(data["max_occurrences"]) if "max_occurrences" in data else None,
         start=start,
         end=end,
         item_id=data.get("item_id"),

@@ -154,6 +154,8 @@ def _message(error: ValidationError, path: Path) -> str:
         return "must be one of: " + ", ".join(str(v) for v in value)
     if kind == "minimum":
         return f"must be at least {value}"
+    if kind == "maximum":
+        return f"must be at most {value}"
     if kind in ("minLength", "maxLength"):
         return f"must be {'at least' if kind == 'minLength' else 'at most'} {value} characters long"
     if kind == "uniqueItems":

@@ -121,8 +121,13 @@ def _substitute(
     return _REFERENCE.sub(replace, text)
 
 
-def redact(text: str, secret_values: tuple[str, ...], mask: str = "(secret)") -> str:
-    """`text` with every secret value replaced, longest first so overlapping secrets stay hidden."""
-    for value in sorted(set(secret_values), key=len, reverse=True):
-        text = text.replace(value, mask)
-    return text
+def redact(text: str, secret_values: tuple[str, ...] | list[str], mask: str = "(secret)") -> str:
+    """`text` with every secret value replaced, longest first so overlapping secrets stay hidden.
+
+    Case-insensitive, because messages may quote a value upper-cased (cron fields are).
+    """
+    values = sorted({v for v in secret_values if v}, key=len, reverse=True)
+    if not values:
+        return text
+    pattern = re.compile("|".join(re.escape(v) for v in values), re.IGNORECASE)
+    return pattern.sub(mask, text)

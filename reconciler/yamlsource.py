@@ -8,6 +8,7 @@ and duplicate mapping keys are reported instead of silently keeping the last one
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +80,7 @@ def load_documents(text: str) -> list[Document]:
             if node is None:
                 continue
             data = loader.construct_document(node)
-            documents.append(_document(node, data))
+            documents.append(_document(node, data, loader))
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, text) from e
     except yaml.YAMLError as e:
@@ -89,11 +90,21 @@ def load_documents(text: str) -> list[Document]:
     return documents
 
 
-def _document(node: yaml.Node, data: Any) -> Document:
+def _document(node: yaml.Node, data: Any, loader: Any) -> Document:
     values: dict[Path, Position] = {}
     keys: dict[Path, Position] = {}
     duplicates: list[tuple[Path, Position]] = []
-    _walk(node, (), values, keys, duplicates)
+
+    def key_of(key_node: yaml.Node) -> Any:
+        """The key as the constructed data holds it (`1:` is the int 1, `true:` the bool)."""
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:str":
+            return key_node.value
+        try:
+            return loader.construct_object(key_node, deep=True)
+        except (yaml.YAMLError, TypeError):
+            return str(key_node.value)
+
+    _walk(node, (), values, keys, duplicates, key_of)
     return Document(
         data=data, start=_pos(node.start_mark), values=values, keys=keys, duplicate_keys=tuple(duplicates)
     )
@@ -105,19 +116,19 @@ def _walk(
     values: dict[Path, Position],
     keys: dict[Path, Position],
     duplicates: list[tuple[Path, Position]],
+    key_of: Callable[[yaml.Node], Any],
 ) -> None:
     values[path] = _pos(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            child = (*path, key)
+            child = (*path, key_of(key_node))
             if child in keys:
                 duplicates.append((child, _pos(key_node.start_mark)))
             keys[child] = _pos(key_node.start_mark)
-            _walk(value_node, child, values, keys, duplicates)
+            _walk(value_node, child, values, keys, duplicates, key_of)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), values, keys, duplicates)
+            _walk(item, (*path, index), values, keys, duplicates, key_of)
 
 
 def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:

@@ -367,3 +367,60 @@ def test_shipped_examples_are_valid() -> None:
     result = loader.load(folder, variables={}, now=NOW)
     assert [p for p in result.problems if p.severity is Severity.ERROR] == []
     assert len(result.specs) >= 3
+
+
+def test_secrets_stay_hidden_even_when_a_message_changes_their_case(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "a.yaml",
+        f"""
+        name: a
+        task_url: {URL}
+        schedule: {{minute: 0, hour: 2, day_of_month: "?", month: "*", day_of_week: "${{secret:DOW}}"}}
+        """,
+    )
+    (problem,) = load(tmp_path, {"DOW": "hunter"}).problems
+    assert "hunter" not in str(problem).lower()
+    assert problem.hint == "the value comes from a ${secret:...} variable and is not shown"
+
+
+@pytest.mark.parametrize("field", ["name", "owner", "type"])
+def test_identity_fields_cannot_be_secret(tmp_path: Path, field: str) -> None:
+    fields = {"name": "a", "owner": "publisher", "type": "GPService"}
+    fields[field] = "${secret:S}"
+    body = "\n".join(f"{k}: {v}" for k, v in fields.items())
+    write(tmp_path, "a.yaml", f"{body}\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\n")
+    result = load(tmp_path, {"S": "GPService" if field == "type" else "zz-secret"})
+    assert f"{field} cannot be secret" in [p.message for p in result.problems]
+    assert result.specs == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("!!binary aGVsbG8=", "binary data (!!binary) is not a JSON value"),
+        ("!!set {a, b}", "a set (!!set) is not a JSON value"),
+        ("!!timestamp 2001-12-14", "a date is not a JSON value"),
+        (".nan", "nan is not a JSON number"),
+        ("-.inf", "-inf is not a JSON number"),
+    ],
+)
+def test_yaml_values_json_cannot_hold_are_errors_at_their_line(tmp_path: Path, value: str, message: str) -> None:
+    write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\nparameters:\n  x: {value}\n")
+    write(tmp_path, "b.yaml", "name: b\nbogus: 1\n")
+    result = load(tmp_path)
+    assert lines(result, tmp_path)[0] == f"a.yaml:5:6: parameters.x: {message}"
+    assert any(line.startswith("b.yaml") for line in lines(result, tmp_path)), "other files are still checked"
+
+
+def test_non_text_keys_are_reported_at_their_line(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\n1: x\n")
+    assert lines(load(tmp_path), tmp_path) == ["a.yaml:4:1: [1]: field name 1 is not text"]
+
+
+def test_max_occurrences_is_an_int_within_the_portal_range(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\nmax_occurrences: 1.0\n")
+    (spec,) = load(tmp_path).specs
+    assert spec.max_occurrences == 1 and isinstance(spec.max_occurrences, int)
+    write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\nmax_occurrences: 99999999999999999999\n")
+    assert lines(load(tmp_path), tmp_path) == ["a.yaml:4:18: max_occurrences: must be at most 2147483647"]
