@@ -1,0 +1,142 @@
+"""Fingerprints; convergence (a plan after applying the desired fields is empty); purity."""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconciler.model import CronFields, RemoteTask, TaskSpec
+from reconciler.plan import Action
+from reconciler.planner import desired_fingerprint, make_plan, observed_fingerprint
+from tests.planner.conftest import remote, remote_from, spec, state, options
+
+
+def test_observed_fingerprint_is_order_independent_and_sensitive() -> None:
+    a, b = remote("[reconciler] a", id="t1"), remote("by hand", id="t2")
+    assert observed_fingerprint([a, b]) == observed_fingerprint([b, a])
+    for changed in (replace(a, active=False), replace(a, title="[reconciler] z"), replace(a, parameters_json='{"x":1}'),
+                    replace(a, end_date=1), replace(a, schedule=replace(a.schedule, hour="3")), replace(a, task_state="x")):
+        assert observed_fingerprint([changed, b]) != observed_fingerprint([a, b])
+
+
+def test_observed_fingerprint_ignores_run_bookkeeping() -> None:
+    a = remote("[reconciler] a")
+    fired = replace(a, last_start=5, next_start=9, run_interval_seconds=60, updated=7)
+    assert observed_fingerprint([fired]) == observed_fingerprint([a])
+
+
+def test_desired_fingerprint_is_order_independent_and_sensitive() -> None:
+    a, b = spec(name="a"), spec(name="b")
+    assert desired_fingerprint([a, b]) == desired_fingerprint([b, a])
+    for changed in (replace(a, enabled=False), replace(a, owner="bob"), replace(a, max_occurrences=3),
+                    replace(a, parameters_json='{"x":1}'), replace(a, previous_names=("z",))):
+        assert desired_fingerprint([changed, b]) != desired_fingerprint([a, b])
+
+
+def test_desired_fingerprint_covers_secret_values_without_showing_them() -> None:
+    yaml = "parameters:\n  token: ${secret:T}\n"
+    one, two = spec(yaml, variables={"T": "s3cret-one"}), spec(yaml, variables={"T": "s3cret-two"})
+    assert desired_fingerprint([one]) != desired_fingerprint([two])
+    assert "s3cret" not in desired_fingerprint([one])
+
+
+def test_desired_fingerprint_ignores_file_positions() -> None:
+    a = spec()
+    assert desired_fingerprint([a]) == desired_fingerprint([replace(a, source=replace(a.source, line=40))])
+
+
+# Spellings the portal might hand back for what we sent (meaning kept).
+_RESPELL = {
+    "minute": {"*": "*/1", "0/15": "0,15,30,45", "*/5": "0/5"},
+    "hour": {"*": "*/1"},
+    "month": {"1,7": "JAN,JUL", "*": "1-12"},
+    "day_of_week": {"MON-FRI": "2-6", "6#3": "FRI#3"},
+}
+
+schedules = st.sampled_from(['"0 30 2 * * ?"', '"0 */5 * * * ?"', '"0 0 4 ? * MON-FRI"', '"0 0/15 * * * ?"',
+                             '"0 0 0 1 JAN,JUL ?"', '"0 0 12 L * ?"', '"0 15 10 ? * 6#3"'])
+leaf = st.one_of(st.integers(-5, 5), st.booleans(), st.sampled_from(["a", "B", "", "{x}"]), st.none())
+params = st.dictionaries(st.sampled_from(["a", "b", "c"]), st.one_of(leaf, st.dictionaries(st.sampled_from(["x", "y"]), leaf)))
+
+
+@st.composite
+def task_specs(draw: st.DrawFn, name: str) -> TaskSpec:
+    yaml = f"name: {name}\nschedule: {draw(schedules)}\nparameters: {json.dumps(draw(params))}\n"
+    if draw(st.booleans()):
+        yaml += f"max_occurrences: {draw(st.integers(1, 500))}\n"
+    if draw(st.booleans()):
+        yaml += 'start: "2030-02-01T00:00:00+02:00"\n'
+    if draw(st.booleans()):
+        yaml += 'end: "2031-01-01T00:00:00Z"\n'
+    yaml += f"enabled: {str(draw(st.booleans())).lower()}\n"
+    return spec(yaml)
+
+
+def _apply(plan_changes: tuple, tasks: dict[str, RemoteTask], respell: bool) -> dict[str, RemoteTask]:  # type: ignore[type-arg]
+    """What a portal holds after apply: desired fields written (maybe respelled), toggles done."""
+    out = dict(tasks)
+    for change in plan_changes:
+        key = change.task_id or f"id-{change.owner}-{change.name}"
+        if change.action is Action.DELETE:
+            out.pop(key)
+            continue
+        current = out.get(key)
+        if change.desired is not None:
+            fields = change.desired
+            if respell:
+                cron = fields.schedule
+                spelled = {f: _RESPELL.get(f, {}).get(getattr(cron, f), getattr(cron, f))
+                           for f in ("minute", "hour", "day_of_month", "month", "day_of_week")}
+                fields = replace(fields, schedule=CronFields(**spelled))
+                fields = replace(fields, parameters_json=json.dumps(json.loads(fields.parameters_json), sort_keys=False))
+            current = remote_from(fields, id=key, owner=change.owner)
+        assert current is not None
+        if Action.ENABLE in change.actions:
+            current = replace(current, active=True, task_state="active")
+        if Action.DISABLE in change.actions:
+            current = replace(current, active=False, task_state="paused")
+        out[key] = current
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    before=st.lists(task_specs("t"), max_size=1),
+    after=st.tuples(task_specs("t"), task_specs("u")),
+    respell=st.booleans(),
+)
+def test_applying_a_plan_converges(before: list[TaskSpec], after: tuple[TaskSpec, TaskSpec], respell: bool) -> None:
+    portal: dict[str, RemoteTask] = {}
+    if before:
+        portal = _apply(make_plan(before, state(), options()).changes, portal, respell)
+    wanted = list(after)
+    plan = make_plan(wanted, state(*portal.values()), options())
+    assert not plan.errors
+    portal = _apply(plan.changes, portal, respell)
+    again = make_plan(wanted, state(*portal.values()), options())
+    assert again.is_empty, again.changes
+    assert sorted(again.unchanged) == ["t", "u"]
+    for change in plan.changes:
+        if Action.UPDATE in change.actions:
+            assert change.fields, "an update must change something"
+
+
+def test_planner_modules_are_pure() -> None:
+    root = Path(__file__).resolve().parents[2] / "reconciler"
+    for name in ("planner", "matching", "compare", "checks", "desired"):
+        tree = ast.parse((root / f"{name}.py").read_text())
+        calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        assert calls & {"print", "open", "input"} == set(), name
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        top = {m.split(".")[0] for m in imported}
+        assert top & {"socket", "subprocess", "requests", "http", "urllib3", "sqlite3", "shutil", "time", "os"} == set()
+        assert not any(m.startswith(("reconciler.portal", "reconciler.emulator", "reconciler.render")) for m in imported)
+        assert ("deepdiff" in top) == (name == "compare"), name
+        text = (root / f"{name}.py").read_text()
+        assert ".now(" not in text and "utcnow" not in text, name
