@@ -15,6 +15,7 @@ Equal in meaning (never an update):
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -90,10 +91,17 @@ def same_schedule(a: CronFields, b: CronFields) -> bool:
     """Same fire times: same text, or the same Quartz canonical form."""
     if _cron_key(a) == _cron_key(b):
         return True
+    first, second = _canonical_schedule(_cron_key(a)), _canonical_schedule(_cron_key(b))
+    return first is not None and first == second  # an invalid schedule differs from any valid one
+
+
+@functools.lru_cache(maxsize=4096)  # pure; thousands of tasks share a few schedules
+def _canonical_schedule(key: tuple[str, ...]) -> str | None:
     try:
-        return quartz.from_fields(a).canonical() == quartz.from_fields(b).canonical()
+        return quartz.from_fields(CronFields(minute=key[0], hour=key[1], day_of_month=key[2], month=key[3],
+                                             day_of_week=key[4])).canonical()
     except CronError:
-        return False  # an invalid schedule on the portal differs from any valid one
+        return None
 
 
 def _cron_key(c: CronFields) -> tuple[str, ...]:
