@@ -143,7 +143,8 @@ class PortalClient:
 
     def active_tasks_available(self, owner: str | None = None) -> int | None:
         """How many more tasks `owner` may have active (the list's activeTasksAvailable); None if unsaid."""
-        value = self._page(self._tasks_path(owner), 1).get("activeTasksAvailable")
+        body = self._get(self._tasks_path(owner), params={"start": "1", "num": "1"}, operation="read the task quota")
+        value = body.get("activeTasksAvailable")
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def get_task(self, task_id: str, owner: str | None = None) -> RemoteTask:
