@@ -12,7 +12,7 @@ from reconciler.emulator.context import Settings
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
 from tests.e2e.conftest import (
-    MARK, PASSWORDS, T0, Run, advance_clock, edit_task, fault, plan_json, read_task, titles, write_tasks,
+    MARK, PASSWORDS, T0, Run, advance_clock, edit_task, fault, plan_json, titles, write_tasks,
 )
 
 NOPE = "/rest/services/Samples/Nope/GPServer/Nope"
@@ -188,3 +188,36 @@ def test_bad_flag_values(on_emu: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SystemExit) as exit_info:
         on_emu("apply", "--parallelism", "0")
     assert exit_info.value.code == 2  # argparse usage error
+
+
+def test_max_occurrences_ending_soon_is_a_warning(on_emu: Run, workdir: Path) -> None:
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(max_occurrences=3))
+    result = on_emu("plan", "--format", "json")
+    assert result.code == 0
+    assert any("max_occurrences 3 stops the task within 30 days" in w["message"] for w in plan_json(result)["warnings"])
+
+
+def test_two_tasks_with_one_managed_title_are_an_error(on_emu: Run, emu: Emulator, portal: PortalClient) -> None:
+    from tests.e2e.test_applier import fields
+
+    for _ in range(2):
+        portal.create_task(fields(emu, MARK + "nightly-parcel-buffer"))
+    assert any("carry the managed title" in e for e in errors_of(on_emu))
+
+
+def test_a_task_the_portal_disabled_after_failures_is_explained(
+    on_emu: Run, emu: Emulator, workdir: Path, portal: PortalClient
+) -> None:
+    fails = "/rest/services/Samples/AlwaysFails/GPServer/AlwaysFails"
+    for path in (workdir / "tasks.d").glob("*.yaml"):
+        path.unlink()
+    write_tasks(workdir / "tasks.d" / "fails.yaml",
+                {"name": "hourly-fails", "task_url": "${GP_SERVER_URL}" + fails, "schedule": "0 0 * ? * *"})
+    assert on_emu("apply", "--auto-approve").code == 0
+    advance_clock(emu, 6 * 3600)  # five failed runs in a row: the portal disables the task
+    assert not titles(portal)[MARK + "hourly-fails"].active
+    result = on_emu("plan", "--format", "json")
+    (change,) = plan_json(result)["changes"]
+    assert change["actions"] == ["enable"]
+    (warning,) = change["warnings"]
+    assert "disabled this task after repeated failed runs" in warning["message"] and "ERROR 999999" in warning["message"]
