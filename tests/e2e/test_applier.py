@@ -125,7 +125,7 @@ class Rendezvous:
 
 def test_independent_changes_run_concurrently(emu: Emulator, portal: PortalClient) -> None:
     plan = plan_of(*(change(f"t{i}", Action.CREATE, desired=fields(emu, f"t{i}")) for i in range(3)))
-    result = execute(plan, Rendezvous(portal, 3), parallelism=3, on_outcome=lambda o: None)  # type: ignore[arg-type]
+    result = execute(plan, Rendezvous(portal, 3), parallelism=3, on_outcome=lambda o: None)
     assert result.ok and len(titles(portal)) == 3
 
 
