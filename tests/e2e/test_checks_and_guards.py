@@ -221,3 +221,16 @@ def test_a_task_the_portal_disabled_after_failures_is_explained(
     assert change["actions"] == ["enable"]
     (warning,) = change["warnings"]
     assert "disabled this task after repeated failed runs" in warning["message"] and "ERROR 999999" in warning["message"]
+
+
+@pytest.mark.parametrize(("exception", "code", "message"),
+                         [(RuntimeError("boom"), 3, "this is a bug in reconciler"), (KeyboardInterrupt(), 130, "Interrupted")])
+def test_bugs_and_interrupts(on_emu: Run, monkeypatch: pytest.MonkeyPatch, exception: BaseException, code: int,
+                             message: str) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise exception
+
+    monkeypatch.setattr("reconciler.commands.plan.make_plan", explode)
+    for command in ("plan", "apply"):
+        result = on_emu(command, "--auto-approve") if command == "apply" else on_emu(command)
+        assert result.code == code and message in result.err
