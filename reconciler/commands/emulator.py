@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Callable
 
@@ -23,6 +24,10 @@ def run(
 ) -> int:
     if cert_out and not tls:
         raise UsageError("--cert-out needs --tls")
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is out of range: use 0..65535 (0 picks a free port)")
+    if data and os.path.isdir(data):
+        raise UsageError(f"--data {data} is a directory; give a file, e.g. {os.path.join(data, 'emulator.sqlite')}")
     emulator = Emulator(
         host=host,
         port=port,
@@ -37,8 +42,11 @@ def run(
         raise UsageError(f"cannot serve on {host}:{port}: {e.strerror or e} (try another --port, or --port 0)") from None
     try:
         if cert_out and emulator.ca_pem is not None:
-            with open(cert_out, "wb") as fh:
-                fh.write(emulator.ca_pem)
+            try:
+                with open(cert_out, "wb") as fh:
+                    fh.write(emulator.ca_pem)
+            except OSError as e:
+                raise UsageError(f"--cert-out {cert_out}: cannot write the certificate: {e.strerror or e}") from None
         # One line, the Sharing API root: scripts read it to find a port picked with --port 0.
         echo(emulator.sharing_url)
         try:

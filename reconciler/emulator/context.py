@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from reconciler.emulator.clock import Clock
 from reconciler.emulator.faults import Faults
@@ -62,15 +62,34 @@ class Context:
         we said `127.0.0.1`); the scheme is not compared, since a TLS-terminating proxy may sit in
         front of a real federated server [I].
         """
-        try:
-            parts = urlsplit(url)
-            port = parts.port
-        except ValueError:
+        parts = _ours(url, hosts=self.host_names(), port=urlsplit(self.origin).port)
+        if parts is None:
+            return None
+        return parts.path[len(SERVICES_ROOT) + 1:]
+
+    def host_names(self) -> list[str]:
+        """Every name the emulator answers to, lower-case, without IPv6 brackets."""
+        names = [urlsplit(self.origin).hostname or "", *self.host_aliases]
+        return list(dict.fromkeys(h.strip("[]").lower() for h in names if h))
+
+    def relocate_url(self, url: str, *, hosts: list[str], port: int | None) -> str | None:
+        """`url` moved to the current origin when it is a URL under the services root of a federated
+        server that answered to `hosts` on `port` (None: any port); else None."""
+        parts = _ours(url, hosts=hosts, port=port)
+        if parts is None:
             return None
         ours = urlsplit(self.origin)
-        if parts.scheme not in ("http", "https") or port != ours.port:
-            return None
-        if (parts.hostname or "").lower() not in {h.strip("[]").lower() for h in (ours.hostname or "", *self.host_aliases)}:
-            return None
-        prefix = SERVICES_ROOT + "/"
-        return parts.path[len(prefix):] if parts.path.startswith(prefix) else None
+        return urlunsplit((ours.scheme, ours.netloc, parts.path, parts.query, parts.fragment))
+
+
+def _ours(url: str, *, hosts: list[str], port: int | None) -> SplitResult | None:
+    try:
+        parts = urlsplit(url)
+        url_port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or (port is not None and url_port != port):
+        return None
+    if (parts.hostname or "").lower() not in hosts:
+        return None
+    return parts if parts.path.startswith(SERVICES_ROOT + "/") else None

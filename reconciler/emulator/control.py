@@ -7,8 +7,10 @@ and is served only on loopback unless explicitly enabled (see README.md).
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
+from reconciler.emulator.clock import MAX_MS, MIN_MS
 from reconciler.emulator.context import Context
 from reconciler.emulator.faults import FaultError
 from reconciler.emulator.routing import ANY, READ, Route, route
@@ -23,20 +25,25 @@ def _float_param(req: Request, name: str) -> float | None:
     if raw is None or raw.strip() == "":
         return None
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be a number.") from None
+    if not math.isfinite(value):
+        raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be a finite number.")
+    return value
 
 
 def routes(scheduler: Scheduler) -> list[Route]:
     def clock(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
         events = 0
         if req.method == "POST":
-            advance, target = _float_param(req, "advance"), int_param(req, "set")
+            advance, target = _float_param(req, "advance"), int_param(req, "set", lo=MIN_MS, hi=MAX_MS)
             if (advance is None) == (target is None):
                 raise bad_request("Send exactly one of 'advance' (seconds) or 'set' (epoch ms).")
             if target is None:
                 target = ctx.clock.now_ms() + int(round((advance or 0) * 1000))
+                if not MIN_MS <= target <= MAX_MS:
+                    raise bad_request("Invalid value for 'advance'.", "The clock would leave 1970..9999.")
             if not ctx.clock.virtual:
                 ctx.clock.set_ms(ctx.clock.now_ms())  # freeze: from now on time moves only when told
             events = scheduler.advance(target)

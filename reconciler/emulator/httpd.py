@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
-import json
 import socket
 import ssl
 import sys
@@ -182,10 +181,7 @@ def _parse_form(content_type: str, body: bytes) -> list[tuple[str, str]]:
             if name and isinstance(payload, bytes):
                 fields.append((str(name), payload.decode("utf-8", "replace")))
         return fields
-    if kind == "application/json":
-        try:
-            data = json.loads(body or b"{}")
-        except ValueError:
-            return []
-        return [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in data.items()] if isinstance(data, dict) else []
+    # Any other body (application/json included) carries no parameters: the portal reads form
+    # fields only (arcgis-tasks-api.md §1), so a JSON body is ignored, not decoded [I]. The raw body
+    # stays on the Request for the control API, which takes JSON.
     return []

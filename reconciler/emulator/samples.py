@@ -117,8 +117,11 @@ def _run_slow(inputs: dict[str, Any]) -> Outcome:
     return Outcome(succeeded=True, results={"result": f"Slept {_slow_minutes(inputs):g} minute(s)."})
 
 
+MAX_SLOW_MINUTES = 1e9  # ~1,900 years: keeps the job's end time a storable epoch-ms integer [I]
+
+
 def _slow_minutes(inputs: dict[str, Any]) -> float:
-    return float(inputs.get("minutes") or 10)
+    return min(max(float(inputs.get("minutes") or 10), 0.0), MAX_SLOW_MINUTES)
 
 
 def _run_fail(inputs: dict[str, Any]) -> Outcome:
@@ -171,7 +174,12 @@ def decode_input(param: Param, raw: Any) -> Any:
                 return {"url": raw}  # a layer URL
             raise ValueError(f"{param.name}: expected JSON") from None
     if param.data_type in ("GPDouble", "GPLong"):
-        return float(raw) if raw.strip() else None
+        if not raw.strip():
+            return None
+        value = float(raw)
+        if not math.isfinite(value):  # inf/nan would crash the job's end-time arithmetic
+            raise ValueError(f"{param.name}: {raw!r} is not a finite number")
+        return value
     if param.choices and raw not in param.choices:
         raise ValueError(f"{param.name}: {raw!r} is not one of {', '.join(param.choices)}")
     return raw

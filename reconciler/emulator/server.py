@@ -10,12 +10,14 @@ thread, and `stop()` shuts the listener, ends idle keep-alive connections and jo
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import sqlite3
 import threading
 from types import TracebackType
 from typing import Any
 
-from reconciler.emulator import auth, control, gpserver, items, oauth, sharing, tls
+from reconciler.emulator import auth, control, gpserver, items, oauth, sharing, tasks, tls
 from reconciler.emulator.clock import Clock
 from reconciler.emulator.context import LOOPBACK_NAMES, Context, Settings
 from reconciler.emulator.faults import Faults
@@ -23,6 +25,7 @@ from reconciler.emulator.httpd import Server
 from reconciler.emulator.requestlog import RequestLog
 from reconciler.emulator.scheduler import Scheduler
 from reconciler.emulator.store import Store
+from reconciler.errors import UsageError
 
 WILDCARDS = ("", "0.0.0.0", "::")
 
@@ -70,7 +73,11 @@ class Emulator:
         self.ctx: Context | None = None
 
     def start(self) -> Emulator:
-        store = Store(self._data)
+        """Raises UsageError for a `data` path that cannot hold the state and a port outside
+        0..65535; OSError when the address cannot be bound."""
+        if not 0 <= self._port <= 65535:
+            raise UsageError(f"port {self._port} is out of range: use 0..65535 (0 picks a free port)")
+        store = self._open_store()
         ctx = Context(store=store, clock=Clock(self._clock_ms), faults=Faults(), log=RequestLog(), settings=self._settings)
         try:
             self._bind(ctx)
@@ -79,6 +86,7 @@ class Emulator:
             raise
         auth.seed_users(ctx, self._users)
         items.seed_items(ctx)
+        tasks.follow_origin(ctx)  # before the scheduler or any client sees a stored task URL
         self.ctx = ctx
         assert self._server is not None and self._scheduler is not None
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -86,6 +94,16 @@ class Emulator:
         self._thread.start()
         self._scheduler.start()
         return self
+
+    def _open_store(self) -> Store:
+        data = self._data
+        if data and os.path.isdir(data):
+            raise UsageError(f"--data {data} is a directory; give a file, e.g. {os.path.join(data, 'emulator.sqlite')}")
+        try:
+            return Store(data)
+        except (OSError, sqlite3.Error) as e:
+            raise UsageError(f"--data {data}: cannot keep the emulator's state there ({e}); "
+                             "give a writable path to a new or existing emulator SQLite file") from None
 
     def _bind(self, ctx: Context) -> None:
         names = self._names()

@@ -9,7 +9,9 @@ from reconciler.emulator import auth, items, scheduler, tasks
 from reconciler.emulator.auth import User
 from reconciler.emulator.context import PORTAL_CONTEXT, SHARING_ROOT, Context
 from reconciler.emulator.routing import READ, WRITE, Route, route
-from reconciler.emulator.wire import ApiError, Request, bad_request, bool_param, forbidden, int_param
+from reconciler.emulator.wire import (
+    JAVA_INT_MAX, JAVA_INT_MIN, ApiError, Request, bad_request, bool_param, forbidden, parse_int,
+)
 
 SHARING_VERSION = "2024.1"  # Enterprise 11.3 [I]
 ORG_ID = "0123456789ABCDEF"
@@ -131,10 +133,25 @@ def _owned_task(ctx: Context, req: Request, g: dict[str, str]) -> tuple[User, Us
     return caller, owner, doc
 
 
+DEFAULT_NUM = 10
+
+
 def _page(req: Request) -> tuple[int, int]:
-    start = max(1, int_param(req, "start") or 1)
-    num = int_param(req, "num")
-    return start, 10 if num is None else max(0, min(num, MAX_NUM))
+    """(start, num). A value that is not an integer in range falls back to the default: `start`
+    below 1 (or not an integer) -> 1, `num` below 1 (or not an integer, e.g. `1.5`) -> 10, above 100
+    -> 100 [I]. The docs only give the default and the maximum; falling back to the default (rather
+    than a 400) is the emulator's choice, as with the clamp above 100, and it keeps `nextStart` loops
+    (arcgis: `while nextStart != -1`) finite and complete: a page is never empty while tasks remain."""
+    start = _paging_int(req, "start")
+    num = _paging_int(req, "num")
+    return (start if start is not None and start >= 1 else 1,
+            min(num, MAX_NUM) if num is not None and num >= 1 else DEFAULT_NUM)
+
+
+def _paging_int(req: Request, name: str) -> int | None:
+    raw = req.param(name)
+    value = None if raw is None else parse_int(raw)
+    return value if value is not None and JAVA_INT_MIN <= value <= JAVA_INT_MAX else None
 
 
 def _listing(ctx: Context, req: Request, *, user_id: str | None) -> dict[str, Any]:
@@ -144,7 +161,7 @@ def _listing(ctx: Context, req: Request, *, user_id: str | None) -> dict[str, An
         user_id=user_id, active=bool_param(req, "active"), types=types or None,
         item_id=req.param("itemId") or None, offset=start - 1, limit=num,
     )
-    more = num > 0 and start - 1 + len(page) < total
+    more = start - 1 + len(page) < total
     # `num` echoes how many tasks this page holds, as in the doc sample (total 1, num 1) [I].
     return {"total": total, "start": start, "num": len(page), "nextStart": start + len(page) if more else -1,
             "tasks": [tasks.task_json(t) for t in page]}

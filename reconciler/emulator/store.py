@@ -181,6 +181,10 @@ class Store:
         rows = self._exec("SELECT doc FROM runs WHERE task_id = ? ORDER BY seq DESC", (task_id,)).fetchall()
         return [json.loads(r["doc"]) for r in rows]
 
+    def all_runs(self) -> list[dict[str, Any]]:
+        rows = self._exec("SELECT doc FROM runs ORDER BY seq").fetchall()
+        return [json.loads(r["doc"]) for r in rows]
+
     def delete_run(self, run_id: str) -> None:
         self._exec("DELETE FROM runs WHERE run_id = ?", (run_id,))
 

@@ -6,15 +6,19 @@ Stored documents carry the wire fields plus internal counters prefixed with "_",
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from reconciler import quartz
 from reconciler.emulator import samples
 from reconciler.emulator.auth import GP_SCHEDULING_PRIVILEGES, User
-from reconciler.emulator.clock import to_datetime, to_ms
+from reconciler.emulator.clock import MAX_MS, MIN_MS, to_datetime, to_ms
 from reconciler.emulator.context import Context
-from reconciler.emulator.wire import ApiError, Request, bad_request, bool_param, forbidden, int_param, json_object_param
+from reconciler.emulator.wire import (
+    ASCII_SPACE, JAVA_INT_MAX, ApiError, Request, bad_request, bool_param, forbidden, int_param, json_object_param,
+)
 from reconciler.errors import CronError
 from reconciler.model import CronFields
 
@@ -67,18 +71,30 @@ def merge_request(doc: dict[str, Any], req: Request) -> dict[str, Any]:
     parameters = json_object_param(req, "parameters")
     if parameters is not None:
         out["parameters"] = parameters
-    for name in ("startDate", "endDate", "maxOccurrences"):
+    for name in ("startDate", "endDate"):
         if req.param(name) is not None:
-            out[name] = int_param(req, name)
+            out[name] = int_param(req, name, lo=MIN_MS, hi=MAX_MS)
+    if req.param("maxOccurrences") is not None:
+        out["maxOccurrences"] = _max_occurrences(req)
     if out.get("maxOccurrences") is None:
         out["maxOccurrences"] = -1
     cron = dict(out.get("cronSchedule") or {})
     for name in CRON_FIELDS:
         value = req.param(name)
         if value is not None:
-            cron[name] = value.strip()
+            cron[name] = value.strip(ASCII_SPACE)  # not str.strip(): Unicode spaces stay, and are refused
     out["cronSchedule"] = cron
     return out
+
+
+def _max_occurrences(req: Request) -> int | None:
+    """A Java int run cap: 1..2147483647, or -1 for unlimited; 0 and other negatives are refused [I]
+    (the admin samples show -1 as unlimited; nothing documents 0)."""
+    value = int_param(req, "maxOccurrences")
+    if value is not None and value != -1 and value < 1:
+        raise bad_request("Invalid value for 'maxOccurrences'.",
+                          f"'maxOccurrences' must be -1 (unlimited) or 1 to {JAVA_INT_MAX}, got {req.param('maxOccurrences')!r}.")
+    return value
 
 
 def requested_active(req: Request) -> bool | None:
@@ -92,6 +108,7 @@ def validate(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) ->
         raise bad_request("Invalid task.", "'type' is required.")
     if task_type not in TASK_TYPES:
         raise bad_request("Invalid task type.", f"'{task_type}' is not one of {', '.join(TASK_TYPES)} (case-sensitive).")
+    _check_ascii_cron(doc)
     expression(doc)
     start, end = doc.get("startDate"), doc.get("endDate")
     if start is not None and end is not None and end < start:
@@ -102,6 +119,17 @@ def validate(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) ->
         _validate_gp(ctx, doc, owner=owner, caller=caller)
     elif task_type != "ExecuteReport" and not doc.get("itemId"):
         raise bad_request("Invalid task.", "'itemId' is required.")
+
+
+def _check_ascii_cron(doc: dict[str, Any]) -> None:
+    """Quartz (Java) parses ASCII digits, names and symbols only; Python's int() and str.upper() would
+    let `５`, Arabic-Indic digits or `ß` through, so any non-ASCII character is refused here [I]."""
+    cron = doc.get("cronSchedule") or {}
+    odd = [name for name in CRON_FIELDS if not str(cron.get(name) or "").isascii()]
+    if odd:
+        raise bad_request("Invalid cron expression.",
+                          f"Schedule field(s) {', '.join(odd)} may contain only ASCII characters: "
+                          + ", ".join(f"{n}={cron[n]!r}" for n in odd) + ".")
 
 
 def expression(doc: dict[str, Any]) -> quartz.QuartzExpression:
@@ -194,6 +222,42 @@ def reschedule(ctx: Context, doc: dict[str, Any], *, after: int, interval: bool 
 
 def complete(doc: dict[str, Any]) -> None:
     doc.update(active=False, taskState="completed", nextStart=None)
+
+
+FEDERATED_SERVER_META = "federatedServer"
+
+
+def follow_origin(ctx: Context) -> None:
+    """At start: move stored `taskUrl`s that pointed at the emulator's own federated server, as it
+    was last started, to the current origin (a restart with `--data` on another port or scheme),
+    so clients can send them back on update; URLs of other hosts are kept as they are. Run and job
+    URLs need nothing: they are stored as paths. Without a record of the last start (data files
+    written before it was kept), any URL under /server/rest/services on one of the current host
+    names counts as ours, whatever its port [I]."""
+    here: dict[str, Any] = {"origin": ctx.origin, "hosts": ctx.host_names()}
+    with ctx.store.lock:
+        raw = ctx.store.meta(FEDERATED_SERVER_META)
+        before = json.loads(raw) if raw else None
+        if before != here:
+            hosts: list[str] = list(before["hosts"] if before else here["hosts"])
+            port = urlsplit(before["origin"]).port if before else None
+
+            def moved(task: dict[str, Any]) -> bool:
+                url = task.get("taskUrl")
+                new = ctx.relocate_url(url, hosts=hosts, port=port) if isinstance(url, str) else None
+                if new is None or new == url:
+                    return False
+                task["taskUrl"] = new
+                return True
+
+            _, stored = ctx.store.tasks()
+            for doc in stored:
+                if moved(doc):
+                    ctx.store.put_task(doc)
+            for run in ctx.store.all_runs():
+                if isinstance(run.get("task"), dict) and moved(run["task"]):
+                    ctx.store.put_run(run)
+        ctx.store.set_meta(FEDERATED_SERVER_META, json.dumps(here))
 
 
 def task_json(doc: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ clients JSON-encode objects, lists and booleans into form fields (§1), so both 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -83,15 +84,32 @@ def render_json(data: Any, *, pretty: bool) -> bytes:
     return json.dumps(data, separators=(",", ":")).encode()
 
 
-def int_param(req: Request, name: str) -> int | None:
-    """An integer field; absent or empty means None."""
+JAVA_INT_MIN, JAVA_INT_MAX = -(2**31), 2**31 - 1
+JAVA_LONG_MIN, JAVA_LONG_MAX = -(2**63), 2**63 - 1
+ASCII_SPACE = " \t\r\n\f\v"
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def parse_int(raw: str) -> int | None:
+    """The integer an ArcGIS (Java) server would parse: ASCII digits with an optional sign, nothing
+    else. Python's int() is looser (`1_000`, Unicode digits, `1e3` via float): those are refused [I].
+    Surrounding ASCII whitespace is tolerated, as the emulator always has."""
+    text = raw.strip(ASCII_SPACE)
+    return int(text) if _INTEGER.fullmatch(text) else None
+
+
+def int_param(req: Request, name: str, *, lo: int = JAVA_INT_MIN, hi: int = JAVA_INT_MAX) -> int | None:
+    """An integer field in [lo, hi] (default: a Java int, as the portal's own fields are [I]); absent
+    or empty means None; anything else (a fraction, an exponent, an out-of-range value) is a 400."""
     raw = req.param(name)
-    if raw is None or raw.strip() == "":
+    if raw is None or raw.strip(ASCII_SPACE) == "":
         return None
-    try:
-        return int(float(raw)) if "." in raw else int(raw)
-    except ValueError:
-        raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be an integer, got {raw!r}.") from None
+    value = parse_int(raw)
+    if value is None:
+        raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be an integer, got {raw!r}.")
+    if not lo <= value <= hi:
+        raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be between {lo} and {hi}, got {raw!r}.")
+    return value
 
 
 def bool_param(req: Request, name: str) -> bool | None:

@@ -98,3 +98,15 @@ def test_cancel(emu: Emulator, publisher: Client) -> None:
     url = f"{emu.task_url(SLOW)}/jobs/{job_id}"
     assert requests.post(url + "/cancel", data={"f": "json"}, timeout=10).json()["jobStatus"] == "esriJobCancelled"
     assert _get(url)["jobStatus"] == "esriJobCancelled"
+
+
+def test_non_finite_or_huge_numbers_do_not_break_a_job(emu: Emulator) -> None:
+    for bad in ("inf", "-inf", "nan", "1e400"):
+        body = _submit(emu, SLOW, minutes=bad)
+        assert body["error"]["code"] == 400 and body["error"]["message"] == "Unable to complete operation.", bad
+    # A huge but finite wait is capped (about 1,900 years), so its end time stays an epoch-ms integer.
+    job = _submit(emu, SLOW, minutes="1e300")
+    assert job["jobStatus"] == "esriJobSubmitted"
+    client = Client(emu)
+    assert client.clock(advance="60")["now"] > 0
+    client.close()

@@ -164,3 +164,125 @@ def test_wall_clock_restart_skips_fire_times_missed_while_down(tmp_path: Path) -
         # Nothing replayed for the missed times (a run right at a wall-clock fire time is fine).
         assert all(r["created"] > now - 300_000 for r in client.get(f"{TASKS}/{task_id}/runs")["runs"])
         client.close()
+
+
+def _restart_elsewhere(data: str, old_port: int, **kwargs: object) -> Emulator:
+    """An emulator on the same data file, guaranteed on another port than `old_port`."""
+    import socket
+
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            holder.bind(("127.0.0.1", old_port))  # keeps port 0 from picking the old port again
+        except OSError:
+            pass  # someone else holds it, which serves as well
+        emu = Emulator(port=0, data=data, clock_ms=T0 + 60_000, **kwargs)  # type: ignore[arg-type]
+        emu.start()
+    assert emu.port != old_port
+    return emu
+
+
+def test_restart_on_another_port_moves_stored_task_urls(tmp_path: Path) -> None:
+    data = str(tmp_path / "state.sqlite")
+    other = "https://gis.example.com:8765/server/rest/services/Samples/Buffer/GPServer/Buffer"
+    with Emulator(port=0, data=data, clock_ms=T0) as emu:
+        old_port = emu.port
+        client = Client(emu, login(emu, "publisher"))
+        gp = client.create(**gp_task(emu, title="gp"))["taskId"]
+        via_localhost = client.create(**gp_task(emu, title="lh", taskURL=emu.task_url(BUFFER).replace("127.0.0.1", "localhost")))["taskId"]
+        foreign = client.create(type="ExecuteNotebook", itemId="b" * 32, taskUrl=other, minute="0", hour="1",
+                                dayOfMonth="*", month="*", dayOfWeek="?")["taskId"]
+        not_services = client.create(type="ExecuteNotebook", itemId="c" * 32, taskUrl=f"{emu.origin}/portal/home",
+                                     minute="0", hour="1", dayOfMonth="*", month="*", dayOfWeek="?")["taskId"]
+        client.clock(advance="310")  # one run, whose task snapshot carries the URL too
+        token = client.token
+        client.close()
+    emu = _restart_elsewhere(data, old_port)
+    try:
+        client = Client(emu, token)
+        task = client.get(f"{TASKS}/{gp}")
+        assert task["taskUrl"] == emu.task_url(BUFFER)
+        assert client.get(f"{TASKS}/{via_localhost}")["taskUrl"] == emu.task_url(BUFFER)
+        (run,) = client.get(f"{TASKS}/{gp}/runs")["runs"]
+        assert run["task"]["taskUrl"] == emu.task_url(BUFFER)
+        # Sending the stored URL back, as clients do on update, passes the federation check.
+        assert client.post(f"{TASKS}/{gp}/update", title="renamed", taskUrl=task["taskUrl"]) == {"success": True, "taskId": gp}
+        # Other hosts, and our host outside the services root, are left alone.
+        assert client.get(f"{TASKS}/{foreign}")["taskUrl"] == other
+        assert client.get(f"{TASKS}/{not_services}")["taskUrl"] == f"http://127.0.0.1:{old_port}/portal/home"
+        # The old port is no longer ours: a URL naming it is refused like any other server's.
+        stale = f"http://127.0.0.1:{old_port}/server/rest/services/{BUFFER}"
+        assert client.post(f"{TASKS}/{gp}/update", taskUrl=stale)["error"]["message"] == "Invalid task URL."
+        client.clock(advance="300")
+        assert client.get(f"{TASKS}/{gp}/runs")["runs"][0]["status"] == "succeeded"  # still runs
+        client.close()
+    finally:
+        emu.stop()
+
+
+def test_restart_moves_task_urls_of_a_data_file_without_an_origin_record(tmp_path: Path) -> None:
+    import sqlite3
+
+    data = str(tmp_path / "state.sqlite")
+    with Emulator(port=0, data=data, clock_ms=T0) as emu:
+        old_port = emu.port
+        client = Client(emu, login(emu, "publisher"))
+        gp = client.create(**gp_task(emu))["taskId"]
+        token = client.token
+        client.close()
+    with sqlite3.connect(data) as db:  # as written before the origin was recorded
+        db.execute("DELETE FROM meta WHERE key = 'federatedServer'")
+    emu = _restart_elsewhere(data, old_port)
+    try:
+        client = Client(emu, token)
+        task = client.get(f"{TASKS}/{gp}")
+        assert task["taskUrl"] == emu.task_url(BUFFER)
+        assert client.post(f"{TASKS}/{gp}/update", taskUrl=task["taskUrl"])["success"] is True
+        client.close()
+    finally:
+        emu.stop()
+
+
+def test_cli_data_directory_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reconciler.cli import main
+
+    assert main(["emulator", "--port", "0", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "is a directory" in err and "Traceback" not in err
+
+
+def test_cli_data_that_is_not_a_database_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reconciler.cli import main
+
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not sqlite\n" * 200)
+    assert main(["emulator", "--port", "0", "--data", str(junk)]) == 1
+    err = capsys.readouterr().err
+    assert "--data" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "65536"])
+def test_cli_port_out_of_range_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from reconciler.cli import main
+
+    assert main(["emulator", "--port", port]) == 1
+    err = capsys.readouterr().err
+    assert "out of range" in err and "Traceback" not in err
+
+
+def test_in_process_bad_port_or_data_is_a_usage_error(tmp_path: Path) -> None:
+    from reconciler.errors import UsageError
+
+    with pytest.raises(UsageError, match="out of range"):
+        Emulator(port=70000).start()
+    with pytest.raises(UsageError, match="directory"):
+        Emulator(port=0, data=str(tmp_path)).start()
+
+
+def test_cli_data_directory_exits_1_as_a_process(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    for args in (["--data", str(tmp_path)], ["--port", "70000"]):
+        done = subprocess.run([sys.executable, "-m", "reconciler", "emulator", *args], capture_output=True,
+                              text=True, env=env, cwd=REPO, timeout=60)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr

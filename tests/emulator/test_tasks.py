@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import requests
 
@@ -165,7 +166,8 @@ def test_type_is_case_sensitive_and_required(emu: Emulator, publisher: Client) -
 
 
 def test_invalid_cron_is_refused(emu: Emulator, publisher: Client) -> None:
-    for bad in ({"dayOfWeek": "*"}, {"dayOfWeek": "0", "dayOfMonth": "?"}, {"minute": "61"}, {"hour": "1 2"}, {"month": ""}):
+    bads: list[dict[str, Any]] = [{"dayOfWeek": "*"}, {"dayOfWeek": "0", "dayOfMonth": "?"}, {"minute": "61"}, {"hour": "1 2"}, {"month": ""}]
+    for bad in bads:
         error = publisher.create(**gp_task(emu, **bad))["error"]
         assert error["code"] == 400 and error["message"] == "Invalid cron expression.", bad
         assert error["details"]
