@@ -70,19 +70,27 @@ def run(
             out("Nothing applied: the plan has errors (above). Fix them and run apply again.")
             return _finish(fmt, echo, plan, None, None, code=1)
         if plan.is_empty:
+            if saved is not None:
+                out("No changes. The portal matches tasks.d.")
             return _finish(fmt, echo, plan, None, plan, code=0)
-        if saved is None and not auto_approve:
-            if confirm is None:
-                raise ReconcilerError(NO_TERMINAL)
-            if not confirm(PROMPT):
-                out("Apply cancelled; nothing was changed.")
-                return 1
+        if saved is None and not auto_approve and not _confirmed(confirm, out):
+            return 1
         result = _execute(plan, connection, parallelism=parallelism, secrets=secrets, out=out)
         out(redact(summary(result), secrets))
         after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc))
         out(convergence(after))
     code = 0 if result.ok and after.is_empty else 1
     return _finish(fmt, echo, plan, result, after, code=code, secrets=secrets)
+
+
+def _confirmed(confirm: Confirm | None, out: Echo) -> bool:
+    """Raises: ReconcilerError when there is no terminal to ask on."""
+    if confirm is None:
+        raise ReconcilerError(NO_TERMINAL)
+    if confirm(PROMPT):
+        return True
+    out("Apply cancelled; nothing was changed.")
+    return False
 
 
 def _execute(plan: Plan, connection: Connection, *, parallelism: int, secrets: tuple[str, ...], out: Echo) -> ApplyResult:
