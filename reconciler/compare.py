@@ -73,6 +73,7 @@ def created_fields(desired: TaskFields, *, secret_paths: Sequence[Path] = ()) ->
     for name, ms in (("start", desired.start_date), ("end", desired.end_date)):
         if ms is not None:
             raw.append(((name,), None, iso_ms(ms)))
+    raw.append((("enabled",), None, desired.active))  # a task created paused must say so
     return tuple(_field_change(path, None, after, secret_paths) for path, _, after in raw)
 
 

@@ -15,7 +15,7 @@ def test_create_lists_set_fields_and_next_three_fire_times() -> None:
     (change,) = plan.changes
     assert change.actions == (Action.CREATE,) and change.task_id is None
     assert [f.path for f in change.fields] == [
-        "title", "type", "schedule", "task_url", "parameters.distance", "max_occurrences"
+        "title", "type", "schedule", "task_url", "parameters.distance", "max_occurrences", "enabled"
     ]
     assert all(f.before is None for f in change.fields)
     assert change.desired is not None and change.desired.title == "[reconciler] nightly"
