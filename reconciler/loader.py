@@ -32,13 +32,17 @@ def discover(directory: FsPath) -> list[FsPath]:
     )
 
 
-def load(directory: str | FsPath, *, variables: Mapping[str, str], now: datetime) -> LoadResult:
+def load(
+    directory: str | FsPath, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False
+) -> LoadResult:
     """Load and check every task file in `directory`.
 
     Args:
         directory: the tasks folder (e.g. "tasks.d").
         variables: values for ${NAME} references (normally the environment).
         now: the current time, for warnings about schedules that already ended.
+        allow_empty: a folder without task files is a warning, not an error (plan/apply
+            --allow-empty: the user means to remove every managed task).
     """
     root = FsPath(directory)
     if not root.is_dir():
@@ -65,6 +69,7 @@ def load(directory: str | FsPath, *, variables: Mapping[str, str], now: datetime
                 field="",
                 message="no task files (*.yaml, *.yml) found",
                 hint="add a task file, e.g. tasks.d/nightly-buffer.yaml; see the README for the format",
+                severity=Severity.WARNING if allow_empty else Severity.ERROR,
             )
         )
     problems.extend(duplicate_names(specs))

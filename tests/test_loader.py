@@ -424,3 +424,9 @@ def test_max_occurrences_is_an_int_within_the_portal_range(tmp_path: Path) -> No
     assert spec.max_occurrences == 1 and isinstance(spec.max_occurrences, int)
     write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\nmax_occurrences: 99999999999999999999\n")
     assert lines(load(tmp_path), tmp_path) == ["a.yaml:4:18: max_occurrences: must be at most 2147483647"]
+
+
+def test_an_empty_folder_is_only_a_warning_when_allowed(tmp_path: Path) -> None:
+    result = loader.load(tmp_path, variables={}, now=NOW, allow_empty=True)
+    assert [(p.message, p.severity) for p in result.problems] == [("no task files (*.yaml, *.yml) found", Severity.WARNING)]
+    assert result.ok

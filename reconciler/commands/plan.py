@@ -36,7 +36,7 @@ def load_tasks(request: Request, connection: Connection, *, now: datetime) -> Lo
     """tasks.d/ with the connection's default variables (e.g. GP_SERVER_URL for the emulator)
     under the user's own."""
     variables = {**connection.defaults, **request.variables}
-    return loader.load(request.tasks_dir, variables=variables, now=now)
+    return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.options.allow_empty)
 
 
 def problems_text(loaded: LoadResult, fmt: str) -> str:

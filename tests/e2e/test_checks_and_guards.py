@@ -118,6 +118,17 @@ def test_mass_delete_guard_and_allow_empty(applied: Run, workdir: Path, portal: 
     assert titles(portal) == {} and "Apply complete: 3 succeeded, 0 failed, 0 skipped." in result.out
 
 
+def test_an_empty_folder_without_allow_empty_changes_nothing(applied: Run, workdir: Path, portal: PortalClient) -> None:
+    for path in (workdir / "tasks.d").glob("*.yaml"):
+        path.unlink()
+    refused = applied("apply", "--auto-approve")
+    assert refused.code == 1 and "no task files (*.yaml, *.yml) found" in refused.out + refused.err
+    assert len(titles(portal)) == 3
+    result = applied("apply", "--auto-approve", "--allow-empty")
+    assert result.code == 0, result.out + result.err
+    assert titles(portal) == {}
+
+
 def test_no_delete_keeps_removed_tasks(applied: Run, workdir: Path, portal: PortalClient) -> None:
     (workdir / "tasks.d" / "nightly-buffer.yaml").unlink()
     result = applied("plan", "--no-delete", "--format", "json", "--detailed-exitcode")
