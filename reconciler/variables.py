@@ -124,10 +124,14 @@ def _substitute(
 def redact(text: str, secret_values: tuple[str, ...] | list[str], mask: str = "(secret)") -> str:
     """`text` with every secret value replaced, longest first so overlapping secrets stay hidden.
 
-    Case-insensitive, because messages may quote a value upper-cased (cron fields are).
+    Case-insensitive, because messages may quote a value upper-cased (cron fields are). A value
+    is only replaced where it is not part of a longer word: a secret "changed" must not turn
+    "unchanged" into "un(secret)". Views mask secret fields by path in the first place; this is
+    the safety net for text that may quote a value (portal errors, validation messages).
     """
     values = sorted({v for v in secret_values if v}, key=len, reverse=True)
     if not values:
         return text
-    pattern = re.compile("|".join(re.escape(v) for v in values), re.IGNORECASE)
+    alternatives = "|".join(re.escape(v) for v in values)
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
     return pattern.sub(mask, text)

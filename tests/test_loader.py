@@ -430,3 +430,9 @@ def test_an_empty_folder_is_only_a_warning_when_allowed(tmp_path: Path) -> None:
     result = loader.load(tmp_path, variables={}, now=NOW, allow_empty=True)
     assert [(p.message, p.severity) for p in result.problems] == [("no task files (*.yaml, *.yml) found", Severity.WARNING)]
     assert result.ok
+
+
+def test_redaction_masks_whole_values_not_parts_of_words() -> None:
+    from reconciler.variables import redact
+
+    assert redact("3 unchanged, changed, token=CHANGED&x", ["changed"]) == "3 unchanged, (secret), token=(secret)&x"
