@@ -26,7 +26,7 @@ from deepdiff import DeepDiff
 from reconciler import quartz
 from reconciler.desired import iso_ms
 from reconciler.errors import CronError
-from reconciler.model import CronFields, RemoteTask, TaskFields
+from reconciler.model import CronFields, RemoteTask, TaskFields, dotted
 from reconciler.plan import SECRET_MASK, FieldChange
 
 Path = tuple[str | int, ...]
@@ -198,10 +198,3 @@ def _mask_inside(value: Any, paths: list[Path]) -> Any:
         return [_mask_inside(v, [p[1:] for p in paths if p[0] == i]) for i, v in enumerate(value)]
     return value
 
-
-def dotted(path: Path) -> str:
-    """("parameters", "x", 0, "y") -> "parameters.x[0].y"."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text

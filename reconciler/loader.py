@@ -12,7 +12,7 @@ from typing import Any
 
 from reconciler import quartz, schema
 from reconciler.errors import CronError
-from reconciler.model import CronFields, LoadResult, Problem, Severity, SourceRef, TaskSpec
+from reconciler.model import CronFields, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
 from reconciler.variables import Resolved, redact, resolve
 from reconciler.yamlsource import Document, Path, YamlSyntaxError, load_documents
 
@@ -138,7 +138,7 @@ class _DocumentChecker:
         self.problems.append(
             Problem(
                 source=SourceRef(path=self.path, line=pos.line, column=pos.column),
-                field=field_name(where),
+                field=dotted(where),
                 message=message,
                 hint=hint,
                 severity=Severity.WARNING if warning else Severity.ERROR,
@@ -374,13 +374,6 @@ def duplicate_names(specs: Iterable[TaskSpec]) -> list[Problem]:
                 seen[name] = spec
     return problems
 
-
-def field_name(path: Path) -> str:
-    """("parameters", "x", 0) -> "parameters.x[0]"."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _mask(problem: Problem, secrets: tuple[str, ...]) -> Problem:

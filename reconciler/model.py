@@ -9,6 +9,14 @@ from datetime import datetime
 from typing import Any, Mapping
 
 
+def dotted(path: tuple[str | int, ...]) -> str:
+    """("parameters", "x", 0, "y") -> "parameters.x[0].y": how problems and plans name a field."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
