@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path as FsPath
 from typing import Any
 
-from reconciler import quartz, schema
+from reconciler import quartz, schema, taskrules
 from reconciler.errors import CronError
 from reconciler.model import CronFields, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
 from reconciler.variables import Resolved, redact, resolve
@@ -72,7 +71,7 @@ def load(
                 severity=Severity.WARNING if allow_empty else Severity.ERROR,
             )
         )
-    problems.extend(duplicate_names(specs))
+    problems.extend(taskrules.duplicate_names(specs))
     problems.sort(key=lambda p: (p.source.path, p.source.line or 0, p.source.column or 0))
     masked = tuple(_mask(p, tuple(secrets)) for p in problems)
     return LoadResult(
@@ -159,10 +158,10 @@ def _load_document(
         return None, check.problems, []
     for key_path, _ in document.duplicate_keys:
         check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at_key=True)
-    not_json = _not_json(document.data, ())
+    not_json = taskrules.not_json(document.data, ())
     for where, message, hint, at_key in not_json:
         check.add(where, message, hint, at_key=at_key)
-    resolved = resolve(_jsonable(document.data), variables)
+    resolved = resolve(taskrules.jsonable(document.data), variables)
     for v in resolved.problems:
         check.add(v.path, v.message, v.hint)
     check.secret_paths = resolved.secret_paths
@@ -177,39 +176,6 @@ def _load_document(
     return spec, check.problems, list(resolved.secret_values)
 
 
-def _not_json(value: Any, path: Path) -> list[tuple[Path, str, str | None, bool]]:
-    """Values YAML can express but JSON (and so the portal) cannot, with where they are."""
-    found: list[tuple[Path, str, str | None, bool]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                found.append(((*path, key), f"field name {key!r} is not text", f'quote it: "{key}":', True))
-            found.extend(_not_json(item, (*path, key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(_not_json(item, (*path, index)))
-    elif isinstance(value, float) and not math.isfinite(value):
-        found.append((path, f"{value} is not a JSON number", "write a finite number, or quote it as text", False))
-    elif not isinstance(value, (str, int, float, bool, type(None))):
-        kinds: dict[type, str] = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
-        kind = kinds.get(type(value), f"a {type(value).__name__}")
-        found.append((path, f"{kind} is not a JSON value", "use text, numbers, true/false, lists and mappings", False))
-    return found
-
-
-def _jsonable(value: Any) -> Any:
-    """`value` with keys as text and non-JSON values as None (they are reported separately)."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return value
-    return None
-
-
 def _check_schema(
     check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, *, skip: tuple[Path, ...]
 ) -> None:
@@ -220,7 +186,7 @@ def _check_schema(
             continue  # already reported as not JSON
         message, hint = problem.message, problem.hint
         if problem.path == ("task_url",) and isinstance(data.get("task_url"), str):
-            diagnosis = diagnose_task_url(data["task_url"])
+            diagnosis = taskrules.diagnose_task_url(data["task_url"])
             if diagnosis:
                 message, hint = diagnosis
         check.add(problem.path, message, hint, at_key=problem.at_key)
@@ -320,60 +286,6 @@ def _instant(check: _DocumentChecker, data: dict[str, Any], key: str) -> datetim
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def diagnose_task_url(url: str) -> tuple[str, str] | None:
-    """Why `url` is not a GP task URL, and how to fix it; None when it looks right."""
-    if re.match(schema.task_schema()["properties"]["task_url"]["pattern"], url):
-        return None
-    if not re.match(r"^https?://[^/\s]+/", url):
-        return "task_url must be an http(s) URL", "e.g. https://gis.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
-    trimmed = url.rstrip("/")
-    if re.search(r"/GPServer$", trimmed, re.I):
-        return (
-            "task_url points at the GP service, not one of its tasks",
-            f"append the task name: {trimmed}/<TaskName> (the service's REST page lists its tasks)",
-        )
-    job_op = re.search(r"/GPServer/[^/]+/(submitJob|execute|jobs(/.*)?)$", trimmed, re.I)
-    if job_op:
-        return "task_url must end at the GP task, not an operation", f"remove '/{job_op.group(1)}': {trimmed[: job_op.start(1) - 1]}"
-    if "/rest/services/" not in trimmed:
-        return (
-            "task_url is not an ArcGIS Server REST services URL",
-            "expected https://host/<context>/rest/services/[folder/]<service>/GPServer/<task>",
-        )
-    other = re.search(r"/(MapServer|FeatureServer|ImageServer|SceneServer|GeometryServer)\b", trimmed)
-    if other:
-        return (
-            f"task_url points at a {other.group(1)}, not a geoprocessing service",
-            "a GPService task needs .../GPServer/<task>",
-        )
-    return (
-        "task_url is not a GP task URL",
-        "expected https://host/<context>/rest/services/[folder/]<service>/GPServer/<task>",
-    )
-
-
-def duplicate_names(specs: Iterable[TaskSpec]) -> list[Problem]:
-    """Names (and previous names) must be unique across the whole folder."""
-    seen: dict[str, TaskSpec] = {}
-    problems: list[Problem] = []
-    for spec in specs:
-        for name in (spec.name, *spec.previous_names):
-            first = seen.get(name)
-            if first is not None and first is not spec:
-                problems.append(
-                    Problem(
-                        source=spec.source,
-                        field="name" if name == spec.name else "previous_names",
-                        message=f"task name '{name}' is already used at {first.source}",
-                        hint="names identify tasks on the portal and must be unique across the folder",
-                    )
-                )
-            else:
-                seen[name] = spec
-    return problems
-
 
 
 def _mask(problem: Problem, secrets: tuple[str, ...]) -> Problem:

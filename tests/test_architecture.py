@@ -17,6 +17,7 @@ ALLOWED = {
     "variables": set(),
     "yamlsource": {"yaml"},
     "schema": {"jsonschema"},
+    "taskrules": {"reconciler"},
     "report": {"reconciler.model"},
     "quartz": {"croniter", "reconciler"},
     "quartz_fields": {"reconciler"},

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.plan import SUMMARY_KEYS, Plan
-from reconciler.render.common import LEGEND, WRAP_AT, attached, clean, field_symbol, fire, plural, summary_line, value, where, will_be
+from reconciler.render.common import LEGEND, WRAP_AT, clean, field_symbol, fire, plural, summary_line, value, where, will_be
 from reconciler.render.json import plan_to_dict
 
 LIMIT = 65_000
