@@ -126,11 +126,14 @@ class _DocumentChecker:
         self.path = path
         self.problems: list[Problem] = []
         self.secret_paths: tuple[Path, ...] = ()
+        self.bad_fields: set[str | int] = set()  # top-level fields with an error
 
     def add(
         self, where: Path, message: str, hint: str | None = None, *, at_key: bool = False, warning: bool = False
     ) -> None:
         pos = self.document.position(where, key=at_key)
+        if not warning:
+            self.bad_fields.add(where[0] if where else "")
         if any(where[: len(secret)] == secret for secret in self.secret_paths):
             # Hints may quote or correct the value ("write GPService"): never for a secret.
             hint = "the value comes from a ${secret:...} variable and is not shown"
@@ -170,10 +173,10 @@ def _load_document(
             check.add(where, f"{where[0]} cannot be secret", f"{where[0]} is shown in every plan and on the portal")
     data = resolved.data
     _check_schema(check, data, resolved, skip=tuple(p for p, *_ in not_json))
-    if check.failed:
-        return None, check.problems, list(resolved.secret_values)
+    # Fields the schema accepted are checked further even when others failed, so one run
+    # reports every problem; the spec is built only from a document without errors.
     spec = _build_spec(check, data, resolved, now)
-    return spec, check.problems, list(resolved.secret_values)
+    return (None if check.failed else spec), check.problems, list(resolved.secret_values)
 
 
 def _check_schema(
@@ -193,9 +196,10 @@ def _check_schema(
 
 
 def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, now: datetime) -> TaskSpec | None:
-    schedule = _schedule(check, data["schedule"])
-    start = _instant(check, data, "start")
-    end = _instant(check, data, "end")
+    ok = {key for key in ("schedule", "start", "end") if key in data and key not in check.bad_fields}
+    schedule = _schedule(check, data["schedule"]) if "schedule" in ok else None
+    start = _instant(check, data, "start") if "start" in ok else None
+    end = _instant(check, data, "end") if "end" in ok else None
     if start and end and start >= end:
         check.add(("end",), "end must be after start", f"start is {data['start']}")
     if end and end <= now:

@@ -69,16 +69,16 @@ def _validator() -> jsonschema.protocols.Validator:
 def check(instance: Any) -> list[SchemaProblem]:
     """Every schema violation of one task document, most specific first."""
     problems: list[SchemaProblem] = []
-    for error in sorted(_validator().iter_errors(instance), key=lambda e: list(e.path)):
-        problems.extend(_translate(error, instance))
+    for error in sorted(_validator().iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
+        problems.extend(p for p in _translate(error, instance) if p not in problems)
     return problems
 
 
 def _translate(error: ValidationError, instance: Any) -> list[SchemaProblem]:
-    path: Path = tuple(error.path)
+    path: Path = tuple(error.absolute_path)  # context errors of oneOf have relative paths
     kind = error.validator
     if kind == "oneOf" and error.context:
-        return _translate(best_match(error.context), instance)
+        return _translate_one_of(error, instance)
     if kind == "required":
         missing = _missing(error)
         return [
@@ -107,6 +107,23 @@ def _translate(error: ValidationError, instance: Any) -> list[SchemaProblem]:
             )
         ]
     return [SchemaProblem(path=path, message=_message(error, path), hint=_hint(error, path), at_key=False)]
+
+
+def _translate_one_of(error: ValidationError, instance: Any) -> list[SchemaProblem]:
+    """Explain the branch whose type fits the value (a schedule mapping missing fields gets
+    every missing field, not "must be a string"); if none fits, name the types accepted."""
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
+    fitting = [errs for errs in branches.values() if not any(e.validator == "type" and not e.relative_path for e in errs)]
+    if fitting:
+        return [problem for sub in fitting[0] for problem in _translate(sub, instance)]
+    types: Any = [e.validator_value for errs in branches.values() for e in errs if e.validator == "type"]
+    names = " or ".join(_article(_word(t)) + _word(t) for t in types if isinstance(t, str))
+    path: Path = tuple(error.absolute_path)
+    if not names:
+        return _translate(best_match(error.context), instance)
+    return [SchemaProblem(path=path, message=f"must be {names}, not {_json_type(error.instance)}", hint=None, at_key=False)]
 
 
 def _missing(error: ValidationError) -> list[str]:
@@ -148,7 +165,7 @@ def _message(error: ValidationError, path: Path) -> str:
         return f"{error.instance!r} does not have the expected form"
     if kind == "type":
         expected = value
-        expected_text = " or ".join(expected) if isinstance(expected, list) else expected
+        expected_text = " or ".join(map(_word, expected)) if isinstance(expected, list) else _word(expected)
         return f"must be {_article(expected_text)}{expected_text}, not {_json_type(error.instance)}"
     if kind == "enum":
         return "must be one of: " + ", ".join(str(v) for v in value)
@@ -178,6 +195,11 @@ def _hint(error: ValidationError, path: Path) -> str | None:
     if error.validator == "type" and _field(path) in ("start", "end"):
         return 'quote the date-time, e.g. start: "2027-01-01T00:00:00Z"'
     return None
+
+
+def _word(json_type: str) -> str:
+    """JSON Schema type names in YAML terms."""
+    return {"object": "mapping", "array": "list"}.get(json_type, json_type)
 
 
 def _article(word: str) -> str:

@@ -436,3 +436,19 @@ def test_redaction_masks_whole_values_not_parts_of_words() -> None:
     from reconciler.variables import redact
 
     assert redact("3 unchanged, changed, token=CHANGED&x", ["changed"]) == "3 unchanged, (secret), token=(secret)&x"
+
+
+def test_a_bad_schedule_is_reported_beside_other_errors(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * *'\nbogus: 1\nend: '2020-13-01T00:00:00Z'\n")
+    assert [line.split(":")[3].strip() for line in lines(load(tmp_path), tmp_path)] == ["schedule", "bogus", "end"]
+
+
+def test_schedule_shape_errors_name_what_is_missing(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule:\n  minute: 0\n  hour: 2\n")
+    write(tmp_path, "b.yaml", f"name: b\ntask_url: {URL}\nschedule:\n")
+    assert lines(load(tmp_path), tmp_path) == [
+        "a.yaml:3:1: schedule.day_of_month: missing required field 'day_of_month'",
+        "a.yaml:3:1: schedule.month: missing required field 'month'",
+        "a.yaml:3:1: schedule.day_of_week: missing required field 'day_of_week'",
+        "b.yaml:3:10: schedule: must be a string or a mapping, not null",
+    ]
