@@ -2,8 +2,9 @@
 
 A change is the unit of work: its actions (e.g. UPDATE then ENABLE) run in order on one worker,
 and a failure stops only that change. Changes that only free active-task quota (disable, delete)
-run first, so creates and enables that count against the quota find it free. Blocked changes are
-not attempted. PortalClient is thread-safe (one session; token refresh under a lock), so every
+run first, so creates and enables that count against the quota find it free. A task moving to
+another owner is the exception: its old copy is deleted last, and only once the new one exists,
+so a failed create never loses the task. Blocked changes are not attempted. PortalClient is thread-safe (one session; token refresh under a lock), so every
 worker shares it.
 """
 
@@ -57,13 +58,24 @@ class ApplyResult:
         return all(o.ok for o in self.outcomes)
 
 
-def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change, ...]]:
-    """(changes that only disable or delete, the rest): the first free quota for the second."""
+def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change, ...], tuple[Change, ...]]:
+    """(changes that only disable or delete, the rest, deletes of the old copy of moved tasks).
+
+    The first free quota for the second; a task is moved when the plan deletes it under one
+    owner and creates it (same name) under another.
+    """
+    changes = tuple(changes)
+    created = {(c.name, c.owner) for c in changes if c.actions[0] is Action.CREATE}
     first: list[Change] = []
     second: list[Change] = []
+    moves: list[Change] = []
     for change in changes:
-        (first if set(change.actions) <= _FREES_QUOTA else second).append(change)
-    return tuple(first), tuple(second)
+        moved = change.actions == (Action.DELETE,) and any(n == change.name and o != change.owner for n, o in created)
+        if moved:
+            moves.append(change)
+        else:
+            (first if set(change.actions) <= _FREES_QUOTA else second).append(change)
+    return tuple(first), tuple(second), tuple(moves)
 
 
 def execute(
@@ -93,10 +105,18 @@ def execute(
             report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=change.blocked))
         else:
             runnable.append(change)
+    frees, rest, moves = phases(runnable)
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="apply") as pool:
         try:
-            for phase in phases(runnable):
+            for phase in (frees, rest):
                 _run_phase(pool, phase, lambda c: run_change(c, portal, secrets), report)
+            created = {o.change.name for o in outcomes if o.ok and o.change.actions[0] is Action.CREATE}
+            for change in moves:
+                if change.name not in created:
+                    reason = f"kept: creating {change.name} under its new owner did not succeed"
+                    report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=reason))
+            _run_phase(pool, tuple(c for c in moves if c.name in created),
+                       lambda c: run_change(c, portal, secrets), report)
         except BaseException:
             # Ctrl-C: let running actions finish (no half-written task), start no new ones.
             pool.shutdown(wait=True, cancel_futures=True)

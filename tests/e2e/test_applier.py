@@ -97,7 +97,19 @@ def test_quota_freeing_changes_run_first() -> None:
     b = change("b", Action.DISABLE, task_id="1")
     c = change("c", Action.UPDATE, Action.ENABLE, task_id="2")
     d = change("d", Action.DELETE, task_id="3")
-    assert phases([a, b, c, d]) == ((b, d), (a, c))
+    assert phases([a, b, c, d]) == ((b, d), (a, c), ())
+
+
+def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, portal: PortalClient) -> None:
+    old = portal.create_task(fields(emu, "moved"))
+    bad = fields(emu, "moved", task_url=emu.task_url("Samples/NoSuch/GPServer/NoSuch"))
+    move = plan_of(change("moved", Action.DELETE, task_id=old.id),
+                   change("moved", Action.CREATE, desired=bad, owner="admin"))
+    assert phases(move.changes) == ((), (move.changes[1],), (move.changes[0],))
+    result = execute(move, portal, on_outcome=lambda o: None)
+    assert not result.ok and "moved" in titles(portal), "a failed create must not lose the task"
+    (skipped,) = result.skipped
+    assert skipped.skipped_reason == "kept: creating moved under its new owner did not succeed"
 
 
 def test_freed_quota_is_used_in_the_same_apply(small_emu: Emulator) -> None:
