@@ -88,6 +88,9 @@ class Change:
     next_fires_after: tuple[str, ...] = ()
     source: SourceRef | None = None
     blocked: str | None = None  # why apply must not carry this change out (e.g. a run is executing)
+    # For the DELETE of a task moving to another owner (renamed or not): the (name, owner) of
+    # the CREATE that must succeed first, so a failed create never loses the task.
+    waits_for: tuple[str, str] | None = None
 
     @property
     def action(self) -> Action:
