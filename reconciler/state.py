@@ -1,7 +1,9 @@
 """Read what the planner needs from a portal: tasks, user, servers, GP task descriptions, quotas, runs.
 
-Only reads; the planner (reconciler.planner) decides. Which owners are read: the default owner
-and every `owner:` named in tasks.d/, so a task moved between owners is seen on both sides.
+Only reads; the planner (reconciler.planner) decides. Which owners are read: the default owner,
+every `owner:` named in tasks.d/, and (for an administrator) every owner that holds a managed
+task, so a task moved between owners is seen on both sides and a task whose file was removed, or
+whose `owner:` line was dropped, is still found under the owner it was created for.
 """
 
 from __future__ import annotations
@@ -11,29 +13,44 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
-from reconciler.model import FederatedServer, GPTaskInfo, RemoteRun, RemoteTask, TaskSpec
+from reconciler.model import FederatedServer, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskSpec
+from reconciler.ownership import name_from_title
 from reconciler.planner import PortalState
 from reconciler.portal.protocol import Portal
 
 
-def owners_of(specs: Iterable[TaskSpec], default_owner: str) -> tuple[str, ...]:
-    """The default owner first, then every other owner named in the specs, sorted."""
-    others = sorted({s.owner for s in specs if s.owner and s.owner != default_owner})
+def owners_of(specs: Iterable[TaskSpec], default_owner: str, holders: Iterable[str] = ()) -> tuple[str, ...]:
+    """The default owner first, then every other owner named in the specs or in `holders`, sorted."""
+    others = sorted({s.owner for s in specs if s.owner} | set(holders) - {default_owner, ""})
     return (default_owner, *others)
 
 
-def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str) -> PortalState:
+def managed_holders(portal: Portal, user: PortalUser, *, mark: str) -> tuple[str, ...]:
+    """Every owner with a managed task (title carries `mark`), for an administrator.
+
+    Only an administrator may list the organization's tasks (allScheduledTasks, §6.11) or manage
+    another user's tasks; a non-administrator can manage only their own, which the default owner
+    already covers, so nothing more is read for them.
+    """
+    if not user.is_admin:
+        return ()
+    return tuple(sorted({t.owner for t in portal.iter_all_tasks() if name_from_title(t.title, mark) is not None}))
+
+
+def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str, mark: str) -> PortalState:
     """Everything the planner needs except runs (see with_runs).
 
     Another owner's tasks that the signed-in user may not list (403), or an owner that does not
     exist (404), count as no tasks and an unknown quota: the planner reports the owner problem.
 
     Raises:
-        PortalError: reading the default owner's tasks, the user or the servers failed.
+        PortalError: reading the default owner's tasks, the user, the organization's tasks (as an
+            administrator) or the servers failed.
     """
+    user = portal.me()
     tasks: list[RemoteTask] = []
     quota: dict[str, int | None] = {}
-    for owner in owners_of(specs, default_owner):
+    for owner in owners_of(specs, default_owner, managed_holders(portal, user, mark=mark)):
         try:
             tasks.extend(portal.iter_tasks(owner))
             quota[owner] = portal.active_tasks_available(owner)
@@ -44,7 +61,7 @@ def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str) -
     servers = portal.federated_servers()
     return PortalState(
         tasks=tuple(tasks),
-        user=portal.me(),
+        user=user,
         federated_servers=servers,
         gp_tasks=_gp_tasks(portal, specs, servers),
         active_tasks_available=quota,

@@ -61,7 +61,7 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
         allow_empty=request.options.allow_empty,
         allow_active_runs=request.options.allow_active_runs,
     )
-    found = state.gather(portal, specs, default_owner=options.default_owner)
+    found = state.gather(portal, specs, default_owner=options.default_owner, mark=options.mark)
     needed = tasks_needing_runs(specs, found, options)
     if needed:
         found = state.with_runs(portal, found, needed)

@@ -116,30 +116,25 @@ class PortalClient:
     # -- tasks -------------------------------------------------------------------------------
 
     def iter_tasks(self, owner: str | None = None) -> Iterator[RemoteTask]:
-        """Every task of `owner`, page by page (num=100): ceil(N/100) list requests.
+        """Every task of `owner` (default `self.owner`) in the portal's order, a generator.
 
-        Args:
-            owner: whose tasks; default `self.owner`.
-
-        Returns:
-            A generator of RemoteTask in the portal's order.
-
-        After the first page gives `total`, the remaining pages are fetched concurrently
-        (at most `max_workers` at once) and yielded in order; duplicates from tasks shifting
-        between pages are dropped.
+        Pages of num=100, ceil(N/100) requests: after the first page gives `total`, the rest are
+        fetched concurrently (at most `max_workers`) and yielded in order; duplicates from tasks
+        shifting between pages are dropped.
 
         Raises:
             PortalError: as the choke-point does, e.g. PermissionDeniedError for another's tasks.
         """
-        path = self._tasks_path(owner)
-        seen: set[str] = set()
-        for page in paging.iter_pages(lambda start: self._page(path, start), page_size=PAGE_SIZE,
-                                      max_workers=self._max_workers):
-            for data in page.get("tasks") or ():
-                task = wire.task_from_wire(data)
-                if task.id not in seen:  # a task may shift between pages while we read
-                    seen.add(task.id)
-                    yield task
+        return self._iter_paged(self._tasks_path(owner), operation="list tasks")
+
+    def iter_all_tasks(self) -> Iterator[RemoteTask]:
+        """Every user's task in the organization (portals/self/allScheduledTasks, §6.11), paged
+        like iter_tasks; each task's `owner` is its `userId`.
+
+        Raises:
+            PermissionDeniedError: the signed-in user is not an administrator.
+        """
+        return self._iter_paged("portals/self/allScheduledTasks", operation="list all scheduled tasks")
 
     def active_tasks_available(self, owner: str | None = None) -> int | None:
         """How many more tasks `owner` may have active (the list's activeTasksAvailable); None if unsaid."""
@@ -175,15 +170,8 @@ class PortalClient:
         return found
 
     def update_task(self, task_id: str, fields: TaskFields, owner: str | None = None) -> RemoteTask:
-        """Replace every field of a task (checked before any resend, see the module docstring).
-
-        Args:
-            task_id: the task's ID.
-            fields: every field as wanted (none keeps a stale value).
-            owner: whose task; default `self.owner`.
-
-        Returns:
-            The task as the portal stored it.
+        """Replace every field of a task but its active state (see wire.update_form); checked
+        before any resend (see the module docstring).
 
         Raises:
             NotFoundError: no such task. PortalError: the portal refused the change.
@@ -191,7 +179,7 @@ class PortalClient:
         owner = owner or self.owner
         self._write(f"{self._task_path(task_id, owner)}/update", wire.update_form(fields),
                     operation=f"update task {task_id}", done=lambda body: True,
-                    landed=lambda: wire.matches(self.get_task(task_id, owner), fields) or None)
+                    landed=lambda: wire.matches(self.get_task(task_id, owner), fields, check_active=False) or None)
         return self.get_task(task_id, owner)
 
     def enable_task(self, task_id: str, owner: str | None = None) -> None:
@@ -247,8 +235,18 @@ class PortalClient:
     def _task_path(self, task_id: str, owner: str | None) -> str:
         return f"{self._tasks_path(owner)}/{quote(task_id, safe='')}"
 
-    def _page(self, path: str, start: int) -> dict[str, Any]:
-        return self._get(path, params={"start": str(start), "num": str(PAGE_SIZE)}, operation="list tasks")
+    def _iter_paged(self, path: str, *, operation: str) -> Iterator[RemoteTask]:
+        seen: set[str] = set()
+        for page in paging.iter_pages(lambda start: self._page(path, start, operation), page_size=PAGE_SIZE,
+                                      max_workers=self._max_workers):
+            for data in page.get("tasks") or ():
+                task = wire.task_from_wire(data)
+                if task.id not in seen:  # a task may shift between pages while we read
+                    seen.add(task.id)
+                    yield task
+
+    def _page(self, path: str, start: int, operation: str) -> dict[str, Any]:
+        return self._get(path, params={"start": str(start), "num": str(PAGE_SIZE)}, operation=operation)
 
     def _write(self, path: str, form: dict[str, str], *, operation: str,
                landed: Callable[[], T | None], done: Callable[[dict[str, Any]], T]) -> T:

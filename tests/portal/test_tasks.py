@@ -70,9 +70,19 @@ def test_update_replaces_fields_and_clears_dates(client: PortalClient, emu: Emul
     assert "taskUrl" in entry["form"] and "taskURL" not in entry["form"]
 
 
-def test_update_can_deactivate(client: PortalClient, emu: Emulator) -> None:
+def test_update_leaves_the_active_state_alone(client: PortalClient, emu: Emulator) -> None:
     task = client.create_task(gp_fields(emu))
-    assert client.update_task(task.id, gp_fields(emu, active=False)).active is False
+    assert client.update_task(task.id, gp_fields(emu, active=False, max_occurrences=3)).active is True
+    client.disable_task(task.id)
+    assert client.update_task(task.id, gp_fields(emu, max_occurrences=4)).task_state == "paused"
+
+
+def test_update_clears_fields_left_unset(client: PortalClient, emu: Emulator) -> None:
+    item = "4a55c2d74b6fc802cbabd1552c1237f0"  # the Buffer web tool item
+    task = client.create_task(gp_fields(emu, item_id=item, start_date=T0 + 1, end_date=T0 + 2, max_occurrences=3))
+    cleared = client.update_task(task.id, gp_fields(emu, parameters_json="{}"))
+    assert (cleared.item_id, cleared.start_date, cleared.end_date, cleared.max_occurrences) == (None,) * 4
+    assert cleared.parameters == {}
 
 
 def test_enable_disable_delete(client: PortalClient, emu: Emulator) -> None:
@@ -186,3 +196,26 @@ def test_gp_task_info_for_a_missing_task(client: PortalClient, emu: Emulator) ->
 def test_reads_after_one_failure_still_use_one_session(client: PortalClient, emu: Emulator) -> None:
     fault(emu, "/community/self", "arcgis_error")
     assert client.me().username == "publisher"
+
+
+@pytest.mark.parametrize("count", [1, 101, 250])
+def test_all_tasks_of_the_organization_cost_ceil_n_over_100_requests(make_client: MakeClient, emu: Emulator,
+                                                                      count: int) -> None:
+    from tests.emulator.conftest import seed_tasks
+
+    seed_tasks(emu, "publisher", count - 1)
+    admin = make_client("admin")
+    admin.create_task(gp_fields(emu))
+    clear_log(emu)
+    tasks = list(admin.iter_all_tasks())
+    assert len({t.id for t in tasks}) == count
+    assert {t.owner for t in tasks} == ({"publisher", "admin"} if count > 1 else {"admin"})
+    assert any(t.title == "nightly buffer" for t in tasks)
+    pages = request_log(emu, "/allScheduledTasks", "GET")
+    assert len(pages) == math.ceil(count / 100) and len(request_log(emu)) == len(pages)
+    assert {e["query"]["num"] for e in pages} == {"100"}
+
+
+def test_only_an_admin_lists_the_organizations_tasks(make_client: MakeClient) -> None:
+    with pytest.raises(PermissionDeniedError):
+        list(make_client("publisher").iter_all_tasks())

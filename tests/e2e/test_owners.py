@@ -1,0 +1,66 @@
+"""Every owner that holds managed tasks is in the state, even one no task file names any more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconciler.emulator.server import Emulator
+from reconciler.portal.client import PortalClient
+from tests.e2e.conftest import MARK, PASSWORDS, Result, Run, edit_task, plan_json, titles
+from tests.e2e.test_applier import fields
+
+
+@pytest.fixture
+def as_admin(emu: Emulator, workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["admin"])
+    monkeypatch.setenv("GP_SERVER_URL", emu.server_url)
+
+    def invoke(command: str, *argv: str) -> Result:
+        return run(command, "--portal", emu.sharing_url, "--username", "admin", *argv)
+
+    return invoke
+
+
+def managed_names(client: PortalClient, owner: str) -> set[str]:
+    return {t[len(MARK):] for t in titles(client, owner) if t.startswith(MARK)}
+
+
+def test_moving_back_to_the_default_owner_deletes_the_other_copy(as_admin: Run, workdir: Path, admin: PortalClient) -> None:
+    assert as_admin("apply", "--auto-approve").code == 0
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(owner="publisher"))
+    assert as_admin("apply", "--auto-approve").code == 0
+    assert "nightly-parcel-buffer" in managed_names(admin, "publisher")
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.pop("owner"))
+    planned = plan_json(as_admin("plan", "--format", "json"))
+    moves = {(c["owner"], c["action"]) for c in planned["changes"]}
+    assert moves == {("publisher", "delete"), ("admin", "create")}
+    result = as_admin("apply", "--auto-approve")
+    assert result.code == 0, result.out + result.err
+    assert "nightly-parcel-buffer" not in managed_names(admin, "publisher")
+    assert "nightly-parcel-buffer" in managed_names(admin, "admin")
+    assert as_admin("plan", "--detailed-exitcode").code == 0
+
+
+def test_removing_the_file_of_another_owners_task_deletes_it(as_admin: Run, workdir: Path, admin: PortalClient) -> None:
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(owner="publisher"))
+    assert as_admin("apply", "--auto-approve").code == 0
+    (workdir / "tasks.d" / "nightly-buffer.yaml").unlink()
+    planned = plan_json(as_admin("plan", "--format", "json"))
+    assert [(c["name"], c["owner"], c["actions"]) for c in planned["changes"]] == [
+        ("nightly-parcel-buffer", "publisher", ["delete"])]
+    assert as_admin("apply", "--auto-approve").code == 0
+    assert managed_names(admin, "publisher") == set()
+
+
+def test_unmanaged_tasks_of_other_owners_are_not_read(as_admin: Run, emu: Emulator, portal: PortalClient) -> None:
+    portal.create_task(fields(emu, "by hand"))  # publisher's, without the mark
+    planned = plan_json(as_admin("plan", "--format", "json"))
+    assert planned["unmanaged"] == [] and {c["owner"] for c in planned["changes"]} == {"admin"}
+
+
+def test_a_non_admin_reads_only_its_own_tasks(emu: Emulator, on_emu: Run, admin: PortalClient) -> None:
+    admin.create_task(fields(emu, MARK + "admins"))
+    planned = plan_json(on_emu("plan", "--format", "json"))
+    assert {c["owner"] for c in planned["changes"]} == {"publisher"}
