@@ -122,16 +122,19 @@ def create_form(fields: TaskFields) -> dict[str, str]:
 def update_form(fields: TaskFields) -> dict[str, str]:
     """Form fields for tasks/{id}/update (§6.4): every field, so nothing keeps a stale value.
 
-    Omitted fields keep their stored values on update [I]; an empty startDate/endDate clears it
-    [I: the emulator's rule, undocumented]. `taskUrl` is the update spelling arcgis uses [C].
-    `isActive` is what arcgis Task.start()/stop() send (§13).
+    Omitted fields keep their stored values on update [I], so an unset optional field is sent
+    empty, which clears it (`itemId=`, `startDate=`, `endDate=`; the docs' update example sends
+    `parameters=` empty) [I: the emulator's rule]. `taskUrl` is the update spelling arcgis uses
+    [C]. `isActive` is never sent: it would pause a task the portal completed (maxOccurrences
+    reached); the active state changes only through enable/disable, which the plan orders after
+    the update.
     """
     form = _common_form(fields)
     if fields.task_url:
         form["taskUrl"] = fields.task_url
+    form["itemId"] = fields.item_id or ""
     form["startDate"] = "" if fields.start_date is None else str(fields.start_date)
     form["endDate"] = "" if fields.end_date is None else str(fields.end_date)
-    form["isActive"] = "true" if fields.active else "false"
     return form
 
 
@@ -151,8 +154,8 @@ def _cron_key(c: CronFields) -> tuple[str, ...]:
 def matches(task: RemoteTask, fields: TaskFields, *, check_active: bool = True) -> bool:
     """Whether `task` already has exactly `fields` (used to resolve writes of unknown outcome).
 
-    `active` is skipped for a just-created task (check_active=False): the portal may complete or
-    disable a task by itself, and the title identifies the reconciler's tasks anyway.
+    `active` is skipped (check_active=False) for a just-created or updated task: update never
+    sets it, and the portal may complete or disable a task by itself.
     """
     mine = fields_of(task)
     same = (

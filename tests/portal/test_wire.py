@@ -55,7 +55,8 @@ def test_create_form_without_task_url_sends_neither_spelling() -> None:
 def test_update_form_sends_every_field() -> None:
     form = wire.update_form(TaskFields(title="t", task_type="GPService", schedule=CRON, task_url="https://g/GPServer/T"))
     assert form["taskUrl"] == "https://g/GPServer/T" and "taskURL" not in form
-    assert (form["startDate"], form["endDate"], form["isActive"]) == ("", "", "true")
+    assert (form["itemId"], form["startDate"], form["endDate"]) == ("", "", "")
+    assert "isActive" not in form  # only enable/disable change it (a completed task stays completed)
 
 
 cron_token = st.sampled_from(["*", "0", "*/5", "1-5", "1,2", "L", "MON-FRI", "?"])
