@@ -40,7 +40,9 @@ HORIZON = timedelta(days=30)
 MAX_COUNTED = 1000
 NEXT_FIRES = 3
 _SENDS = (Action.CREATE, Action.UPDATE, Action.ENABLE)
-_BLOCKABLE = (Action.UPDATE, Action.DISABLE, Action.DELETE)
+# A run in flight blocks what would change or remove the task under it; DISABLE does not stop
+# a run that is executing (it only stops future ones), so it is never blocked.
+_BLOCKABLE = (Action.UPDATE, Action.DELETE)
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 

@@ -11,6 +11,15 @@ Equal in meaning (never an update):
   effect; some portals may fill it in on create [I]);
 - max_occurrences None = the portal's -1/absent; item_id None = ""; task_url up to a trailing
   slash and the case of scheme and host.
+
+Secrets are masked (SECRET_MASK) twice over, before anything is rendered: by path (a field at or
+under a spec's secret path; `field_changes`, `created_fields`) and by value (`mask_values`, which
+the planner runs on every field with every secret value known in the run, so a secret that moved
+to another key or shows up inside another string is masked as well).
+
+Known limitation (not fixable without state): when a value stops being a `${secret:...}`
+reference and its variable is no longer set, nothing tells that the portal's old value was a
+secret, so it shows in clear as the "before" value of that field.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from reconciler.desired import iso_ms
 from reconciler.errors import CronError
 from reconciler.model import CronFields, RemoteTask, TaskFields, dotted
 from reconciler.plan import SECRET_MASK, FieldChange
+from reconciler.variables import redact
 
 Path = tuple[str | int, ...]
 SCHEDULE_PATHS = frozenset({"schedule", "start", "end", "max_occurrences"})
@@ -198,3 +208,42 @@ def _mask_inside(value: Any, paths: list[Path]) -> Any:
         return [_mask_inside(v, [p[1:] for p in paths if p[0] == i]) for i, v in enumerate(value)]
     return value
 
+
+def mask_paths(value: Any, paths: Sequence[Path]) -> Any:
+    """`value` with whatever lies at each of `paths` (relative to it) replaced by SECRET_MASK."""
+    return _mask_inside(value, list(paths))
+
+
+def mask_values(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A JSON value with every secret value masked in every string (keys included), as
+    reconciler.variables.redact does: case-insensitive, never inside a longer word. A number,
+    object or array equal to a secret (parameters are compared as parsed JSON, so a secret
+    holding JSON text, e.g. a credentials object, shows up parsed) is masked whole."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return redact(value, secrets, SECRET_MASK)
+    if isinstance(value, bool) or value is None:
+        return value
+    forms = _secret_forms(secrets)
+    if forms and _canonical(normal_json(value)) in forms:
+        return SECRET_MASK
+    if isinstance(value, dict):
+        return {mask_values(k, secrets): mask_values(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_values(v, secrets) for v in value]
+    return value
+
+
+@functools.lru_cache(maxsize=8)  # one set of secrets per run
+def _secret_forms(secrets: tuple[str, ...]) -> frozenset[str]:
+    """The canonical JSON of each secret read as a JSON value (a number, object or array)."""
+    forms: set[str] = set()
+    for secret in secrets:
+        try:
+            parsed = json.loads(secret)
+        except ValueError:
+            continue
+        if not isinstance(parsed, (str, bool)) and parsed is not None:
+            forms.add(_canonical(normal_json(parsed)))
+    return frozenset(forms)

@@ -38,8 +38,11 @@ def from_ms(ms: int) -> datetime:
 
 
 def iso(moment: datetime) -> str:
-    """UTC ISO 8601 with "Z", to the second (as every view shows times)."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """UTC ISO 8601 with "Z", to the second, or to the millisecond when that is not zero (so
+    a 500 ms change to start or end does not show as identical before and after)."""
+    utc = moment.astimezone(timezone.utc)
+    timespec = "milliseconds" if utc.microsecond // 1000 else "seconds"
+    return utc.isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def iso_ms(ms: int | None) -> str | None:

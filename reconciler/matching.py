@@ -6,6 +6,7 @@ are unmanaged and only listed. Every lookup is a dict, so matching is linear in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from reconciler.plan import Diagnostic
 
 Key = tuple[str, str]  # (owner, name)
 REMOVED = "removed from tasks.d"
+# A task name, as schemas/task.schema.json's $.name pattern (tests/planner/test_matching.py pins it).
+TASK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,12 +32,14 @@ class Match:
 
 @dataclass(frozen=True, kw_only=True)
 class Removal:
-    """A managed portal task that no declared task keeps; `spec` is set when one replaces it."""
+    """A managed portal task that no declared task keeps; `spec` is set when one replaces it.
+    `waits_for` is the (name, owner) created in its place when the task moves to another owner."""
 
     remote: RemoteTask
     name: str
     reason: str
     spec: TaskSpec | None = None
+    waits_for: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,10 +55,16 @@ def owner_of(spec: TaskSpec, default_owner: str) -> str:
 
 
 def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, default_owner: str, mark: str) -> Matching:
+    """A marked title whose rest is not a task name (edited on the portal) is left unmanaged,
+    with a warning: deleting it as a "removed" task would erase its run history."""
     managed: dict[Key, list[RemoteTask]] = {}
     unmanaged: list[RemoteTask] = []
+    edited: list[Diagnostic] = []
     for task in tasks:
         name = name_from_title(task.title, mark)
+        if name is not None and not TASK_NAME.match(name):
+            edited.append(_edited_title(task, mark))
+            name = None
         if name is None:
             unmanaged.append(task)
         else:
@@ -64,7 +75,7 @@ def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, defau
         matches=tuple(m for m in matches if m is not None),
         removals=tuple(matcher.removals + matcher.leftovers()),
         unmanaged=tuple(unmanaged),
-        diagnostics=tuple(matcher.duplicates()),
+        diagnostics=tuple(matcher.duplicates() + edited),
     )
 
 
@@ -112,11 +123,14 @@ class _Matcher:
         ]
         for key in moved:
             self.claimed.add(key)
-            self._remove(key, f"moving to {owner}", spec)
+            self._remove(key, f"moving to {owner}", spec, waits_for=(spec.name, owner))
         return f"moved from {moved[0][0]}" if moved else ""
 
-    def _remove(self, key: Key, reason: str, spec: TaskSpec | None) -> None:
-        self.removals.append(Removal(remote=self.managed[key][0], name=key[1], reason=reason, spec=spec))
+    def _remove(self, key: Key, reason: str, spec: TaskSpec | None, *,
+                waits_for: tuple[str, str] | None = None) -> None:
+        self.removals.append(
+            Removal(remote=self.managed[key][0], name=key[1], reason=reason, spec=spec, waits_for=waits_for)
+        )
 
     def leftovers(self) -> list[Removal]:
         return [
@@ -138,4 +152,15 @@ def _duplicate(key: Key, found: list[RemoteTask]) -> Diagnostic:
         hint="delete or rename all but one of them on the portal; until then the plan leaves this name alone",
         name=name,
         owner=owner,
+    )
+
+
+def _edited_title(task: RemoteTask, mark: str) -> Diagnostic:
+    return Diagnostic(
+        severity=Severity.WARNING,
+        message=f"portal task {task.id} of {task.owner} carries the ownership mark but its title '{task.title}' "
+        "is not a task name (edited on the portal?); it is left alone",
+        hint=f"to manage it again, rename it on the portal back to '{mark}' followed by its task's name; "
+        "or remove the mark from its title to leave it unmanaged and silence this warning",
+        owner=task.owner,
     )

@@ -11,7 +11,10 @@ Invariants:
 - `Change.desired` is what create/update send (it may hold secret values and is never
   rendered); it is None iff the actions are only DELETE, ENABLE or DISABLE.
 - `FieldChange.before`/`after` are display values with secrets already masked (SECRET_MASK),
-  so a Plan can be rendered and saved without leaking them.
+  so a Plan can be rendered and saved without leaking them: by path (fields at a secret path)
+  and by value (any string holding a secret value known in the run, wherever it is); Diagnostic
+  messages and hints are masked by value too. See reconciler.compare for the one known gap.
+- `waits_for` is set only on the DELETE of a task moving to another owner.
 - `reason` strings are for people only; nothing decides on them. `blocked` is a decision:
   apply skips (and reports) a blocked change, e.g. a task with a run executing.
 """
@@ -111,9 +114,9 @@ class UnmanagedTask:
 
 @dataclass(frozen=True, kw_only=True)
 class Plan:
-    """Everything `plan` found. `observed` fingerprints the portal state the plan was built from
-    and `desired` the task definitions (secrets included, hashed), so `apply PLANFILE` can refuse
-    a stale plan."""
+    """Everything `plan` found. `observed` fingerprints the managed portal tasks the plan was
+    built from and `desired` the task definitions (secret values left out, their paths in), so
+    `apply PLANFILE` can refuse a stale plan."""
 
     changes: tuple[Change, ...]
     unchanged: tuple[str, ...]

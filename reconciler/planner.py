@@ -26,8 +26,9 @@ from reconciler.model import (
     Severity,
     TaskSpec,
 )
-from reconciler.ownership import DEFAULT_MARK
+from reconciler.ownership import DEFAULT_MARK, name_from_title
 from reconciler.plan import Action, Change, Diagnostic, Plan, UnmanagedTask
+from reconciler.variables import redact
 
 __all__ = [
     "PortalState",
@@ -61,6 +62,9 @@ class PlanOptions:
     no_delete: bool = False
     allow_empty: bool = False
     allow_active_runs: bool = False
+    # Every secret value known in this run (LoadResult.secret_values): masked wherever it shows
+    # up in the plan, even at a path that is not secret (e.g. a secret moved to another key).
+    secret_values: tuple[str, ...] = field(default=(), repr=False)
 
 
 def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> Plan:
@@ -87,12 +91,13 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         if change is not None:
             changes.append(change)
     diagnostics.extend(checks.quota(_with_remotes(changes, draft.entries), state.active_tasks_available))
+    secrets = _secrets(specs, options)
     return Plan(
-        changes=tuple(sorted(changes, key=_change_key)),
+        changes=tuple(sorted((_masked_change(c, secrets) for c in changes), key=_change_key)),
         unchanged=tuple(sorted(e.spec.name for e in draft.entries if e.change is None and e.spec is not None)),
         unmanaged=_unmanaged(draft.unmanaged),
-        diagnostics=tuple(sorted(diagnostics, key=_diagnostic_key)),
-        observed=observed_fingerprint(state.tasks),
+        diagnostics=tuple(sorted((_masked_diagnostic(d, secrets) for d in diagnostics), key=_diagnostic_key)),
+        observed=observed_fingerprint(state.tasks, mark=options.mark),
         desired=desired_fingerprint(specs),
         portal=options.portal,
         owner=options.default_owner,
@@ -101,9 +106,9 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
 
 
 def tasks_needing_runs(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> tuple[str, ...]:
-    """Ids of the tasks whose runs make_plan reads: those it would update, disable or delete
-    (a run in flight blocks them) and those the portal disabled after failed runs (the last
-    run's error is shown)."""
+    """Ids of the tasks whose runs make_plan reads: those it would update or delete (a run in
+    flight blocks them; a disable does not stop a run, so it is not blocked) and those the
+    portal disabled after failed runs (the last run's error is shown)."""
     entries = _draft(specs, state, options).entries
     ids = {e.remote.id for e in entries if e.remote is not None and checks.needs_runs(e.change, e.remote)}
     return tuple(sorted(ids))
@@ -136,8 +141,9 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     ]
     diagnostics = list(matched.diagnostics)
     removals = list(matched.removals)
-    if removals and not specs and not options.allow_empty:
-        diagnostics.append(_empty_guard(len(removals)))
+    guard = _empty_guard(removals, options) if not specs and not options.allow_empty else None
+    if guard is not None:
+        diagnostics.append(guard)
         removals = []
     for removal in removals:
         entries.extend(_removal(removal, options, diagnostics))
@@ -230,16 +236,46 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
         return []
     why = f"{reason}; deleting erases the task's run history"
     change = Change(name=name, owner=remote.owner, actions=(Action.DELETE,), task_id=remote.id, reason=why,
-                    source=source)
+                    source=source, waits_for=r.waits_for)
     return [_Entry(owner=remote.owner, change=change, remote=remote)]
 
 
-def _empty_guard(count: int) -> Diagnostic:
+def _empty_guard(removals: Sequence[Removal], options: PlanOptions) -> Diagnostic | None:
+    """An empty task folder would remove every managed task: refuse, unless nothing would be
+    removed (--no-delete, or on_remove: disable with every task already inactive)."""
+    if options.on_remove == "disable":
+        verb, count = "disable", sum(1 for r in removals if r.remote.active)
+    else:
+        verb, count = "delete", 0 if options.no_delete else len(removals)
+    if not count:
+        return None
     return Diagnostic(
         severity=Severity.ERROR,
-        message=f"tasks.d holds no tasks: refusing to delete all {count} managed tasks",
-        hint="pass --allow-empty to delete them all, or check that you pointed at the right folder",
+        message=f"the task folder holds no tasks: refusing to {verb} all {count} managed tasks",
+        hint=f"pass --allow-empty to {verb} them all, or check that you pointed at the right folder",
     )
+
+
+def _secrets(specs: Sequence[TaskSpec], options: PlanOptions) -> tuple[str, ...]:
+    """Every secret value of this run: those the caller passed and those of each spec."""
+    return tuple(sorted({*options.secret_values, *(v for s in specs for v in checks.secret_values(s))}))
+
+
+def _masked_change(change: Change, secrets: tuple[str, ...]) -> Change:
+    if not secrets:
+        return change
+    fields = tuple(
+        replace(f, before=compare.mask_values(f.before, secrets), after=compare.mask_values(f.after, secrets))
+        for f in change.fields
+    )
+    return replace(change, fields=fields)
+
+
+def _masked_diagnostic(diagnostic: Diagnostic, secrets: tuple[str, ...]) -> Diagnostic:
+    if not secrets:
+        return diagnostic
+    hint = diagnostic.hint
+    return replace(diagnostic, message=redact(diagnostic.message, secrets), hint=redact(hint, secrets) if hint else None)
 
 
 def _unmanaged(tasks: Sequence[RemoteTask]) -> tuple[UnmanagedTask, ...]:
@@ -261,28 +297,45 @@ def _diagnostic_key(d: Diagnostic) -> tuple[int, str, str, str]:
     return (0 if d.severity is Severity.ERROR else 1, d.owner or "", d.name or "", d.message)
 
 
-def observed_fingerprint(tasks: Sequence[RemoteTask]) -> str:
-    """sha256 over what the plan depends on, in any order. Run bookkeeping (lastStart,
-    nextStart, runIntervalSeconds, created, updated) is left out, so a task firing between
-    plan and apply does not make the plan stale; active and taskState are in."""
+def observed_fingerprint(tasks: Sequence[RemoteTask], *, mark: str) -> str:
+    """sha256 over the managed tasks (title carries `mark`), in any order: what apply may touch.
+
+    Unmanaged tasks are left out, so a hand-made task changing between plan and apply does not
+    make a saved plan stale. Run bookkeeping (lastStart, nextStart, runIntervalSeconds,
+    created, updated) is left out too, so a task firing meanwhile does not either; active and
+    taskState are in.
+    """
     rows = sorted(
         [t.id, t.owner, t.title, t.task_type, list(t.schedule.to_wire().values()), t.parameters_json, t.item_id,
          t.task_url, t.max_occurrences, t.start_date, t.end_date, t.active, t.task_state]
         for t in tasks
+        if name_from_title(t.title, mark) is not None
     )
     return _sha256(rows)
 
 
 def desired_fingerprint(specs: Sequence[TaskSpec]) -> str:
-    """sha256 over every spec field that reaches the portal or the plan (secret values
-    included, so only hashed), in any order; file positions are left out."""
+    """sha256 over every spec field that reaches the portal or the plan, in any order; file
+    positions are left out.
+
+    Secret values are left out too (only their paths count): the plan file is shared (e.g. as a
+    CI artifact) and an unsalted hash of a weak secret can be brute-forced offline. A secret
+    changed since plan still makes a saved plan stale when the portal holds the old value, as
+    the recomputed plan then has an update the saved one lacks (apply compares the changes).
+    """
     rows = sorted(
-        [s.name, s.owner, s.task_type, s.task_url, s.parameters_json, list(s.schedule.to_wire().values()),
-         s.enabled, s.max_occurrences, to_ms(s.start), to_ms(s.end), s.item_id, list(s.previous_names),
+        [s.name, s.owner, s.task_type, _without_secrets(s), list(s.schedule.to_wire().values()),
+         s.enabled, s.max_occurrences, to_ms(s.start), to_ms(s.end), list(s.previous_names),
          sorted(json.dumps(p) for p in s.secret_paths)]
         for s in specs
     )
     return _sha256(rows)
+
+
+def _without_secrets(spec: TaskSpec) -> object:
+    """The fields a secret may be in (parameters, task_url, item_id), secret values masked."""
+    doc = {"parameters": spec.parameters, "task_url": spec.task_url, "item_id": spec.item_id}
+    return compare.mask_paths(doc, spec.secret_paths)
 
 
 def _sha256(rows: object) -> str:

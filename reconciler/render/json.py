@@ -8,8 +8,8 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
       "portal": str,            # Sharing API root (a token in its query string is masked)
       "owner": str,             # default owner
       "mark": str,              # ownership mark in managed titles
-      "observed": str,          # fingerprint of the portal state the plan was made from
-      "desired": str,           # fingerprint of the task definitions (secrets hashed)
+      "observed": str,          # fingerprint of the managed portal tasks the plan was made from
+      "desired": str,           # fingerprint of the task definitions (secret values left out)
       "summary": {"create": int, "update": int, "enable": int, "disable": int,
                   "delete": int, "unchanged": int},
       "changes": [{
@@ -19,8 +19,11 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
         "task_id": str | null,  # null for create
         "reason": str,          # for people only
         "blocked": str | null,  # why apply skips this change
+        "waits_for": {"name": str, "owner": str} | null,
+                                # a delete of a task moving owner: the create that must succeed first
         "source": {"path": str, "line": int | null} | null,
         "fields": [{"path": str, "before": any, "after": any, "secret": bool}],
+                                # secrets masked by path (secret: true) and by value anywhere
         "next_fires": {"before": [str], "after": [str]},   # UTC ISO 8601
         "warnings": [{"message": str, "hint": str | null}],
         "errors": [{"message": str, "hint": str | null}]
@@ -80,6 +83,7 @@ def _change(change: Change, diagnostics: tuple[Diagnostic, ...]) -> dict[str, An
         "task_id": change.task_id,
         "reason": change.reason,
         "blocked": change.blocked,
+        "waits_for": _waits_for(change.waits_for),
         "source": _source(change.source),
         "fields": [_field(f) for f in change.fields],
         "next_fires": {"before": list(change.next_fires_before), "after": list(change.next_fires_after)},
@@ -112,6 +116,10 @@ def _mask(value: Any) -> Any:
 
 def _mask_url(url: str) -> str:
     return _TOKEN_IN_URL.sub(lambda m: m.group(1) + SECRET_MASK, url)
+
+
+def _waits_for(waits_for: tuple[str, str] | None) -> dict[str, str] | None:
+    return None if waits_for is None else {"name": waits_for[0], "owner": waits_for[1]}
 
 
 def _source(source: SourceRef | None) -> dict[str, Any] | None:

@@ -161,6 +161,9 @@ def _change(change: dict[str, Any]) -> str:
         facts.append(f"Task id: {escape(change['task_id'])}")
     if change["reason"]:
         facts.append(f"Reason: {escape(change['reason'])}")
+    if change["waits_for"] is not None:
+        waits = change["waits_for"]
+        facts.append(f"Deleted only after {escape(waits['name'])} is created under {escape(waits['owner'])}")
     if change["source"] is not None:
         facts.append(f"Declared at: {escape(where(change['source']))}")
     if change["blocked"]:

@@ -80,6 +80,9 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
     out.add(f"{symbol} {clean(change['name'])} ({who}) {will_be(change['actions'])}", symbol)
     if change["reason"]:
         out.add(f"    # {clean(change['reason'])}")
+    if change["waits_for"] is not None:
+        waits = change["waits_for"]
+        out.add(f"    # deleted only after {clean(waits['name'])} is created under {clean(waits['owner'])}")
     if change["source"] is not None:
         out.add(f"    # declared at {where(change['source'])}")
     if change["blocked"]:

@@ -111,10 +111,32 @@ def test_empty_tasks_folder_never_deletes_everything() -> None:
     plan = make_plan([], state(*tasks), options())
     assert plan.is_empty
     (error,) = plan.errors
-    assert error.message == "tasks.d holds no tasks: refusing to delete all 2 managed tasks"
-    assert error.hint is not None and "--allow-empty" in error.hint
+    assert error.message == "the task folder holds no tasks: refusing to delete all 2 managed tasks"
+    assert error.hint == "pass --allow-empty to delete them all, or check that you pointed at the right folder"
     allowed = make_plan([], state(*tasks), options(allow_empty=True))
     assert [c.action for c in allowed.changes] == [Action.DELETE, Action.DELETE] and not allowed.errors
+
+
+def test_empty_tasks_folder_with_no_delete_deletes_nothing_so_needs_no_guard() -> None:
+    tasks = (remote("[reconciler] a", id="t1"), remote("[reconciler] b", id="t2"))
+    plan = make_plan([], state(*tasks), options(no_delete=True))
+    assert plan.is_empty and not plan.errors
+    assert [w.message for w in plan.warnings] == ["not deleting a (--no-delete)", "not deleting b (--no-delete)"]
+
+
+def test_empty_tasks_folder_with_on_remove_disable_guards_the_disables() -> None:
+    tasks = (remote("[reconciler] a", id="t1"), remote("[reconciler] b", id="t2"),
+             remote("[reconciler] c", id="t3", active=False, task_state="paused"))
+    for no_delete in (False, True):
+        plan = make_plan([], state(*tasks), options(on_remove="disable", no_delete=no_delete))
+        assert plan.is_empty
+        (error,) = plan.errors
+        assert error.message == "the task folder holds no tasks: refusing to disable all 2 managed tasks"
+        assert error.hint == "pass --allow-empty to disable them all, or check that you pointed at the right folder"
+    allowed = make_plan([], state(*tasks), options(on_remove="disable", allow_empty=True))
+    assert [c.action for c in allowed.changes] == [Action.DISABLE, Action.DISABLE] and not allowed.errors
+    inactive = make_plan([], state(tasks[2]), options(on_remove="disable"))
+    assert inactive.is_empty and not inactive.errors
 
 
 def test_empty_folder_and_no_managed_tasks_is_fine() -> None:

@@ -221,6 +221,25 @@ def test_active_run_blocks_update_and_delete() -> None:
     assert all(c.blocked is None for c in allowed.changes) and len(allowed.warnings) == 2
 
 
+def test_an_active_run_does_not_block_a_disable() -> None:
+    off = spec("enabled: false\n")
+    tasks = (remote_of(spec()), remote("[reconciler] old", id="t9"))
+    assert tasks_needing_runs([off], state(*tasks), options(on_remove="disable")) == ()
+    runs = {"t1": (executing(),), "t9": (executing(),)}
+    plan = make_plan([off], state(*tasks, runs=runs), options(on_remove="disable"))
+    assert [(c.name, c.actions, c.blocked) for c in plan.changes] == [
+        ("nightly", (Action.DISABLE,), None), ("old", (Action.DISABLE,), None)
+    ]
+    assert plan.diagnostics == ()
+
+
+def test_an_active_run_blocks_an_update_that_also_disables() -> None:
+    off = spec('schedule: "0 0 3 * * ?"\nenabled: false\n')
+    plan = make_plan([off], state(remote_of(spec()), runs={"t1": (executing(),)}), options())
+    (change,) = plan.changes
+    assert change.actions == (Action.UPDATE, Action.DISABLE) and change.blocked is not None
+
+
 def test_enable_and_create_need_no_runs() -> None:
     s = spec()
     assert tasks_needing_runs([s, spec(name="new")], state(remote_of(s, active=False)), options()) == ()

@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconciler.compare import field_changes, same_json
 from reconciler.desired import desired_fields, to_ms
@@ -158,3 +160,98 @@ def test_no_update_when_only_activity_differs() -> None:
     s = spec()
     (change,) = make_plan([s], state(remote_of(s, active=False)), options()).changes
     assert change.actions == (Action.ENABLE,) and change.fields == ()
+
+
+# A secret with characters that JSON and HTML escape, so no view can find it by its raw text.
+HARD_SECRET = 'p|a*s<s>w"o\\rd_Ü'
+
+
+def _escaped_forms(secret: str) -> list[str]:
+    from html import escape as html_escape
+
+    return [secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1], html_escape(secret),
+            "".join(f"&#{ord(c)};" if c in "\\`*_[]<>&|~@$" else c for c in secret)]
+
+
+def test_a_secret_moved_to_another_key_is_masked_in_the_plan_and_every_view() -> None:
+    from reconciler.render import FORMATS, render
+
+    new = spec("parameters:\n  new_key: ${secret:PW}\n", variables={"PW": HARD_SECRET})
+    stored = replace(remote_of(new), parameters_json=json.dumps({"old_key": HARD_SECRET}))
+    plan = make_plan([new], state(stored), options())
+    (change,) = plan.changes
+    assert change.fields == (
+        FieldChange(path="parameters.new_key", before=None, after=SECRET_MASK, secret=True),
+        FieldChange(path="parameters.old_key", before=SECRET_MASK, after=None),
+    )
+    for fmt in FORMATS:
+        shown = render(plan, fmt)
+        assert not any(form in shown for form in _escaped_forms(HARD_SECRET)), fmt
+
+
+def test_secret_values_passed_in_options_are_masked_anywhere_case_insensitively() -> None:
+    s = spec("parameters:\n  conn: {user: u}\n")
+    stored = replace(remote_of(s), parameters_json=json.dumps(
+        {"conn": {"user": "u", "pw": "Hunter2-X"}, "url": "https://h/x?token=HUNTER2-x&f=json"}
+    ))
+    (change,) = make_plan([s], state(stored), options(secret_values=("hunter2-x",))).changes
+    assert change.fields == (
+        FieldChange(path="parameters.conn.pw", before=SECRET_MASK, after=None),
+        FieldChange(path="parameters.url", before=f"https://h/x?token={SECRET_MASK}&f=json", after=None),
+    )
+
+
+def test_secret_values_inside_json_values_and_keys_are_masked() -> None:
+    s = spec()
+    stored = replace(remote_of(s), parameters_json=json.dumps({"gone": {"hunter2": ["a", "hunter2"]}}))
+    (change,) = make_plan([s], state(stored), options(secret_values=("hunter2",))).changes
+    assert change.fields == (FieldChange(path="parameters.gone", before={SECRET_MASK: ["a", SECRET_MASK]}, after=None),)
+
+
+def test_secret_values_are_masked_in_diagnostics() -> None:
+    from tests.planner.test_checks import BUFFER
+
+    s = spec("parameters:\n  in_features: {url: x}\n  dissolve: hunter2\n")
+    plan = make_plan([s], state(gp_tasks={s.task_url: BUFFER}), options(secret_values=("hunter2",)))
+    assert [d.message for d in plan.errors] == ["parameter 'dissolve': '(secret)' is not one of the service's choices"]
+
+
+def test_secret_values_are_not_in_the_options_repr() -> None:
+    assert "hunter2" not in repr(options(secret_values=("hunter2",)))
+
+
+def test_a_sub_second_change_of_start_or_end_shows_the_milliseconds() -> None:
+    s = spec('start: "2031-01-01T00:00:00.500Z"\nend: "2032-01-01T00:00:00Z"\n')
+    stored = replace(remote_of(s), start_date=1924992000000, end_date=1956528000250)
+    (change,) = make_plan([s], state(stored), options()).changes
+    assert change.fields == (
+        FieldChange(path="start", before="2031-01-01T00:00:00Z", after="2031-01-01T00:00:00.500Z"),
+        FieldChange(path="end", before="2032-01-01T00:00:00.250Z", after="2032-01-01T00:00:00Z"),
+    )
+
+
+def test_a_secret_holding_json_or_a_number_is_masked_where_the_portal_holds_it_parsed() -> None:
+    creds = '{"user": "svc", "password": "pw-9"}'
+    s = spec("parameters:\n  new_creds: ${secret:C}\n  pin: ${secret:P}\n", variables={"C": creds, "P": "48151623"})
+    stored = replace(remote_of(spec()), parameters_json=json.dumps({"creds": json.loads(creds), "old_pin": 48151623}))
+    (change,) = make_plan([s], state(stored), options()).changes
+    assert [(f.path, f.before) for f in change.fields if f.before is not None] == [
+        ("parameters.creds", SECRET_MASK), ("parameters.old_pin", SECRET_MASK)
+    ]
+
+
+secret_texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
+    lambda t: t.strip() and t.lower() not in ("k", "plain")  # keys and the plain value are not secret
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(secret=secret_texts)
+def test_any_secret_value_is_masked_wherever_it_shows_in_the_fields(secret: str) -> None:
+    old = {"old": secret, "nested": {"k": [secret, "plain"]}}
+    stored = replace(remote_of(spec()), parameters_json=json.dumps(old))
+    (change,) = make_plan([spec()], state(stored), options(secret_values=(secret,))).changes
+    assert [(f.path, f.before) for f in change.fields] == [
+        ("parameters.nested", {"k": [SECRET_MASK, "plain"]}),
+        ("parameters.old", SECRET_MASK),
+    ]

@@ -13,21 +13,43 @@ from hypothesis import strategies as st
 from reconciler.model import CronFields, RemoteTask, TaskSpec
 from reconciler.plan import Action
 from reconciler.planner import desired_fingerprint, make_plan, observed_fingerprint
-from tests.planner.conftest import remote, remote_from, spec, state, options
+from tests.planner.conftest import remote, remote_from, remote_of, spec, state, options
+
+
+MARK = "[reconciler] "
 
 
 def test_observed_fingerprint_is_order_independent_and_sensitive() -> None:
-    a, b = remote("[reconciler] a", id="t1"), remote("by hand", id="t2")
-    assert observed_fingerprint([a, b]) == observed_fingerprint([b, a])
+    a, b = remote("[reconciler] a", id="t1"), remote("[reconciler] b", id="t2")
+    assert observed_fingerprint([a, b], mark=MARK) == observed_fingerprint([b, a], mark=MARK)
     for changed in (replace(a, active=False), replace(a, title="[reconciler] z"), replace(a, parameters_json='{"x":1}'),
-                    replace(a, end_date=1), replace(a, schedule=replace(a.schedule, hour="3")), replace(a, task_state="x")):
-        assert observed_fingerprint([changed, b]) != observed_fingerprint([a, b])
+                    replace(a, end_date=1), replace(a, schedule=replace(a.schedule, hour="3")), replace(a, task_state="x"),
+                    replace(a, title="a")):
+        assert observed_fingerprint([changed, b], mark=MARK) != observed_fingerprint([a, b], mark=MARK)
 
 
 def test_observed_fingerprint_ignores_run_bookkeeping() -> None:
     a = remote("[reconciler] a")
     fired = replace(a, last_start=5, next_start=9, run_interval_seconds=60, updated=7)
-    assert observed_fingerprint([fired]) == observed_fingerprint([a])
+    assert observed_fingerprint([fired], mark=MARK) == observed_fingerprint([a], mark=MARK)
+
+
+def test_observed_fingerprint_covers_only_managed_tasks() -> None:
+    managed, hand = remote("[reconciler] a", id="t1"), remote("by hand", id="t2")
+    other_mark = remote("(gitops) a", id="t3")
+    expected = observed_fingerprint([managed], mark=MARK)
+    for unmanaged in (hand, replace(hand, active=False, parameters_json='{"x":1}'), other_mark):
+        assert observed_fingerprint([managed, unmanaged], mark=MARK) == expected
+    assert observed_fingerprint([managed, other_mark], mark="(gitops) ") != observed_fingerprint([managed], mark="(gitops) ")
+
+
+def test_a_change_to_an_unmanaged_task_keeps_a_saved_plan_fresh() -> None:
+    s = spec()
+    hand = remote("by hand", id="h1")
+    before = make_plan([s], state(hand), options())
+    after = make_plan([s], state(replace(hand, title="renamed by hand", active=False)), options())
+    assert after.observed == before.observed and after.changes == before.changes
+    assert after.unmanaged != before.unmanaged  # still listed, so the plan shows it
 
 
 def test_desired_fingerprint_is_order_independent_and_sensitive() -> None:
@@ -38,11 +60,23 @@ def test_desired_fingerprint_is_order_independent_and_sensitive() -> None:
         assert desired_fingerprint([changed, b]) != desired_fingerprint([a, b])
 
 
-def test_desired_fingerprint_covers_secret_values_without_showing_them() -> None:
+def test_desired_fingerprint_does_not_depend_on_secret_values() -> None:
+    # The plan file carries it; an unsalted hash of a weak secret could be brute-forced offline.
+    yaml = "task_url: ${secret:U}\nitem_id: ${secret:I}\nparameters:\n  token: ${secret:T}\n  conn: {pw: 'x${secret:T}'}\n"
+    one = spec(yaml, variables={"T": "s3cret-one", "U": "https://a/arcgis/rest/services/X/GPServer/x", "I": "0" * 32})
+    two = spec(yaml, variables={"T": "s3cret-two", "U": "https://b/arcgis/rest/services/Y/GPServer/y", "I": "1" * 32})
+    assert desired_fingerprint([one]) == desired_fingerprint([two])
+    plain = spec("parameters:\n  token: s3cret-one\n  conn: {pw: xs3cret-one}\n", task_url="https://a/arcgis/rest/services/X/GPServer/x")
+    assert desired_fingerprint([plain]) != desired_fingerprint([one])  # which paths are secret still counts
+
+
+def test_a_changed_secret_still_shows_as_an_update_when_the_portal_holds_the_old_one() -> None:
     yaml = "parameters:\n  token: ${secret:T}\n"
-    one, two = spec(yaml, variables={"T": "s3cret-one"}), spec(yaml, variables={"T": "s3cret-two"})
-    assert desired_fingerprint([one]) != desired_fingerprint([two])
-    assert "s3cret" not in desired_fingerprint([one])
+    old, new = spec(yaml, variables={"T": "s3cret-one"}), spec(yaml, variables={"T": "s3cret-two"})
+    saved = make_plan([old], state(remote_of(old)), options())
+    current = make_plan([new], state(remote_of(old)), options())
+    assert saved.desired == current.desired and saved.observed == current.observed
+    assert saved.changes == () and [c.action for c in current.changes] == [Action.UPDATE]
 
 
 def test_desired_fingerprint_ignores_file_positions() -> None:

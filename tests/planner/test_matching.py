@@ -81,3 +81,61 @@ def test_spec_owner_defaults_to_the_default_owner() -> None:
     s = spec()
     plan = make_plan([s], state(remote_of(s, owner="carol")), options(default_owner="carol"))
     assert plan.unchanged == ("nightly",) and plan.owner == "carol"
+
+
+def test_task_name_pattern_is_the_schema_s() -> None:
+    import json
+    from pathlib import Path
+
+    from reconciler.matching import TASK_NAME
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "schemas" / "task.schema.json").read_text())
+    assert "^" + TASK_NAME.pattern.removesuffix("\\Z") + "$" == schema["properties"]["name"]["pattern"]
+
+
+def test_a_hand_edited_managed_title_is_left_alone_with_a_warning() -> None:
+    s = spec(name="mover")
+    edited = remote("[reconciler] mover (edited)", id="t5")
+    plan = make_plan([s], state(edited), options())
+    assert [(c.action, c.name) for c in plan.changes] == [(Action.CREATE, "mover")]
+    assert [u.id for u in plan.unmanaged] == ["t5"]
+    (warning,) = plan.warnings
+    assert warning.message == (
+        "portal task t5 of alice carries the ownership mark but its title '[reconciler] mover (edited)' "
+        "is not a task name (edited on the portal?); it is left alone"
+    )
+    assert warning.hint == (
+        "to manage it again, rename it on the portal back to '[reconciler] ' followed by its task's name; "
+        "or remove the mark from its title to leave it unmanaged and silence this warning"
+    )
+    assert (warning.name, warning.owner) == (None, "alice")
+
+
+def test_a_valid_name_without_a_task_file_stays_managed() -> None:
+    plan = make_plan([], state(remote("[reconciler] v2.0_old-task", id="t5")), options(allow_empty=True))
+    assert [(c.action, c.name) for c in plan.changes] == [(Action.DELETE, "v2.0_old-task")]
+    assert not plan.warnings and not plan.unmanaged
+
+
+def test_the_delete_of_a_moved_task_waits_for_its_create() -> None:
+    s = spec("owner: bob\n")
+    plan = make_plan([s], state(remote_of(s, owner="alice", id="t1"), user=ADMIN), options())
+    delete = next(c for c in plan.changes if c.action is Action.DELETE)
+    assert delete.waits_for == ("nightly", "bob")
+    assert all(c.waits_for is None for c in plan.changes if c is not delete)
+
+
+def test_the_delete_of_a_moved_and_renamed_task_waits_for_the_new_name() -> None:
+    s = spec("owner: bob\nprevious_names: [old-nightly]\n")
+    plan = make_plan([s], state(remote("[reconciler] old-nightly", owner="alice", id="t1"), user=ADMIN), options())
+    assert sorted((c.owner, c.name, c.action.value, c.waits_for) for c in plan.changes) == [
+        ("alice", "old-nightly", "delete", ("nightly", "bob")),
+        ("bob", "nightly", "create", None),
+    ]
+
+
+def test_plain_removals_wait_for_nothing() -> None:
+    s = spec("previous_names: [old-nightly]\n")
+    tasks = (remote_of(s, id="t1"), remote("[reconciler] old-nightly", id="t7"), remote("[reconciler] gone", id="t8"))
+    plan = make_plan([s], state(*tasks), options())
+    assert [(c.name, c.waits_for) for c in plan.changes] == [("gone", None), ("old-nightly", None)]

@@ -1,5 +1,5 @@
 """Plans built by hand: one of each action, nested parameters, a secret, fire times,
-diagnostics, a blocked change, unmanaged tasks and unchanged names."""
+diagnostics, a blocked change, the delete of a moved task, unmanaged tasks and unchanged names."""
 
 from __future__ import annotations
 
@@ -112,6 +112,14 @@ def full_plan() -> Plan:
             actions=(Action.DELETE,),
             task_id="9f8e7d",
             reason="removed from tasks.d; deleting erases its run history",
+        ),
+        Change(
+            name="export-v1",
+            owner="analyst",
+            actions=(Action.DELETE,),
+            task_id="5e6f7a",
+            reason="moving to publisher; deleting erases the task's run history",
+            waits_for=("export-v2", "publisher"),
         ),
     )
     diagnostics = (

@@ -136,7 +136,7 @@ def test_json_is_deterministic_and_round_trips(full_plan: Plan) -> None:
 def test_json_never_carries_desired(full_plan: Plan) -> None:
     doc = plan_to_dict(full_plan)
     assert all("desired" not in change for change in doc["changes"])
-    assert doc["summary"] == {"create": 1, "update": 2, "enable": 1, "disable": 1, "delete": 1, "unchanged": 7}
+    assert doc["summary"] == {"create": 1, "update": 2, "enable": 1, "disable": 1, "delete": 2, "unchanged": 7}
 
 
 def test_warnings_attach_to_their_change_by_name_and_owner(full_plan: Plan) -> None:
@@ -157,7 +157,7 @@ def test_text_lists_a_loose_warning_once_and_an_attached_one_with_its_change(ful
 
 def test_text_ends_with_the_summary_then_the_unmanaged_tasks(full_plan: Plan) -> None:
     text = render(full_plan, "text")
-    summary = "Plan: 1 to create, 2 to update, 1 to enable, 1 to disable, 1 to delete, 7 unchanged."
+    summary = "Plan: 1 to create, 2 to update, 1 to enable, 1 to disable, 2 to delete, 7 unchanged."
     assert summary in text
     assert text.index(summary) < text.index("Unmanaged tasks (not touched):") < text.index("bob's notebook")
 
@@ -166,3 +166,21 @@ def test_text_legend_lists_only_the_symbols_present() -> None:
     plan = make_plan(changes=(Change(name="t", owner="o", actions=(Action.DELETE,), task_id="1"),))
     text = render(plan, "text")
     assert "  - delete" in text and "  + create" not in text and "  ~ update" not in text
+
+
+def _moved(owner: str = "alice") -> Change:
+    return Change(name="old <b>", owner=owner, actions=(Action.DELETE,), task_id="9", waits_for=("new-name", "bob"))
+
+
+def test_json_says_what_a_delete_waits_for() -> None:
+    plain = Change(name="gone", owner="alice", actions=(Action.DELETE,), task_id="8")
+    changes = plan_to_dict(make_plan(changes=(_moved(), plain)))["changes"]
+    assert [c["waits_for"] for c in changes] == [{"name": "new-name", "owner": "bob"}, None]
+    assert list(changes[0])[:8] == ["name", "owner", "action", "actions", "task_id", "reason", "blocked", "waits_for"]
+
+
+def test_text_and_markdown_say_what_a_delete_waits_for() -> None:
+    plan = make_plan(changes=(_moved(),))
+    assert "\n    # deleted only after new-name is created under bob\n" in render(plan, "text") + "\n"
+    assert "- Deleted only after new-name is created under bob\n" in render(plan, "markdown")
+    assert "deleted only after" not in render(make_plan(changes=(replace(_moved(), waits_for=None),)), "text")
