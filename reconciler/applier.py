@@ -3,9 +3,10 @@
 A change is the unit of work: its actions (e.g. UPDATE then ENABLE) run in order on one worker,
 and a failure stops only that change. Changes that only free active-task quota (disable, delete)
 run first, so creates and enables that count against the quota find it free. A task moving to
-another owner is the exception: its old copy is deleted last, and only once the new one exists,
-so a failed create never loses the task. Blocked changes are not attempted. PortalClient is thread-safe (one session; token refresh under a lock), so every
-worker shares it.
+another owner (renamed or not) is the exception: the DELETE of its old copy names the CREATE it
+waits for (`Change.waits_for`), runs last, and only once that create succeeded, so a failed create
+never loses the task. Blocked changes are not attempted. PortalClient is thread-safe (one
+session; token refresh under a lock), so every worker shares it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from reconciler.plan import Action, Change, Plan
 from reconciler.portal.protocol import Portal
 from reconciler.variables import redact
 
+Key = tuple[str, str]  # (name, owner)
 DEFAULT_PARALLELISM = 4
 _FREES_QUOTA = frozenset({Action.DISABLE, Action.DELETE})
 
@@ -58,24 +60,49 @@ class ApplyResult:
         return all(o.ok for o in self.outcomes)
 
 
-def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change, ...], tuple[Change, ...]]:
-    """(changes that only disable or delete, the rest, deletes of the old copy of moved tasks).
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during execute, after the changes in flight finished: `result` has their outcomes
+    (already passed to on_outcome); `not_started` the changes never attempted."""
 
-    The first free quota for the second; a task is moved when the plan deletes it under one
-    owner and creates it (same name) under another.
+    def __init__(self, result: ApplyResult, not_started: tuple[Change, ...]) -> None:
+        super().__init__()
+        self.result = result
+        self.not_started = not_started
+
+
+def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change, ...], tuple[Change, ...]]:
+    """(changes that only disable or delete, the rest, deletes that wait for a create).
+
+    The first free quota for the second; the third run after both (see awaited).
     """
     changes = tuple(changes)
-    created = {(c.name, c.owner) for c in changes if c.actions[0] is Action.CREATE}
+    creates = _creates(changes)
     first: list[Change] = []
     second: list[Change] = []
-    moves: list[Change] = []
+    last: list[Change] = []
     for change in changes:
-        moved = change.actions == (Action.DELETE,) and any(n == change.name and o != change.owner for n, o in created)
-        if moved:
-            moves.append(change)
+        if awaited(change, creates) is not None:
+            last.append(change)
         else:
             (first if set(change.actions) <= _FREES_QUOTA else second).append(change)
-    return tuple(first), tuple(second), tuple(moves)
+    return tuple(first), tuple(second), tuple(last)
+
+
+def awaited(change: Change, creates: Iterable[Key]) -> Key | None:
+    """The (name, owner) CREATE that `change`, a DELETE of a moved task's old copy, waits for.
+
+    The plan says so in `waits_for`; a plan without it (made before the planner set it) falls
+    back to a delete whose name is created under another owner.
+    """
+    if change.actions != (Action.DELETE,):
+        return None
+    if change.waits_for is not None:
+        return change.waits_for
+    return next(((n, o) for n, o in creates if n == change.name and o != change.owner), None)
+
+
+def _creates(changes: Iterable[Change]) -> set[Key]:
+    return {(c.name, c.owner) for c in changes if c.actions[0] is Action.CREATE}
 
 
 def execute(
@@ -105,23 +132,41 @@ def execute(
             report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=change.blocked))
         else:
             runnable.append(change)
-    frees, rest, moves = phases(runnable)
+    frees, rest, waiting = phases(runnable)
+    work: Callable[[Change], Outcome] = lambda c: run_change(c, portal, secrets)  # noqa: E731
+    submitted: list[Future[Outcome]] = []
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="apply") as pool:
         try:
             for phase in (frees, rest):
-                _run_phase(pool, phase, lambda c: run_change(c, portal, secrets), report)
-            created = {o.change.name for o in outcomes if o.ok and o.change.actions[0] is Action.CREATE}
-            for change in moves:
-                if change.name not in created:
-                    reason = f"kept: creating {change.name} under its new owner did not succeed"
-                    report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=reason))
-            _run_phase(pool, tuple(c for c in moves if c.name in created),
-                       lambda c: run_change(c, portal, secrets), report)
+                _run_phase(pool, phase, work, report, submitted)
+            _run_phase(pool, _ready(waiting, _creates(runnable), outcomes, report), work, report, submitted)
+        except KeyboardInterrupt:
+            # Let running actions finish (no half-written task), start no new ones, and report
+            # what the finished ones did.
+            pool.shutdown(wait=True, cancel_futures=True)
+            _report_finished(submitted, outcomes, report)
+            reported = {id(o.change) for o in outcomes}
+            not_started = tuple(c for c in runnable if id(c) not in reported)
+            raise Interrupted(ApplyResult(outcomes=tuple(outcomes)), not_started) from None
         except BaseException:
-            # Ctrl-C: let running actions finish (no half-written task), start no new ones.
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return ApplyResult(outcomes=tuple(outcomes))
+
+
+def _ready(waiting: tuple[Change, ...], creates: set[Key], outcomes: list[Outcome],
+           report: Callable[[Outcome], None]) -> tuple[Change, ...]:
+    """The waiting deletes whose create succeeded; the others are reported skipped."""
+    created = {(o.change.name, o.change.owner) for o in outcomes if o.ok and o.change.actions[0] is Action.CREATE}
+    ready = []
+    for change in waiting:
+        name, owner = awaited(change, creates) or ("", "")
+        if (name, owner) in created:
+            ready.append(change)
+        else:
+            reason = f"kept: creating {name} ({owner}) did not succeed, so the task stays under {change.owner}"
+            report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=reason))
+    return tuple(ready)
 
 
 def _run_phase(
@@ -129,12 +174,24 @@ def _run_phase(
     changes: tuple[Change, ...],
     work: Callable[[Change], Outcome],
     report: Callable[[Outcome], None],
+    submitted: list[Future[Outcome]],
 ) -> None:
     pending: set[Future[Outcome]] = {pool.submit(work, change) for change in changes}
+    submitted.extend(pending)
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
             report(future.result())
+
+
+def _report_finished(submitted: list[Future[Outcome]], outcomes: list[Outcome],
+                     report: Callable[[Outcome], None]) -> None:
+    reported = {id(o.change) for o in outcomes}
+    for future in submitted:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            outcome = future.result()
+            if id(outcome.change) not in reported:
+                report(outcome)
 
 
 def run_change(change: Change, portal: Portal, secrets: tuple[str, ...] = ()) -> Outcome:

@@ -101,7 +101,14 @@ def _execute(plan: Plan, connection: Connection, *, parallelism: int, secrets: t
         finished.append(outcome)
         out(redact(outcome_line(outcome), secrets) + f" [{len(finished)}/{total}]")
 
-    return applier.execute(plan, connection.portal, parallelism=parallelism, on_outcome=on_outcome, secrets=secrets)
+    try:
+        return applier.execute(plan, connection.portal, parallelism=parallelism, on_outcome=on_outcome,
+                               secrets=secrets)
+    except applier.Interrupted as stopped:
+        out(redact(summary(stopped.result, not_started=stopped.not_started), secrets))
+        raise  # the CLI's funnel: "Interrupted (^C)", exit 130
+
+
 
 
 def _who(change: Change) -> str:
@@ -121,19 +128,28 @@ def outcome_line(outcome: Outcome) -> str:
     return f"x failed to {failed.value} {_who(change)}{after}: {outcome.error}"
 
 
-def summary(result: ApplyResult) -> str:
-    lines = [f"Apply complete: {len(result.succeeded)} succeeded, {len(result.failed)} failed, "
-             f"{len(result.skipped)} skipped."]
+def summary(result: ApplyResult, *, not_started: tuple[Change, ...] | None = None) -> str:
+    """The counts and every change that did not succeed; `not_started` after Ctrl-C."""
+    counts = f"{len(result.succeeded)} succeeded, {len(result.failed)} failed, {len(result.skipped)} skipped"
+    if not_started is None:
+        lines = [f"Apply complete: {counts}."]
+    else:
+        lines = [f"Apply interrupted: {counts}, {len(not_started)} not started."]
     if result.failed:
         lines.append("Failed (the portal's message):")
         lines += [f"  {_who(o.change)}: {o.error}" for o in result.failed]
     if result.skipped:
-        lines.append("Skipped (blocked in the plan; nothing was attempted):")
-        lines += [f"  {_who(o.change)}: {o.change.blocked}" for o in result.skipped]
-        lines.append("  Resolve the reason (e.g. wait for the run to finish, or pass --allow-active-runs) "
-                     "and run apply again.")
-    if result.failed:
-        lines.append("Fix what the portal reported and run apply again; it continues from where the portal is now.")
+        lines.append("Skipped (nothing was attempted):")
+        lines += [f"  {_who(o.change)}: {o.skipped_reason}" for o in result.skipped]
+        if any(o.change.blocked for o in result.skipped):
+            lines.append("  Resolve the reason (e.g. wait for the run to finish, or pass --allow-active-runs) "
+                         "and run apply again.")
+    if not_started:
+        lines.append("Not started (Ctrl-C came first):")
+        lines += [f"  {c.action.symbol} {', '.join(a.value for a in c.actions)} {_who(c)}" for c in not_started]
+    if result.failed or not_started:
+        lines.append("Fix what the portal reported and run apply again; it continues from where the portal is now."
+                     if result.failed else "Run apply again; it continues from where the portal is now.")
     return "\n".join(lines)
 
 

@@ -7,13 +7,14 @@ import threading
 from typing import Any
 
 import pytest
+import requests
 
 from reconciler.applier import Outcome, execute, phases
 from reconciler.emulator.server import Emulator
 from reconciler.model import CronFields, TaskFields
 from reconciler.plan import Action, Change, Plan
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import make_client, titles
+from tests.e2e.conftest import fault, make_client, titles
 
 NIGHTLY = CronFields(minute="0", hour="2", day_of_month="?", month="*", day_of_week="MON-FRI")
 
@@ -29,8 +30,9 @@ def fields(emu: Emulator, title: str, **over: Any) -> TaskFields:
 
 
 def change(name: str, *actions: Action, task_id: str | None = None, desired: TaskFields | None = None,
-           owner: str = "publisher", blocked: str | None = None) -> Change:
-    return Change(name=name, owner=owner, actions=actions, task_id=task_id, desired=desired, blocked=blocked)
+           owner: str = "publisher", blocked: str | None = None, waits_for: tuple[str, str] | None = None) -> Change:
+    return Change(name=name, owner=owner, actions=actions, task_id=task_id, desired=desired, blocked=blocked,
+                  waits_for=waits_for)
 
 
 def plan_of(*changes: Change) -> Plan:
@@ -109,7 +111,25 @@ def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, p
     result = execute(move, portal, on_outcome=lambda o: None)
     assert not result.ok and "moved" in titles(portal), "a failed create must not lose the task"
     (skipped,) = result.skipped
-    assert skipped.skipped_reason == "kept: creating moved under its new owner did not succeed"
+    assert skipped.skipped_reason == "kept: creating moved (admin) did not succeed, so the task stays under publisher"
+
+
+def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator, portal: PortalClient,
+                                                                  admin: PortalClient) -> None:
+    old = portal.create_task(fields(emu, "old-name"))
+    delete = change("old-name", Action.DELETE, task_id=old.id, waits_for=("new-name", "admin"))
+    create = change("new-name", Action.CREATE, desired=fields(emu, "new-name"), owner="admin")
+    assert phases([delete, create]) == ((), (create,), (delete,))
+    fault(emu, "createTask", "arcgis_error", count=5)
+    result = execute(plan_of(delete, create), admin, on_outcome=lambda o: None)
+    assert "old-name" in titles(portal), "a failed create must not lose the task"
+    (skipped,) = result.skipped
+    assert skipped.change is delete
+    assert skipped.skipped_reason == "kept: creating new-name (admin) did not succeed, so the task stays under publisher"
+    requests.delete(emu.control_url + "/faults", timeout=10)
+    done = execute(plan_of(delete, create), admin, on_outcome=lambda o: None)
+    assert done.ok and [o.change for o in done.outcomes] == [create, delete]
+    assert "old-name" not in titles(portal) and "new-name" in titles(admin, "admin")
 
 
 def test_freed_quota_is_used_in_the_same_apply(small_emu: Emulator) -> None:

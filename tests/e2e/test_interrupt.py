@@ -1,0 +1,33 @@
+"""Ctrl-C during apply: changes in flight finish and are reported, the rest are named as not
+started, and the exit code is 130."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from typing import Any
+
+import pytest
+
+from reconciler.portal.client import PortalClient
+from tests.e2e.conftest import MARK, Run, titles
+
+
+def test_ctrl_c_reports_what_finished_and_what_did_not_start(on_emu: Run, portal: PortalClient,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    real_wait = concurrent.futures.wait
+
+    def wait_then_interrupt(*args: Any, **kwargs: Any) -> Any:
+        real_wait(*args, **kwargs)  # a change has finished, but Ctrl-C comes before it is reported
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("reconciler.applier.wait", wait_then_interrupt)
+    result = on_emu("apply", "--auto-approve", "--parallelism", "1")
+    assert result.code == 130 and "Interrupted (^C)" in result.err
+    created = [line for line in result.lines if line.startswith("+ created")]
+    made = {title for title in titles(portal) if title.startswith(MARK)}
+    assert len(created) == len(made) >= 1, result.out
+    left = 3 - len(made)
+    assert f"Apply interrupted: {len(made)} succeeded, 0 failed, 0 skipped, {left} not started." in result.lines
+    not_started = result.out.split("Not started (Ctrl-C came first):\n", 1)[1].splitlines() if left else []
+    assert len([line for line in not_started if line.startswith("  ")]) == left
+    assert "The portal now matches" not in result.out
