@@ -60,7 +60,7 @@ def run(
         if warnings_text(loaded):
             out(warnings_text(loaded))
         secrets = loaded.secret_values + connection.secrets
-        plan = compute(connection, loaded.specs, request, now=now)
+        plan = compute(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
         if saved is not None:
             planfile.check_fresh(saved, plan)
             out(f"The saved plan {plan_file} is up to date: applying it.")
@@ -77,7 +77,7 @@ def run(
             return 1
         result = _execute(plan, connection, parallelism=parallelism, secrets=secrets, out=out)
         out(redact(summary(result), secrets))
-        after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc))
+        after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc), secrets=loaded.secret_values)
         out(convergence(after))
     code = 0 if result.ok and after.is_empty else 1
     return _finish(fmt, echo, plan, result, after, code=code, secrets=secrets)

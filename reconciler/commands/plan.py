@@ -48,8 +48,12 @@ def warnings_text(loaded: LoadResult) -> str:
     return "\n".join(str(p) for p in loaded.problems if p.severity is Severity.WARNING)
 
 
-def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime) -> Plan:
-    """Read the portal and make the plan (runs are read only for the tasks the planner asks about)."""
+def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,
+            secrets: tuple[str, ...] = ()) -> Plan:
+    """Read the portal and make the plan (runs are read only for the tasks the planner asks about).
+
+    `secrets` (the task files' secret values) are masked by the planner wherever they show up.
+    """
     portal = connection.portal
     options = PlanOptions(
         default_owner=portal.owner,
@@ -60,6 +64,7 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
         no_delete=request.options.no_delete,
         allow_empty=request.options.allow_empty,
         allow_active_runs=request.options.allow_active_runs,
+        secret_values=secrets,
     )
     found = state.gather(portal, specs, default_owner=options.default_owner, mark=options.mark)
     needed = tasks_needing_runs(specs, found, options)
@@ -91,7 +96,7 @@ def run(
             return 1
         if fmt != "json" and warnings_text(loaded):
             echo(warnings_text(loaded))
-        plan = compute(connection, loaded.specs, request, now=now)
+        plan = compute(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
     secrets = loaded.secret_values + connection.secrets
     echo(redact(render(plan, fmt, color=color), secrets))
     if plan.errors:

@@ -45,11 +45,12 @@ def test_a_portal_change_makes_the_plan_stale(on_emu: Run, emu: Emulator, portal
     from tests.e2e.test_applier import fields
 
     assert on_emu("plan", "--out", "plan.json").code == 0
-    portal.create_task(fields(emu, "made by hand meanwhile"))
+    portal.create_task(fields(emu, "made by hand meanwhile"))  # unmanaged: not part of the plan
+    portal.create_task(fields(emu, MARK + "managed meanwhile"))
     result = on_emu("apply", "plan.json")
     assert result.code == 1
     assert result.err.strip() == f"error: {STALE}: the portal's tasks changed since the plan was made."
-    assert set(titles(portal)) == {"made by hand meanwhile"}  # nothing applied
+    assert set(titles(portal)) == {"made by hand meanwhile", MARK + "managed meanwhile"}  # nothing applied
 
 
 def test_a_task_file_change_makes_the_plan_stale(on_emu: Run, workdir: Path, portal: PortalClient) -> None:
@@ -61,9 +62,13 @@ def test_a_task_file_change_makes_the_plan_stale(on_emu: Run, workdir: Path, por
 
 
 def test_a_changed_secret_makes_the_plan_stale(on_emu: Run, with_secret: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The plan file holds no trace of secret values (not even a hash); a changed secret shows as
+    # an update the saved plan lacks once the portal holds the old value.
+    assert on_emu("apply", "--auto-approve").code == 0
     assert on_emu("plan", "--out", "plan.json").code == 0
     monkeypatch.setenv("LAYER_TOKEN", "another-token")
-    assert STALE in on_emu("apply", "plan.json").err
+    result = on_emu("apply", "plan.json")
+    assert result.code == 1 and STALE in result.err and "another-token" not in result.out + result.err
 
 
 def test_a_plan_with_errors_is_not_saved(on_emu: Run, workdir: Path) -> None:
