@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import MARK, PASSWORDS, Result, Run, edit_task, plan_json, titles
+from tests.e2e.conftest import MARK, PASSWORDS, Result, Run, edit_task, fault, plan_json, titles
 from tests.e2e.test_applier import fields
 
 
@@ -64,3 +65,20 @@ def test_a_non_admin_reads_only_its_own_tasks(emu: Emulator, on_emu: Run, admin:
     admin.create_task(fields(emu, MARK + "admins"))
     planned = plan_json(on_emu("plan", "--format", "json"))
     assert {c["owner"] for c in planned["changes"]} == {"publisher"}
+
+
+def test_a_renamed_task_moving_owner_is_kept_when_its_create_fails(as_admin: Run, emu: Emulator, workdir: Path,
+                                                                    admin: PortalClient) -> None:
+    assert as_admin("apply", "--auto-approve").code == 0
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(
+        name="parcel-buffer", previous_names=["nightly-parcel-buffer"], owner="publisher"))
+    fault(emu, "createTask", "arcgis_error", count=5)
+    result = as_admin("apply", "--auto-approve")
+    assert result.code == 1
+    assert any(line.startswith("= skipped nightly-parcel-buffer (admin): kept: creating parcel-buffer (publisher)")
+               for line in result.lines), result.out
+    assert "nightly-parcel-buffer" in managed_names(admin, "admin")
+    requests.delete(emu.control_url + "/faults", timeout=10)
+    assert as_admin("apply", "--auto-approve").code == 0
+    assert "nightly-parcel-buffer" not in managed_names(admin, "admin")
+    assert "parcel-buffer" in managed_names(admin, "publisher")
