@@ -16,6 +16,7 @@ and lets croniter step through the time of day only, with explicit value lists.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -55,7 +56,7 @@ class QuartzExpression:
         for name in FIELD_NAMES:
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, value.strip().upper())
+                object.__setattr__(self, name, _field_text(name, value))
         if self._parsed is None:
             texts = (getattr(self, name) for name in FIELD_NAMES)
             object.__setattr__(self, "_parsed", parse_fields(*texts))
@@ -144,7 +145,7 @@ def parse(text: str) -> QuartzExpression:
     Raises:
         CronError: naming the field and the offending token.
     """
-    tokens = text.upper().split()
+    tokens = text.split()  # upper-cased per field, after the ASCII check (str.upper maps 'ſ' to 'S')
     if len(tokens) in (6, 7):
         second, minute, hour, dom, month, dow = tokens[:6]
         year = tokens[6] if len(tokens) == 7 else None
@@ -164,9 +165,32 @@ def _count_message(text: str, count: int) -> str:
     return f"{expected}, got {count} in {text.strip()!r}"
 
 
+@functools.lru_cache(maxsize=4096)  # pure; thousands of tasks share a few schedules
 def from_fields(fields: CronFields) -> QuartzExpression:
-    """The expression the portal's scheduler builds from its five stored fields."""
-    return parse(fields.quartz())
+    """The expression the portal's scheduler builds from its five stored fields.
+
+    Built field by field, not by joining and re-splitting text: a field holding a space
+    ("? *") must be an error, not shift its neighbours.
+    """
+    return QuartzExpression(
+        second="0",
+        minute=fields.minute,
+        hour=fields.hour,
+        day_of_month=fields.day_of_month,
+        month=fields.month,
+        day_of_week=fields.day_of_week,
+    )
+
+
+def _field_text(name: str, value: str) -> str:
+    """One field, checked for what the grammar's regular expressions would not see."""
+    label = name.replace("_", "-")
+    text = value.strip(" \t")
+    if not text.isascii():
+        raise CronError(f"{label} {text!r}: only ASCII characters are allowed", field=name, token=text)
+    if not text or any(c.isspace() for c in text):
+        raise CronError(f"{label} {text!r}: a field is one token, without spaces", field=name, token=text)
+    return text.upper()
 
 
 def unix_to_quartz(text: str) -> str | None:

@@ -484,3 +484,22 @@ def test_an_instant_before_1970_starts_the_search_in_1970() -> None:
     expr = parse("0 0 2 ? * MON")
     times = next_fire_times(expr, after=datetime(1, 1, 1, tzinfo=timezone.utc), count=1)
     assert times == [datetime(1970, 1, 5, 2, 0, tzinfo=timezone.utc)]  # 1970-01-01 was a Thursday
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        (CronFields(minute="0", hour="12", day_of_month="? *", month="MON", day_of_week=""), "day_of_month"),
+        (CronFields(minute="0", hour="12", day_of_month="?", month="*", day_of_week="ſun"), "day_of_week"),
+        (CronFields(minute="", hour="12", day_of_month="?", month="*", day_of_week="MON"), "minute"),
+    ],
+)
+def test_portal_fields_are_checked_one_by_one(fields: CronFields, field: str) -> None:
+    with pytest.raises(CronError) as raised:
+        from_fields(fields)
+    assert raised.value.field == field
+
+
+def test_non_ascii_letters_that_upper_case_to_ascii_are_refused() -> None:
+    with pytest.raises(CronError):
+        parse("0 0 12 ? * ſun")
