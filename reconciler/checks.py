@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from reconciler import quartz
 from reconciler.compare import SCHEDULE_PATHS, normal_url
-from reconciler.desired import from_ms, iso, iso_ms
+from reconciler.instants import from_ms, iso, iso_ms
 from reconciler.errors import CronError
 from reconciler.model import CronFields, FederatedServer, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, Severity, TaskSpec
 from reconciler.plan import Action, Change, Diagnostic

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 from deepdiff import DeepDiff
 
 from reconciler import quartz
-from reconciler.desired import iso_ms
+from reconciler.instants import iso_ms
 from reconciler.errors import CronError
 from reconciler.model import CronFields, RemoteTask, TaskFields, dotted
 from reconciler.plan import SECRET_MASK, FieldChange

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path as FsPath
 from typing import Any
 
 from reconciler import quartz, schema, taskrules
 from reconciler.errors import CronError
+from reconciler.instants import iso, parse_instant
 from reconciler.model import CronFields, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
 from reconciler.variables import Resolved, redact, resolve
 from reconciler.yamlsource import Document, Path, YamlSyntaxError, load_documents
@@ -272,7 +272,7 @@ def _check_fires(
     after = max(now, start) if start else now
     upcoming = quartz.next_fire_times(expr, after=after, count=1)
     if upcoming and upcoming[0] > end:
-        check.add(("schedule",), f"the first fire time ({_iso(upcoming[0])}) is after end: the task never runs", warning=True)
+        check.add(("schedule",), f"the first fire time ({iso(upcoming[0])}) is after end: the task never runs", warning=True)
 
 
 def _instant(check: _DocumentChecker, data: dict[str, Any], key: str) -> datetime | None:
@@ -280,16 +280,11 @@ def _instant(check: _DocumentChecker, data: dict[str, Any], key: str) -> datetim
         return None
     text = data[key]
     try:
-        # Python 3.10's fromisoformat does not know "Z".
-        value = datetime.fromisoformat(re.sub(r"Z$", "+00:00", text))
+        value = parse_instant(text)
     except ValueError as e:
         check.add((key,), f"not a valid date-time: {e}", 'e.g. "2027-01-01T00:00:00Z"')
         return None
     return value
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _mask(problem: Problem, secrets: tuple[str, ...]) -> Problem:

@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from reconciler.errors import ReconcilerError, UsageError
+from reconciler.instants import iso, parse_instant
 from reconciler.plan import Plan
 from reconciler.render.json import plan_to_dict
 
@@ -55,7 +56,7 @@ class SavedPlan:
 def to_document(plan: Plan, *, tasks_dir: str, options: SavedOptions, created: datetime) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
-        "created": created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+        "created": iso(created),
         "plan": plan_to_dict(plan),
         "tasks_dir": tasks_dir,
         "owner": plan.owner,
@@ -108,7 +109,7 @@ def read(path: str) -> SavedPlan:
         return SavedPlan(
             plan=dict(data["plan"]),
             tasks_dir=str(data["tasks_dir"]), owner=str(data["owner"]), portal=str(data["portal"]),
-            mark=str(data["mark"]), created=datetime.fromisoformat(str(data["created"]).replace("Z", "+00:00")),
+            mark=str(data["mark"]), created=parse_instant(str(data["created"])),
             options=SavedOptions(on_remove=_on_remove(options["on_remove"]), no_delete=bool(options["no_delete"]),
                                 allow_empty=bool(options["allow_empty"]),
                                 allow_active_runs=bool(options["allow_active_runs"])),

@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Literal
 
 from reconciler import checks, compare
-from reconciler.desired import desired_fields, to_ms
+from reconciler.desired import desired_fields
+from reconciler.instants import to_ms
 from reconciler.matching import Match, Removal, match_tasks
 from reconciler.model import (
     FederatedServer,

@@ -18,6 +18,7 @@ ALLOWED = {
     "yamlsource": {"yaml"},
     "schema": {"jsonschema"},
     "taskrules": {"reconciler"},
+    "instants": set(),
     "report": {"reconciler.model"},
     "quartz": {"croniter", "reconciler"},
     "quartz_fields": {"reconciler"},

@@ -131,3 +131,10 @@ def test_bad_options_exit_1_without_traceback(
 def test_default_after_is_now(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cron", "* * * * * ?", "-n", "1", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["next"]) == 1
+
+
+def test_instants_with_z_parse_as_on_python_3_10() -> None:
+    from reconciler.instants import parse_instant
+
+    assert parse_instant("2026-01-01T00:00:00Z") == parse_instant("2026-01-01T00:00:00+00:00")
+    assert parse_instant("2026-01-01T00:00:00").tzinfo is None

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reconciler import quartz
 from reconciler.errors import CronError, UsageError
+from reconciler.instants import iso, parse_instant
 
 MAX_COUNT = 1000
 _UTC_NAMES = {"UTC", "Z", "ETC/UTC"}
@@ -49,7 +50,7 @@ def parse_after(value: str | None, zone: tzinfo) -> datetime:
     if value is None:
         return datetime.now(timezone.utc)
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = parse_instant(value)
     except ValueError:
         raise UsageError(f"--after {value!r}: expected ISO 8601, e.g. 2026-01-01T00:00:00Z") from None
     return parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed
@@ -59,12 +60,8 @@ def _zone_name(tz: str) -> str:
     return "UTC" if tz.upper() in _UTC_NAMES else tz
 
 
-def utc_text(t: datetime) -> str:
-    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _local_text(t: datetime, zone_name: str) -> str:
-    return utc_text(t) if zone_name == "UTC" else f"{t.isoformat()}  ({utc_text(t)})"
+    return iso(t) if zone_name == "UTC" else f"{t.isoformat()}  ({iso(t)})"
 
 
 def _fields(expr: quartz.QuartzExpression) -> dict[str, str]:
@@ -84,7 +81,7 @@ def _json_lines(
         "expression": str(expr),
         "fields": _fields(expr),
         "description": quartz.describe(expr),
-        "next": [utc_text(t) for t in times],
+        "next": [iso(t) for t in times],
         "storable": not expr.storable_problems(),
         "problems": list(expr.storable_problems()),
         "warnings": list(expr.warnings()),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
+from reconciler.instants import parse_instant
 from reconciler.plan import SECRET_MASK, SUMMARY_KEYS
 
 # Legend label and header wording per action, in legend order.
@@ -55,7 +55,7 @@ def field_symbol(field: dict[str, Any], action: str) -> str:
 def fire(timestamp: str) -> str:
     """`Mon 2026-06-01T02:00:00Z`: the UTC time as the plan holds it, with its weekday."""
     try:
-        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        moment = parse_instant(timestamp)
     except ValueError:
         return clean(timestamp)
     return f"{moment.strftime('%a')} {clean(timestamp)}"

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.compare import field_changes, same_json
-from reconciler.desired import desired_fields, to_ms
+from reconciler.desired import desired_fields
+from reconciler.instants import to_ms
 from reconciler.model import CronFields
 from reconciler.plan import SECRET_MASK, Action, FieldChange
 from reconciler.planner import make_plan
