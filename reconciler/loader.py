@@ -161,10 +161,10 @@ def _load_document(
         return None, check.problems, []
     for key_path, _ in document.duplicate_keys:
         check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at_key=True)
-    not_json = taskrules.not_json(document.data, ())
-    for where, message, hint, at_key in not_json:
-        check.add(where, message, hint, at_key=at_key)
-    resolved = resolve(taskrules.jsonable(document.data), variables)
+    cleaned, not_json = taskrules.json_only(document.data)
+    for bad in not_json:
+        check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
+    resolved = resolve(cleaned, variables)
     for v in resolved.problems:
         check.add(v.path, v.message, v.hint)
     check.secret_paths = resolved.secret_paths
@@ -172,7 +172,7 @@ def _load_document(
         if where[0] in _SHOWN_FIELDS:
             check.add(where, f"{where[0]} cannot be secret", f"{where[0]} is shown in every plan and on the portal")
     data = resolved.data
-    _check_schema(check, data, resolved, skip=tuple(p for p, *_ in not_json))
+    _check_schema(check, data, resolved, skip=tuple(bad.path for bad in not_json))
     # Fields the schema accepted are checked further even when others failed, so one run
     # reports every problem; the spec is built only from a document without errors.
     spec = _build_spec(check, data, resolved, now)
@@ -185,14 +185,9 @@ def _check_schema(
     for problem in schema.check(data):
         if resolved.unresolved(problem.path):
             continue  # already reported as an unresolved variable
-        if any(problem.path[: len(p)] == tuple(str(k) for k in p) for p in skip):
+        if any(problem.path[: len(p)] == p for p in skip):
             continue  # already reported as not JSON
-        message, hint = problem.message, problem.hint
-        if problem.path == ("task_url",) and isinstance(data.get("task_url"), str):
-            diagnosis = taskrules.diagnose_task_url(data["task_url"])
-            if diagnosis:
-                message, hint = diagnosis
-        check.add(problem.path, message, hint, at_key=problem.at_key)
+        check.add(problem.path, problem.message, problem.hint, at_key=problem.at_key)
 
 
 def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, now: datetime) -> TaskSpec | None:

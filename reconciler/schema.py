@@ -5,9 +5,11 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path as FsPath
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
@@ -59,10 +61,28 @@ def task_schema() -> dict[str, Any]:
 
 
 @functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # JSON Schema patterns are ECMA-262: "$" is the end of the text. Python's "$" also matches
+    # before a final newline, which would let `name: "abc\n"` through.
+    return re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
+
+
+def matches(pattern: str, text: str) -> bool:
+    """`pattern` (from the schema) found in `text`, with ECMA-262 semantics for "$"."""
+    return _compiled(pattern).search(text) is not None
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, subschema: Any) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@functools.cache
 def _validator() -> jsonschema.protocols.Validator:
     schema = task_schema()
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
+    base = jsonschema.validators.validator_for(schema)
+    base.check_schema(schema)
+    cls = jsonschema.validators.extend(base, {"pattern": _pattern})
     return cls(schema)
 
 
@@ -158,6 +178,8 @@ def _field(path: Path) -> str:
 def _message(error: ValidationError, path: Path) -> str:
     kind = error.validator
     value: Any = error.validator_value
+    if kind == "pattern" and path == ("task_url",):
+        return (diagnose_task_url(str(error.instance)) or ("task_url is not a GP task URL", ""))[0]
     if kind == "pattern":
         known = _PATTERN_MESSAGES.get(_field(path))
         if known:
@@ -181,6 +203,8 @@ def _message(error: ValidationError, path: Path) -> str:
 
 
 def _hint(error: ValidationError, path: Path) -> str | None:
+    if error.validator == "pattern" and path == ("task_url",):
+        return (diagnose_task_url(str(error.instance)) or ("", None))[1]
     if error.validator == "pattern":
         known = _PATTERN_MESSAGES.get(_field(path))
         return known[1] if known else None
@@ -220,3 +244,35 @@ def _json_type(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def diagnose_task_url(url: str) -> tuple[str, str] | None:
+    """Why `url` is not a GP task URL, and how to fix it; None when it looks right."""
+    if matches(task_schema()["properties"]["task_url"]["pattern"], url):
+        return None
+    if not re.match(r"^https?://[^/\s]+/", url):
+        return "task_url must be an http(s) URL", "e.g. https://gis.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
+    trimmed = url.rstrip("/")
+    if re.search(r"/GPServer$", trimmed, re.I):
+        return (
+            "task_url points at the GP service, not one of its tasks",
+            f"append the task name: {trimmed}/<TaskName> (the service's REST page lists its tasks)",
+        )
+    job_op = re.search(r"/GPServer/[^/]+/(submitJob|execute|jobs(/.*)?)$", trimmed, re.I)
+    if job_op:
+        return "task_url must end at the GP task, not an operation", f"remove '/{job_op.group(1)}': {trimmed[: job_op.start(1) - 1]}"
+    if "/rest/services/" not in trimmed:
+        return (
+            "task_url is not an ArcGIS Server REST services URL",
+            "expected https://host/<context>/rest/services/[folder/]<service>/GPServer/<task>",
+        )
+    other = re.search(r"/(MapServer|FeatureServer|ImageServer|SceneServer|GeometryServer)\b", trimmed)
+    if other:
+        return (
+            f"task_url points at a {other.group(1)}, not a geoprocessing service",
+            "a GPService task needs .../GPServer/<task>",
+        )
+    return (
+        "task_url is not a GP task URL",
+        "expected https://host/<context>/rest/services/[folder/]<service>/GPServer/<task>",
+    )

@@ -95,12 +95,12 @@ def _document(node: yaml.Node, data: Any, loader: Any) -> Document:
     keys: dict[Path, Position] = {}
     duplicates: list[tuple[Path, Position]] = []
 
-    def key_of(key_node: yaml.Node) -> Any:
-        """The key as the constructed data holds it (`1:` is the int 1, `true:` the bool)."""
+    def key_of(key_node: yaml.Node) -> str:
+        """The key as text, as the loader keys its cleaned data (`1:` is "1"; `true:` is "True")."""
         if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:str":
-            return key_node.value
+            return str(key_node.value)
         try:
-            return loader.construct_object(key_node, deep=True)
+            return str(loader.construct_object(key_node, deep=True))
         except (yaml.YAMLError, TypeError):
             return str(key_node.value)
 

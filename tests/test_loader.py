@@ -182,11 +182,11 @@ def test_task_url_only_for_gp_service(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("schedule", "expected"),
     [
-        ('"0 0 2 * * *"', "a.yaml:3:11: schedule: "),
-        ('"30 0 2 * * ?"', "a.yaml:3:11: schedule: "),
-        ('"0 0 2 * * ? 2027"', "a.yaml:3:11: schedule: "),
-        ('"0 2 * * 1-5"', "a.yaml:3:11: schedule: "),
-        ('"0 0 2 ? * 0"', "a.yaml:3:11: schedule: "),
+        ('"0 0 2 * * *"', "a.yaml:3:11: schedule: day-of-week '*': one of day-of-month ('*') and day-of-week must be '?'"),
+        ('"30 0 2 * * ?"', "a.yaml:3:11: schedule: the portal has no seconds field"),
+        ('"0 0 2 * * ? 2027"', "a.yaml:3:11: schedule: the portal has no year field"),
+        ('"0 2 * * 1-5"', "a.yaml:3:11: schedule: expected 6 or 7 fields"),
+        ('"0 0 2 ? * 0"', "a.yaml:3:11: schedule: day-of-week '0': 0 is out of range"),
     ],
 )
 def test_invalid_or_unstorable_schedules(tmp_path: Path, schedule: str, expected: str) -> None:
@@ -415,7 +415,7 @@ def test_yaml_values_json_cannot_hold_are_errors_at_their_line(tmp_path: Path, v
 
 def test_non_text_keys_are_reported_at_their_line(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\n1: x\n")
-    assert lines(load(tmp_path), tmp_path) == ["a.yaml:4:1: [1]: field name 1 is not text"]
+    assert lines(load(tmp_path), tmp_path) == ["a.yaml:4:1: 1: field name 1 is not text"]
 
 
 def test_max_occurrences_is_an_int_within_the_portal_range(tmp_path: Path) -> None:
@@ -452,3 +452,30 @@ def test_schedule_shape_errors_name_what_is_missing(tmp_path: Path) -> None:
         "a.yaml:3:1: schedule.day_of_week: missing required field 'day_of_week'",
         "b.yaml:3:10: schedule: must be a string or a mapping, not null",
     ]
+
+
+def test_patterns_end_at_the_end_of_the_text(tmp_path: Path) -> None:
+    # Python's "$" also matches before a final newline; JSON Schema's (ECMA-262) does not.
+    write(tmp_path, "a.yaml", f'name: "abc\\n"\ntask_url: {URL}\nschedule: "0 0 2 * * ?"\n')
+    (problem,) = load(tmp_path).problems
+    assert (problem.field, problem.source.line) == ("name", 1)
+    from reconciler.taskrules import is_task_name
+
+    assert is_task_name("abc") and not is_task_name("abc\n") and not is_task_name("a b")
+
+
+def test_task_url_for_another_type_keeps_its_own_message(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "a.yaml",
+        "name: a\ntype: ExecuteNotebook\nitem_id: 029b61ca770e428d9468a2a55f40b9fb\ntask_url: ftp://x\nschedule: '0 0 2 * * ?'\n",
+    )
+    assert lines(load(tmp_path), tmp_path) == [
+        "a.yaml:4:1: task_url: task_url is only for GPService tasks, not ExecuteNotebook",
+        "a.yaml:4:11: task_url: task_url must be an http(s) URL",
+    ]
+
+
+def test_a_non_json_value_in_a_list_is_reported_once(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\nprevious_names: [!!binary aGVsbG8=]\n")
+    assert lines(load(tmp_path), tmp_path) == ["a.yaml:4:18: previous_names[0]: binary data (!!binary) is not a JSON value"]
