@@ -145,11 +145,17 @@ def _privilege_check(user: PortalUser) -> list[Note]:
 
 
 def _federation_check(task_url: str, servers: Sequence[FederatedServer]) -> list[Note]:
-    if any(_under_server(task_url, s.url) for s in servers):
+    if on_federated_server(task_url, servers):
         return []
     listed = ", ".join(sorted(s.url for s in servers)) or "none"
     return [(Severity.ERROR, f"task_url is not on a server federated with the portal: {task_url}",
              f"federated servers: {listed}")]
+
+
+def on_federated_server(url: str, servers: Iterable[FederatedServer]) -> bool:
+    """Whether `url` lies under one of `servers`: the one rule for "federated", used by the
+    federation check and by reconciler.state to decide which GP tasks to read."""
+    return any(_under_server(url, s.url) for s in servers if s.url)
 
 
 def _under_server(url: str, server_url: str) -> bool:

@@ -80,6 +80,22 @@ def test_loopback_names_are_one_host_but_ports_differ() -> None:
     assert len(make_plan([bad], state(federated_servers=local), options()).errors) == 1
 
 
+def test_on_federated_server_is_the_public_rule() -> None:
+    # reconciler.state reads a GP task only where this holds, so the two can never disagree.
+    from reconciler.checks import on_federated_server
+
+    local = (FederatedServer(id="s", name="e", url="http://127.0.0.1:8080/server", admin_url=None,
+                             server_role=None, server_function=None),)
+    assert on_federated_server("http://localhost:8080/server/rest/services/T/GPServer/T", local)
+    assert on_federated_server("https://127.0.0.1:8080/server/rest/services/T/GPServer/T", local)  # scheme not compared
+    assert not on_federated_server("http://localhost:9090/server/rest/services/T/GPServer/T", local)
+    assert not on_federated_server("http://127.0.0.1:8080/server2/rest/services/T/GPServer/T", local)
+    assert not on_federated_server("http://127.0.0.1:8080/server/x", ())
+    https = (replace(local[0], url="https://gis.example.com/server"),)
+    assert on_federated_server("https://GIS.example.com:443/server/rest/services/T/GPServer/T", https)  # default port
+    assert not on_federated_server("https://gis.example.com/server", (replace(local[0], url=""),))
+
+
 def test_server_path_must_be_a_prefix_by_segment() -> None:
     s = spec("task_url: https://gis.example.com/server2/rest/services/Tools/Buffer/GPServer/Buffer\n")
     assert len(make_plan([s], state(), options()).errors) == 1
