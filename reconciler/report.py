@@ -55,6 +55,12 @@ def as_json(result: LoadResult) -> str:
     )
 
 
+def problems_text(result: LoadResult, fmt: str) -> str:
+    """The report of `validate` (and of plan/apply when task files have problems). Secret values
+    are already masked in the problems by the loader; names cannot be secret."""
+    return as_json(result) if fmt == "json" else as_text(result)
+
+
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
