@@ -21,7 +21,7 @@ from reconciler.portal.protocol import Portal
 
 def owners_of(specs: Iterable[TaskSpec], default_owner: str, holders: Iterable[str] = ()) -> tuple[str, ...]:
     """The default owner first, then every other owner named in the specs or in `holders`, sorted."""
-    others = sorted({s.owner for s in specs if s.owner} | set(holders) - {default_owner, ""})
+    others = sorted(({s.owner for s in specs if s.owner} | set(holders)) - {default_owner, ""})
     return (default_owner, *others)
 
 

@@ -82,3 +82,14 @@ def test_a_renamed_task_moving_owner_is_kept_when_its_create_fails(as_admin: Run
     assert as_admin("apply", "--auto-approve").code == 0
     assert "nightly-parcel-buffer" not in managed_names(admin, "admin")
     assert "parcel-buffer" in managed_names(admin, "publisher")
+
+
+def test_a_task_file_naming_the_signed_in_user_as_owner_reads_that_owner_once(on_emu: Run, workdir: Path,
+                                                                              portal: PortalClient) -> None:
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(owner="publisher"))
+    result = on_emu("apply", "--auto-approve")
+    assert result.code == 0, result.out + result.err
+    planned = plan_json(on_emu("plan", "--format", "json"))
+    assert planned["changes"] == [] and planned["errors"] == []
+    assert on_emu("plan", "--detailed-exitcode").code == 0
+    assert "nightly-parcel-buffer" in managed_names(portal, "publisher")
