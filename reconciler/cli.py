@@ -19,7 +19,6 @@ from reconciler.errors import ReconcilerError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
-EXIT_CHANGES = 2
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
 

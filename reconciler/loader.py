@@ -13,7 +13,7 @@ from reconciler.errors import CronError
 from reconciler.instants import iso, parse_instant
 from reconciler.model import CronFields, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
 from reconciler.variables import Resolved, redact, resolve
-from reconciler.yamlsource import Document, Path, YamlSyntaxError, load_documents
+from reconciler.yamlsource import Document, Path, Position, YamlSyntaxError, load_documents
 
 TASK_FILE_SUFFIXES = (".yaml", ".yml")
 _SCHEDULE_KEYS = ("minute", "hour", "day_of_month", "month", "day_of_week")
@@ -129,9 +129,16 @@ class _DocumentChecker:
         self.bad_fields: set[str | int] = set()  # top-level fields with an error
 
     def add(
-        self, where: Path, message: str, hint: str | None = None, *, at_key: bool = False, warning: bool = False
+        self,
+        where: Path,
+        message: str,
+        hint: str | None = None,
+        *,
+        at_key: bool = False,
+        warning: bool = False,
+        at: Position | None = None,
     ) -> None:
-        pos = self.document.position(where, key=at_key)
+        pos = at or self.document.position(where, key=at_key)
         if not warning:
             self.bad_fields.add(where[0] if where else "")
         if any(where[: len(secret)] == secret for secret in self.secret_paths):
@@ -159,8 +166,8 @@ def _load_document(
     if not isinstance(document.data, dict):
         check.add((), "a task must be a mapping of fields", "write e.g. `name: nightly-buffer` on its own line")
         return None, check.problems, []
-    for key_path, _ in document.duplicate_keys:
-        check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at_key=True)
+    for key_path, position in document.duplicate_keys:
+        check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at=position)
     cleaned, not_json = taskrules.json_only(document.data)
     for bad in not_json:
         check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
@@ -228,22 +235,25 @@ def _schedule(
 ) -> tuple[quartz.QuartzExpression, CronFields, str] | None:
     """(QuartzExpression, portal fields, text as written) or None after reporting why not."""
     if isinstance(value, dict):
-        fields = CronFields(**{k: str(value[k]).strip().upper() for k in _SCHEDULE_KEYS})
         text = "0 " + " ".join(str(value[k]) for k in _SCHEDULE_KEYS)  # the Quartz string it stands for
+        where: Path = ("schedule",)
         try:
-            expr = quartz.from_fields(fields)
+            expr = quartz.from_fields(CronFields(**{k: str(value[k]) for k in _SCHEDULE_KEYS}))
         except CronError as e:
-            where: Path = ("schedule", e.field) if e.field in _SCHEDULE_KEYS else ("schedule",)
-            check.add(where, str(e), _cron_hint(text))
+            check.add(("schedule", e.field) if e.field in _SCHEDULE_KEYS else where, str(e), _cron_hint(text))
             return None
     else:
-        text = value
+        text, where = value, ("schedule",)
         try:
             expr = quartz.parse(value)
-            fields = expr.portal_fields()
         except CronError as e:
-            check.add(("schedule",), str(e), _cron_hint(text))
+            check.add(where, str(e), _cron_hint(text))
             return None
+    try:
+        fields = expr.portal_fields()
+    except CronError as e:
+        check.add(where, str(e), _cron_hint(text))
+        return None
     for warning in expr.warnings():
         check.add(("schedule",), warning, warning=True)
     return expr, fields, text
@@ -271,8 +281,6 @@ def _check_fires(
 
 
 def _instant(check: _DocumentChecker, data: dict[str, Any], key: str) -> datetime | None:
-    if key not in data:
-        return None
     text = data[key]
     try:
         value = parse_instant(text)

@@ -67,7 +67,7 @@ def _pos(mark: yaml.Mark) -> Position:
 
 
 def load_documents(text: str) -> list[Document]:
-    """Parse every document in `text`; empty documents are skipped.
+    """Parse every document in `text` (an empty one has data None).
 
     Raises:
         YamlSyntaxError: the text is not valid YAML (with the position PyYAML reports).
@@ -77,8 +77,6 @@ def load_documents(text: str) -> list[Document]:
     try:
         while loader.check_node():
             node = loader.get_node()
-            if node is None:
-                continue
             data = loader.construct_document(node)
             documents.append(_document(node, data, loader))
     except yaml.MarkedYAMLError as e:

@@ -479,3 +479,21 @@ def test_task_url_for_another_type_keeps_its_own_message(tmp_path: Path) -> None
 def test_a_non_json_value_in_a_list_is_reported_once(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\nprevious_names: [!!binary aGVsbG8=]\n")
     assert lines(load(tmp_path), tmp_path) == ["a.yaml:4:18: previous_names[0]: binary data (!!binary) is not a JSON value"]
+
+
+def test_a_key_given_three_times_is_reported_at_each_repeat(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\nname: b\nname: c\n")
+    assert lines(load(tmp_path), tmp_path) == [
+        "a.yaml:4:1: name: field 'name' is given twice",
+        "a.yaml:5:1: name: field 'name' is given twice",
+    ]
+
+
+def test_a_space_inside_a_schedule_field_is_blamed_on_that_field(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "a.yaml",
+        f"name: a\ntask_url: {URL}\nschedule: {{minute: '0 5', hour: 2, day_of_month: '?', month: '*', day_of_week: MON}}\n",
+    )
+    (problem,) = load(tmp_path).problems
+    assert problem.field == "schedule.minute"
