@@ -157,9 +157,7 @@ def parse(text: str) -> QuartzExpression:
 
 def _count_message(text: str, count: int) -> str:
     expected = "expected 6 or 7 fields (second minute hour day-of-month month day-of-week [year])"
-    if count > 7:
-        return f"{expected}, got {count} in {text.strip()!r}"
-    equivalent = unix_to_quartz(text)
+    equivalent = unix_to_quartz(text) if count == 5 else None
     if equivalent is not None:
         return f"{expected}, got {count}: {text.strip()!r} looks like Unix cron; in Quartz that is {equivalent!r}"
     return f"{expected}, got {count} in {text.strip()!r}"

@@ -170,8 +170,6 @@ def _stepped(spec: FieldSpec, token: str, start: int, stop: int, step: int) -> s
     """Quartz's addToSet: a reversed range wraps around the field (22-2, FRI-MON, NOV-FEB)."""
     cycle = spec.hi - spec.lo + 1
     if stop < start:
-        if spec is YEAR:
-            raise fail(spec, token, "a year range must not run backwards")
         stop += cycle
     return {spec.lo + (i - spec.lo) % cycle for i in range(start, stop + 1, step)}
 

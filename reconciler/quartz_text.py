@@ -194,12 +194,11 @@ def unix_to_quartz_text(text: str) -> str | None:
     dom_all, dow_all = dom == frozenset(range(1, 32)), dow == set(range(1, 8))
     star = dom_text.startswith("*") or dow_text.startswith("*")
     if dom_all and dow_all or (not star and (dom_all or dow_all)):
-        days = "* ?"
+        days = ("*", "?")
     elif dow_all:
-        days = f"{dom_text} ?"
+        days = (dom_text, "?")
     elif dom_all:
-        days = f"? {render_values(dow, DAY_OF_WEEK, steps=False)}"
+        days = ("?", render_values(dow, DAY_OF_WEEK, steps=False))
     else:
         return None
-    dom_part, dow_part = days.split()
-    return f"0 {minute} {hour} {dom_part} {month} {dow_part}"
+    return f"0 {minute} {hour} {days[0]} {month} {days[1]}"

@@ -41,8 +41,7 @@ def fires(expression: str, after: str, count: int) -> list[str]:
     return [t.strftime("%Y-%m-%dT%H:%M:%S") for t in times]
 
 
-# (expression, after (UTC), expected fire times (UTC)); each row asks for len(expected) + 0 results
-# unless noted in FEWER_THAN_ASKED.
+# (expression, after (UTC), expected fire times (UTC)); each row asks for len(expected) results.
 FIRE_TIMES = [
     # --- Quartz CronTrigger tutorial examples ---
     ("0 0 12 * * ?", NEW_YEAR_2026, ["2026-01-01T12:00:00", "2026-01-02T12:00:00", "2026-01-03T12:00:00"]),

@@ -77,13 +77,14 @@ def _fields(expr: quartz.QuartzExpression) -> dict[str, str]:
 def _json_lines(
     expr: quartz.QuartzExpression, times: list[datetime], *, start: datetime, zone_name: str, count: int
 ) -> Iterator[str]:
+    problems = expr.storable_problems()
     data = {
         "expression": str(expr),
         "fields": _fields(expr),
         "description": quartz.describe(expr),
         "next": [iso(t) for t in times],
-        "storable": not expr.storable_problems(),
-        "problems": list(expr.storable_problems()),
+        "storable": not problems,
+        "problems": list(problems),
         "warnings": list(expr.warnings()),
     }
     yield json.dumps(data, indent=2)
