@@ -79,7 +79,7 @@ def run(
         out(redact(summary(result), secrets))
         after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc), secrets=loaded.secret_values)
         out(convergence(after))
-    code = 0 if result.ok and after.is_empty else 1
+    code = 0 if result.ok and converged(after) else 1
     return _finish(fmt, echo, plan, result, after, code=code, secrets=secrets)
 
 
@@ -153,8 +153,14 @@ def summary(result: ApplyResult, *, not_started: tuple[Change, ...] | None = Non
     return "\n".join(lines)
 
 
+def converged(after: Plan | None) -> bool:
+    """Whether the plan read after applying leaves nothing to do: no change and no error (an
+    error, e.g. duplicate managed titles, means the planner left something alone)."""
+    return after is not None and after.is_empty and not after.errors
+
+
 def convergence(after: Plan) -> str:
-    if after.is_empty and not after.errors:
+    if converged(after):
         return "The portal now matches tasks.d."
     lines = ["The portal does not match tasks.d yet; still to do:"]
     lines += [f"  {c.action.symbol} {', '.join(a.value for a in c.actions)} {_who(c)}" for c in after.changes]
@@ -184,7 +190,7 @@ def report_dict(plan: Plan, result: ApplyResult | None, after: Plan | None) -> d
         },
         "outcomes": [_outcome(o) for o in outcomes],
         "errors": [d.message for d in plan.errors],
-        "converged": bool(after is not None and after.is_empty and not after.errors),
+        "converged": converged(after),
         "remaining": [] if after is None else [
             {"name": c.name, "owner": c.owner, "actions": [a.value for a in c.actions]} for c in after.changes
         ],

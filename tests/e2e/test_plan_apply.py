@@ -124,3 +124,29 @@ def test_owner_move_deletes_on_one_side_and_creates_on_the_other(
     assert "nightly-parcel-buffer" not in managed(admin, "publisher")
     assert old.id not in {t.id for t in admin.iter_tasks("admin")}  # type: ignore[attr-defined]
     assert run("plan", "--detailed-exitcode", *args).code == 0
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_apply_fails_when_the_portal_read_afterwards_has_errors_and_no_changes(
+        on_emu: Run, emu: Emulator, portal: PortalClient, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    from reconciler.commands import apply
+    from tests.e2e.test_applier import fields
+
+    real_summary = apply.summary
+
+    def summary_then_duplicate(*args: object, **kwargs: object) -> str:
+        # Behind the CLI's back, between the apply and the read that confirms it: a second task
+        # with a managed title, so the planner leaves that name alone and reports an error.
+        portal.create_task(fields(emu, MARK + "nightly-parcel-buffer"))
+        return real_summary(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apply, "summary", summary_then_duplicate)
+    result = on_emu("apply", "--auto-approve", "--format", fmt)
+    assert result.code == 1, result.out + result.err
+    if fmt == "json":
+        report = plan_json(result)
+        assert report["converged"] is False and report["remaining"] == []
+        assert report["summary"] == {"succeeded": 3, "failed": 0, "skipped": 0}
+    else:
+        assert "The portal does not match tasks.d yet; still to do:" in result.out
+        assert any(line.startswith("  error: ") for line in result.lines), result.out
