@@ -20,7 +20,7 @@ from reconciler.emulator.context import SERVICES_ROOT, Context
 from reconciler.emulator.wire import ApiError, Request
 
 SUBMIT_DELAY_MS = 1000  # a run waits `scheduled` this long before its GP job is submitted [I]
-MAX_FIRES_PER_MOVE = 20_000  # beyond this, further missed fire times are dropped (misfire) [I]
+MAX_EVENTS_PER_MOVE = 20_000  # fires, submissions and job ends; beyond this, missed fire times are dropped [I]
 POLL_SECONDS = 0.25
 
 
@@ -59,7 +59,7 @@ class Scheduler:
                     if move_clock:
                         clock.set_ms(max(clock.now_ms(), at))
                     (self._submit if run["status"] == "scheduled" else self._finish)(run, at)
-                elif count >= MAX_FIRES_PER_MOVE:
+                elif count >= MAX_EVENTS_PER_MOVE:
                     self._drop_misfires(target)
                 else:
                     assert task is not None
@@ -75,7 +75,7 @@ class Scheduler:
     def _drop_misfires(self, now: int) -> None:
         with self._ctx.store.lock:
             while (task := self._ctx.store.next_due_task(now - 1)) is not None:
-                tasks.reschedule(self._ctx, task, after=now)
+                tasks.reschedule(self._ctx, task, after=now, schedule_changed=False)
                 self._ctx.store.put_task(task)
 
     def _fire(self, task: dict[str, Any], at: int) -> None:
@@ -92,7 +92,7 @@ class Scheduler:
         else:
             # Only GP services actually run here; other task types succeed at once [I].
             run.update(status="succeeded", result=f"Emulated: {task['type']} tasks are not executed by the emulator.")
-        tasks.reschedule(ctx, task, after=at, interval=False)
+        tasks.reschedule(ctx, task, after=at, schedule_changed=False)
         ctx.store.put_task(task)
         run["task"] = tasks.task_json(task)  # the task as this run left it
         ctx.store.put_run(run)
@@ -159,6 +159,7 @@ class Scheduler:
 
 
 def _new_run(task: dict[str, Any], at: int) -> dict[str, Any]:
+    """Without `task`: `_fire` adds the task as the run leaves it."""
     return {
         "runId": uuid.uuid4().hex,
         "taskId": task["id"],
@@ -167,7 +168,6 @@ def _new_run(task: dict[str, Any], at: int) -> dict[str, Any]:
         "url": "",
         "created": at,
         "updated": at,
-        "task": tasks.task_json(task),
     }
 
 

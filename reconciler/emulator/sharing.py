@@ -189,7 +189,7 @@ def _create(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
         doc.update(active=False, taskState="paused")
     else:
         tasks.check_quota(ctx, owner.username)
-    tasks.reschedule(ctx, doc, after=ctx.clock.now_ms())
+    tasks.reschedule(ctx, doc, after=ctx.clock.now_ms(), schedule_changed=True)
     ctx.store.put_task(doc)
     return {"success": True, "taskId": doc["id"]}
 
@@ -210,9 +210,10 @@ def _update(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
         _activate(ctx, new)
     elif wanted is False:
         new.update(active=False, taskState="paused")
-    if any(new.get(k) != doc.get(k) for k in _SCHEDULE_KEYS):
+    changed = any(new.get(k) != doc.get(k) for k in _SCHEDULE_KEYS)
+    if changed:
         new["_occurrences"] = 0  # a new schedule is a new trigger: its run count starts again [I]
-    return _save(ctx, new)
+    return _save(ctx, new, schedule_changed=changed)
 
 
 def _activate(ctx: Context, doc: dict[str, Any]) -> None:
@@ -220,10 +221,10 @@ def _activate(ctx: Context, doc: dict[str, Any]) -> None:
     doc.update(active=True, taskState="active", _failures=0)
 
 
-def _save(ctx: Context, doc: dict[str, Any]) -> dict[str, Any]:
+def _save(ctx: Context, doc: dict[str, Any], *, schedule_changed: bool = False) -> dict[str, Any]:
     now = ctx.clock.now_ms()
     doc["updated"] = now
-    tasks.reschedule(ctx, doc, after=now)
+    tasks.reschedule(ctx, doc, after=now, schedule_changed=schedule_changed)
     ctx.store.put_task(doc)
     return {"success": True, "taskId": doc["id"]}
 

@@ -108,7 +108,6 @@ def validate(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) ->
         raise bad_request("Invalid task.", "'type' is required.")
     if task_type not in TASK_TYPES:
         raise bad_request("Invalid task type.", f"'{task_type}' is not one of {', '.join(TASK_TYPES)} (case-sensitive).")
-    _check_ascii_cron(doc)
     expression(doc)
     start, end = doc.get("startDate"), doc.get("endDate")
     if start is not None and end is not None and end < start:
@@ -121,31 +120,22 @@ def validate(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) ->
         raise bad_request("Invalid task.", "'itemId' is required.")
 
 
-def _check_ascii_cron(doc: dict[str, Any]) -> None:
-    """Quartz (Java) parses ASCII digits, names and symbols only; Python's int() and str.upper() would
-    let `５`, Arabic-Indic digits or `ß` through, so any non-ASCII character is refused here [I]."""
-    cron = doc.get("cronSchedule") or {}
-    odd = [name for name in CRON_FIELDS if not str(cron.get(name) or "").isascii()]
-    if odd:
-        raise bad_request("Invalid cron expression.",
-                          f"Schedule field(s) {', '.join(odd)} may contain only ASCII characters: "
-                          + ", ".join(f"{n}={cron[n]!r}" for n in odd) + ".")
-
-
 def expression(doc: dict[str, Any]) -> quartz.QuartzExpression:
     cron = doc.get("cronSchedule") or {}
     missing = [name for name in CRON_FIELDS if not cron.get(name)]
     if missing:
         raise bad_request("Invalid cron expression.", f"Missing schedule field(s): {', '.join(missing)}.")
-    spaced = [name for name in CRON_FIELDS if len(str(cron[name]).split()) != 1]
-    if spaced:
-        raise bad_request("Invalid cron expression.", f"Schedule field(s) {', '.join(spaced)} must be one token each.")
-    fields = CronFields.from_wire({k: str(v).upper() for k, v in cron.items()})
     try:
-        return quartz.from_fields(fields)
+        # quartz refuses non-ASCII (Java parses ASCII only; `５` or `ſ` must not pass) and spaces
+        # inside a field, and upper-cases names itself.
+        return quartz.from_fields(CronFields.from_wire(cron))
     except CronError as e:
-        detail = f"{e}" + (f" (field {e.field}, token {e.token!r})" if e.field or e.token else "")
+        wire_name = _WIRE_FIELD.get(e.field or "", e.field)
+        detail = f"{e}" + (f" (field {wire_name}, token {e.token!r})" if e.field or e.token else "")
         raise bad_request("Invalid cron expression.", detail) from None
+
+
+_WIRE_FIELD = {"day_of_month": "dayOfMonth", "day_of_week": "dayOfWeek"}
 
 
 def _validate_gp(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) -> None:
@@ -198,20 +188,23 @@ def active_available(ctx: Context, user_id: str) -> int:
     return max(0, ctx.settings.active_task_limit - ctx.store.count_active(user_id))
 
 
-def reschedule(ctx: Context, doc: dict[str, Any], *, after: int, interval: bool = True) -> None:
-    """Set `nextStart` (and `runIntervalSeconds` unless `interval` is False, as when a run fires:
-    the interval is fixed when the schedule is written [I]); complete the task when it will
-    never fire again."""
-    expr = expression(doc)
-    if interval or "runIntervalSeconds" not in doc:
-        doc["runIntervalSeconds"] = quartz.run_interval_seconds(expr, after=to_datetime(after)) or 0
-    if not doc["active"]:
+def reschedule(ctx: Context, doc: dict[str, Any], *, after: int, schedule_changed: bool) -> None:
+    """Set `nextStart`, complete the task when it will never fire again, and, when the schedule
+    was written (`schedule_changed`) or never had one, `runIntervalSeconds`: the gap between the
+    task's next two fire times, fixed until the schedule changes [I]."""
+    want_interval = schedule_changed or "runIntervalSeconds" not in doc
+    if not doc["active"] and not want_interval:
         doc["nextStart"] = None
         return
     start = doc.get("startDate")
     since = max(after, start - 1) if start is not None else after
-    fires = quartz.next_fire_times(expr, after=to_datetime(since), count=1)
-    upcoming = to_ms(fires[0]) if fires else None
+    fires = [to_ms(t) for t in quartz.next_fire_times(expression(doc), after=to_datetime(since), count=2 if want_interval else 1)]
+    if want_interval:
+        doc["runIntervalSeconds"] = (fires[1] - fires[0]) // 1000 if len(fires) == 2 else 0
+    if not doc["active"]:
+        doc["nextStart"] = None
+        return
+    upcoming = fires[0] if fires else None
     end = doc.get("endDate")
     limit = doc.get("maxOccurrences") or -1
     if upcoming is None or (end is not None and upcoming > end) or (limit > 0 and doc["_occurrences"] >= limit):
