@@ -1,8 +1,10 @@
 """Checks before anything is proposed, and the warnings a reviewer needs. Pure.
 
-Each finding is a Diagnostic on the task it concerns. Secret values never appear in messages.
-Checks run only on what apply would send (create, update, enable), so an unchanged task never
-blocks a plan; warnings about a task's own state (expiry, auto-disabled) are shown for all.
+Each finding is a Diagnostic on the task it concerns; the planner masks secret values in them.
+An unchanged task is never blocked: the owner check runs on every change (delete and disable
+included), the service checks only on what apply would send (create, update, enable), and a
+run in flight blocks only an update or delete. Warnings about a task's own state (expiry,
+auto-disabled, completed) are shown for unchanged tasks too.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from urllib.parse import urlsplit
 
 from reconciler import quartz
 from reconciler.compare import SCHEDULE_PATHS, normal_url
+from reconciler.desired import secret_bearing
 from reconciler.instants import from_ms, iso, iso_ms
 from reconciler.errors import CronError
 from reconciler.model import CronFields, FederatedServer, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, Severity, TaskSpec
 from reconciler.plan import Action, Change, Diagnostic
-from reconciler.variables import redact
 
 if TYPE_CHECKING:
     from reconciler.planner import PortalState
@@ -48,7 +50,7 @@ _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, count: int = NEXT_FIRES) -> tuple[str, ...]:
     """The next fire times (UTC ISO "Z") after max(now, start); empty for an invalid schedule."""
-    after = max(now, from_ms(start_ms - 1000)) if start_ms is not None else now
+    after = _counting_from(now, from_ms(start_ms) if start_ms is not None else None)
     try:
         expr = quartz.from_fields(schedule)
     except CronError:
@@ -56,11 +58,17 @@ def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, cou
     return tuple(iso(t) for t in quartz.next_fire_times(expr, after=after, count=count))
 
 
-def needs_runs(change: Change | None, remote: RemoteTask | None) -> bool:
+def _counting_from(now: datetime, start: datetime | None) -> datetime:
+    """Fire times are those after this: now, or just before a later start (a fire exactly at
+    the start counts)."""
+    return max(now, start - timedelta(seconds=1)) if start is not None else now
+
+
+def needs_runs(actions: Sequence[Action], remote: RemoteTask | None) -> bool:
     """Whether the plan reads this task's runs (see planner.tasks_needing_runs)."""
     if remote is None:
         return False
-    blockable = change is not None and any(a in _BLOCKABLE for a in change.actions)
+    blockable = any(a in _BLOCKABLE for a in actions)
     return blockable or (not remote.active and remote.task_state == AUTO_DISABLED)
 
 
@@ -74,7 +82,8 @@ def review(
     now: datetime,
     allow_active_runs: bool,
 ) -> tuple[Change | None, list[Diagnostic]]:
-    """Errors and warnings for one task; the change comes back blocked when a run is in flight."""
+    """Errors and warnings for one task; the change comes back blocked when a run is in flight.
+    Messages may hold secret values: the planner masks them (every secret of the run)."""
     notes: list[tuple[Severity, str, str | None]] = []
     actions = change.actions if change is not None else ()
     if actions:
@@ -96,12 +105,10 @@ def review(
                 blocked = f"a run is {running.status} (started {started}); pass --allow-active-runs"
     if change is not None and blocked is not None:
         change = replace(change, blocked=blocked)
-    secrets = secret_values(spec) if spec is not None else ()
     name = spec.name if spec is not None else (change.name if change is not None else None)
     source = spec.source if spec is not None else None
     diagnostics = [
-        Diagnostic(severity=sev, message=redact(msg, secrets), hint=redact(hint, secrets) if hint else None,
-                   name=name, owner=owner, source=source)
+        Diagnostic(severity=sev, message=msg, hint=hint, name=name, owner=owner, source=source)
         for sev, msg, hint in notes
     ]
     return change, diagnostics
@@ -239,24 +246,29 @@ def min_gap(expr: quartz.QuartzExpression) -> timedelta | None:
 def _occurrence_warning(expr: quartz.QuartzExpression, spec: TaskSpec, now: datetime) -> list[Note]:
     """When max_occurrences will end the task within the horizon (counted from now, as the
     portal restarts the count for a new schedule). Counting stops at MAX_COUNTED fire times to
-    stay cheap; beyond that the warning says "may"."""
+    stay cheap; beyond that the warning says "may". Fire times are computed once, and not at
+    all when the schedule cannot fire that often within the horizon."""
     limit = spec.max_occurrences
     assert limit is not None
-    after = max(now, spec.start - timedelta(seconds=1)) if spec.start else now
-    wanted, count = min(limit, MAX_COUNTED), 16
-    while True:  # doubling, so a sparse schedule with a large limit stays cheap
-        count = min(count, wanted)
-        fires = quartz.next_fire_times(expr, after=after, count=count)
-        if len(fires) < count or fires[-1] > now + HORIZON:
-            return []  # the schedule ends first, or the last run lies beyond the horizon
-        if count == wanted:
-            break
-        count *= 2
+    wanted = min(limit, MAX_COUNTED)
+    if wanted > _most_fires_within_horizon(expr):
+        return []
+    fires = quartz.next_fire_times(expr, after=_counting_from(now, spec.start), count=wanted)
+    if len(fires) < wanted or fires[-1] > now + HORIZON:
+        return []  # the schedule ends first, or the last run lies beyond the horizon
     if limit <= MAX_COUNTED:
         return [(Severity.WARNING, f"max_occurrences {limit} stops the task within 30 days "
                  f"(its last run at {iso(fires[-1])})", None)]
     return [(Severity.WARNING, f"max_occurrences {limit} may stop the task within 30 days "
              f"({MAX_COUNTED} runs by {iso(fires[-1])})", None)]
+
+
+def _most_fires_within_horizon(expr: quartz.QuartzExpression) -> int:
+    """An upper bound: every second, minute and hour it names on each calendar day the
+    horizon touches."""
+    p = expr.parsed
+    days = HORIZON.days + 1
+    return days * len(p.hours) * len(p.minutes) * len(p.seconds)
 
 
 def _state_warnings(spec: TaskSpec, remote: RemoteTask, actions: tuple[Action, ...],
@@ -313,8 +325,8 @@ def _activation(change: Change, remote: RemoteTask | None) -> int:
 
 
 def secret_values(spec: TaskSpec) -> tuple[str, ...]:
-    """The values at the spec's secret paths, for redacting messages."""
-    doc: dict[str, Any] = {"parameters": spec.parameters, "task_url": spec.task_url, "item_id": spec.item_id}
+    """The values at the spec's secret paths (the planner masks them everywhere)."""
+    doc: Any = secret_bearing(spec)
     found: list[str] = []
     for path in spec.secret_paths:
         value: Any = doc
@@ -327,4 +339,3 @@ def secret_values(spec: TaskSpec) -> tuple[str, ...]:
         if isinstance(value, str) and value:
             found.append(value)
     return tuple(found)
-

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -43,13 +44,41 @@ Path = tuple[str | int, ...]
 SCHEDULE_PATHS = frozenset({"schedule", "start", "end", "max_occurrences"})
 
 
-def field_changes(
-    desired: TaskFields, remote: RemoteTask, *, secret_paths: Sequence[Path] = (), now_ms: int | None = None
-) -> tuple[FieldChange, ...]:
-    """What an update would change, per field (parameters per leaf); empty when equal in meaning.
+@dataclass(frozen=True)
+class Differences:
+    """What differs between a desired task and the portal's copy, found without deepdiff:
+    parameters per top-level key. `field_changes` splits those into leaves (the costly part),
+    so the planner decides the actions from this and expands only what it shows."""
 
-    `active` is not compared here (enable/disable are actions of their own).
-    """
+    raw: tuple[tuple[Path, Any, Any], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.raw)
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The top-level fields that differ ("schedule", "parameters", ...)."""
+        return frozenset(str(path[0]) for path, _, _ in self.raw)
+
+    def field_changes(self, *, secret_paths: Sequence[Path] = ()) -> tuple[FieldChange, ...]:
+        """Per field, parameters per leaf, masked at `secret_paths`."""
+        found: list[tuple[Path, Any, Any]] = []
+        for path, before, after in self.raw:
+            both = path[0] == "parameters" and before is not _ABSENT and after is not _ABSENT
+            found.extend(_leaves(path, before, after) if both else [(path, _value(before), _value(after))])
+        return tuple(_field_change(path, before, after, secret_paths) for path, before, after in found)
+
+
+_ABSENT = object()  # a parameter key on one side only
+
+
+def _value(value: Any) -> Any:
+    return None if value is _ABSENT else value
+
+
+def differences(desired: TaskFields, remote: RemoteTask, *, now_ms: int | None = None) -> Differences:
+    """What an update would change; empty when equal in meaning. `active` is not compared
+    here (enable/disable are actions of their own)."""
     raw: list[tuple[Path, Any, Any]] = []
     _scalar(raw, "title", remote.title, desired.title)
     _scalar(raw, "type", remote.task_type, desired.task_type)
@@ -58,13 +87,20 @@ def field_changes(
     if normal_url(remote.task_url) != normal_url(desired.task_url):
         raw.append((("task_url",), remote.task_url, desired.task_url))
     _scalar(raw, "item_id", remote.item_id or None, desired.item_id or None)
-    raw.extend(parameter_diffs(remote.parameters, desired.parameters))
+    raw.extend(_parameter_keys(remote.parameters, desired.parameters))
     _scalar(raw, "max_occurrences", remote.max_occurrences, desired.max_occurrences)
     if not _same_start(remote.start_date, desired.start_date, now_ms):
         raw.append((("start",), iso_ms(remote.start_date), iso_ms(desired.start_date)))
     if remote.end_date != desired.end_date:
         raw.append((("end",), iso_ms(remote.end_date), iso_ms(desired.end_date)))
-    return tuple(_field_change(path, before, after, secret_paths) for path, before, after in raw)
+    return Differences(tuple(raw))
+
+
+def field_changes(
+    desired: TaskFields, remote: RemoteTask, *, secret_paths: Sequence[Path] = (), now_ms: int | None = None
+) -> tuple[FieldChange, ...]:
+    """What an update would change, per field (parameters per leaf); empty when equal in meaning."""
+    return differences(desired, remote, now_ms=now_ms).field_changes(secret_paths=secret_paths)
 
 
 def created_fields(desired: TaskFields, *, secret_paths: Sequence[Path] = ()) -> tuple[FieldChange, ...]:
@@ -77,7 +113,7 @@ def created_fields(desired: TaskFields, *, secret_paths: Sequence[Path] = ()) ->
     for name, value in (("task_url", desired.task_url), ("item_id", desired.item_id)):
         if value:
             raw.append(((name,), None, value))
-    raw.extend(parameter_diffs({}, desired.parameters))
+    raw.extend((("parameters", key), None, v) for key, v in sorted(normal_json(desired.parameters).items()))
     if desired.max_occurrences is not None:
         raw.append((("max_occurrences",), None, desired.max_occurrences))
     for name, ms in (("start", desired.start_date), ("end", desired.end_date)):
@@ -99,23 +135,21 @@ def _same_start(remote_ms: int | None, desired_ms: int | None, now_ms: int | Non
 
 
 def same_schedule(a: CronFields, b: CronFields) -> bool:
-    """Same fire times: same text, or the same Quartz canonical form."""
-    if _cron_key(a) == _cron_key(b):
+    """Same fire times: the same text, or the same Quartz canonical form."""
+    if _text(a) == _text(b):
         return True
-    first, second = _canonical_schedule(_cron_key(a)), _canonical_schedule(_cron_key(b))
+    first, second = _canonical_schedule(a), _canonical_schedule(b)
     return first is not None and first == second  # an invalid schedule differs from any valid one
 
 
-@functools.lru_cache(maxsize=4096)  # pure; thousands of tasks share a few schedules
-def _canonical_schedule(key: tuple[str, ...]) -> str | None:
+def _canonical_schedule(schedule: CronFields) -> str | None:
     try:
-        return quartz.from_fields(CronFields(minute=key[0], hour=key[1], day_of_month=key[2], month=key[3],
-                                             day_of_week=key[4])).canonical()
+        return quartz.from_fields(schedule).canonical()  # from_fields is cached
     except CronError:
         return None
 
 
-def _cron_key(c: CronFields) -> tuple[str, ...]:
+def _text(c: CronFields) -> tuple[str, ...]:
     return tuple(v.strip().upper() for v in (c.minute, c.hour, c.day_of_month, c.month, c.day_of_week))
 
 
@@ -143,24 +177,18 @@ def normal_json(value: Any) -> Any:
     return value
 
 
-def same_json(a: Any, b: Any) -> bool:
-    return _canonical(normal_json(a)) == _canonical(normal_json(b))
-
-
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def parameter_diffs(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[Path, Any, Any]]:
-    """Per-leaf (path, before, after) under "parameters"; an added or removed key is one leaf."""
+def _parameter_keys(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[Path, Any, Any]]:
+    """Per top-level key (path, before, after) under "parameters"; _ABSENT on a side without it."""
     old, new = normal_json(before), normal_json(after)
-    found: list[tuple[Path, Any, Any]] = []
-    for key in sorted(set(old) | set(new)):
-        if key not in old or key not in new:
-            found.append((("parameters", key), old.get(key), new.get(key)))
-        elif _canonical(old[key]) != _canonical(new[key]):
-            found.extend(_leaves(("parameters", key), old[key], new[key]))
-    return found
+    return [
+        (("parameters", key), old.get(key, _ABSENT), new.get(key, _ABSENT))
+        for key in sorted(set(old) | set(new))
+        if key not in old or key not in new or _canonical(old[key]) != _canonical(new[key])
+    ]
 
 
 def _leaves(prefix: Path, old: Any, new: Any) -> list[tuple[Path, Any, Any]]:

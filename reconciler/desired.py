@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reconciler.instants import to_ms
 from reconciler.model import TaskFields, TaskSpec
 from reconciler.ownership import DEFAULT_MARK, title_for
@@ -21,3 +23,8 @@ def desired_fields(spec: TaskSpec, *, mark: str = DEFAULT_MARK) -> TaskFields:
         end_date=to_ms(spec.end),
         active=spec.enabled,
     )
+
+
+def secret_bearing(spec: TaskSpec) -> dict[str, Any]:
+    """The part of a spec its secret paths point into: {"parameters", "task_url", "item_id"}."""
+    return {"parameters": spec.parameters, "task_url": spec.task_url, "item_id": spec.item_id}

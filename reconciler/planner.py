@@ -10,21 +10,25 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
 from reconciler import checks, compare
-from reconciler.desired import desired_fields
+from reconciler.desired import desired_fields, secret_bearing
 from reconciler.instants import to_ms
 from reconciler.matching import Match, Removal, match_tasks
 from reconciler.model import (
+    CronFields,
     FederatedServer,
     GPTaskInfo,
     PortalUser,
     RemoteRun,
     RemoteTask,
     Severity,
+    SourceRef,
+    TaskFields,
     TaskSpec,
 )
 from reconciler.ownership import DEFAULT_MARK, name_from_title
@@ -82,20 +86,24 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
     """
     draft = _draft(specs, state, options)
     diagnostics = list(draft.diagnostics)
-    changes: list[Change] = []
+    reviewed: list[tuple[Change, RemoteTask | None]] = []
+    unchanged: list[str] = []
     for entry in draft.entries:
+        change = _change(entry, options)
+        if change is None:
+            unchanged.append(entry.name)
         change, notes = checks.review(
-            entry.change, entry.spec, entry.remote, owner=entry.owner, state=state, now=options.now,
+            change, entry.spec, entry.remote, owner=entry.owner, state=state, now=options.now,
             allow_active_runs=options.allow_active_runs,
         )
         diagnostics.extend(notes)
         if change is not None:
-            changes.append(change)
-    diagnostics.extend(checks.quota(_with_remotes(changes, draft.entries), state.active_tasks_available))
+            reviewed.append((change, entry.remote))
+    diagnostics.extend(checks.quota(reviewed, state.active_tasks_available))
     secrets = _secrets(specs, options)
     return Plan(
-        changes=tuple(sorted((_masked_change(c, secrets) for c in changes), key=_change_key)),
-        unchanged=tuple(sorted(e.spec.name for e in draft.entries if e.change is None and e.spec is not None)),
+        changes=tuple(sorted((_masked_change(c, secrets) for c, _ in reviewed), key=_change_key)),
+        unchanged=tuple(sorted(unchanged)),
         unmanaged=_unmanaged(draft.unmanaged),
         diagnostics=tuple(sorted((_masked_diagnostic(d, secrets) for d in diagnostics), key=_diagnostic_key)),
         observed=observed_fingerprint(state.tasks, mark=options.mark),
@@ -109,20 +117,30 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
 def tasks_needing_runs(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> tuple[str, ...]:
     """Ids of the tasks whose runs make_plan reads: those it would update or delete (a run in
     flight blocks them; a disable does not stop a run, so it is not blocked) and those the
-    portal disabled after failed runs (the last run's error is shown)."""
+    portal disabled after failed runs (the last run's error is shown).
+
+    Cheap: matching and which actions, no field diffs and no fire times (those are make_plan's).
+    """
     entries = _draft(specs, state, options).entries
-    ids = {e.remote.id for e in entries if e.remote is not None and checks.needs_runs(e.change, e.remote)}
+    ids = {e.remote.id for e in entries if e.remote is not None and checks.needs_runs(e.actions, e.remote)}
     return tuple(sorted(ids))
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Entry:
-    """One task the plan looked at: its change (None: unchanged), spec and portal task."""
+    """One task the plan looked at and the actions it needs (empty: unchanged). A matched task
+    carries its desired fields and differences; a removal carries its reason."""
 
     owner: str
-    change: Change | None
+    name: str
+    actions: tuple[Action, ...]
     spec: TaskSpec | None = None
     remote: RemoteTask | None = None
+    reason: str = ""
+    source: SourceRef | None = None
+    desired: TaskFields | None = None
+    differences: compare.Differences | None = None
+    waits_for: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,13 +151,11 @@ class _Draft:
 
 
 def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> _Draft:
-    """Matching and field diffs; no runs read, no checks (tasks_needing_runs needs only this)."""
+    """Matching and the actions each task needs: what tasks_needing_runs reads, and what
+    make_plan turns into changes (field diffs and fire times are made only there)."""
     matched = match_tasks(specs, state.tasks, default_owner=options.default_owner, mark=options.mark)
     now_ms = to_ms(options.now)
-    entries = [
-        _Entry(owner=m.owner, change=_for_match(m, options, now_ms), spec=m.spec, remote=m.remote)
-        for m in matched.matches
-    ]
+    entries = [_for_match(m, options, now_ms) for m in matched.matches]
     diagnostics = list(matched.diagnostics)
     removals = list(matched.removals)
     guard = _empty_guard(removals, options) if not specs and not options.allow_empty else None
@@ -151,52 +167,47 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     return _Draft(entries=tuple(entries), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics))
 
 
-def _with_remotes(changes: Sequence[Change], entries: Sequence[_Entry]) -> list[tuple[Change, RemoteTask | None]]:
-    remotes = {e.remote.id: e.remote for e in entries if e.remote is not None}
-    return [(c, remotes.get(c.task_id) if c.task_id else None) for c in changes]
-
-
-def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> Change | None:
+def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:
     spec = m.spec
     desired = desired_fields(spec, mark=options.mark)
     if m.remote is None:
-        return Change(
-            name=spec.name,
-            owner=m.owner,
-            actions=(Action.CREATE,),
-            task_id=None,
-            fields=compare.created_fields(desired, secret_paths=spec.secret_paths),
-            reason=m.reason,
-            desired=desired,
-            next_fires_after=checks.next_fires(desired.schedule, start_ms=desired.start_date, now=options.now),
-            source=spec.source,
-        )
+        return _Entry(owner=m.owner, name=spec.name, actions=(Action.CREATE,), spec=spec, reason=m.reason,
+                      source=spec.source, desired=desired)
     remote = m.remote
-    fields = compare.field_changes(desired, remote, secret_paths=spec.secret_paths, now_ms=now_ms)
-    active = _wanted_active(spec, remote, {f.path for f in fields})
-    actions = ((Action.UPDATE,) if fields else ()) + _toggle(remote.active, active)
-    if not actions:
+    differences = compare.differences(desired, remote, now_ms=now_ms)
+    active = _wanted_active(spec, remote, differences.fields)
+    actions = ((Action.UPDATE,) if differences else ()) + _toggle(remote.active, active)
+    return _Entry(owner=m.owner, name=spec.name, actions=actions, spec=spec, remote=remote, reason=m.reason,
+                  source=spec.source, desired=replace(desired, active=active), differences=differences)
+
+
+def _change(entry: _Entry, options: PlanOptions) -> Change | None:
+    """The entry's Change (None: unchanged): field diffs per leaf and fire times added."""
+    if not entry.actions:
         return None
-    schedule_changed = any(f.path == "schedule" for f in fields)
-    return Change(
-        name=spec.name,
-        owner=m.owner,
-        actions=actions,
-        task_id=remote.id,
-        fields=fields,
-        reason=m.reason,
-        desired=replace(desired, active=active) if fields else None,
-        next_fires_before=checks.next_fires(remote.schedule, start_ms=remote.start_date, now=options.now)
-        if schedule_changed
-        else (),
-        next_fires_after=checks.next_fires(desired.schedule, start_ms=desired.start_date, now=options.now)
-        if schedule_changed
-        else (),
-        source=spec.source,
-    )
+    spec, remote, desired = entry.spec, entry.remote, entry.desired
+    change = Change(name=entry.name, owner=entry.owner, actions=entry.actions,
+                    task_id=remote.id if remote is not None else None, reason=entry.reason,
+                    source=entry.source, waits_for=entry.waits_for)
+    if spec is None or desired is None:
+        return change
+    if remote is None:
+        return replace(change, fields=compare.created_fields(desired, secret_paths=spec.secret_paths),
+                       desired=desired, next_fires_after=_fires(desired.schedule, desired.start_date, options))
+    if entry.differences is None or Action.UPDATE not in entry.actions:
+        return change
+    change = replace(change, fields=entry.differences.field_changes(secret_paths=spec.secret_paths), desired=desired)
+    if "schedule" not in entry.differences.fields:
+        return change
+    return replace(change, next_fires_before=_fires(remote.schedule, remote.start_date, options),
+                   next_fires_after=_fires(desired.schedule, desired.start_date, options))
 
 
-def _wanted_active(spec: TaskSpec, remote: RemoteTask, changed: set[str]) -> bool:
+def _fires(schedule: CronFields, start_ms: int | None, options: PlanOptions) -> tuple[str, ...]:
+    return checks.next_fires(schedule, start_ms=start_ms, now=options.now)
+
+
+def _wanted_active(spec: TaskSpec, remote: RemoteTask, changed: AbstractSet[str]) -> bool:
     """Whether the task should end up active.
 
     A task the portal *completed* (taskState "completed": maxOccurrences or endDate reached)
@@ -220,15 +231,14 @@ def _toggle(is_active: bool, wanted: bool) -> tuple[Action, ...]:
 
 def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) -> list[_Entry]:
     """A managed task no spec keeps: delete, disable (on_remove) or skip (--no-delete)."""
-    remote, name, reason, spec = r.remote, r.name, r.reason, r.spec
-    source = spec.source if spec is not None else None
+    remote, name, reason = r.remote, r.name, r.reason
+    source = r.spec.source if r.spec is not None else None
     if options.on_remove == "disable":
         if not remote.active:
             return []
         why = f"{reason}; disabling instead of deleting (on_remove: disable)"
-        change = Change(name=name, owner=remote.owner, actions=(Action.DISABLE,), task_id=remote.id, reason=why,
-                        source=source)
-        return [_Entry(owner=remote.owner, change=change, remote=remote)]
+        return [_Entry(owner=remote.owner, name=name, actions=(Action.DISABLE,), remote=remote, reason=why,
+                       source=source)]
     if options.no_delete:
         diagnostics.append(
             Diagnostic(severity=Severity.WARNING, message=f"not deleting {name} (--no-delete)", hint=reason,
@@ -236,9 +246,8 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
         )
         return []
     why = f"{reason}; deleting erases the task's run history"
-    change = Change(name=name, owner=remote.owner, actions=(Action.DELETE,), task_id=remote.id, reason=why,
-                    source=source, waits_for=r.waits_for)
-    return [_Entry(owner=remote.owner, change=change, remote=remote)]
+    return [_Entry(owner=remote.owner, name=name, actions=(Action.DELETE,), remote=remote, reason=why,
+                   source=source, waits_for=r.waits_for)]
 
 
 def _empty_guard(removals: Sequence[Removal], options: PlanOptions) -> Diagnostic | None:
@@ -335,8 +344,7 @@ def desired_fingerprint(specs: Sequence[TaskSpec]) -> str:
 
 def _without_secrets(spec: TaskSpec) -> object:
     """The fields a secret may be in (parameters, task_url, item_id), secret values masked."""
-    doc = {"parameters": spec.parameters, "task_url": spec.task_url, "item_id": spec.item_id}
-    return compare.mask_paths(doc, spec.secret_paths)
+    return compare.mask_paths(secret_bearing(spec), spec.secret_paths)
 
 
 def _sha256(rows: object) -> str:
