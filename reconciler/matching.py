@@ -6,18 +6,16 @@ are unmanaged and only listed. Every lookup is a dict, so matching is linear in 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler.model import RemoteTask, Severity, TaskSpec
 from reconciler.ownership import name_from_title
 from reconciler.plan import Diagnostic
+from reconciler.taskrules import is_task_name
 
 Key = tuple[str, str]  # (owner, name)
 REMOVED = "removed from tasks.d"
-# A task name, as schemas/task.schema.json's $.name pattern (tests/planner/test_matching.py pins it).
-TASK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,7 +60,7 @@ def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, defau
     edited: list[Diagnostic] = []
     for task in tasks:
         name = name_from_title(task.title, mark)
-        if name is not None and not TASK_NAME.match(name):
+        if name is not None and not is_task_name(name):
             edited.append(_edited_title(task, mark))
             name = None
         if name is None:
