@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from urllib.parse import urlsplit
 
+from reconciler.checks import on_federated_server
 from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
 from reconciler.model import FederatedServer, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskSpec
 from reconciler.ownership import name_from_title
@@ -79,23 +79,18 @@ def with_runs(portal: Portal, state: PortalState, task_ids: Iterable[str]) -> Po
     return replace(state, runs=runs)
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
 def _gp_tasks(
     portal: Portal, specs: Iterable[TaskSpec], servers: tuple[FederatedServer, ...]
 ) -> Mapping[str, GPTaskInfo | None]:
     """Each distinct GP task URL's description; None when it cannot be read.
 
-    URLs on a host that is not a federated server are not requested at all (None): the portal
-    could not run them, and an unknown host may only time out.
+    URLs not on a federated server (checks.on_federated_server, the planner's own rule) are not
+    requested at all (None): the portal could not run them, an unknown host may only time out,
+    and the planner reports them as not federated anyway.
     """
-    federated = {_origin(s.url) for s in servers if s.url}
     found: dict[str, GPTaskInfo | None] = {}
     for url in sorted({s.task_url for s in specs if s.task_url}):
-        found[url] = _describe(portal, url) if _origin(url) in federated else None
+        found[url] = _describe(portal, url) if on_federated_server(url, servers) else None
     return found
 
 

@@ -245,3 +245,13 @@ def test_bugs_and_interrupts(on_emu: Run, monkeypatch: pytest.MonkeyPatch, excep
     for command in ("plan", "apply"):
         result = on_emu(command, "--auto-approve") if command == "apply" else on_emu(command)
         assert result.code == code and message in result.err
+
+
+def test_a_gp_task_on_another_loopback_name_of_a_federated_server_is_read(
+        on_emu: Run, emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The planner counts localhost and 127.0.0.1 as one host (checks.on_federated_server); state
+    # must read the GP task by the same rule, or the plan says "GP task not found".
+    assert "://127.0.0.1:" in emu.server_url
+    monkeypatch.setenv("GP_SERVER_URL", emu.server_url.replace("://127.0.0.1:", "://localhost:"))
+    planned = plan_json(on_emu("plan", "--format", "json"))
+    assert planned["errors"] == [] and len(planned["changes"]) == 3
