@@ -118,15 +118,12 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         form = _parse_form(self.headers.get("Content-Type", ""), body)
-        params = dict(query)
-        params.update(form)
         return Request(
             method=self.command,
             path=unquote(parts.path),
-            params=params,
-            headers=dict(self.headers.items()),
-            query_keys=tuple(dict(query)),
-            form_keys=tuple(dict(form)),
+            query=dict(query),
+            form=dict(form),
+            headers={key.lower(): value for key, value in self.headers.items()},
             body=body,
         )
 

@@ -22,8 +22,8 @@ class RequestLog:
         entry = {
             "method": req.method,
             "path": req.path,
-            "query": _redact({k: req.params.get(k, "") for k in req.query_keys}),
-            "form": _redact({k: req.params.get(k, "") for k in req.form_keys}),
+            "query": _redact(dict(req.query)),
+            "form": _redact(dict(req.form)),
             "tokenIn": _token_location(req),
             "time": at_ms,
             "fault": fault,

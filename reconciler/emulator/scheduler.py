@@ -110,7 +110,7 @@ class Scheduler:
         tool = samples.find_tool(path)
         form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (task.get("parameters") or {}).items()}
         submit_path = f"{SERVICES_ROOT}/{path}/submitJob"
-        request = Request(method="POST", path=submit_path, params={**form, "f": "json"}, headers={}, form_keys=tuple(form) + ("f",))
+        request = Request(method="POST", path=submit_path, form={**form, "f": "json"})
         fault = ctx.faults.take(submit_path)
         ctx.log.record(request, at_ms=at, fault=fault.kind if fault else None, source="scheduler")
         try:

@@ -10,7 +10,7 @@ from reconciler.emulator.auth import User
 from reconciler.emulator.context import PORTAL_CONTEXT, SHARING_ROOT, Context
 from reconciler.emulator.routing import READ, WRITE, Route, route
 from reconciler.emulator.wire import (
-    JAVA_INT_MAX, JAVA_INT_MIN, ApiError, Request, bad_request, bool_param, forbidden, parse_int,
+    ApiError, Request, bad_request, bool_param, forbidden, int_param,
 )
 
 SHARING_VERSION = "2024.1"  # Enterprise 11.3 [I]
@@ -142,16 +142,10 @@ def _page(req: Request) -> tuple[int, int]:
     -> 100 [I]. The docs only give the default and the maximum; falling back to the default (rather
     than a 400) is the emulator's choice, as with the clamp above 100, and it keeps `nextStart` loops
     (arcgis: `while nextStart != -1`) finite and complete: a page is never empty while tasks remain."""
-    start = _paging_int(req, "start")
-    num = _paging_int(req, "num")
+    start = int_param(req, "start", strict=False)
+    num = int_param(req, "num", strict=False)
     return (start if start is not None and start >= 1 else 1,
             min(num, MAX_NUM) if num is not None and num >= 1 else DEFAULT_NUM)
-
-
-def _paging_int(req: Request, name: str) -> int | None:
-    raw = req.param(name)
-    value = None if raw is None else parse_int(raw)
-    return value if value is not None and JAVA_INT_MIN <= value <= JAVA_INT_MAX else None
 
 
 def _listing(ctx: Context, req: Request, *, user_id: str | None) -> dict[str, Any]:

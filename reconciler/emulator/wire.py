@@ -6,6 +6,7 @@ clients JSON-encode objects, lists and booleans into form fields (§1), so both 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,25 +15,25 @@ from typing import Any, Mapping
 
 @dataclass(frozen=True, kw_only=True)
 class Request:
-    """One HTTP request: `params` merges the query string and a form body (the body wins)."""
+    """One HTTP request: the query string and the form body apart, `params` both (the body wins);
+    `headers` keys are lower-case."""
 
     method: str
     path: str
-    params: Mapping[str, str]
-    headers: Mapping[str, str]
-    query_keys: tuple[str, ...] = ()
-    form_keys: tuple[str, ...] = ()
+    query: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+
+    @functools.cached_property
+    def params(self) -> Mapping[str, str]:
+        return {**self.query, **self.form}
 
     def param(self, name: str) -> str | None:
         return self.params.get(name)
 
     def header(self, name: str) -> str | None:
-        lowered = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == lowered:
-                return value
-        return None
+        return self.headers.get(name.lower())
 
     @property
     def pretty(self) -> bool:
@@ -85,7 +86,6 @@ def render_json(data: Any, *, pretty: bool) -> bytes:
 
 
 JAVA_INT_MIN, JAVA_INT_MAX = -(2**31), 2**31 - 1
-JAVA_LONG_MIN, JAVA_LONG_MAX = -(2**63), 2**63 - 1
 ASCII_SPACE = " \t\r\n\f\v"
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
@@ -98,18 +98,22 @@ def parse_int(raw: str) -> int | None:
     return int(text) if _INTEGER.fullmatch(text) else None
 
 
-def int_param(req: Request, name: str, *, lo: int = JAVA_INT_MIN, hi: int = JAVA_INT_MAX) -> int | None:
+def int_param(req: Request, name: str, *, lo: int = JAVA_INT_MIN, hi: int = JAVA_INT_MAX,
+              strict: bool = True) -> int | None:
     """An integer field in [lo, hi] (default: a Java int, as the portal's own fields are [I]); absent
-    or empty means None; anything else (a fraction, an exponent, an out-of-range value) is a 400."""
+    or empty means None; anything else (a fraction, an exponent, an out-of-range value) is a 400,
+    or None too when not `strict` (paging falls back to its defaults)."""
     raw = req.param(name)
     if raw is None or raw.strip(ASCII_SPACE) == "":
         return None
     value = parse_int(raw)
+    if value is not None and lo <= value <= hi:
+        return value
+    if not strict:
+        return None
     if value is None:
         raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be an integer, got {raw!r}.")
-    if not lo <= value <= hi:
-        raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be between {lo} and {hi}, got {raw!r}.")
-    return value
+    raise bad_request(f"Invalid value for '{name}'.", f"'{name}' must be between {lo} and {hi}, got {raw!r}.")
 
 
 def bool_param(req: Request, name: str) -> bool | None:

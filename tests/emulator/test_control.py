@@ -78,6 +78,15 @@ def test_request_log_redacts_secrets(emu: Emulator, publisher: Client) -> None:
     assert "viewer123" not in str(log) and str(publisher.token) not in str(log)
 
 
+def test_request_log_keeps_query_and_form_apart(emu: Emulator) -> None:
+    # A key sent in both places is logged with each place's own value (the form one wins for the handler).
+    requests.delete(emu.control_url + "/requests", timeout=10)
+    r = requests.post(emu.sharing_url + "/info", params={"f": "json"}, data={"f": "pjson"}, timeout=10)
+    assert r.text.startswith("{\n")  # pretty: the form's f
+    entry = requests.get(emu.control_url + "/requests", timeout=10).json()["requests"][-1]
+    assert (entry["query"], entry["form"]) == ({"f": "json"}, {"f": "pjson"})
+
+
 def test_request_log_marks_faulted_requests(emu: Emulator) -> None:
     _fault(emu, path="/info", kind="http502")
     requests.get(emu.sharing_url + "/info", params={"f": "json"}, timeout=10)
