@@ -51,7 +51,7 @@ _SYMBOLS = {
     Action.DELETE: "-",
 }
 
-SUMMARY_KEYS = ("create", "update", "enable", "disable", "delete", "unchanged")
+SUMMARY_KEYS = (*(a.value for a in Action), "unchanged")  # the summary's keys, in Action order
 
 
 @dataclass(frozen=True, kw_only=True)

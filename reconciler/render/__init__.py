@@ -8,14 +8,13 @@ from typing import Protocol
 from reconciler.plan import Plan
 from reconciler.render import json, markdown, text
 
-FORMATS = ("text", "markdown", "json")
-
 
 class Renderer(Protocol):
     def __call__(self, plan: Plan, *, color: bool = False) -> str: ...
 
 
 RENDERERS: dict[str, Renderer] = {"text": text.render, "markdown": markdown.render, "json": json.render}
+FORMATS = tuple(RENDERERS)
 
 
 def render(plan: Plan, fmt: str, *, color: bool = False) -> str:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from reconciler.instants import parse_instant
-from reconciler.plan import SECRET_MASK, SUMMARY_KEYS
+from reconciler.plan import SECRET_MASK, SUMMARY_KEYS, Action
 
-# Legend label and header wording per action, in legend order.
-LEGEND = {
-    "create": ("+", "create"),
-    "update": ("~", "update in place"),
-    "enable": (">", "enable"),
-    "disable": ("!", "disable"),
-    "delete": ("-", "delete (erases the task's run history)"),
+_LABELS = {
+    Action.CREATE: "create",
+    Action.UPDATE: "update in place",
+    Action.ENABLE: "enable",
+    Action.DISABLE: "disable",
+    Action.DELETE: "delete (erases the task's run history)",
 }
+# Legend symbol and label per action, in legend order.
+LEGEND = {a.value: (a.symbol, _LABELS[a]) for a in Action}
 VERBS = {
     "create": "created",
     "update": "updated in place",
@@ -61,9 +63,14 @@ def fire(timestamp: str) -> str:
     return f"{moment.strftime('%a')} {clean(timestamp)}"
 
 
-def summary_line(summary: dict[str, int]) -> str:
+def summary_parts(summary: dict[str, int]) -> str:
+    """`1 to create, …, 0 to delete, 3 unchanged`."""
     parts = [f"{summary[k]} to {k}" for k in SUMMARY_KEYS[:-1]]
-    return f"Plan: {', '.join(parts)}, {summary['unchanged']} unchanged."
+    return f"{', '.join(parts)}, {summary['unchanged']} unchanged"
+
+
+def summary_line(summary: dict[str, int]) -> str:
+    return f"Plan: {summary_parts(summary)}."
 
 
 def where(source: dict[str, Any] | None) -> str:
@@ -77,6 +84,47 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def attached(diagnostic: dict[str, Any], changes: list[dict[str, Any]]) -> bool:
-    """Whether a diagnostic is shown with a change (the rule of json.concerns, on the dict)."""
-    return any(diagnostic["name"] == c["name"] and diagnostic["owner"] in (None, c["owner"]) for c in changes)
+Escape = Callable[[str], str]
+Key = tuple[str | None, str | None]  # (name, owner)
+
+
+def concerns(diagnostic: Key, change: tuple[str, str]) -> bool:
+    """The one rule: a diagnostic is shown with a change by name, and by owner when it names one."""
+    name, owner = diagnostic
+    return name == change[0] and owner in (None, change[1])
+
+
+def owners_by_name(changes: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """The owners of the changes of each name: an index built once per plan."""
+    index: dict[str, list[str]] = {}
+    for name, owner in changes:
+        index.setdefault(name, []).append(owner)
+    return index
+
+
+def attached(diagnostic: Key, index: dict[str, list[str]]) -> bool:
+    """Whether a diagnostic is shown with some change (`index` from owners_by_name)."""
+    name = diagnostic[0]
+    return name is not None and any(concerns(diagnostic, (name, owner)) for owner in index.get(name, ()))
+
+
+def about(item: dict[str, Any], esc: Escape, strong: Escape = lambda s: s) -> str:
+    """`name (owner o) at path: ` before a diagnostic's message; empty when it names nothing."""
+    parts = [strong(esc(item["name"]))] if item["name"] else []
+    if item["owner"]:
+        parts.append(f"(owner {esc(item['owner'])})")
+    if item["source"] is not None:
+        parts.append(f"at {esc(where(item['source']))}")
+    return " ".join(parts) + ": " if parts else ""
+
+
+def waits_note(waits: dict[str, str], esc: Escape) -> str:
+    return f"deleted only after {esc(waits['name'])} is created under {esc(waits['owner'])}"
+
+
+def blocked_note(reason: str, esc: Escape) -> str:
+    return f"{esc(reason)} (apply skips this change)"
+
+
+def blocked_line(count: int) -> str:
+    return f"{plural(count, 'change')} blocked: apply skips {'it' if count == 1 else 'them'}."

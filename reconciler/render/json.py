@@ -46,12 +46,24 @@ import re
 from typing import Any
 
 from reconciler.model import Severity, SourceRef
-from reconciler.plan import FORMAT_VERSION, SECRET_MASK, Change, Diagnostic, FieldChange, Plan, UnmanagedTask
+from reconciler.plan import (
+    FORMAT_VERSION,
+    SECRET_MASK,
+    Change,
+    Diagnostic,
+    FieldChange,
+    Plan,
+    UnmanagedTask,
+)
+from reconciler.render.common import concerns
 
 _TOKEN_IN_URL = re.compile(r"(?i)([?&](?:token|access_token)=)[^&#]*")
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    by_name: dict[str | None, list[Diagnostic]] = {}  # one pass; each change then reads its name's
+    for d in plan.diagnostics:
+        by_name.setdefault(d.name, []).append(d)
     return {
         "format_version": FORMAT_VERSION,
         "portal": _mask_url(plan.portal),
@@ -60,7 +72,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "observed": plan.observed,
         "desired": plan.desired,
         "summary": plan.counts,
-        "changes": [_change(c, plan.diagnostics) for c in plan.changes],
+        "changes": [_change(c, by_name.get(c.name, [])) for c in plan.changes],
         "unchanged": list(plan.unchanged),
         "unmanaged": [_unmanaged(t) for t in plan.unmanaged],
         "errors": [_diagnostic(d) for d in plan.errors],
@@ -73,8 +85,8 @@ def render(plan: Plan, *, color: bool = False) -> str:
     return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False)
 
 
-def _change(change: Change, diagnostics: tuple[Diagnostic, ...]) -> dict[str, Any]:
-    mine = [d for d in diagnostics if concerns(d, change)]
+def _change(change: Change, named: list[Diagnostic]) -> dict[str, Any]:
+    mine = [d for d in named if concerns((d.name, d.owner), (change.name, change.owner))]
     return {
         "name": change.name,
         "owner": change.owner,
@@ -90,11 +102,6 @@ def _change(change: Change, diagnostics: tuple[Diagnostic, ...]) -> dict[str, An
         "warnings": [_short(d) for d in mine if d.severity is Severity.WARNING],
         "errors": [_short(d) for d in mine if d.severity is Severity.ERROR],
     }
-
-
-def concerns(diagnostic: Diagnostic, change: Change) -> bool:
-    """A diagnostic is attached to a change by name, and by owner when it names one."""
-    return diagnostic.name == change.name and diagnostic.owner in (None, change.owner)
 
 
 def _field(field: FieldChange) -> dict[str, Any]:

@@ -17,7 +17,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.plan import SUMMARY_KEYS, Plan
-from reconciler.render.common import LEGEND, WRAP_AT, clean, field_symbol, fire, plural, summary_line, value, where, will_be
+from reconciler.render.common import (
+    LEGEND,
+    WRAP_AT,
+    about,
+    blocked_line,
+    blocked_note,
+    clean,
+    field_symbol,
+    fire,
+    plural,
+    summary_parts,
+    value,
+    waits_note,
+    where,
+    will_be,
+)
 from reconciler.render.json import plan_to_dict
 
 LIMIT = 65_000
@@ -99,7 +114,7 @@ def _fit(head: str, groups: dict[str, _Group]) -> None:
 
 def _head(doc: dict[str, Any]) -> str:
     summary = doc["summary"]
-    title = summary_line(summary)[len("Plan: ") :].rstrip(".")
+    title = summary_parts(summary)
     lines = [
         f"### Reconciler plan: {title}" if doc["changes"] else "### Reconciler plan: no changes",
         "",
@@ -117,8 +132,7 @@ def _head(doc: dict[str, Any]) -> str:
         lines += ["No changes. The portal matches tasks.d.", ""]
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
-        verb = "it" if len(blocked) == 1 else "them"
-        lines += ["> [!IMPORTANT]", f"> {plural(len(blocked), 'change')} blocked: apply skips {verb}."]
+        lines += ["> [!IMPORTANT]", f"> {blocked_line(len(blocked))}"]
         lines += [f"> - **{escape(c['name'])}**: {escape(c['blocked'])}" for c in blocked[:_BLOCKED_SHOWN]]
         if len(blocked) > _BLOCKED_SHOWN:
             lines.append(f"> - …and {len(blocked) - _BLOCKED_SHOWN} more (see each change)")
@@ -126,18 +140,13 @@ def _head(doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _about(item: dict[str, Any]) -> str:
-    parts = [f"**{escape(item['name'])}**"] if item["name"] else []
-    if item["owner"]:
-        parts.append(f"(owner {escape(item['owner'])})")
-    if item["source"] is not None:
-        parts.append(f"at {escape(where(item['source']))}")
-    return " ".join(parts) + ": " if parts else ""
-
-
 def _diagnostic_line(item: dict[str, Any]) -> str:
     hint = f"<br>hint: {escape(item['hint'])}" if item["hint"] else ""
-    return f"> - {_about(item)}{escape(item['message'])}{hint}\n"
+    return f"> - {about(item, escape, _bold)}{escape(item['message'])}{hint}\n"
+
+
+def _bold(text: str) -> str:
+    return f"**{text}**"
 
 
 def _errors(errors: list[dict[str, Any]]) -> _Group:
@@ -162,12 +171,12 @@ def _change(change: dict[str, Any]) -> str:
     if change["reason"]:
         facts.append(f"Reason: {escape(change['reason'])}")
     if change["waits_for"] is not None:
-        waits = change["waits_for"]
-        facts.append(f"Deleted only after {escape(waits['name'])} is created under {escape(waits['owner'])}")
+        note = waits_note(change["waits_for"], escape)
+        facts.append(note[0].upper() + note[1:])
     if change["source"] is not None:
         facts.append(f"Declared at: {escape(where(change['source']))}")
     if change["blocked"]:
-        facts.append(f"**Blocked**: {escape(change['blocked'])} (apply skips this change)")
+        facts.append(f"**Blocked**: {blocked_note(change['blocked'], escape)}")
     for kind in ("errors", "warnings"):
         for item in change[kind]:
             hint = f" (hint: {escape(item['hint'])})" if item["hint"] else ""
@@ -183,11 +192,7 @@ def _change(change: dict[str, Any]) -> str:
 def _diff(fields: list[dict[str, Any]], action: str) -> list[str]:
     body: list[str] = []
     for item in fields:
-        symbol = field_symbol(item, action)
-        sides = [("+", item["after"])] if symbol == "+" else [("-", item["before"]), ("+", item["after"])]
-        if symbol == "-":
-            sides = [("-", item["before"])]
-        for sign, data in sides:
+        for sign, data in _sides(item, action):
             line = f"{sign} {clean(item['path'])}: {value(data, secret=item['secret'])}"
             if len(line) > WRAP_AT:
                 line = f"{sign} {clean(item['path'])}: {value(data, secret=item['secret'], indent=2)}"
@@ -195,6 +200,16 @@ def _diff(fields: list[dict[str, Any]], action: str) -> list[str]:
             body.append(line)
     fence = "`" * max(3, _longest_backtick_run(body) + 1)
     return [f"{fence}diff", *body, fence]
+
+
+def _sides(item: dict[str, Any], action: str) -> list[tuple[str, Any]]:
+    """The diff lines of a field: + the new value, - the old one, or both for a change."""
+    symbol = field_symbol(item, action)
+    if symbol == "+":
+        return [("+", item["after"])]
+    if symbol == "-":
+        return [("-", item["before"])]
+    return [("-", item["before"]), ("+", item["after"])]
 
 
 def _longest_backtick_run(lines: list[str]) -> int:

@@ -6,7 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.plan import Plan
-from reconciler.render.common import LEGEND, WRAP_AT, attached, clean, field_symbol, fire, plural, summary_line, value, where, will_be
+from reconciler.render.common import (
+    LEGEND,
+    WRAP_AT,
+    about,
+    attached,
+    blocked_line,
+    blocked_note,
+    clean,
+    field_symbol,
+    fire,
+    owners_by_name,
+    summary_line,
+    value,
+    waits_note,
+    where,
+    will_be,
+)
 from reconciler.render.json import plan_to_dict
 
 _RESET = "\x1b[0m"
@@ -53,7 +69,7 @@ def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
     out.add(summary_line(doc["summary"]), "bold")
     blocked = sum(1 for c in doc["changes"] if c["blocked"])
     if blocked:
-        out.add(f"{plural(blocked, 'change')} blocked: apply skips {'it' if blocked == 1 else 'them'}.", "warning")
+        out.add(blocked_line(blocked), "warning")
     out.add()
     _unmanaged(out, doc["unmanaged"])
     while out.lines and not out.lines[-1]:
@@ -81,12 +97,11 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
     if change["reason"]:
         out.add(f"    # {clean(change['reason'])}")
     if change["waits_for"] is not None:
-        waits = change["waits_for"]
-        out.add(f"    # deleted only after {clean(waits['name'])} is created under {clean(waits['owner'])}")
+        out.add(f"    # {waits_note(change['waits_for'], clean)}")
     if change["source"] is not None:
         out.add(f"    # declared at {where(change['source'])}")
     if change["blocked"]:
-        out.add(f"    # BLOCKED: {clean(change['blocked'])} (apply skips this change)", "error")
+        out.add(f"    # BLOCKED: {blocked_note(change['blocked'], clean)}", "error")
     for field in change["fields"]:
         _field(out, field, change["action"])
     _fires(out, change["next_fires"])
@@ -137,7 +152,8 @@ def _item(out: _Out, severity: str, item: dict[str, Any], indent: str) -> None:
 
 
 def _diagnostics(out: _Out, doc: dict[str, Any]) -> None:
-    loose = [w for w in doc["warnings"] if not attached(w, doc["changes"])]
+    index = owners_by_name((c["name"], c["owner"]) for c in doc["changes"])
+    loose = [w for w in doc["warnings"] if not attached((w["name"], w["owner"]), index)]
     sections = (
         ("error", "Errors (apply refuses this plan until they are fixed):", doc["errors"]),
         ("warning", "Warnings:", loose),
@@ -152,13 +168,7 @@ def _diagnostics(out: _Out, doc: dict[str, Any]) -> None:
 
 
 def _diagnostic(out: _Out, item: dict[str, Any]) -> None:
-    about = [clean(item["name"])] if item["name"] else []
-    if item["owner"]:
-        about.append(f"(owner {clean(item['owner'])})")
-    if item["source"] is not None:
-        about.append(f"at {where(item['source'])}")
-    prefix = " ".join(about)
-    out.add(f"  - {prefix + ': ' if prefix else ''}{clean(item['message'])}")
+    out.add(f"  - {about(item, clean)}{clean(item['message'])}")
     if item["hint"]:
         out.add(f"      hint: {clean(item['hint'])}")
 
