@@ -88,6 +88,16 @@ def test_the_file_check_can_fail() -> None:
     assert file_and_terminal_calls(ast.parse("def f(p):\n    return p.read_text()")) >= {"f:read_text"}
 
 
+PLANNER = ("planner", "matching", "compare", "checks", "desired", "ownership", "plan")
+
+
+@pytest.mark.parametrize("module", PLANNER)
+def test_planner_modules_read_no_clock(module: str) -> None:
+    # The planner's only clock is PlanOptions.now.
+    text = (PACKAGE / f"{module}.py").read_text()
+    assert ".now(" not in text and "utcnow" not in text and "time.time" not in text
+
+
 def writes_to_terminal(tree: ast.AST) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":

@@ -7,7 +7,7 @@ from dataclasses import replace
 from reconciler.model import FederatedServer, GPParameter, GPTaskInfo, PortalUser, RemoteRun, Severity
 from reconciler.plan import Action
 from reconciler.planner import make_plan, tasks_needing_runs
-from tests.planner.conftest import ADMIN, BUFFER_URL, NOW, PUBLISHER, remote, remote_of, spec, state, options
+from tests.planner.conftest import ADMIN, BUFFER_URL, PUBLISHER, remote, remote_of, spec, state, options
 
 INPUT = "esriGPParameterDirectionInput"
 BUFFER = GPTaskInfo(
@@ -266,7 +266,3 @@ def test_finished_runs_do_not_block() -> None:
     done = replace(executing(), status="succeeded")
     plan = make_plan([s], state(remote_of(spec()), runs={"t1": (done,)}), options())
     assert plan.changes[0].blocked is None and plan.diagnostics == ()
-
-
-def test_now_is_the_only_clock() -> None:
-    assert NOW.tzinfo is not None
