@@ -212,7 +212,7 @@ def _act(action: Action, change: Change, task_id: str | None, portal: Portal) ->
     owner = change.owner
     if action is Action.CREATE:
         assert change.desired is not None, "a CREATE carries the desired fields"
-        return portal.create_task(change.desired, owner).id
+        return portal.create_task(change.desired, owner)
     assert task_id is not None, f"{action.value} needs a task id"
     if action is Action.UPDATE:
         assert change.desired is not None, "an UPDATE carries the desired fields"

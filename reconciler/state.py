@@ -25,20 +25,28 @@ def owners_of(specs: Iterable[TaskSpec], default_owner: str, holders: Iterable[s
     return (default_owner, *others)
 
 
-def managed_holders(portal: Portal, user: PortalUser, *, mark: str) -> tuple[str, ...]:
-    """Every owner with a managed task (title carries `mark`), for an administrator.
+def organization_tasks(portal: Portal, user: PortalUser) -> dict[str, list[RemoteTask]]:
+    """Every task of the organization by owner, for an administrator; {} for anyone else.
 
     Only an administrator may list the organization's tasks (allScheduledTasks, §6.11) or manage
     another user's tasks; a non-administrator can manage only their own, which the default owner
     already covers, so nothing more is read for them.
     """
     if not user.is_admin:
-        return ()
-    return tuple(sorted({t.owner for t in portal.iter_all_tasks() if name_from_title(t.title, mark) is not None}))
+        return {}
+    found: dict[str, list[RemoteTask]] = {}
+    for task in portal.iter_all_tasks():
+        found.setdefault(task.owner, []).append(task)
+    return found
 
 
 def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str, mark: str) -> PortalState:
     """Everything the planner needs except runs (see with_runs).
+
+    An administrator's owners come from one organization-wide listing (allScheduledTasks): every
+    owner holding a managed task is read, and an owner it covers costs only its quota request;
+    an owner it does not cover (no tasks at all, or not an administrator) is listed on its own,
+    which states the quota too.
 
     Another owner's tasks that the signed-in user may not list (403), or an owner that does not
     exist (404), count as no tasks and an unknown quota: the planner reports the owner problem.
@@ -48,12 +56,19 @@ def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str, m
             administrator) or the servers failed.
     """
     user = portal.me()
+    listed = organization_tasks(portal, user)
+    holders = {owner for owner, held in listed.items() if any(name_from_title(t.title, mark) is not None for t in held)}
     tasks: list[RemoteTask] = []
     quota: dict[str, int | None] = {}
-    for owner in owners_of(specs, default_owner, managed_holders(portal, user, mark=mark)):
+    for owner in owners_of(specs, default_owner, holders):
         try:
-            tasks.extend(portal.iter_tasks(owner))
-            quota[owner] = portal.active_tasks_available(owner)
+            if owner in listed:
+                quota[owner] = portal.active_tasks_available(owner)
+                tasks.extend(listed[owner])
+            else:
+                found = portal.list_tasks(owner)
+                quota[owner] = found.active_tasks_available
+                tasks.extend(found.tasks)
         except (PermissionDeniedError, NotFoundError):
             if owner == default_owner:
                 raise

@@ -6,20 +6,22 @@ listing through reconciler.portal.paging (ceil(N/100) requests, later pages conc
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 from urllib.parse import quote, urlsplit
 
 from reconciler.connection import ConnectionSettings
-from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
+from reconciler.errors import NotFoundError, PermissionDeniedError
 from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
 from reconciler.portal import paging, wire, writes
 from reconciler.portal.auth import DEFAULT_EXPIRATION_MINUTES, FixedToken, PasswordToken, TokenSource
 from reconciler.portal.http import Http, origin
+from reconciler.portal.protocol import TaskList
 from reconciler.portal.retry import RetryPolicy
 
 T = TypeVar("T")
@@ -48,6 +50,7 @@ class PortalClient:
         self._lock = threading.Lock()
         self._me: PortalUser | None = None
         self._servers: tuple[FederatedServer, ...] | None = None
+        self._gp_tasks: dict[str, GPTaskInfo] = {}
 
     def _token_source(self, s: ConnectionSettings, clock: Callable[[], float], minutes: int) -> TokenSource:
         if s.token:
@@ -125,7 +128,15 @@ class PortalClient:
         Raises:
             PortalError: as the choke-point does, e.g. PermissionDeniedError for another's tasks.
         """
-        return self._iter_paged(self._tasks_path(owner), operation="list tasks")
+        return _tasks_of(self._pages(self._tasks_path(owner), operation="list tasks"))
+
+    def list_tasks(self, owner: str | None = None) -> TaskList:
+        """Every task of `owner` as iter_tasks reads them (and raises), with the quota the first
+        page states (activeTasksAvailable), so the quota costs no request of its own."""
+        pages = self._pages(self._tasks_path(owner), operation="list tasks")
+        first = next(pages)
+        tasks = tuple(_tasks_of(itertools.chain((first,), pages)))
+        return TaskList(tasks=tasks, active_tasks_available=wire.quota_from_wire(first))
 
     def iter_all_tasks(self) -> Iterator[RemoteTask]:
         """Every user's task in the organization (portals/self/allScheduledTasks, §6.11), paged
@@ -134,27 +145,21 @@ class PortalClient:
         Raises:
             PermissionDeniedError: the signed-in user is not an administrator.
         """
-        return self._iter_paged("portals/self/allScheduledTasks", operation="list all scheduled tasks")
+        return _tasks_of(self._pages("portals/self/allScheduledTasks", operation="list all scheduled tasks"))
 
     def active_tasks_available(self, owner: str | None = None) -> int | None:
-        """How many more tasks `owner` may have active (the list's activeTasksAvailable); None if unsaid."""
+        """How many more tasks `owner` may have active (the list's activeTasksAvailable); None if
+        unsaid. One request (num=1); list_tasks gives it with the tasks at no extra cost."""
         body = self._get(self._tasks_path(owner), params={"start": "1", "num": "1"}, operation="read the task quota")
-        value = body.get("activeTasksAvailable")
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return wire.quota_from_wire(body)
 
     def get_task(self, task_id: str, owner: str | None = None) -> RemoteTask:
         """One task. Raises: NotFoundError when it does not exist."""
         return wire.task_from_wire(self._get(self._task_path(task_id, owner), operation=f"read task {task_id}"))
 
-    def create_task(self, fields: TaskFields, owner: str | None = None) -> RemoteTask:
-        """Create a task, never twice (see the module docstring).
-
-        Args:
-            fields: the task as wanted; an inactive one is created paused.
-            owner: whose task; default `self.owner`.
-
-        Returns:
-            The task as the portal stored it.
+    def create_task(self, fields: TaskFields, owner: str | None = None) -> str:
+        """Create a task, never twice (see reconciler.portal.writes); returns its id. An inactive
+        one is created paused. `owner` defaults to `self.owner`.
 
         Raises:
             PortalError: the portal refused it (e.g. 400 invalid schedule, 403 privilege), or its
@@ -162,16 +167,15 @@ class PortalClient:
         """
         owner = owner or self.owner
         op = f"create task {fields.title!r}"
-        found = self._write(f"{self._tasks_path(owner)}/createTask", wire.create_form(fields), operation=op,
-                            landed=lambda: self._find(owner, fields), done=lambda body: self._created(body, owner, op))
-        if not fields.active and found.active:
-            self.disable_task(found.id, owner)  # in case the portal ignored isActive=false [I]
-            found = self.get_task(found.id, owner)
-        return found
+        task_id = self._write(f"{self._tasks_path(owner)}/createTask", wire.create_form(fields), operation=op,
+                              landed=lambda: self._find(owner, fields), done=lambda body: wire.created_id(body, op))
+        if not fields.active and self.get_task(task_id, owner).active:
+            self.disable_task(task_id, owner)  # in case the portal ignored isActive=false [I]
+        return task_id
 
-    def update_task(self, task_id: str, fields: TaskFields, owner: str | None = None) -> RemoteTask:
+    def update_task(self, task_id: str, fields: TaskFields, owner: str | None = None) -> None:
         """Replace every field of a task but its active state (see wire.update_form); checked
-        before any resend (see the module docstring).
+        before any resend (see reconciler.portal.writes).
 
         Raises:
             NotFoundError: no such task. PortalError: the portal refused the change.
@@ -180,7 +184,6 @@ class PortalClient:
         self._write(f"{self._task_path(task_id, owner)}/update", wire.update_form(fields),
                     operation=f"update task {task_id}", done=lambda body: True,
                     landed=lambda: wire.matches(self.get_task(task_id, owner), fields, check_active=False) or None)
-        return self.get_task(task_id, owner)
 
     def enable_task(self, task_id: str, owner: str | None = None) -> None:
         """Set a task active (counts against the portal's active-task quota)."""
@@ -220,9 +223,14 @@ class PortalClient:
         return wire.job_from_wire(body, job_url)
 
     def gp_task_info(self, task_url: str) -> GPTaskInfo:
-        """A GP task's parameters as its service describes them (GET <taskUrl>?f=json)."""
+        """A GP task's parameters as its service describes them (GET <taskUrl>?f=json), cached
+        (apply's convergence check plans again); a failed read is not cached."""
+        if task_url in self._gp_tasks:
+            return self._gp_tasks[task_url]
         self._ensure_trusted(task_url)
-        return wire.gp_task_from_wire(self._get(task_url, operation=f"describe GP task {task_url}"), task_url)
+        info = wire.gp_task_from_wire(self._get(task_url, operation=f"describe GP task {task_url}"), task_url)
+        with self._lock:
+            return self._gp_tasks.setdefault(task_url, info)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -235,15 +243,9 @@ class PortalClient:
     def _task_path(self, task_id: str, owner: str | None) -> str:
         return f"{self._tasks_path(owner)}/{quote(task_id, safe='')}"
 
-    def _iter_paged(self, path: str, *, operation: str) -> Iterator[RemoteTask]:
-        seen: set[str] = set()
-        for page in paging.iter_pages(lambda start: self._page(path, start, operation), page_size=PAGE_SIZE,
-                                      max_workers=self._max_workers):
-            for data in page.get("tasks") or ():
-                task = wire.task_from_wire(data)
-                if task.id not in seen:  # a task may shift between pages while we read
-                    seen.add(task.id)
-                    yield task
+    def _pages(self, path: str, *, operation: str) -> Iterator[dict[str, Any]]:
+        return paging.iter_pages(lambda start: self._page(path, start, operation), page_size=PAGE_SIZE,
+                                 max_workers=self._max_workers)
 
     def _page(self, path: str, start: int, operation: str) -> dict[str, Any]:
         return self._get(path, params={"start": str(start), "num": str(PAGE_SIZE)}, operation=operation)
@@ -256,15 +258,9 @@ class PortalClient:
     def _wait_before_check(self) -> None:
         self._http.sleep(self._http.retry.verify_delay)
 
-    def _created(self, body: dict[str, Any], owner: str, operation: str) -> RemoteTask:
-        task_id = body.get("taskId")
-        if not task_id:  # arcgis accepts a create only with success and taskId (§13)
-            raise PortalError("createTask answered without a taskId", operation=operation)
-        return self.get_task(str(task_id), owner)
-
-    def _find(self, owner: str, fields: TaskFields) -> RemoteTask | None:
+    def _find(self, owner: str, fields: TaskFields) -> str | None:
         candidates = [t for t in self.iter_tasks(owner) if wire.matches(t, fields, check_active=False)]
-        return max(candidates, key=lambda t: t.created or 0) if candidates else None
+        return max(candidates, key=lambda t: t.created or 0).id if candidates else None
 
     def _gone(self, task_id: str, owner: str | None) -> bool | None:
         try:
@@ -293,3 +289,12 @@ class PortalClient:
         with ThreadPoolExecutor(max_workers=min(self._max_workers, len(runs))) as pool:
             return tuple(pool.map(attach, runs))
 
+
+def _tasks_of(pages: Iterable[dict[str, Any]]) -> Iterator[RemoteTask]:
+    seen: set[str] = set()
+    for page in pages:
+        for data in page.get("tasks") or ():
+            task = wire.task_from_wire(data)
+            if task.id not in seen:  # a task may shift between pages while we read
+                seen.add(task.id)
+                yield task

@@ -1,13 +1,22 @@
-"""`Portal`: what plan/apply need from a portal, so they can be tested with an in-memory fake.
+"""`Portal`: what plan/apply (reconciler.state, reconciler.applier) need from a portal.
 
-PortalClient implements it over HTTP; tests/portal/test_protocol.py checks that it does.
+PortalClient implements it over HTTP; tests/portal/test_protocol.py checks the signatures match.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator, Protocol, runtime_checkable
 
 from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskList:
+    """An owner's tasks with the quota their listing states (activeTasksAvailable; None if unsaid)."""
+
+    tasks: tuple[RemoteTask, ...]
+    active_tasks_available: int | None
 
 
 @runtime_checkable
@@ -23,15 +32,17 @@ class Portal(Protocol):
 
     def iter_tasks(self, owner: str | None = None) -> Iterator[RemoteTask]: ...
 
+    def list_tasks(self, owner: str | None = None) -> TaskList: ...
+
     def iter_all_tasks(self) -> Iterator[RemoteTask]: ...
 
     def active_tasks_available(self, owner: str | None = None) -> int | None: ...
 
     def get_task(self, task_id: str, owner: str | None = None) -> RemoteTask: ...
 
-    def create_task(self, fields: TaskFields, owner: str | None = None) -> RemoteTask: ...
+    def create_task(self, fields: TaskFields, owner: str | None = None) -> str: ...
 
-    def update_task(self, task_id: str, fields: TaskFields, owner: str | None = None) -> RemoteTask: ...
+    def update_task(self, task_id: str, fields: TaskFields, owner: str | None = None) -> None: ...
 
     def enable_task(self, task_id: str, owner: str | None = None) -> None: ...
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from reconciler.errors import PortalError
 from reconciler.model import (
     CronFields,
     FederatedServer,
@@ -42,6 +43,24 @@ def _parameters(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         value = json.loads(value) if value.strip() else {}
     return dict(value or {})
+
+
+def quota_from_wire(listing: Mapping[str, Any]) -> int | None:
+    """A task listing's activeTasksAvailable (how many more tasks may be active); None if unsaid."""
+    value = listing.get("activeTasksAvailable")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def created_id(body: Mapping[str, Any], operation: str) -> str:
+    """The new task's id from a createTask answer.
+
+    Raises:
+        PortalError: no taskId (arcgis accepts a create only with success and taskId, §13).
+    """
+    task_id = body.get("taskId")
+    if not task_id:
+        raise PortalError("createTask answered without a taskId", operation=operation)
+    return str(task_id)
 
 
 def task_from_wire(data: Mapping[str, Any]) -> RemoteTask:

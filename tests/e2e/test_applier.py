@@ -41,10 +41,10 @@ def plan_of(*changes: Change) -> Plan:
 
 
 def test_every_action_kind(emu: Emulator, portal: PortalClient) -> None:
-    upd = portal.create_task(fields(emu, "upd"))
-    off = portal.create_task(fields(emu, "off"))
-    on = portal.create_task(fields(emu, "on", active=False))
-    gone = portal.create_task(fields(emu, "gone"))
+    upd = portal.get_task(portal.create_task(fields(emu, "upd")))
+    off = portal.get_task(portal.create_task(fields(emu, "off")))
+    on = portal.get_task(portal.create_task(fields(emu, "on", active=False)))
+    gone = portal.get_task(portal.create_task(fields(emu, "gone")))
     seen: list[Outcome] = []
     plan = plan_of(
         change("new", Action.CREATE, desired=fields(emu, "new")),
@@ -76,7 +76,7 @@ def test_actions_of_one_change_run_in_order_and_a_later_failure_keeps_the_earlie
     with make_client(small_emu) as portal:
         portal.create_task(fields(small_emu, "a"))
         portal.create_task(fields(small_emu, "b"))
-        paused = portal.create_task(fields(small_emu, "c", active=False))
+        paused = portal.get_task(portal.create_task(fields(small_emu, "c", active=False)))
         plan = plan_of(change("c", Action.UPDATE, Action.ENABLE, task_id=paused.id,
                               desired=fields(small_emu, "c", active=False, max_occurrences=7)))
         (outcome,) = execute(plan, portal, on_outcome=lambda o: None).outcomes
@@ -86,7 +86,7 @@ def test_actions_of_one_change_run_in_order_and_a_later_failure_keeps_the_earlie
 
 
 def test_blocked_changes_are_reported_not_attempted(emu: Emulator, portal: PortalClient) -> None:
-    task = portal.create_task(fields(emu, "busy"))
+    task = portal.get_task(portal.create_task(fields(emu, "busy")))
     plan = plan_of(change("busy", Action.DELETE, task_id=task.id, blocked="a run is executing"))
     result = execute(plan, portal, on_outcome=lambda o: None)
     (skipped,) = result.skipped
@@ -103,7 +103,7 @@ def test_quota_freeing_changes_run_first() -> None:
 
 
 def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, portal: PortalClient) -> None:
-    old = portal.create_task(fields(emu, "moved"))
+    old = portal.get_task(portal.create_task(fields(emu, "moved")))
     bad = fields(emu, "moved", task_url=emu.task_url("Samples/NoSuch/GPServer/NoSuch"))
     move = plan_of(change("moved", Action.DELETE, task_id=old.id),
                    change("moved", Action.CREATE, desired=bad, owner="admin"))
@@ -116,7 +116,7 @@ def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, p
 
 def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator, portal: PortalClient,
                                                                   admin: PortalClient) -> None:
-    old = portal.create_task(fields(emu, "old-name"))
+    old = portal.get_task(portal.create_task(fields(emu, "old-name")))
     delete = change("old-name", Action.DELETE, task_id=old.id, waits_for=("new-name", "admin"))
     create = change("new-name", Action.CREATE, desired=fields(emu, "new-name"), owner="admin")
     assert phases([delete, create]) == ((), (create,), (delete,))
@@ -136,9 +136,9 @@ def test_freed_quota_is_used_in_the_same_apply(small_emu: Emulator) -> None:
     with make_client(small_emu) as portal:
         one, two = portal.create_task(fields(small_emu, "one")), portal.create_task(fields(small_emu, "two"))
         plan = plan_of(change("new", Action.CREATE, desired=fields(small_emu, "new")),
-                       change("one", Action.DISABLE, task_id=one.id))
+                       change("one", Action.DISABLE, task_id=one))
         assert execute(plan, portal, parallelism=4, on_outcome=lambda o: None).ok
-        assert two.id and titles(portal)["new"].active
+        assert two and titles(portal)["new"].active
 
 
 class Rendezvous:
@@ -150,7 +150,7 @@ class Rendezvous:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
 
-    def create_task(self, fields: TaskFields, owner: str | None = None) -> Any:
+    def create_task(self, fields: TaskFields, owner: str | None = None) -> str:
         self._barrier.wait()  # raises BrokenBarrierError if they never overlap
         return self._client.create_task(fields, owner)
 

@@ -93,3 +93,28 @@ def test_a_task_file_naming_the_signed_in_user_as_owner_reads_that_owner_once(on
     assert planned["changes"] == [] and planned["errors"] == []
     assert on_emu("plan", "--detailed-exitcode").code == 0
     assert "nightly-parcel-buffer" in managed_names(portal, "publisher")
+
+
+def _task_lists(emu: Emulator) -> list[tuple[str, str]]:
+    entries = requests.get(emu.control_url + "/requests", timeout=10).json()["requests"]
+    return [(e["path"].split("/users/")[1].split("/")[0], e["query"].get("num", ""))
+            for e in entries if e["method"] == "GET" and e["path"].endswith("/tasks")]
+
+
+def test_an_admins_plan_reads_each_owner_once(as_admin: Run, emu: Emulator, workdir: Path) -> None:
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(owner="publisher"))
+    assert as_admin("apply", "--auto-approve").code == 0
+    edit_task(workdir, "month-end-service-areas", lambda d: d.update(owner="viewer"))  # holds no task yet
+    requests.delete(emu.control_url + "/requests", timeout=10)
+    planned = plan_json(as_admin("plan", "--format", "json"))
+    assert sorted((c["owner"], c["action"]) for c in planned["changes"]) == [("admin", "delete"), ("viewer", "create")]
+    # admin and publisher came with allScheduledTasks: only their quota (num=1) is read; viewer,
+    # whom it did not cover, is listed once, and that listing states the quota.
+    assert sorted(_task_lists(emu)) == [("admin", "1"), ("publisher", "1"), ("viewer", "100")]
+
+
+def test_a_plan_lists_each_owner_once_with_its_quota(on_emu: Run, emu: Emulator) -> None:
+    requests.delete(emu.control_url + "/requests", timeout=10)
+    planned = plan_json(on_emu("plan", "--format", "json"))
+    assert len(planned["changes"]) == 3
+    assert _task_lists(emu) == [("publisher", "100")]

@@ -87,7 +87,7 @@ def test_on_remove_disable_keeps_the_task(applied: Run, workdir: Path, portal: P
 def test_unmanaged_tasks_are_listed_and_never_touched(on_emu: Run, emu: Emulator, portal: PortalClient) -> None:
     from tests.e2e.test_applier import fields
 
-    hand_made = portal.create_task(fields(emu, "nightly-parcel-buffer"))  # same name, but no mark
+    hand_made = portal.get_task(portal.create_task(fields(emu, "nightly-parcel-buffer")))  # same name, but no mark
     result = on_emu("apply", "--auto-approve")
     assert result.code == 0 and "nightly-parcel-buffer" in result.out
     planned = plan_json(on_emu("plan", "--format", "json"))

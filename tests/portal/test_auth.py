@@ -34,7 +34,7 @@ def test_sign_in_uses_generate_token_with_referer_in_the_body(make_client: MakeC
 
 def test_token_only_in_the_header_never_in_urls(make_client: MakeClient, emu: Emulator) -> None:
     client = make_client()
-    task = client.create_task(gp_fields(emu))
+    task = client.get_task(client.create_task(gp_fields(emu)))
     list(client.iter_tasks())
     client.runs(task.id)
     client.delete_task(task.id)
@@ -66,7 +66,7 @@ def test_a_write_rejected_with_498_is_resent_after_refresh(make_client: MakeClie
     client = make_client()
     client.me()
     expire_tokens(emu)
-    task = client.create_task(gp_fields(emu))
+    task = client.get_task(client.create_task(gp_fields(emu)))
     assert [t.id for t in client.iter_tasks()] == [task.id]
     assert len(request_log(emu, "createTask")) == 2
 
@@ -130,7 +130,7 @@ def test_secrets_never_in_logs_errors_or_repr(make_client: MakeClient, emu: Emul
     token = real_token(emu)
     failures: list[str] = []
     good = make_client(verbose=True)
-    task = good.create_task(gp_fields(emu))
+    task = good.get_task(good.create_task(gp_fields(emu)))
     good.update_task(task.id, gp_fields(emu, title="x"))
     expire_tokens(emu)
     list(good.iter_tasks())

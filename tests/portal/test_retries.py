@@ -80,11 +80,11 @@ def test_429_on_create_is_resent_and_creates_once(make_client: MakeClient, emu: 
 def test_create_of_unknown_outcome_that_did_not_land_is_resent_once(make_client: MakeClient, emu: Emulator, kind: str) -> None:
     client = signed_in(make_client, emu)
     fault(emu, "createTask", kind, count=1)
-    task = client.create_task(gp_fields(emu))
-    assert [t.id for t in client.iter_tasks()] == [task.id]
+    task_id = client.create_task(gp_fields(emu))
+    assert [t.id for t in client.iter_tasks()] == [task_id]
     paths = [e["path"].rsplit("/", 1)[-1] for e in request_log(emu)]
-    # createTask (lost) -> list (not there) -> createTask -> read it back -> the final list
-    assert paths == ["createTask", "tasks", "createTask", task.id, "tasks"]
+    # createTask (lost) -> list (not there) -> createTask -> the final list; no read-back
+    assert paths == ["createTask", "tasks", "createTask", "tasks"]
 
 
 def test_create_that_landed_but_whose_answer_was_lost_is_not_resent(make_client: MakeClient, emu: Emulator) -> None:
@@ -92,8 +92,8 @@ def test_create_that_landed_but_whose_answer_was_lost_is_not_resent(make_client:
     # answer is made with a slow answer and a short client timeout, and a real wait before the check.
     client = signed_in(make_client, emu, timeout=0.3, sleep=time.sleep, retry=RetryPolicy(verify_delay=0.6))
     fault(emu, "createTask", "delay", count=1, seconds=0.5)
-    task = client.create_task(gp_fields(emu))
-    assert [t.id for t in client.iter_tasks()] == [task.id]
+    task_id = client.create_task(gp_fields(emu))
+    assert [t.id for t in client.iter_tasks()] == [task_id]
     assert len(request_log(emu, "createTask")) == 1
 
 
@@ -101,7 +101,7 @@ def test_lookup_matches_the_requested_fields_not_just_the_title(make_client: Mak
     client = signed_in(make_client, emu)
     client.create_task(gp_fields(emu, max_occurrences=3))  # same title, other fields
     fault(emu, "createTask", "drop", count=1)
-    task = client.create_task(gp_fields(emu))
+    task = client.get_task(client.create_task(gp_fields(emu)))
     assert task.max_occurrences is None and len(list(client.iter_tasks())) == 2
 
 
@@ -117,16 +117,17 @@ def test_create_still_unknown_after_the_checked_retry(make_client: MakeClient, e
 
 def test_update_of_unknown_outcome_is_checked_then_resent(make_client: MakeClient, emu: Emulator) -> None:
     client = signed_in(make_client, emu)
-    task = client.create_task(gp_fields(emu))
+    task = client.get_task(client.create_task(gp_fields(emu)))
     fault(emu, "/update$", "http502", count=1)
-    assert client.update_task(task.id, gp_fields(emu, title="renamed")).title == "renamed"
+    client.update_task(task.id, gp_fields(emu, title="renamed"))
+    assert client.get_task(task.id).title == "renamed"
     assert len(request_log(emu, "/update")) == 2
 
 
 @pytest.mark.parametrize("operation", ["delete", "disable"])
 def test_write_that_landed_is_not_resent(make_client: MakeClient, emu: Emulator, operation: str) -> None:
     client = signed_in(make_client, emu, timeout=0.3, sleep=time.sleep, retry=RetryPolicy(verify_delay=0.6))
-    task = client.create_task(gp_fields(emu))
+    task = client.get_task(client.create_task(gp_fields(emu)))
     fault(emu, f"/{operation}$", "delay", count=1, seconds=0.5)
     getattr(client, f"{operation}_task")(task.id)
     assert len(request_log(emu, f"/{operation}")) == 1
@@ -134,7 +135,7 @@ def test_write_that_landed_is_not_resent(make_client: MakeClient, emu: Emulator,
 
 def test_enable_of_unknown_outcome_is_resent(make_client: MakeClient, emu: Emulator) -> None:
     client = signed_in(make_client, emu)
-    task = client.create_task(gp_fields(emu, active=False))
+    task = client.get_task(client.create_task(gp_fields(emu, active=False)))
     fault(emu, "/enable$", "drop", count=1)
     client.enable_task(task.id)
     assert client.get_task(task.id).active and len(request_log(emu, "/enable")) == 2

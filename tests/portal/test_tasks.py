@@ -37,7 +37,7 @@ def test_federated_servers(client: PortalClient, emu: Emulator) -> None:
 
 def test_create_reads_back_every_field(client: PortalClient, emu: Emulator) -> None:
     fields = gp_fields(emu, schedule=WEEKLY, max_occurrences=12, start_date=T0 + 86_400_000, end_date=T0 + 30 * 86_400_000)
-    task = client.create_task(fields)
+    task = client.get_task(client.create_task(fields))
     assert (task.title, task.task_type, task.owner, task.task_url) == ("nightly buffer", "GPService", "publisher", emu.task_url(BUFFER))
     assert task.schedule == WEEKLY and task.max_occurrences == 12
     assert (task.start_date, task.end_date, task.active, task.task_state) == (T0 + 86_400_000, T0 + 30 * 86_400_000, True, "active")
@@ -55,15 +55,26 @@ def test_create_sends_a_form_with_json_parameters_and_no_token_in_it(client: Por
     assert entry["tokenIn"] == "X-Esri-Authorization"
 
 
+def test_create_and_update_return_without_reading_the_task_back(client: PortalClient, emu: Emulator) -> None:
+    client.me()
+    clear_log(emu)
+    task_id = client.create_task(gp_fields(emu))
+    assert client.update_task(task_id, gp_fields(emu, title="renamed")) is None
+    assert [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in request_log(emu)] == [
+        ("POST", "createTask"), ("POST", "update")]
+    assert client.get_task(task_id).title == "renamed"
+
+
 def test_create_inactive_task(client: PortalClient, emu: Emulator) -> None:
-    task = client.create_task(gp_fields(emu, active=False))
+    task = client.get_task(client.create_task(gp_fields(emu, active=False)))
     assert task.active is False and task.next_start is None
 
 
 def test_update_replaces_fields_and_clears_dates(client: PortalClient, emu: Emulator) -> None:
-    task = client.create_task(gp_fields(emu, end_date=T0 + 86_400_000, max_occurrences=3))
+    task = client.get_task(client.create_task(gp_fields(emu, end_date=T0 + 86_400_000, max_occurrences=3)))
     wanted = gp_fields(emu, title="renamed", schedule=WEEKLY, parameters_json=json.dumps({"in_features": {}}))
-    updated = client.update_task(task.id, wanted)
+    assert client.update_task(task.id, wanted) is None
+    updated = client.get_task(task.id)
     assert (updated.title, updated.schedule, updated.parameters, updated.end_date, updated.max_occurrences) == (
         "renamed", WEEKLY, {"in_features": {}}, None, None)
     (entry,) = request_log(emu, "/update")
@@ -71,22 +82,25 @@ def test_update_replaces_fields_and_clears_dates(client: PortalClient, emu: Emul
 
 
 def test_update_leaves_the_active_state_alone(client: PortalClient, emu: Emulator) -> None:
-    task = client.create_task(gp_fields(emu))
-    assert client.update_task(task.id, gp_fields(emu, active=False, max_occurrences=3)).active is True
+    task = client.get_task(client.create_task(gp_fields(emu)))
+    client.update_task(task.id, gp_fields(emu, active=False, max_occurrences=3))
+    assert client.get_task(task.id).active is True
     client.disable_task(task.id)
-    assert client.update_task(task.id, gp_fields(emu, max_occurrences=4)).task_state == "paused"
+    client.update_task(task.id, gp_fields(emu, max_occurrences=4))
+    assert client.get_task(task.id).task_state == "paused"
 
 
 def test_update_clears_fields_left_unset(client: PortalClient, emu: Emulator) -> None:
     item = "4a55c2d74b6fc802cbabd1552c1237f0"  # the Buffer web tool item
-    task = client.create_task(gp_fields(emu, item_id=item, start_date=T0 + 1, end_date=T0 + 2, max_occurrences=3))
-    cleared = client.update_task(task.id, gp_fields(emu, parameters_json="{}"))
+    task = client.get_task(client.create_task(gp_fields(emu, item_id=item, start_date=T0 + 1, end_date=T0 + 2, max_occurrences=3)))
+    client.update_task(task.id, gp_fields(emu, parameters_json="{}"))
+    cleared = client.get_task(task.id)
     assert (cleared.item_id, cleared.start_date, cleared.end_date, cleared.max_occurrences) == (None,) * 4
     assert cleared.parameters == {}
 
 
 def test_enable_disable_delete(client: PortalClient, emu: Emulator) -> None:
-    task = client.create_task(gp_fields(emu))
+    task = client.get_task(client.create_task(gp_fields(emu)))
     client.disable_task(task.id)
     assert client.get_task(task.id).task_state == "paused"
     client.enable_task(task.id)
@@ -143,7 +157,7 @@ def test_listing_another_users_tasks_is_permission_denied(make_client: MakeClien
 
 def test_admin_manages_another_users_tasks(make_client: MakeClient, emu: Emulator) -> None:
     admin = make_client("admin", owner="publisher")
-    task = admin.create_task(gp_fields(emu))
+    task = admin.get_task(admin.create_task(gp_fields(emu)))
     assert task.owner == "publisher" and [t.id for t in admin.iter_tasks()] == [task.id]
 
 
@@ -156,8 +170,8 @@ def test_portal_rejection_carries_code_message_details(client: PortalClient, emu
 
 
 def test_runs_with_gp_job_status_and_messages(client: PortalClient, emu: Emulator) -> None:
-    ok = client.create_task(gp_fields(emu))
-    bad = client.create_task(gp_fields(emu, title="fails", task_url=emu.task_url(FAILS), parameters_json="{}"))
+    ok = client.get_task(client.create_task(gp_fields(emu)))
+    bad = client.get_task(client.create_task(gp_fields(emu, title="fails", task_url=emu.task_url(FAILS), parameters_json="{}")))
     advance_clock(emu, 5 * 60 + 30)
     (run,) = client.runs(ok.id, with_jobs=True)
     assert run.status == "succeeded" and run.job is not None and run.job.status == "esriJobSucceeded" and run.job.finished
@@ -170,12 +184,12 @@ def test_runs_with_gp_job_status_and_messages(client: PortalClient, emu: Emulato
 
 
 def test_runs_of_a_task_not_run_yet(client: PortalClient, emu: Emulator) -> None:
-    task = client.create_task(gp_fields(emu))
+    task = client.get_task(client.create_task(gp_fields(emu)))
     assert client.runs(task.id, with_jobs=True) == ()
 
 
 def test_unknown_run_is_not_found(client: PortalClient, emu: Emulator) -> None:
-    task = client.create_task(gp_fields(emu))
+    task = client.get_task(client.create_task(gp_fields(emu)))
     with pytest.raises(NotFoundError):
         client.run(task.id, "ffff")
 
@@ -193,9 +207,16 @@ def test_gp_task_info_for_a_missing_task(client: PortalClient, emu: Emulator) ->
         client.gp_task_info(emu.task_url("Samples/Nope/GPServer/Nope"))
 
 
-def test_reads_after_one_failure_still_use_one_session(client: PortalClient, emu: Emulator) -> None:
-    fault(emu, "/community/self", "arcgis_error")
-    assert client.me().username == "publisher"
+def test_gp_task_info_is_read_once_and_a_failure_is_not_kept(client: PortalClient, emu: Emulator) -> None:
+    url = emu.task_url(BUFFER)
+    first = client.gp_task_info(url)
+    assert client.gp_task_info(url) == first
+    assert len(request_log(emu, "/GPServer/Buffer", "GET")) == 1
+    missing = emu.task_url("Samples/Nope/GPServer/Nope")
+    for _ in range(2):
+        with pytest.raises(PortalError):
+            client.gp_task_info(missing)
+    assert len(request_log(emu, "/GPServer/Nope", "GET")) == 2
 
 
 @pytest.mark.parametrize("count", [1, 101, 250])
