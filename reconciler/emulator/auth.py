@@ -46,6 +46,7 @@ DEFAULT_USERS: tuple[dict[str, Any], ...] = (
     {"username": "publisher", "password": "publisher123", "role": "org_publisher", "fullName": "Emulator Publisher"},
     {"username": "viewer", "password": "viewer123", "role": "org_user", "fullName": "Emulator Viewer"},
 )
+ORG_ID = "0123456789ABCDEF"  # the one organisation, as `portals/self` `id` and users' `orgId`
 DEFAULT_EXPIRATION_MINUTES = 60  # arcgis sends expiration=60; Enterprise docs differ (60/120) [I]
 MAX_EXPIRATION_MINUTES = 20_160  # 14 days; larger requests are clamped silently (§2.1)
 
@@ -92,8 +93,10 @@ def load_users_file(path: str) -> list[dict[str, Any]]:
 
 def find_user(ctx: Context, username: str) -> User | None:
     row = ctx.store.user(username)
-    if row is None:
-        return None
+    return None if row is None else _user(row)
+
+
+def _user(row: dict[str, Any]) -> User:
     return User(username=row["username"], role=row["role"], privileges=tuple(row["privileges"]), full_name=row["full_name"])
 
 
@@ -101,7 +104,7 @@ def check_password(ctx: Context, username: str, password: str) -> User | None:
     row = ctx.store.user(username)
     if row is None or not secrets.compare_digest(row["password"], password):
         return None
-    return find_user(ctx, username)
+    return _user(row)
 
 
 def issue_token(ctx: Context, user: User, *, minutes: int) -> tuple[str, int]:
@@ -185,7 +188,7 @@ def user_json(user: User, *, include_private: bool) -> dict[str, Any]:
         "fullName": user.full_name,
         "role": user.role,  # built-in roles have no roleId; custom ones would
         "userLicenseTypeId": "creatorUT",
-        "orgId": "0123456789ABCDEF",
+        "orgId": ORG_ID,
         "privileges": list(user.privileges),
     }
     if not include_private:

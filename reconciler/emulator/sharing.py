@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reconciler.emulator import auth, items, scheduler, tasks
-from reconciler.emulator.auth import User
+from reconciler.emulator.auth import ORG_ID, User
 from reconciler.emulator.context import PORTAL_CONTEXT, SHARING_ROOT, Context
 from reconciler.emulator.routing import READ, WRITE, Route, route
 from reconciler.emulator.wire import (
@@ -14,7 +14,6 @@ from reconciler.emulator.wire import (
 )
 
 SHARING_VERSION = "2024.1"  # Enterprise 11.3 [I]
-ORG_ID = "0123456789ABCDEF"
 RUN_STATUSES = ("scheduled", "executing", "succeeded", "skipped", "failed", "submitfailed")
 MAX_NUM = 100  # num above the documented maximum is clamped (§4) [I]
 _SEG = r"[^/]+"

@@ -108,17 +108,13 @@ class Store:
 
     def put_task(self, doc: dict[str, Any]) -> None:
         """Insert or update by id; the insertion order (`seq`) is kept on update."""
-        cols = (doc["userId"], doc["type"], doc.get("itemId"), int(bool(doc["active"])), doc.get("nextStart"))
-        with self.lock:
-            cur = self._db.execute(
-                "UPDATE tasks SET user_id=?, type=?, item_id=?, active=?, next_start=?, doc=? WHERE id=?",
-                (*cols, json.dumps(doc), doc["id"]),
-            )
-            if cur.rowcount == 0:
-                self._db.execute(
-                    "INSERT INTO tasks (user_id, type, item_id, active, next_start, doc, id) VALUES (?,?,?,?,?,?,?)",
-                    (*cols, json.dumps(doc), doc["id"]),
-                )
+        self._exec(
+            "INSERT INTO tasks (id, user_id, type, item_id, active, next_start, doc) VALUES (?,?,?,?,?,?,?) "
+            "ON CONFLICT(id) DO UPDATE SET user_id=excluded.user_id, type=excluded.type, item_id=excluded.item_id, "
+            "active=excluded.active, next_start=excluded.next_start, doc=excluded.doc",
+            (doc["id"], doc["userId"], doc["type"], doc.get("itemId"), int(bool(doc["active"])), doc.get("nextStart"),
+             json.dumps(doc)),
+        )
 
     def task(self, task_id: str) -> dict[str, Any] | None:
         row = self._exec("SELECT doc FROM tasks WHERE id = ?", (task_id,)).fetchone()
@@ -159,18 +155,12 @@ class Store:
     # runs -------------------------------------------------------------------------------------
 
     def put_run(self, doc: dict[str, Any]) -> None:
-        """Insert or update by runId; `_finishAt` in the document is when its GP job ends."""
-        finish_at = doc.get("_finishAt")
-        with self.lock:
-            cur = self._db.execute(
-                "UPDATE runs SET status=?, finish_at=?, doc=? WHERE run_id=?",
-                (doc["status"], finish_at, json.dumps(doc), doc["runId"]),
-            )
-            if cur.rowcount == 0:
-                self._db.execute(
-                    "INSERT INTO runs (run_id, task_id, status, finish_at, doc) VALUES (?,?,?,?,?)",
-                    (doc["runId"], doc["taskId"], doc["status"], finish_at, json.dumps(doc)),
-                )
+        """Insert or update by runId, keeping `seq`; `_finishAt` in the document is when its GP job ends."""
+        self._exec(
+            "INSERT INTO runs (run_id, task_id, status, finish_at, doc) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(run_id) DO UPDATE SET status=excluded.status, finish_at=excluded.finish_at, doc=excluded.doc",
+            (doc["runId"], doc["taskId"], doc["status"], doc.get("_finishAt"), json.dumps(doc)),
+        )
 
     def run(self, task_id: str, run_id: str) -> dict[str, Any] | None:
         row = self._exec("SELECT doc FROM runs WHERE task_id = ? AND run_id = ?", (task_id, run_id)).fetchone()
