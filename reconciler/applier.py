@@ -75,34 +75,22 @@ def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change,
 
     The first free quota for the second; the third run after both (see awaited).
     """
-    changes = tuple(changes)
-    creates = _creates(changes)
     first: list[Change] = []
     second: list[Change] = []
     last: list[Change] = []
     for change in changes:
-        if awaited(change, creates) is not None:
+        if awaited(change) is not None:
             last.append(change)
         else:
             (first if set(change.actions) <= _FREES_QUOTA else second).append(change)
     return tuple(first), tuple(second), tuple(last)
 
 
-def awaited(change: Change, creates: Iterable[Key]) -> Key | None:
-    """The (name, owner) CREATE that `change`, a DELETE of a moved task's old copy, waits for.
-
-    The plan says so in `waits_for`; a plan without it (made before the planner set it) falls
-    back to a delete whose name is created under another owner.
-    """
-    if change.actions != (Action.DELETE,):
-        return None
-    if change.waits_for is not None:
-        return change.waits_for
-    return next(((n, o) for n, o in creates if n == change.name and o != change.owner), None)
-
-
-def _creates(changes: Iterable[Change]) -> set[Key]:
-    return {(c.name, c.owner) for c in changes if c.actions[0] is Action.CREATE}
+def awaited(change: Change) -> Key | None:
+    """The (name, owner) CREATE that `change`, a DELETE of a moved task's old copy, waits for:
+    the plan says so in `waits_for` (the planner always does for a move; a saved plan is
+    recomputed, never applied as read), so nothing is guessed from names."""
+    return change.waits_for if change.actions == (Action.DELETE,) else None
 
 
 def execute(
@@ -139,7 +127,7 @@ def execute(
         try:
             for phase in (frees, rest):
                 _run_phase(pool, phase, work, report, submitted)
-            _run_phase(pool, _ready(waiting, _creates(runnable), outcomes, report), work, report, submitted)
+            _run_phase(pool, _ready(waiting, outcomes, report), work, report, submitted)
         except KeyboardInterrupt:
             # Let running actions finish (no half-written task), start no new ones, and report
             # what the finished ones did.
@@ -154,13 +142,13 @@ def execute(
     return ApplyResult(outcomes=tuple(outcomes))
 
 
-def _ready(waiting: tuple[Change, ...], creates: set[Key], outcomes: list[Outcome],
+def _ready(waiting: tuple[Change, ...], outcomes: list[Outcome],
            report: Callable[[Outcome], None]) -> tuple[Change, ...]:
     """The waiting deletes whose create succeeded; the others are reported skipped."""
     created = {(o.change.name, o.change.owner) for o in outcomes if o.ok and o.change.actions[0] is Action.CREATE}
     ready = []
     for change in waiting:
-        name, owner = awaited(change, creates) or ("", "")
+        name, owner = awaited(change) or ("", "")
         if (name, owner) in created:
             ready.append(change)
         else:

@@ -76,11 +76,11 @@ def run(
         if saved is None and not auto_approve and not _confirmed(confirm, out):
             return 1
         result = _execute(plan, connection, parallelism=parallelism, secrets=secrets, out=out)
-        out(redact(summary(result), secrets))
+        out(summary(result))
         after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc), secrets=loaded.secret_values)
         out(convergence(after))
     code = 0 if result.ok and converged(after) else 1
-    return _finish(fmt, echo, plan, result, after, code=code, secrets=secrets)
+    return _finish(fmt, echo, plan, result, after, code=code)
 
 
 def _confirmed(confirm: Confirm | None, out: Echo) -> bool:
@@ -94,21 +94,21 @@ def _confirmed(confirm: Confirm | None, out: Echo) -> bool:
 
 
 def _execute(plan: Plan, connection: Connection, *, parallelism: int, secrets: tuple[str, ...], out: Echo) -> ApplyResult:
+    """Apply `plan`, one line per finished change. The applier masks `secrets` in each outcome's
+    error (the only text here that comes from the portal), so nothing is masked again here."""
     total = len(plan.changes)
     finished: list[Outcome] = []
 
     def on_outcome(outcome: Outcome) -> None:
         finished.append(outcome)
-        out(redact(outcome_line(outcome), secrets) + f" [{len(finished)}/{total}]")
+        out(outcome_line(outcome) + f" [{len(finished)}/{total}]")
 
     try:
         return applier.execute(plan, connection.portal, parallelism=parallelism, on_outcome=on_outcome,
                                secrets=secrets)
     except applier.Interrupted as stopped:
-        out(redact(summary(stopped.result, not_started=stopped.not_started), secrets))
+        out(summary(stopped.result, not_started=stopped.not_started))
         raise  # the CLI's funnel: "Interrupted (^C)", exit 130
-
-
 
 
 def _who(change: Change) -> str:
@@ -168,10 +168,9 @@ def convergence(after: Plan) -> str:
     return "\n".join(lines)
 
 
-def _finish(fmt: str, echo: Echo, plan: Plan, result: ApplyResult | None, after: Plan | None, *,
-            code: int, secrets: tuple[str, ...] = ()) -> int:
-    if fmt == "json":
-        echo(redact(json.dumps(report_dict(plan, result, after), indent=2, ensure_ascii=False), secrets))
+def _finish(fmt: str, echo: Echo, plan: Plan, result: ApplyResult | None, after: Plan | None, *, code: int) -> int:
+    if fmt == "json":  # the plans are masked by the planner, the outcomes by the applier
+        echo(json.dumps(report_dict(plan, result, after), indent=2, ensure_ascii=False))
     return code
 
 

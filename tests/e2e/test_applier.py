@@ -105,13 +105,19 @@ def test_quota_freeing_changes_run_first() -> None:
 def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, portal: PortalClient) -> None:
     old = portal.get_task(portal.create_task(fields(emu, "moved")))
     bad = fields(emu, "moved", task_url=emu.task_url("Samples/NoSuch/GPServer/NoSuch"))
-    move = plan_of(change("moved", Action.DELETE, task_id=old.id),
+    move = plan_of(change("moved", Action.DELETE, task_id=old.id, waits_for=("moved", "admin")),
                    change("moved", Action.CREATE, desired=bad, owner="admin"))
     assert phases(move.changes) == ((), (move.changes[1],), (move.changes[0],))
     result = execute(move, portal, on_outcome=lambda o: None)
     assert not result.ok and "moved" in titles(portal), "a failed create must not lose the task"
     (skipped,) = result.skipped
     assert skipped.skipped_reason == "kept: creating moved (admin) did not succeed, so the task stays under publisher"
+
+
+def test_a_delete_that_waits_for_nothing_is_not_held_back_by_a_create_of_its_name() -> None:
+    delete = change("shared", Action.DELETE, task_id="1")
+    create = change("shared", Action.CREATE, owner="admin")
+    assert phases([delete, create]) == ((delete,), (create,), ())
 
 
 def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator, portal: PortalClient,
