@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Callable
 
@@ -24,10 +23,6 @@ def run(
 ) -> int:
     if cert_out and not tls:
         raise UsageError("--cert-out needs --tls")
-    if not 0 <= port <= 65535:
-        raise UsageError(f"--port {port} is out of range: use 0..65535 (0 picks a free port)")
-    if data and os.path.isdir(data):
-        raise UsageError(f"--data {data} is a directory; give a file, e.g. {os.path.join(data, 'emulator.sqlite')}")
     emulator = Emulator(
         host=host,
         port=port,
@@ -37,7 +32,7 @@ def run(
         enable_control=enable_control,
     )
     try:
-        emulator.start()
+        emulator.start()  # UsageError for a --port out of range or an unusable --data
     except OSError as e:
         raise UsageError(f"cannot serve on {host}:{port}: {e.strerror or e} (try another --port, or --port 0)") from None
     try:

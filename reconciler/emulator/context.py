@@ -15,7 +15,7 @@ PORTAL_CONTEXT = "/portal"
 SERVER_CONTEXT = "/server"
 SHARING_ROOT = PORTAL_CONTEXT + "/sharing/rest"
 SERVICES_ROOT = SERVER_CONTEXT + "/rest/services"
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(kw_only=True)
@@ -25,7 +25,6 @@ class Settings:
     active_task_limit: int = 20
     failed_runs_to_disable: int = 5
     run_history: int = 30
-    control_enabled: bool = True
 
 
 @dataclass(kw_only=True)
@@ -38,6 +37,7 @@ class Context:
     origin: str = "http://127.0.0.1:0"
     host_aliases: tuple[str, ...] = ()
     oauth: dict[str, dict[str, Any]] = field(default_factory=dict)  # pending sign-ins and codes
+    control_enabled: bool = True  # serve /_emulator/ (loopback or --enable-control)
 
     @property
     def tls(self) -> bool:

@@ -92,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         ctx = self.server.ctx
         req = self._read_request()
         if req.path == control.PREFIX or req.path.startswith(control.PREFIX + "/"):
-            if ctx.settings.control_enabled:
+            if ctx.control_enabled:
                 return self._answer(req, self._call(self.server.control_routes, req))
         else:
             fault = ctx.faults.take(req.path)

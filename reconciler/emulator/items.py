@@ -16,7 +16,7 @@ def web_tool_item_id(tool: samples.Tool) -> str:
 
 def seed_items(ctx: Context) -> None:
     """Sample services' items belong to `publisher` (system ones to an admin) when those users exist [I]."""
-    admin = next((u for u in ("admin",) if ctx.store.user(u)), None)
+    admin = "admin" if ctx.store.user("admin") else None
     publisher = "publisher" if ctx.store.user("publisher") else admin
     for tool in samples.TOOLS:
         owner = admin if tool.system else publisher

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from urllib.parse import urlsplit
 from typing import Any
 
 from reconciler.emulator import gpserver, samples, tasks
@@ -103,10 +102,9 @@ class Scheduler:
         task's parameters as they were when the run fired."""
         ctx = self._ctx
         task = run["task"]
-        # Validated against the federated server at create/update; matched by path here so a
-        # restart on another port (--port 0 with --data) keeps stored tasks running [I].
-        url_path = urlsplit(str(task.get("taskUrl") or "")).path
-        path = url_path[len(SERVICES_ROOT) + 1:] if url_path.startswith(SERVICES_ROOT + "/") else ""
+        # Validated against the federated server at create/update; after a restart on another port
+        # (--port 0 with --data), tasks.follow_origin has moved stored URLs to this origin.
+        path = ctx.services_path_of(str(task.get("taskUrl") or "")) or ""
         tool = samples.find_tool(path)
         form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (task.get("parameters") or {}).items()}
         submit_path = f"{SERVICES_ROOT}/{path}/submitJob"

@@ -64,7 +64,7 @@ class Emulator:
     ) -> None:
         self._host, self._port, self._data, self._users, self._tls = host, port, data, users, tls
         self._settings = settings or Settings()
-        self._settings.control_enabled = enable_control or is_loopback(host)
+        self._control_enabled = enable_control or is_loopback(host)
         self._clock_ms = clock_ms
         self.ca_pem: bytes | None = None
         self._server: Server | None = None
@@ -78,7 +78,8 @@ class Emulator:
         if not 0 <= self._port <= 65535:
             raise UsageError(f"port {self._port} is out of range: use 0..65535 (0 picks a free port)")
         store = self._open_store()
-        ctx = Context(store=store, clock=Clock(self._clock_ms), faults=Faults(), log=RequestLog(), settings=self._settings)
+        ctx = Context(store=store, clock=Clock(self._clock_ms), faults=Faults(), log=RequestLog(), settings=self._settings,
+                      control_enabled=self._control_enabled)
         try:
             self._bind(ctx)
         except BaseException:
@@ -124,9 +125,9 @@ class Emulator:
     def _names(self) -> tuple[str, ...]:
         """Host names the emulator answers to; the first one appears in its URLs."""
         if self._host in WILDCARDS:
-            return (socket.getfqdn(), socket.gethostname(), *LOOPBACK_NAMES[:3])
+            return (socket.getfqdn(), socket.gethostname(), *LOOPBACK_NAMES)
         if is_loopback(self._host):
-            return (self._host, *(n for n in LOOPBACK_NAMES[:3] if n != self._host))
+            return (self._host, *(n for n in LOOPBACK_NAMES if n != self._host))
         return (self._host,)
 
     def stop(self) -> None:

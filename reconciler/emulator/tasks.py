@@ -231,25 +231,26 @@ def follow_origin(ctx: Context) -> None:
     with ctx.store.lock:
         raw = ctx.store.meta(FEDERATED_SERVER_META)
         before = json.loads(raw) if raw else None
-        if before != here:
-            hosts: list[str] = list(before["hosts"] if before else here["hosts"])
-            port = urlsplit(before["origin"]).port if before else None
+        if before == here:
+            return
+        hosts: list[str] = list(before["hosts"] if before else here["hosts"])
+        port = urlsplit(before["origin"]).port if before else None
 
-            def moved(task: dict[str, Any]) -> bool:
-                url = task.get("taskUrl")
-                new = ctx.relocate_url(url, hosts=hosts, port=port) if isinstance(url, str) else None
-                if new is None or new == url:
-                    return False
-                task["taskUrl"] = new
-                return True
+        def moved(task: dict[str, Any]) -> bool:
+            url = task.get("taskUrl")
+            new = ctx.relocate_url(url, hosts=hosts, port=port) if isinstance(url, str) else None
+            if new is None or new == url:
+                return False
+            task["taskUrl"] = new
+            return True
 
-            _, stored = ctx.store.tasks()
-            for doc in stored:
-                if moved(doc):
-                    ctx.store.put_task(doc)
-            for run in ctx.store.all_runs():
-                if isinstance(run.get("task"), dict) and moved(run["task"]):
-                    ctx.store.put_run(run)
+        _, stored = ctx.store.tasks()
+        for doc in stored:
+            if moved(doc):
+                ctx.store.put_task(doc)
+        for run in ctx.store.all_runs():
+            if isinstance(run.get("task"), dict) and moved(run["task"]):
+                ctx.store.put_run(run)
         ctx.store.set_meta(FEDERATED_SERVER_META, json.dumps(here))
 
 

@@ -104,13 +104,13 @@ def test_clock_starts_at_wall_time_without_clock_ms() -> None:
 def test_control_api_only_on_loopback_unless_enabled() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1") and is_loopback("127.1.2.3")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("example.com")
-    assert Emulator(host="0.0.0.0")._settings.control_enabled is False
-    assert Emulator(host="0.0.0.0", enable_control=True)._settings.control_enabled is True
+    assert Emulator(host="0.0.0.0")._control_enabled is False
+    assert Emulator(host="0.0.0.0", enable_control=True)._control_enabled is True
 
 
 def test_control_api_disabled_answers_like_any_unknown_path() -> None:
     with Emulator(port=0) as emu:
         assert emu.ctx is not None
-        emu.ctx.settings.control_enabled = False
+        emu.ctx.control_enabled = False
         r = requests.get(emu.control_url + "/clock", timeout=10)
         assert r.status_code == 200 and r.json()["error"]["code"] == 404
