@@ -1,4 +1,5 @@
-"""Esri's own Python client against the emulator; skipped where `arcgis` is not installed.
+"""Esri's own Python client against the emulator: a manual check, skipped where `arcgis` is not
+installed (as in CI). Run it with `pip install arcgis`, then `python -m pytest tests/emulator/test_arcgis_client.py`.
 
 It logs in through the OAuth flow and rewrites every URL to https, so the emulator runs with TLS.
 """
@@ -6,7 +7,7 @@ It logs in through the OAuth flow and rewrites every URL to https, so the emulat
 from __future__ import annotations
 
 import warnings
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 import requests
@@ -18,12 +19,19 @@ from .conftest import BUFFER, T0
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
-@pytest.fixture
-def gis() -> Iterator[tuple[Emulator, object]]:
-    pytest.importorskip("trustme")
+MANUAL = "manual check with Esri's client: pip install arcgis, then run tests/emulator/test_arcgis_client.py"
+
+
+def _arcgis_gis() -> Any:
+    pytest.importorskip("trustme", reason=f"needs trustme (pip install 'reconciler[emulator-tls]'); {MANUAL}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        arcgis_gis = pytest.importorskip("arcgis.gis")
+        return pytest.importorskip("arcgis.gis", reason=MANUAL)
+
+
+@pytest.fixture
+def gis() -> Iterator[tuple[Emulator, object]]:
+    arcgis_gis = _arcgis_gis()
     with Emulator(port=0, tls=True, clock_ms=T0) as emu:
         yield emu, arcgis_gis.GIS(emu.origin + "/portal", "publisher", "publisher123", verify_cert=False)
 
@@ -45,10 +53,7 @@ def test_arcgis_task_manager_round_trip(gis: tuple[Emulator, object]) -> None:
 
 
 def test_arcgis_generate_token_login_under_a_virtual_clock() -> None:
-    pytest.importorskip("trustme")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        arcgis_gis = pytest.importorskip("arcgis.gis")
+    arcgis_gis = _arcgis_gis()
     with Emulator(port=0, tls=True, clock_ms=T0) as emu:
         client = arcgis_gis.GIS(emu.origin + "/portal", "admin", "admin123", verify_cert=False, use_gen_token=True)
         assert client.users.me.username == "admin"
