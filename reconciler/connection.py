@@ -54,10 +54,6 @@ class ConnectionSettings:
     verbose: bool = False
 
     @property
-    def ca_bundle(self) -> str | None:
-        return self.verify if isinstance(self.verify, str) else None
-
-    @property
     def secrets(self) -> tuple[str, ...]:
         return tuple(s for s in (self.password, self.token) if s)
 

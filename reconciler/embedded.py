@@ -51,7 +51,7 @@ def remote(settings: ConnectionSettings) -> Iterator[Connection]:
 
 
 @contextlib.contextmanager
-def embedded(directory: str | Path = ".") -> Iterator[Connection]:
+def embedded() -> Iterator[Connection]:
     """Start the emulator on its saved port (a free one the first time) and sign in to it.
 
     Raises:
@@ -59,7 +59,7 @@ def embedded(directory: str | Path = ".") -> Iterator[Connection]:
     """
     from reconciler.emulator.server import Emulator  # only --emulator pays for importing it
 
-    state = Path(directory) / STATE_DIR
+    state = Path(STATE_DIR)
     try:
         state.mkdir(exist_ok=True)
     except OSError as e:
@@ -79,8 +79,7 @@ def embedded(directory: str | Path = ".") -> Iterator[Connection]:
             (state / PORT_FILE).write_text(json.dumps({"port": emulator.port}) + "\n", encoding="utf-8")
         user, password = EMULATOR_USER
         settings = build_settings(portal=emulator.sharing_url, username=user, password=password)
-        data = Path(STATE_DIR) / DATA_FILE if Path(directory) == Path(".") else state / DATA_FILE
-        banner = (f"Using the embedded emulator (state: {data}) at {emulator.sharing_url}"
+        banner = (f"Using the embedded emulator (state: {state / DATA_FILE}) at {emulator.sharing_url}"
                   " — not a real portal.")
         with PortalClient(settings) as client:
             yield Connection(portal=client, label=EMULATOR_LABEL, banner=banner,

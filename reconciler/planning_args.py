@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from reconciler.applier import DEFAULT_PARALLELISM
 from reconciler.connection import add_portal_arguments
 from reconciler.ownership import DEFAULT_MARK
 from reconciler.render import FORMATS
@@ -38,6 +39,7 @@ def add_planning(p: argparse.ArgumentParser) -> None:
                    help="allow a plan that removes every managed task (refused by default: an emptied tasks.d is usually a mistake)")
     g.add_argument("--allow-active-runs", action="store_true",
                    help="change or remove tasks even while one of their runs is executing")
+    p.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
     add_portal_arguments(p)
 
 
@@ -61,7 +63,6 @@ error, plan errors), 2 changes present (--detailed-exitcode only), 3 bug.""",
     p.add_argument("--format", choices=tuple(FORMATS), default="text", help="output format (default: text)")
     p.add_argument("--out", metavar="PLANFILE", help="save the plan (JSON, no secrets) for `reconciler apply PLANFILE`")
     p.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes, 0 when none")
-    p.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
     add_planning(p)
 
 
@@ -87,11 +88,10 @@ a failed or skipped change, plan errors, or not confirmed), 3 bug.""",
     )
     p.add_argument("plan_file", nargs="?", metavar="PLANFILE", help="a plan saved with `reconciler plan --out`")
     p.add_argument("--auto-approve", action="store_true", help="apply without asking (required when not on a terminal)")
-    p.add_argument("--parallelism", type=_positive, default=4, metavar="N",
-                   help="changes carried out at once (default: 4)")
+    p.add_argument("--parallelism", type=_positive, default=DEFAULT_PARALLELISM, metavar="N",
+                   help=f"changes carried out at once (default: {DEFAULT_PARALLELISM})")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text, or json: a final JSON report on stdout (progress goes to stderr)")
-    p.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
     add_planning(p)
 
 

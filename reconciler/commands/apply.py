@@ -16,7 +16,7 @@ from typing import Any
 
 from reconciler import applier, planfile
 from reconciler.applier import ApplyResult, Outcome
-from reconciler.commands.plan import Echo, Request, compute, load_tasks, problems_text, warnings_text
+from reconciler.commands.plan import Echo, Request, compute, load_and_plan
 from reconciler.embedded import Connect, Connection
 from reconciler.errors import ReconcilerError
 from reconciler.plan import Action, Change, Plan
@@ -51,16 +51,11 @@ def run(
     now = now or datetime.now(timezone.utc)
     out = echo if fmt == "text" else echo_err  # --format json: stdout carries only the report
     with connect() as connection:
-        if connection.banner:
-            out(connection.banner)
-        loaded = load_tasks(request, connection, now=now)
-        if not loaded.ok:
-            echo(problems_text(loaded, fmt))
+        planned = load_and_plan(request, connection, now=now, fmt=fmt, echo=echo, note=out, warn=out)
+        if planned is None:
             return 1
-        if warnings_text(loaded):
-            out(warnings_text(loaded))
+        loaded, plan = planned
         secrets = loaded.secret_values + connection.secrets
-        plan = compute(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
         if saved is not None:
             planfile.check_fresh(saved, plan)
             out(f"The saved plan {plan_file} is up to date: applying it.")
@@ -176,18 +171,17 @@ def _finish(fmt: str, echo: Echo, plan: Plan, result: ApplyResult | None, after:
 
 def report_dict(plan: Plan, result: ApplyResult | None, after: Plan | None) -> dict[str, Any]:
     """`apply --format json`: what was attempted, how it went, and whether the portal converged."""
-    outcomes = result.outcomes if result else ()
     return {
         "format_version": "1",
         "portal": plan.portal,
         "owner": plan.owner,
         "applied": result is not None,
         "summary": {
-            "succeeded": sum(o.ok for o in outcomes),
-            "failed": sum(not o.ok and o.skipped_reason is None for o in outcomes),
-            "skipped": sum(o.skipped_reason is not None for o in outcomes),
+            "succeeded": len(result.succeeded) if result else 0,
+            "failed": len(result.failed) if result else 0,
+            "skipped": len(result.skipped) if result else 0,
         },
-        "outcomes": [_outcome(o) for o in outcomes],
+        "outcomes": [_outcome(o) for o in result.outcomes] if result else [],
         "errors": [d.message for d in plan.errors],
         "converged": converged(after),
         "remaining": [] if after is None else [

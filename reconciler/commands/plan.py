@@ -39,11 +39,6 @@ def load_tasks(request: Request, connection: Connection, *, now: datetime) -> Lo
     return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.options.allow_empty)
 
 
-def problems_text(loaded: LoadResult, fmt: str) -> str:
-    """Task-file problems as validate prints them."""
-    return report.as_json(loaded) if fmt == "json" else report.as_text(loaded)
-
-
 def warnings_text(loaded: LoadResult) -> str:
     return "\n".join(str(p) for p in loaded.problems if p.severity is Severity.WARNING)
 
@@ -73,6 +68,21 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     return make_plan(specs, found, options)
 
 
+def load_and_plan(request: Request, connection: Connection, *, now: datetime, fmt: str, echo: Echo, note: Echo,
+                  warn: Echo | None) -> tuple[LoadResult, Plan] | None:
+    """What plan and apply do first: the banner (`note`), the task files (their problems on
+    `echo` as validate prints them, then None), their warnings (`warn`, if given), the plan."""
+    if connection.banner:
+        note(connection.banner)
+    loaded = load_tasks(request, connection, now=now)
+    if not loaded.ok:
+        echo(report.problems_text(loaded, fmt))
+        return None
+    if warn is not None and warnings_text(loaded):
+        warn(warnings_text(loaded))
+    return loaded, compute(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
+
+
 def run(
     request: Request,
     *,
@@ -88,15 +98,11 @@ def run(
     now = now or datetime.now(timezone.utc)
     note = echo if fmt == "text" else echo_err  # JSON and Markdown on stdout stay pure
     with connect() as connection:
-        if connection.banner:
-            note(connection.banner)
-        loaded = load_tasks(request, connection, now=now)
-        if not loaded.ok:
-            echo(problems_text(loaded, fmt))
+        planned = load_and_plan(request, connection, now=now, fmt=fmt, echo=echo, note=note,
+                                warn=echo if fmt != "json" else None)
+        if planned is None:
             return 1
-        if fmt != "json" and warnings_text(loaded):
-            echo(warnings_text(loaded))
-        plan = compute(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
+        loaded, plan = planned
     secrets = loaded.secret_values + connection.secrets
     echo(redact(render(plan, fmt, color=color), secrets))
     if plan.errors:

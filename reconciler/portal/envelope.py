@@ -31,6 +31,12 @@ CLASSES: dict[int, type[PortalError]] = {
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced wherever it occurs, even inside a longer word.
+
+    Not reconciler.variables.redact: that one masks only whole words (so a task-file value
+    'changed' leaves 'unchanged' alone), which would let a password or token show through when
+    a portal message glues it to other characters. Credentials are masked as substrings.
+    """
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)

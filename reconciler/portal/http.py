@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import warnings
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -22,7 +21,7 @@ from reconciler.connection import ConnectionSettings, is_loopback
 from reconciler.errors import ConfigError, PortalError
 from reconciler.portal import envelope
 from reconciler.portal.auth import TokenSource
-from reconciler.portal.retry import RetryPolicy, parse_retry_after
+from reconciler.portal.retry import RetryPolicy
 
 log = logging.getLogger("reconciler.portal")
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
@@ -53,17 +52,19 @@ class Http:
     """
 
     def __init__(self, settings: ConnectionSettings, *, tokens: TokenSource | None = None,
-                 retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
-                 session: requests.Session | None = None) -> None:
+                 retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings, self.tokens = settings, tokens
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
-        self.session = session or requests.Session()
+        self.session = requests.Session()
         self.session.headers.update({"User-Agent": f"reconciler/{__version__}", "Accept": "application/json"})
         self.trusted = {origin(settings.portal_url)}  # origins the token may be sent to
         self._lock = threading.Lock()
         self.level = logging.INFO if settings.verbose else logging.DEBUG
         if settings.verify is False:
+            # Said once, loudly, here; urllib3's per-request InsecureRequestWarning is turned off
+            # once instead of a catch_warnings() around each request (global state, not thread-safe).
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
             log.warning("WARNING: TLS certificate verification is OFF (--insecure): anyone on the network path "
                         "can impersonate %s and read the token. Use --ca-bundle instead.", urlsplit(settings.portal_url).netloc)
 
@@ -124,7 +125,7 @@ class Http:
         status = response.status_code
         if status == 429:
             raise _Again(self._fail("the portal is rate-limiting requests (HTTP 429)", 429, operation),
-                         retry_after=parse_retry_after(response.headers.get("Retry-After")))
+                         retry_after=_retry_after(response.headers.get("Retry-After")))
         if status in TRANSIENT_STATUSES:
             final = self._fail(f"the portal answered HTTP {status}", status, operation)
             if write:
@@ -150,14 +151,11 @@ class Http:
         form = {**(data or {}), "f": "json"} if method != "GET" else None
         path, started = urlsplit(url).path, time.monotonic()
         try:
-            with warnings.catch_warnings():
-                if self.settings.verify is False:
-                    warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
-                # No redirects: requests would carry X-Esri-Authorization to another host (it strips
-                # only Authorization), and a redirected POST silently turns into a GET.
-                response = self.session.request(method, url, params=query, data=form, headers=headers,
-                                                timeout=self.settings.timeout, verify=self.settings.verify,
-                                                allow_redirects=False)
+            # No redirects: requests would carry X-Esri-Authorization to another host (it strips
+            # only Authorization), and a redirected POST silently turns into a GET.
+            response = self.session.request(method, url, params=query, data=form, headers=headers,
+                                            timeout=self.settings.timeout, verify=self.settings.verify,
+                                            allow_redirects=False)
         except requests.RequestException as e:
             log.log(self.level, "%s %s -> %s (%d ms)", method, path, type(e).__name__, _ms(started))
             raise self._transport(e, url, write=write, operation=operation) from None
@@ -210,6 +208,16 @@ def _describe(e: requests.RequestException) -> str:
     if _never_sent(e):
         return "connection failed"
     return "the connection was dropped"
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date); None if absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return float(urllib3.util.Retry().parse_retry_after(value))
+    except urllib3.exceptions.InvalidHeader:
+        return None
 
 
 def _ms(started: float) -> int:

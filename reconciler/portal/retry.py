@@ -1,10 +1,11 @@
 """When and how long to wait before trying a request again. Pure apart from the injected RNG.
 
-Policy (the "why" is in reconciler/portal/client.py's docstring):
+Policy (why writes are handled so: reconciler/portal/writes.py):
 - a request that never reached the server (connection refused, connect timeout) is retried,
   whatever its method;
-- 429 is retried whatever the method, waiting what `Retry-After` asks (rate limiters refuse the
-  request before it is processed) [I];
+- 429 is retried whatever the method, waiting what `Retry-After` asks (seconds or an HTTP date,
+  read by urllib3 in reconciler.portal.http; rate limiters refuse the request before it is
+  processed) [I];
 - reads (GET, and generateToken) are retried on dropped connections, read timeouts and 5xx;
 - writes are never retried blindly after they may have reached the server: the HTTP layer raises
   WriteOutcomeUnknown and the client first checks whether the write took effect.
@@ -43,12 +44,3 @@ class RetryPolicy:
             return retry_after if retry_after <= self.max_retry_after else None
         return self.backoff(retry)
 
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds form; an HTTP date is treated as absent [I])."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        return None

@@ -79,7 +79,7 @@ def test_flags_override_environment() -> None:
 def test_environment_alone_is_enough() -> None:
     s = settings_from(parse(), {"RECONCILER_PORTAL": "https://gis.example.com/portal/sharing/rest",
                                 "RECONCILER_TOKEN": "tok-123", "REQUESTS_CA_BUNDLE": "/etc/ca.pem"})
-    assert s.token == "tok-123" and s.username is None and s.verify == "/etc/ca.pem" and s.ca_bundle == "/etc/ca.pem"
+    assert s.token == "tok-123" and s.username is None and s.verify == "/etc/ca.pem"
 
 
 def test_missing_portal_says_how_to_set_one() -> None:

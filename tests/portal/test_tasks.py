@@ -13,7 +13,7 @@ from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
 from reconciler.model import CronFields
 from reconciler.portal.client import PortalClient
 from tests.portal.conftest import (
-    BUFFER, FAILS, T0, MakeClient, advance_clock, clear_log, fault, gp_fields, request_log,
+    BUFFER, FAILS, T0, MakeClient, advance_clock, clear_log, gp_fields, request_log,
 )
 
 WEEKLY = CronFields(minute="0", hour="4", day_of_month="?", month="*", day_of_week="7")
