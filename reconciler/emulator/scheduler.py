@@ -173,7 +173,7 @@ def _count_failure(ctx: Context, task: dict[str, Any]) -> None:
     task["_failures"] = task.get("_failures", 0) + 1
     if task["_failures"] >= ctx.settings.failed_runs_to_disable:
         # "If a task fails five times, it is stopped" (FailedRunsToDisableTask); state name [I].
-        task.update(active=False, taskState="disabled", nextStart=None)
+        task.update(taskState="disabled", nextStart=None)
 
 
 def run_json(ctx: Context, run: dict[str, Any]) -> dict[str, Any]:

@@ -179,7 +179,7 @@ def _create(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     doc = tasks.new_task(ctx, owner, req)
     tasks.validate(ctx, doc, owner=owner, caller=caller)
     if tasks.requested_active(req) is False:  # not documented for createTask; accepted [I]
-        doc.update(active=False, taskState="paused")
+        doc["taskState"] = "paused"
     else:
         tasks.check_quota(ctx, owner.username)
     tasks.reschedule(ctx, doc, after=ctx.clock.now_ms(), schedule_changed=True)
@@ -199,10 +199,10 @@ def _update(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     new = tasks.merge_request(doc, req)
     tasks.validate(ctx, new, owner=owner, caller=caller)
     wanted = tasks.requested_active(req)
-    if wanted is True and not doc["active"]:
+    if wanted is True and not tasks.is_active(doc):
         _activate(ctx, new)
     elif wanted is False:
-        new.update(active=False, taskState="paused")
+        new["taskState"] = "paused"
     changed = any(new.get(k) != doc.get(k) for k in _SCHEDULE_KEYS)
     if changed:
         new["_occurrences"] = 0  # a new schedule is a new trigger: its run count starts again [I]
@@ -211,7 +211,7 @@ def _update(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
 
 def _activate(ctx: Context, doc: dict[str, Any]) -> None:
     tasks.check_quota(ctx, doc["userId"])
-    doc.update(active=True, taskState="active", _failures=0)
+    doc.update(taskState="active", _failures=0)
 
 
 def _save(ctx: Context, doc: dict[str, Any], *, schedule_changed: bool = False) -> dict[str, Any]:
@@ -224,14 +224,14 @@ def _save(ctx: Context, doc: dict[str, Any], *, schedule_changed: bool = False) 
 
 def _enable(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     doc = _owned_task(ctx, req, g)[2]
-    if not doc["active"]:
+    if not tasks.is_active(doc):
         _activate(ctx, doc)
     return _save(ctx, doc)
 
 
 def _disable(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     doc = _owned_task(ctx, req, g)[2]
-    doc.update(active=False, taskState="paused")  # the paused sample has active:false (§6.5) [I]
+    doc["taskState"] = "paused"  # the paused sample has active:false (§6.5) [I]
     return _save(ctx, doc)
 
 

@@ -107,12 +107,13 @@ class Store:
     # tasks ------------------------------------------------------------------------------------
 
     def put_task(self, doc: dict[str, Any]) -> None:
-        """Insert or update by id; the insertion order (`seq`) is kept on update."""
+        """Insert or update by id; the insertion order (`seq`) is kept on update. The `active`
+        column is what the wire's `active` means: taskState "active"."""
         self._exec(
             "INSERT INTO tasks (id, user_id, type, item_id, active, next_start, doc) VALUES (?,?,?,?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET user_id=excluded.user_id, type=excluded.type, item_id=excluded.item_id, "
             "active=excluded.active, next_start=excluded.next_start, doc=excluded.doc",
-            (doc["id"], doc["userId"], doc["type"], doc.get("itemId"), int(bool(doc["active"])), doc.get("nextStart"),
+            (doc["id"], doc["userId"], doc["type"], doc.get("itemId"), int(doc["taskState"] == "active"), doc.get("nextStart"),
              json.dumps(doc)),
         )
 

@@ -48,8 +48,7 @@ def new_task(ctx: Context, owner: User, req: Request) -> dict[str, Any]:
         "maxOccurrences": -1,  # unlimited when not sent, as in the admin samples [I]
         "created": now,
         "updated": now,
-        "active": True,  # tasks start active [I]
-        "taskState": "active",
+        "taskState": "active",  # tasks start active [I]
         "lastStart": None,
         "_occurrences": 0,
         "_failures": 0,
@@ -193,7 +192,7 @@ def reschedule(ctx: Context, doc: dict[str, Any], *, after: int, schedule_change
     was written (`schedule_changed`) or never had one, `runIntervalSeconds`: the gap between the
     task's next two fire times, fixed until the schedule changes [I]."""
     want_interval = schedule_changed or "runIntervalSeconds" not in doc
-    if not doc["active"] and not want_interval:
+    if not is_active(doc) and not want_interval:
         doc["nextStart"] = None
         return
     start = doc.get("startDate")
@@ -201,7 +200,7 @@ def reschedule(ctx: Context, doc: dict[str, Any], *, after: int, schedule_change
     fires = [to_ms(t) for t in quartz.next_fire_times(expression(doc), after=to_datetime(since), count=2 if want_interval else 1)]
     if want_interval:
         doc["runIntervalSeconds"] = (fires[1] - fires[0]) // 1000 if len(fires) == 2 else 0
-    if not doc["active"]:
+    if not is_active(doc):
         doc["nextStart"] = None
         return
     upcoming = fires[0] if fires else None
@@ -213,8 +212,14 @@ def reschedule(ctx: Context, doc: dict[str, Any], *, after: int, schedule_change
         doc["nextStart"] = upcoming
 
 
+def is_active(doc: dict[str, Any]) -> bool:
+    """`active` is derived, never stored: true exactly in taskState "active" (documents written by
+    older versions still carry an `active` key; it is ignored)."""
+    return doc["taskState"] == "active"
+
+
 def complete(doc: dict[str, Any]) -> None:
-    doc.update(active=False, taskState="completed", nextStart=None)
+    doc.update(taskState="completed", nextStart=None)
 
 
 FEDERATED_SERVER_META = "federatedServer"
@@ -259,6 +264,7 @@ def task_json(doc: dict[str, Any]) -> dict[str, Any]:
     read them back on update; `startDate`/`endDate`/`lastStart` only when set [I]."""
     data = {k: doc.get(k) for k in _ORDER}
     data.update({k: v for k, v in doc.items() if not k.startswith("_") and k not in data})
+    data["active"] = is_active(doc)
     for optional in ("startDate", "endDate", "lastStart"):
         if data.get(optional) is None:
             data.pop(optional, None)

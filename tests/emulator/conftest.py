@@ -94,7 +94,7 @@ def seed_tasks(emu: Emulator, owner: str, count: int, *, active: bool = False) -
             doc = {
                 "id": f"{i:032x}", "userId": owner, "title": f"seeded {i}", "itemId": f"{i:032x}",
                 "type": "ExecuteNotebook", "taskUrl": None, "parameters": {}, "maxOccurrences": -1,
-                "created": T0, "updated": T0, "active": active, "taskState": "active" if active else "paused",
+                "created": T0, "updated": T0, "taskState": "active" if active else "paused",
                 "cronSchedule": dict(EVERY_5_MIN), "runIntervalSeconds": 300, "nextStart": None,
                 "_occurrences": 0, "_failures": 0,
             }
