@@ -6,7 +6,7 @@ PortalClient implements it over HTTP; tests/portal/test_protocol.py checks the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Protocol, runtime_checkable
+from typing import Iterator, Protocol
 
 from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
 
@@ -19,7 +19,6 @@ class TaskList:
     active_tasks_available: int | None
 
 
-@runtime_checkable
 class Portal(Protocol):
     @property
     def owner(self) -> str: ...
