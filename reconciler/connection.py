@@ -1,239 +1,96 @@
-"""Connection settings for a portal: command-line flags > environment > a config file of targets.
+"""Where plan and apply connect: a configured portal, or (`--emulator`) the embedded emulator.
 
-    parser = sub.add_parser("plan"); add_portal_arguments(parser)
-    settings = settings_from(args, os.environ)
-
-The config file (`--config` or RECONCILER_CONFIG) names targets, chosen with `--target` or
-RECONCILER_TARGET; it never holds secrets, so a password or token in it is refused:
-
-    targets:
-      dev:  {portal: https://dev.example.com/portal, username: svc_gp, ca_bundle: /etc/ssl/corp.pem}
-      prod: {portal: https://gis.example.com/portal, username: svc_gp, owner: gp_owner}
-
-Secrets come only from the environment: RECONCILER_PASSWORD, or RECONCILER_TOKEN (a token or
-API key). Plain http:// is refused except to loopback, since the password or token would travel
-in clear text.
+The embedded emulator runs in this process with its state in `.reconciler/emulator.sqlite` in
+the current directory, and is reached over real HTTP through the normal PortalClient, signed in
+as the emulator's `publisher`. Its port is picked once and saved in `.reconciler/emulator.json`:
+task URLs stored in the emulator contain it, so a new port every run would make every plan
+propose updates.
 """
 
 from __future__ import annotations
 
-import argparse
-import ipaddress
+import contextlib
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
-from urllib.parse import urlsplit, urlunsplit
+from typing import ContextManager
 
-import yaml
-
+from reconciler.portal.settings import ConnectionSettings, build_settings
 from reconciler.errors import ConfigError
+from reconciler.portal.client import PortalClient
+from reconciler.portal.protocol import Portal
 
-DEFAULT_TIMEOUT = 30.0
-FILE_KEYS = frozenset({"portal", "username", "owner", "ca_bundle", "insecure", "timeout"})
-SECRET_KEYS = frozenset({"password", "token", "api_key", "apikey", "secret"})
-SHARING_SUFFIX = "/sharing/rest"
-HOW_TO_SET_PORTAL = (
-    "set one with --portal URL or RECONCILER_PORTAL, e.g. https://gis.example.com/portal "
-    "(the portal root or its .../sharing/rest URL)"
-)
+STATE_DIR = ".reconciler"
+DATA_FILE = "emulator.sqlite"
+PORT_FILE = "emulator.json"
+EMULATOR_USER = ("publisher", "publisher123")
+GP_SERVER_VARIABLE = "GP_SERVER_URL"
+EMULATOR_LABEL = "emulator"
 
 
 @dataclass(frozen=True, kw_only=True)
-class ConnectionSettings:
-    """Everything needed to talk to one portal. `portal_url` is the Sharing API root
-    (…/sharing/rest, no trailing slash). `verify` is True, False (--insecure) or a CA bundle path.
-    `password` and `token` never appear in repr()."""
+class Connection:
+    """An open portal session. `label` names the portal in plans ("emulator" for the embedded one);
+    `banner` is a line to show first; `defaults` are variables to use unless the user set them."""
 
-    portal_url: str
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    token: str | None = field(default=None, repr=False)
-    owner: str | None = None
-    verify: bool | str = True
-    timeout: float = DEFAULT_TIMEOUT
-    verbose: bool = False
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.password, self.token) if s)
+    portal: Portal
+    label: str
+    banner: str | None = None
+    defaults: dict[str, str] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
 
 
-def add_portal_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags of every command that talks to a portal (no flag for secrets, by design)."""
-    g = parser.add_argument_group(
-        "portal connection",
-        "Flags override the environment (RECONCILER_PORTAL, RECONCILER_USERNAME, RECONCILER_OWNER, "
-        "REQUESTS_CA_BUNDLE), which overrides the --target entry of the --config file. The secret is "
-        "read from RECONCILER_PASSWORD or RECONCILER_TOKEN (a token or API key) only.",
-    )
-    g.add_argument("--portal", metavar="URL", help="portal root (https://host/portal) or its .../sharing/rest URL")
-    g.add_argument("--username", help="portal user to sign in as (with RECONCILER_PASSWORD)")
-    g.add_argument("--owner", help="whose tasks to manage (default: the signed-in user)")
-    g.add_argument("--ca-bundle", metavar="PEM", help="CA certificates to trust (enterprise CAs)")
-    g.add_argument("--insecure", action="store_true", default=None,
-                   help="do NOT verify the portal's TLS certificate (dangerous; prefer --ca-bundle)")
-    g.add_argument("--timeout", type=float, metavar="SECONDS", help=f"per-request timeout (default: {DEFAULT_TIMEOUT:g})")
-    g.add_argument("--config", metavar="FILE", help="YAML file of named targets (or RECONCILER_CONFIG)")
-    g.add_argument("--target", metavar="NAME", help="target in the config file (or RECONCILER_TARGET)")
-    g.add_argument("-v", "--verbose", action="store_true", default=False,
-                   help="log each portal request (method, path, status, duration; secrets redacted)")
+Connect = Callable[[], ContextManager[Connection]]
 
 
-def _read_text(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
+@contextlib.contextmanager
+def remote(settings: ConnectionSettings) -> Iterator[Connection]:
+    with PortalClient(settings) as client:
+        yield Connection(portal=client, label=settings.portal_url, secrets=settings.secrets)
 
 
-def settings_from(
-    args: argparse.Namespace, environ: Mapping[str, str], *, read_text: Callable[[str], str] = _read_text
-) -> ConnectionSettings:
-    """Merge flags, environment and config-file target into validated settings.
+@contextlib.contextmanager
+def embedded() -> Iterator[Connection]:
+    """Start the emulator on its saved port (a free one the first time) and sign in to it.
 
     Raises:
-        ConfigError: no portal, a bad URL, plain HTTP to a remote host, a secret in the config
-            file, an unknown target, or no credentials; the message says how to fix it.
+        ConfigError: the saved port is taken, or the state folder cannot be written.
     """
-    target = _target(args, environ, read_text)
-    flags = {
-        "portal": getattr(args, "portal", None),
-        "username": getattr(args, "username", None),
-        "owner": getattr(args, "owner", None),
-        "ca_bundle": getattr(args, "ca_bundle", None),
-        "insecure": getattr(args, "insecure", None),
-        "timeout": getattr(args, "timeout", None),
-    }
-    env = {
-        "portal": environ.get("RECONCILER_PORTAL"),
-        "username": environ.get("RECONCILER_USERNAME"),
-        "owner": environ.get("RECONCILER_OWNER"),
-        "ca_bundle": environ.get("REQUESTS_CA_BUNDLE") or environ.get("CURL_CA_BUNDLE"),
-    }
-    pick = {k: _first(flags.get(k), env.get(k), target.get(k)) for k in FILE_KEYS}
-    return build_settings(
-        portal=pick["portal"],
-        username=pick["username"],
-        password=environ.get("RECONCILER_PASSWORD") or None,
-        token=environ.get("RECONCILER_TOKEN") or None,
-        owner=pick["owner"],
-        ca_bundle=pick["ca_bundle"],
-        insecure=bool(pick["insecure"]),
-        timeout=_timeout(pick["timeout"]),
-        verbose=bool(getattr(args, "verbose", False)),
-    )
+    from reconciler.emulator.server import Emulator  # only --emulator pays for importing it
 
-
-def build_settings(
-    *,
-    portal: str | None,
-    username: str | None = None,
-    password: str | None = None,
-    token: str | None = None,
-    owner: str | None = None,
-    ca_bundle: str | None = None,
-    insecure: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    verbose: bool = False,
-) -> ConnectionSettings:
-    """Validated settings from plain values (what settings_from and tests use)."""
-    if not portal:
-        raise ConfigError(f"no portal given: {HOW_TO_SET_PORTAL}")
-    if not token and not (username and password):
-        raise ConfigError(
-            "no credentials: set RECONCILER_USERNAME (or --username) and RECONCILER_PASSWORD, "
-            "or RECONCILER_TOKEN to a token or API key"
-        )
-    if insecure and ca_bundle:
-        raise ConfigError("--insecure and --ca-bundle contradict each other: keep --ca-bundle")
-    return ConnectionSettings(
-        portal_url=sharing_root(portal),
-        username=username,
-        password=password,
-        token=token,
-        owner=owner,
-        verify=False if insecure else (ca_bundle or True),
-        timeout=timeout,
-        verbose=verbose,
-    )
-
-
-def sharing_root(url: str) -> str:
-    """Normalise a portal URL to its Sharing API root; refuse plain HTTP except to loopback."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"portal URL {url!r} is not an http(s) URL: {HOW_TO_SET_PORTAL}")
-    if parts.username or parts.password:
-        raise ConfigError("the portal URL must not contain credentials: use RECONCILER_USERNAME/RECONCILER_PASSWORD")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigError(
-            f"refusing plain http:// for {parts.hostname}: the password or token would travel unencrypted. "
-            f"Use https://{parts.netloc}{parts.path} (with --ca-bundle for an enterprise CA)"
-        )
-    path = parts.path.rstrip("/")
-    for suffix in (SHARING_SUFFIX, "/sharing"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    return urlunsplit((parts.scheme, parts.netloc, path + SHARING_SUFFIX, "", ""))
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 and localhost: the only hosts credentials may reach over plain HTTP."""
-    if host.lower() == "localhost":
-        return True
+    state = Path(STATE_DIR)
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _first(*values: Any) -> Any:
-    return next((v for v in values if v is not None and v != ""), None)
-
-
-def _timeout(value: Any) -> float:
-    if value is None:
-        return DEFAULT_TIMEOUT
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"timeout {value!r} is not a number of seconds") from None
-    if seconds <= 0:
-        raise ConfigError(f"timeout must be positive, got {seconds:g}")
-    return seconds
-
-
-def _target(args: argparse.Namespace, environ: Mapping[str, str], read_text: Callable[[str], str]) -> dict[str, Any]:
-    path = getattr(args, "config", None) or environ.get("RECONCILER_CONFIG")
-    name = getattr(args, "target", None) or environ.get("RECONCILER_TARGET")
-    if not name:
-        return {}
-    if not path:
-        raise ConfigError(f"target {name!r} given but no config file: use --config FILE or RECONCILER_CONFIG")
-    return load_target(path, name, read_text)
-
-
-def load_target(path: str, name: str, read_text: Callable[[str], str] = _read_text) -> dict[str, Any]:
-    """The settings of target `name` in the YAML config file at `path`."""
-    try:
-        data = yaml.safe_load(read_text(path))
+        state.mkdir(exist_ok=True)
     except OSError as e:
-        raise ConfigError(f"config file {path}: {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        raise ConfigError(f"config file {path}: not valid YAML ({e})") from None
-    targets = data.get("targets") if isinstance(data, dict) else None
-    if not isinstance(targets, dict):
-        raise ConfigError(f"config file {path}: expected a mapping 'targets:' of named targets")
-    for target_name, entry in targets.items():
-        if isinstance(entry, dict) and SECRET_KEYS & {str(k).lower() for k in entry}:
-            raise ConfigError(
-                f"config file {path}: target {target_name!r} holds a secret; remove it and set "
-                "RECONCILER_PASSWORD or RECONCILER_TOKEN in the environment instead"
-            )
-    entry = targets.get(name)
-    if not isinstance(entry, dict):
-        known = ", ".join(sorted(map(str, targets))) or "none"
-        raise ConfigError(f"config file {path}: no target {name!r} (known: {known})")
-    unknown = set(map(str, entry)) - FILE_KEYS
-    if unknown:
-        raise ConfigError(f"config file {path}: target {name!r}: unknown key(s) {', '.join(sorted(unknown))}; "
-                          f"allowed: {', '.join(sorted(FILE_KEYS))}")
-    return dict(entry)
+        raise ConfigError(f"cannot create {state} for the embedded emulator's state: {e.strerror or e}") from None
+    port = _saved_port(state / PORT_FILE)
+    emulator = Emulator(port=port or 0, data=str(state / DATA_FILE))
+    try:
+        emulator.start()
+    except OSError as e:
+        raise ConfigError(
+            f"the embedded emulator cannot listen on 127.0.0.1:{port} ({e.strerror or e}); it keeps that port "
+            f"(saved in {state / PORT_FILE}) because stored task URLs contain it. Stop what uses the port, "
+            f"or delete {state} to start over with a new port and no tasks."
+        ) from None
+    try:
+        if port is None:
+            (state / PORT_FILE).write_text(json.dumps({"port": emulator.port}) + "\n", encoding="utf-8")
+        user, password = EMULATOR_USER
+        settings = build_settings(portal=emulator.sharing_url, username=user, password=password)
+        banner = (f"Using the embedded emulator (state: {state / DATA_FILE}) at {emulator.sharing_url}"
+                  " — not a real portal.")
+        with PortalClient(settings) as client:
+            yield Connection(portal=client, label=EMULATOR_LABEL, banner=banner,
+                             defaults={GP_SERVER_VARIABLE: emulator.server_url})
+    finally:
+        emulator.stop()
+
+
+def _saved_port(path: Path) -> int | None:
+    try:
+        port = json.loads(path.read_text(encoding="utf-8")).get("port")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return port if isinstance(port, int) and 0 < port < 65536 else None

@@ -9,7 +9,10 @@ from datetime import datetime
 from typing import Any, Mapping
 
 
-def dotted(path: tuple[str | int, ...]) -> str:
+FieldPath = tuple[str | int, ...]  # a path into a task document: ("parameters", "x", 0, "y")
+
+
+def dotted(path: FieldPath) -> str:
     """("parameters", "x", 0, "y") -> "parameters.x[0].y": how problems and plans name a field."""
     text = ""
     for part in path:
@@ -118,7 +121,7 @@ class TaskSpec:
     item_id: str | None
     owner: str | None
     previous_names: tuple[str, ...]
-    secret_paths: tuple[tuple[str | int, ...], ...]
+    secret_paths: tuple[FieldPath, ...]
     source: SourceRef
 
     @property
@@ -289,3 +292,18 @@ class GPTaskInfo:
     @property
     def inputs(self) -> tuple[GPParameter, ...]:
         return tuple(p for p in self.parameters if p.direction == "esriGPParameterDirectionInput")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortalState:
+    """Everything the planner needs from the portal; read by reconciler.portal.snapshot.
+
+    `runs` holds only the tasks the planner asked about (planner.tasks_needing_runs).
+    """
+
+    tasks: tuple[RemoteTask, ...]  # every task of every owner involved (managed and unmanaged)
+    user: PortalUser  # the signed-in user
+    federated_servers: tuple[FederatedServer, ...] = ()
+    gp_tasks: Mapping[str, GPTaskInfo | None] = field(default_factory=dict)  # by task_url; None = missing
+    active_tasks_available: Mapping[str, int | None] = field(default_factory=dict)  # by owner
+    runs: Mapping[str, tuple[RemoteRun, ...]] = field(default_factory=dict)  # by task id, newest first

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import loader
+from reconciler.taskfiles import loader
 from reconciler.model import CronFields, Severity
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
@@ -433,9 +433,9 @@ def test_an_empty_folder_is_only_a_warning_when_allowed(tmp_path: Path) -> None:
 
 
 def test_redaction_masks_whole_values_not_parts_of_words() -> None:
-    from reconciler.variables import redact
+    from reconciler.masking import mask_words
 
-    assert redact("3 unchanged, changed, token=CHANGED&x", ["changed"]) == "3 unchanged, (secret), token=(secret)&x"
+    assert mask_words("3 unchanged, changed, token=CHANGED&x", ["changed"]) == "3 unchanged, (secret), token=(secret)&x"
 
 
 def test_a_bad_schedule_is_reported_beside_other_errors(tmp_path: Path) -> None:
@@ -459,7 +459,7 @@ def test_patterns_end_at_the_end_of_the_text(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", f'name: "abc\\n"\ntask_url: {URL}\nschedule: "0 0 2 * * ?"\n')
     (problem,) = load(tmp_path).problems
     assert (problem.field, problem.source.line) == ("name", 1)
-    from reconciler.taskrules import is_task_name
+    from reconciler.taskfiles.rules import is_task_name
 
     assert is_task_name("abc") and not is_task_name("abc\n") and not is_task_name("a b")
 

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler import loader
+from reconciler.taskfiles import loader
 
 NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
 

@@ -24,7 +24,7 @@ def test_wheel_ships_the_schema_and_finds_it_at_run_time(tmp_path: Path) -> None
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     done = subprocess.run(
-        [sys.executable, "-c", "from reconciler import schema; print(schema.schema_text() == open(%r).read())" % str(ROOT / "schemas" / "task.schema.json")],
+        [sys.executable, "-c", "from reconciler.taskfiles import schema; print(schema.schema_text() == open(%r).read())" % str(ROOT / "schemas" / "task.schema.json")],
         cwd=elsewhere,
         env={"PYTHONPATH": str(target), "PATH": ""},
         capture_output=True,
@@ -37,7 +37,7 @@ def test_wheel_ships_the_schema_and_finds_it_at_run_time(tmp_path: Path) -> None
 def test_schema_is_valid_and_documents_every_property() -> None:
     import jsonschema
 
-    from reconciler.schema import task_schema
+    from reconciler.taskfiles.schema import task_schema
 
     schema = task_schema()
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import cli, loader
+from reconciler import cli
+from reconciler.taskfiles import loader
 
 URL = "https://gis.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
 GOOD = f"name: a\ntask_url: {URL}\nschedule: '0 0 2 ? * MON-FRI'\n"

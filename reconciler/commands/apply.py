@@ -14,14 +14,14 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
-from reconciler import applier, planfile
-from reconciler.applier import ApplyResult, Outcome
+from reconciler.applying import executor as applier, planfile
+from reconciler.applying.executor import ApplyResult, Outcome
 from reconciler.commands.plan import Echo, Request, compute, load_and_plan
-from reconciler.embedded import Connect, Connection
+from reconciler.connection import Connect, Connection
 from reconciler.errors import ReconcilerError
-from reconciler.plan import Action, Change, Plan
+from reconciler.masking import mask_words
+from reconciler.planning.plan import Action, Change, Plan
 from reconciler.render import render
-from reconciler.variables import redact
 
 Confirm = Callable[[str], bool]
 PROMPT = "Apply these changes to the portal? Only 'yes' is accepted: "
@@ -60,7 +60,7 @@ def run(
             planfile.check_fresh(saved, plan)
             out(f"The saved plan {plan_file} is up to date: applying it.")
         else:
-            out(redact(render(plan, "text", color=color), secrets))
+            out(mask_words(render(plan, "text", color=color), secrets))
         if plan.errors:
             out("Nothing applied: the plan has errors (above). Fix them and run apply again.")
             return _finish(fmt, echo, plan, None, None, code=1)

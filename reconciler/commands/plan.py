@@ -1,6 +1,6 @@
 """`reconciler plan`: compare tasks.d/ with the portal and show what apply would change.
 
-Load the task files, connect, read the portal (reconciler.state), let the planner decide, render.
+Load the task files, connect, read the portal (reconciler.portal.snapshot), let the planner decide, render.
 `compute` is shared with apply, which recomputes the plan the same way.
 """
 
@@ -10,13 +10,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from reconciler import loader, planfile, report, state
-from reconciler.embedded import Connect, Connection
+from reconciler.applying import planfile
+from reconciler.connection import Connect, Connection
+from reconciler.masking import mask_words
 from reconciler.model import LoadResult, Severity, TaskSpec
-from reconciler.plan import Plan
-from reconciler.planner import PlanOptions, make_plan, tasks_needing_runs
+from reconciler.planning.options import PlanOptions, Policy
+from reconciler.planning.ownership import is_managed
+from reconciler.planning.plan import Plan
+from reconciler.planning.planner import make_plan, tasks_needing_runs
+from reconciler.portal import snapshot
 from reconciler.render import render
-from reconciler.variables import redact
+from reconciler.render import validate as report
+from reconciler.taskfiles import loader
 
 Echo = Callable[[str], None]
 EXIT_CHANGES = 2
@@ -29,7 +34,7 @@ class Request:
     tasks_dir: str
     variables: Mapping[str, str]
     mark: str
-    options: planfile.SavedOptions
+    options: Policy
 
 
 def load_tasks(request: Request, connection: Connection, *, now: datetime) -> LoadResult:
@@ -50,21 +55,13 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     `secrets` (the task files' secret values) are masked by the planner wherever they show up.
     """
     portal = connection.portal
-    options = PlanOptions(
-        default_owner=portal.owner,
-        portal=connection.label,
-        now=now,
-        mark=request.mark,
-        on_remove=request.options.on_remove,
-        no_delete=request.options.no_delete,
-        allow_empty=request.options.allow_empty,
-        allow_active_runs=request.options.allow_active_runs,
-        secret_values=secrets,
-    )
-    found = state.gather(portal, specs, default_owner=options.default_owner, mark=options.mark)
+    options = PlanOptions(default_owner=portal.owner, portal=connection.label, now=now, mark=request.mark,
+                          policy=request.options, secret_values=secrets)
+    found = snapshot.gather(portal, specs, default_owner=options.default_owner,
+                            managed=lambda task: is_managed(task, request.mark))
     needed = tasks_needing_runs(specs, found, options)
     if needed:
-        found = state.with_runs(portal, found, needed)
+        found = snapshot.with_runs(portal, found, needed)
     return make_plan(specs, found, options)
 
 
@@ -104,7 +101,7 @@ def run(
             return 1
         loaded, plan = planned
     secrets = loaded.secret_values + connection.secrets
-    echo(redact(render(plan, fmt, color=color), secrets))
+    echo(mask_words(render(plan, fmt, color=color), secrets))
     if plan.errors:
         if out:
             note(f"The plan has errors, so it was not saved to {out}.")

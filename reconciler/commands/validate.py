@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
-from reconciler import loader, report
+from reconciler.render import validate as report
+from reconciler.taskfiles import loader
 
 Echo = Callable[[str], None]
 

@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 from urllib.parse import quote, urlsplit
 
-from reconciler.connection import ConnectionSettings
+from reconciler.portal.settings import ConnectionSettings
 from reconciler.errors import NotFoundError, PermissionDeniedError
 from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
 from reconciler.portal import paging, wire, writes
@@ -32,7 +32,7 @@ class PortalClient:
     """A signed-in session with one portal. Thread-safe; use as a context manager.
 
     Args:
-        settings: connection settings (reconciler.connection.settings_from).
+        settings: connection settings (reconciler.portal.settings.settings_from).
         retry: retry policy; tests pass tiny delays.
         sleep: how to wait (tests record instead of sleeping).
         clock: monotonic seconds, for token refresh (tests move it).

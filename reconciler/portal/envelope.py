@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from reconciler.errors import AuthError, NotFoundError, PermissionDeniedError, PortalError
+from reconciler.masking import mask_credentials
 
-REDACTED = "<redacted>"
 HINTS = {
     401: "the portal refused the credentials: check RECONCILER_USERNAME/RECONCILER_PASSWORD or RECONCILER_TOKEN",
     498: "the token is invalid or expired: sign in again with RECONCILER_USERNAME/RECONCILER_PASSWORD, "
@@ -28,19 +28,6 @@ WRONG_PORTAL = "check --portal: give the portal root (https://host/portal) or it
 CLASSES: dict[int, type[PortalError]] = {
     401: AuthError, 498: AuthError, 499: AuthError, 403: PermissionDeniedError, 404: NotFoundError,
 }
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret replaced wherever it occurs, even inside a longer word.
-
-    Not reconciler.variables.redact: that one masks only whole words (so a task-file value
-    'changed' leaves 'unchanged' alone), which would let a password or token show through when
-    a portal message glues it to other characters. Credentials are masked as substrings.
-    """
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
 
 
 def hint_for(code: int | None) -> str | None:
@@ -97,8 +84,8 @@ def to_exception(error: Mapping[str, Any], *, operation: str, secrets: Iterable[
     """
     secrets = tuple(secrets)
     code = _code(error)
-    message = redact(str(error.get("message") or "The portal reported an error."), secrets)
-    details = tuple(redact(d, secrets) for d in _details(error))
+    message = mask_credentials(str(error.get("message") or "The portal reported an error."), secrets)
+    details = tuple(mask_credentials(d, secrets) for d in _details(error))
     if credentials_check and code in (400, 401, 403, None):
         return AuthError(message, code=code, details=details, hint=BAD_CREDENTIALS, operation=operation)
     if credentials_check and code == 404:

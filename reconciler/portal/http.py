@@ -17,7 +17,7 @@ import requests
 import urllib3
 
 from reconciler import __version__
-from reconciler.connection import ConnectionSettings, is_loopback
+from reconciler.portal.settings import ConnectionSettings, is_loopback
 from reconciler.errors import ConfigError, PortalError
 from reconciler.portal import envelope
 from reconciler.portal.auth import TokenSource

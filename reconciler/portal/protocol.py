@@ -1,4 +1,4 @@
-"""`Portal`: what plan/apply (reconciler.state, reconciler.applier) need from a portal.
+"""`Portal`: what plan/apply (reconciler.portal.snapshot, reconciler.applying.executor) need from a portal.
 
 PortalClient implements it over HTTP; tests/portal/test_protocol.py checks the signatures match.
 """

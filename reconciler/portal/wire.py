@@ -10,6 +10,7 @@ import json
 from typing import Any, Mapping
 
 from reconciler.errors import PortalError
+from reconciler.jsonforms import canonical_json
 from reconciler.model import (
     CronFields,
     FederatedServer,
@@ -24,10 +25,6 @@ from reconciler.model import (
 )
 
 UNLIMITED = -1  # maxOccurrences -1 = unlimited, as in the admin samples (§6.2) [I for the Sharing API]
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 def _int(value: Any) -> int | None:

@@ -1,19 +1,19 @@
 """Views of a Plan. Each renderer is pure, `Plan -> str`; JSON is the canonical form and the
-text and Markdown views are rendered from it (reconciler.render.json.plan_to_dict)."""
+text and Markdown views are rendered from it (reconciler.render.plan_json.plan_to_dict)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from reconciler.plan import Plan
-from reconciler.render import json, markdown, text
+from reconciler.planning.plan import Plan
+from reconciler.render import plan_json, plan_markdown, plan_text
 
 
 class Renderer(Protocol):
     def __call__(self, plan: Plan, *, color: bool = False) -> str: ...
 
 
-RENDERERS: dict[str, Renderer] = {"text": text.render, "markdown": markdown.render, "json": json.render}
+RENDERERS: dict[str, Renderer] = {"text": plan_text.render, "markdown": plan_markdown.render, "json": plan_json.render}
 FORMATS = tuple(RENDERERS)
 
 

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from reconciler.instants import parse_instant
-from reconciler.plan import SECRET_MASK, SUMMARY_KEYS, Action
+from reconciler.masking import SECRET_MASK
+from reconciler.planning.plan import SUMMARY_KEYS, Action
 
 _LABELS = {
     Action.CREATE: "create",

@@ -15,7 +15,7 @@ import requests
 import yaml
 
 from reconciler import cli
-from reconciler.connection import build_settings
+from reconciler.portal.settings import build_settings
 from reconciler.emulator.context import Settings
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import requests
 
-from reconciler.applier import Outcome, execute, phases
+from reconciler.applying.executor import Outcome, execute, phases
 from reconciler.emulator.server import Emulator
 from reconciler.model import CronFields, TaskFields
-from reconciler.plan import Action, Change, Plan
+from reconciler.planning.plan import Action, Change, Key, Plan
 from reconciler.portal.client import PortalClient
 from tests.e2e.conftest import fault, make_client, titles
 
@@ -30,7 +30,7 @@ def fields(emu: Emulator, title: str, **over: Any) -> TaskFields:
 
 
 def change(name: str, *actions: Action, task_id: str | None = None, desired: TaskFields | None = None,
-           owner: str = "publisher", blocked: str | None = None, waits_for: tuple[str, str] | None = None) -> Change:
+           owner: str = "publisher", blocked: str | None = None, waits_for: Key | None = None) -> Change:
     return Change(name=name, owner=owner, actions=actions, task_id=task_id, desired=desired, blocked=blocked,
                   waits_for=waits_for)
 
@@ -105,7 +105,7 @@ def test_quota_freeing_changes_run_first() -> None:
 def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, portal: PortalClient) -> None:
     old = portal.get_task(portal.create_task(fields(emu, "moved")))
     bad = fields(emu, "moved", task_url=emu.task_url("Samples/NoSuch/GPServer/NoSuch"))
-    move = plan_of(change("moved", Action.DELETE, task_id=old.id, waits_for=("moved", "admin")),
+    move = plan_of(change("moved", Action.DELETE, task_id=old.id, waits_for=Key("moved", "admin")),
                    change("moved", Action.CREATE, desired=bad, owner="admin"))
     assert phases(move.changes) == ((), (move.changes[1],), (move.changes[0],))
     result = execute(move, portal, on_outcome=lambda o: None)
@@ -123,7 +123,7 @@ def test_a_delete_that_waits_for_nothing_is_not_held_back_by_a_create_of_its_nam
 def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator, portal: PortalClient,
                                                                   admin: PortalClient) -> None:
     old = portal.get_task(portal.create_task(fields(emu, "old-name")))
-    delete = change("old-name", Action.DELETE, task_id=old.id, waits_for=("new-name", "admin"))
+    delete = change("old-name", Action.DELETE, task_id=old.id, waits_for=Key("new-name", "admin"))
     create = change("new-name", Action.CREATE, desired=fields(emu, "new-name"), owner="admin")
     assert phases([delete, create]) == ((), (create,), (delete,))
     fault(emu, "createTask", "arcgis_error", count=5)

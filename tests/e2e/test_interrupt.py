@@ -20,7 +20,7 @@ def test_ctrl_c_reports_what_finished_and_what_did_not_start(on_emu: Run, portal
         real_wait(*args, **kwargs)  # a change has finished, but Ctrl-C comes before it is reported
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("reconciler.applier.wait", wait_then_interrupt)
+    monkeypatch.setattr("reconciler.applying.executor.wait", wait_then_interrupt)
     result = on_emu("apply", "--auto-approve", "--parallelism", "1")
     assert result.code == 130 and "Interrupted (^C)" in result.err
     created = [line for line in result.lines if line.startswith("+ created")]

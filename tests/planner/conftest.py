@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
-from reconciler.desired import desired_fields
-from reconciler.loader import load_text
-from reconciler.model import CronFields, FederatedServer, PortalUser, RemoteTask, TaskFields, TaskSpec
-from reconciler.ownership import DEFAULT_MARK
-from reconciler.planner import PlanOptions, PortalState
+from reconciler.planning.desired import desired_fields
+from reconciler.taskfiles.loader import load_text
+from reconciler.model import CronFields, FederatedServer, PortalState, PortalUser, RemoteTask, TaskFields, TaskSpec
+from reconciler.planning.ownership import DEFAULT_MARK
+from reconciler.planning.options import PlanOptions, Policy
 
 NOW = datetime(2030, 1, 7, 12, 0, tzinfo=timezone.utc)  # a Monday
 SERVER = "https://gis.example.com/server"
@@ -70,7 +70,9 @@ def state(*tasks: RemoteTask, user: PortalUser = PUBLISHER, **kw: Any) -> Portal
 
 
 def options(**kw: Any) -> PlanOptions:
-    return PlanOptions(default_owner=kw.pop("default_owner", "alice"), portal="emulator", now=NOW, **kw)
+    """PlanOptions for tests; the Policy fields (on_remove, no_delete, ...) may be given flat."""
+    policy = Policy(**{f.name: kw.pop(f.name) for f in fields(Policy) if f.name in kw})
+    return PlanOptions(default_owner=kw.pop("default_owner", "alice"), portal="emulator", now=NOW, policy=policy, **kw)
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from reconciler.model import Severity
-from reconciler.plan import Action, FieldChange
-from reconciler.planner import make_plan
+from reconciler.planning.plan import Action, FieldChange
+from reconciler.planning.planner import make_plan
 from tests.planner.conftest import remote, remote_of, spec, state, options
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from reconciler.model import FederatedServer, GPParameter, GPTaskInfo, PortalUser, RemoteRun, Severity
-from reconciler.plan import Action
-from reconciler.planner import make_plan, tasks_needing_runs
+from reconciler.planning.plan import Action
+from reconciler.planning.planner import make_plan, tasks_needing_runs
 from tests.planner.conftest import ADMIN, BUFFER_URL, PUBLISHER, remote, remote_of, spec, state, options
 
 INPUT = "esriGPParameterDirectionInput"
@@ -81,8 +81,8 @@ def test_loopback_names_are_one_host_but_ports_differ() -> None:
 
 
 def test_on_federated_server_is_the_public_rule() -> None:
-    # reconciler.state reads a GP task only where this holds, so the two can never disagree.
-    from reconciler.checks import on_federated_server
+    # reconciler.portal.snapshot reads a GP task only where this holds, so the two can never disagree.
+    from reconciler.planning.checks import on_federated_server
 
     local = (FederatedServer(id="s", name="e", url="http://127.0.0.1:8080/server", admin_url=None,
                              server_role=None, server_function=None),)

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.compare import field_changes
-from reconciler.desired import desired_fields
+from reconciler.planning.compare import field_changes
+from reconciler.planning.desired import desired_fields
 from reconciler.instants import to_ms
 from reconciler.model import CronFields
-from reconciler.plan import SECRET_MASK, Action, FieldChange
-from reconciler.planner import make_plan
+from reconciler.masking import SECRET_MASK
+from reconciler.planning.plan import Action, FieldChange
+from reconciler.planning.planner import make_plan
 from tests.planner.conftest import NOW, remote_of, spec, state, options
 
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.model import CronFields, RemoteTask, TaskSpec
-from reconciler.plan import Action
-from reconciler.planner import desired_fingerprint, make_plan, observed_fingerprint
+from reconciler.planning.plan import Action
+from reconciler.planning.planner import desired_fingerprint, make_plan, observed_fingerprint
 from tests.planner.conftest import remote, remote_from, remote_of, spec, state, options
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reconciler.plan import Action, FieldChange
-from reconciler.planner import make_plan
+from reconciler.planning.plan import Action, FieldChange
+from reconciler.planning.planner import make_plan
 from tests.planner.conftest import ADMIN, remote, remote_of, spec, state, options
 
 

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator
 import pytest
 import requests
 
-from reconciler.connection import build_settings
+from reconciler.portal.settings import build_settings
 from reconciler.emulator.server import Emulator
 from reconciler.model import CronFields, TaskFields
 from reconciler.portal.client import PortalClient

@@ -7,7 +7,7 @@ import logging
 import pytest
 import requests
 
-from reconciler.connection import build_settings
+from reconciler.portal.settings import build_settings
 from reconciler.emulator.server import Emulator
 from reconciler.errors import AuthError, ConfigError, PortalError
 from reconciler.portal import envelope

@@ -6,7 +6,8 @@ import argparse
 
 import pytest
 
-from reconciler.connection import add_portal_arguments, build_settings, settings_from, sharing_root
+from reconciler.cli.parser import add_portal_arguments
+from reconciler.portal.settings import build_settings, settings_from, sharing_root
 from reconciler.errors import ConfigError
 
 ENV = {"RECONCILER_USERNAME": "svc", "RECONCILER_PASSWORD": "s3cret-pw"}

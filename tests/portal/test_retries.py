@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from reconciler.connection import build_settings
+from reconciler.portal.settings import build_settings
 from reconciler.emulator.server import Emulator
 from reconciler.errors import PortalError
 from reconciler.portal.client import PortalClient

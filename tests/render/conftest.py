@@ -8,7 +8,8 @@ import json
 import pytest
 
 from reconciler.model import CronFields, Severity, SourceRef, TaskFields
-from reconciler.plan import SECRET_MASK, Action, Change, Diagnostic, FieldChange, Plan, UnmanagedTask
+from reconciler.masking import SECRET_MASK
+from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
 
 # A secret that only Change.desired holds: no view may show it.
 DESIRED_SECRET = "s3cr3t-desired-token-XYZ"
@@ -119,7 +120,7 @@ def full_plan() -> Plan:
             actions=(Action.DELETE,),
             task_id="5e6f7a",
             reason="moving to publisher; deleting erases the task's run history",
-            waits_for=("export-v2", "publisher"),
+            waits_for=Key("export-v2", "publisher"),
         ),
     )
     diagnostics = (

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.model import Severity
-from reconciler.plan import Action, Change, Diagnostic, FieldChange, UnmanagedTask
+from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, UnmanagedTask
 from reconciler.render import render
-from reconciler.render.json import plan_to_dict
+from reconciler.render.plan_json import plan_to_dict
 from tests.render.conftest import make_plan
 
 TEXT = st.text(min_size=1, max_size=30)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.plan import Plan
+from reconciler.planning.plan import Plan
 from reconciler.render import render
 from tests.render.conftest import make_plan
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from reconciler.model import Severity
-from reconciler.plan import Action, Change, Diagnostic, FieldChange, UnmanagedTask
+from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, UnmanagedTask
 from reconciler.render import render
-from reconciler.render.markdown import LIMIT
+from reconciler.render.plan_markdown import LIMIT
 from tests.render.conftest import make_plan
 
 GITHUB_COMMENT_LIMIT = 65_535

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from reconciler.plan import Plan
+from reconciler.planning.plan import Plan
 from reconciler.render import FORMATS, render
 from tests.render.conftest import make_plan
 
@@ -17,7 +17,7 @@ def test_every_format_renders_the_full_plan(full_plan: Plan, fmt: str) -> None:
 
 
 def test_json_view_is_the_canonical_dict(full_plan: Plan) -> None:
-    from reconciler.render.json import plan_to_dict
+    from reconciler.render.plan_json import plan_to_dict
 
     assert json.loads(render(full_plan, "json")) == plan_to_dict(full_plan)
 

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from reconciler.model import Severity
-from reconciler.plan import SECRET_MASK, Action, Change, Diagnostic, FieldChange, Plan, UnmanagedTask
+from reconciler.masking import SECRET_MASK
+from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
 from reconciler.render import FORMATS, render
-from reconciler.render.json import plan_to_dict
-from reconciler.render.markdown import escape
+from reconciler.render.plan_json import plan_to_dict
+from reconciler.render.plan_markdown import escape
 from tests.render.conftest import DESIRED_SECRET, make_plan
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -168,7 +169,7 @@ def test_text_legend_lists_only_the_symbols_present() -> None:
 
 
 def _moved(owner: str = "alice") -> Change:
-    return Change(name="old <b>", owner=owner, actions=(Action.DELETE,), task_id="9", waits_for=("new-name", "bob"))
+    return Change(name="old <b>", owner=owner, actions=(Action.DELETE,), task_id="9", waits_for=Key("new-name", "bob"))
 
 
 def test_json_says_what_a_delete_waits_for() -> None:

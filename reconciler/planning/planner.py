@@ -1,82 +1,34 @@
 """The planner: declared tasks + what the portal holds -> Plan. Pure: no I/O, no clock.
 
 Matching is by (owner, name), where a managed portal task's name is its title without the
-ownership mark (reconciler.ownership). Everything is looked up in dicts, so planning is linear
+ownership mark (reconciler.planning.ownership). Everything is looked up in dicts, so planning is linear
 in the number of tasks; fire times are computed only for creates and schedule changes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Literal
+from dataclasses import dataclass, replace
 
-from reconciler import checks, compare
-from reconciler.desired import desired_fields, secret_bearing
 from reconciler.instants import to_ms
-from reconciler.matching import Match, Removal, match_tasks
-from reconciler.model import (
-    CronFields,
-    FederatedServer,
-    GPTaskInfo,
-    PortalUser,
-    RemoteRun,
-    RemoteTask,
-    Severity,
-    SourceRef,
-    TaskFields,
-    TaskSpec,
-)
-from reconciler.ownership import DEFAULT_MARK, name_from_title
-from reconciler.plan import Action, Change, Diagnostic, Plan, UnmanagedTask
-from reconciler.variables import redact
+from reconciler.masking import mask_values, mask_words
+from reconciler.model import CronFields, PortalState, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
+from reconciler.planning import checks, compare
+from reconciler.planning.desired import desired_fields, secret_values
+from reconciler.planning.fingerprints import desired_fingerprint, observed_fingerprint
+from reconciler.planning.matching import Match, Removal, match_tasks
+from reconciler.planning.options import PlanOptions
+from reconciler.planning.plan import Action, Change, Diagnostic, Key, Plan, UnmanagedTask
 
-__all__ = [
-    "PortalState",
-    "PlanOptions",
-    "make_plan",
-    "tasks_needing_runs",
-    "observed_fingerprint",
-    "desired_fingerprint",
-]
-
-
-@dataclass(frozen=True, kw_only=True)
-class PortalState:
-    """Everything read from the portal; gathered by commands/plan.py."""
-
-    tasks: tuple[RemoteTask, ...]  # every task of every owner involved (managed and unmanaged)
-    user: PortalUser  # the signed-in user
-    federated_servers: tuple[FederatedServer, ...] = ()
-    gp_tasks: Mapping[str, GPTaskInfo | None] = field(default_factory=dict)  # by task_url; None = missing
-    active_tasks_available: Mapping[str, int | None] = field(default_factory=dict)  # by owner
-    runs: Mapping[str, tuple[RemoteRun, ...]] = field(default_factory=dict)  # by task id, newest first
-
-
-@dataclass(frozen=True, kw_only=True)
-class PlanOptions:
-    default_owner: str  # the signed-in user unless --owner
-    portal: str  # Sharing API root URL, or "emulator"
-    now: datetime  # aware UTC
-    mark: str = DEFAULT_MARK
-    on_remove: Literal["delete", "disable"] = "delete"
-    no_delete: bool = False
-    allow_empty: bool = False
-    allow_active_runs: bool = False
-    # Every secret value known in this run (LoadResult.secret_values): masked wherever it shows
-    # up in the plan, even at a path that is not secret (e.g. a secret moved to another key).
-    secret_values: tuple[str, ...] = field(default=(), repr=False)
+__all__ = ["make_plan", "tasks_needing_runs"]
 
 
 def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> Plan:
     """Compare `specs` with `state` and say what apply would do.
 
     Args:
-        specs: the declared tasks (reconciler.loader), variables resolved.
+        specs: the declared tasks (reconciler.taskfiles.loader), variables resolved.
         state: what the portal holds; `runs` only for the ids tasks_needing_runs() named.
         options: owner, ownership mark, removal policy, guards and the current time.
 
@@ -94,7 +46,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
             unchanged.append(entry.name)
         change, notes = checks.review(
             change, entry.spec, entry.remote, owner=entry.owner, state=state, now=options.now,
-            allow_active_runs=options.allow_active_runs,
+            allow_active_runs=options.policy.allow_active_runs,
         )
         diagnostics.extend(notes)
         if change is not None:
@@ -140,7 +92,7 @@ class _Entry:
     source: SourceRef | None = None
     desired: TaskFields | None = None
     differences: compare.Differences | None = None
-    waits_for: tuple[str, str] | None = None
+    waits_for: Key | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -158,7 +110,7 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     entries = [_for_match(m, options, now_ms) for m in matched.matches]
     diagnostics = list(matched.diagnostics)
     removals = list(matched.removals)
-    guard = _empty_guard(removals, options) if not specs and not options.allow_empty else None
+    guard = _empty_guard(removals, options) if not specs and not options.policy.allow_empty else None
     if guard is not None:
         diagnostics.append(guard)
         removals = []
@@ -233,13 +185,13 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
     """A managed task no spec keeps: delete, disable (on_remove) or skip (--no-delete)."""
     remote, name, reason = r.remote, r.name, r.reason
     source = r.spec.source if r.spec is not None else None
-    if options.on_remove == "disable":
+    if options.policy.on_remove == "disable":
         if not remote.active:
             return []
         why = f"{reason}; disabling instead of deleting (on_remove: disable)"
         return [_Entry(owner=remote.owner, name=name, actions=(Action.DISABLE,), remote=remote, reason=why,
                        source=source)]
-    if options.no_delete:
+    if options.policy.no_delete:
         diagnostics.append(
             Diagnostic(severity=Severity.WARNING, message=f"not deleting {name} (--no-delete)", hint=reason,
                        name=name, owner=remote.owner, source=source)
@@ -253,10 +205,10 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
 def _empty_guard(removals: Sequence[Removal], options: PlanOptions) -> Diagnostic | None:
     """An empty task folder would remove every managed task: refuse, unless nothing would be
     removed (--no-delete, or on_remove: disable with every task already inactive)."""
-    if options.on_remove == "disable":
+    if options.policy.on_remove == "disable":
         verb, count = "disable", sum(1 for r in removals if r.remote.active)
     else:
-        verb, count = "delete", 0 if options.no_delete else len(removals)
+        verb, count = "delete", 0 if options.policy.no_delete else len(removals)
     if not count:
         return None
     return Diagnostic(
@@ -268,14 +220,14 @@ def _empty_guard(removals: Sequence[Removal], options: PlanOptions) -> Diagnosti
 
 def _secrets(specs: Sequence[TaskSpec], options: PlanOptions) -> tuple[str, ...]:
     """Every secret value of this run: those the caller passed and those of each spec."""
-    return tuple(sorted({*options.secret_values, *(v for s in specs for v in checks.secret_values(s))}))
+    return tuple(sorted({*options.secret_values, *(v for s in specs for v in secret_values(s))}))
 
 
 def _masked_change(change: Change, secrets: tuple[str, ...]) -> Change:
     if not secrets:
         return change
     fields = tuple(
-        replace(f, before=compare.mask_values(f.before, secrets), after=compare.mask_values(f.after, secrets))
+        replace(f, before=mask_values(f.before, secrets), after=mask_values(f.after, secrets))
         for f in change.fields
     )
     return replace(change, fields=fields)
@@ -285,7 +237,7 @@ def _masked_diagnostic(diagnostic: Diagnostic, secrets: tuple[str, ...]) -> Diag
     if not secrets:
         return diagnostic
     hint = diagnostic.hint
-    return replace(diagnostic, message=redact(diagnostic.message, secrets), hint=redact(hint, secrets) if hint else None)
+    return replace(diagnostic, message=mask_words(diagnostic.message, secrets), hint=mask_words(hint, secrets) if hint else None)
 
 
 def _unmanaged(tasks: Sequence[RemoteTask]) -> tuple[UnmanagedTask, ...]:
@@ -305,49 +257,3 @@ def _change_key(c: Change) -> tuple[str, str, int]:
 
 def _diagnostic_key(d: Diagnostic) -> tuple[int, str, str, str]:
     return (0 if d.severity is Severity.ERROR else 1, d.owner or "", d.name or "", d.message)
-
-
-def observed_fingerprint(tasks: Sequence[RemoteTask], *, mark: str) -> str:
-    """sha256 over the managed tasks (title carries `mark`), in any order: what apply may touch.
-
-    Unmanaged tasks are left out, so a hand-made task changing between plan and apply does not
-    make a saved plan stale. Run bookkeeping (lastStart, nextStart, runIntervalSeconds,
-    created, updated) is left out too, so a task firing meanwhile does not either; active and
-    taskState are in.
-    """
-    rows = sorted(
-        [t.id, t.owner, t.title, t.task_type, list(t.schedule.to_wire().values()), t.parameters_json, t.item_id,
-         t.task_url, t.max_occurrences, t.start_date, t.end_date, t.active, t.task_state]
-        for t in tasks
-        if name_from_title(t.title, mark) is not None
-    )
-    return _sha256(rows)
-
-
-def desired_fingerprint(specs: Sequence[TaskSpec]) -> str:
-    """sha256 over every spec field that reaches the portal or the plan, in any order; file
-    positions are left out.
-
-    Secret values are left out too (only their paths count): the plan file is shared (e.g. as a
-    CI artifact) and an unsalted hash of a weak secret can be brute-forced offline. A secret
-    changed since plan still makes a saved plan stale when the portal holds the old value, as
-    the recomputed plan then has an update the saved one lacks (apply compares the changes).
-    """
-    rows = sorted(
-        [s.name, s.owner, s.task_type, _without_secrets(s), list(s.schedule.to_wire().values()),
-         s.enabled, s.max_occurrences, to_ms(s.start), to_ms(s.end), list(s.previous_names),
-         sorted(json.dumps(p) for p in s.secret_paths)]
-        for s in specs
-    )
-    return _sha256(rows)
-
-
-def _without_secrets(spec: TaskSpec) -> object:
-    """The fields a secret may be in (parameters, task_url, item_id), secret values masked."""
-    return compare.mask_paths(secret_bearing(spec), spec.secret_paths)
-
-
-def _sha256(rows: object) -> str:
-    text = json.dumps(rows, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from cron_descriptor import ExpressionDescriptor, Options  # type: ignore[import-untyped]
 
 from reconciler.errors import CronError
-from reconciler.quartz_fields import (
+from reconciler.quartz.fields import (
     DAY_NAMES,
     DAY_OF_MONTH,
     DAY_OF_WEEK,

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-Path = tuple[str | int, ...]
+from reconciler.model import FieldPath
+
 
 _REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _INNER = re.compile(r"(?:(?P<secret>secret):)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>.*))?\Z", re.S)
@@ -26,7 +27,7 @@ _INNER = re.compile(r"(?:(?P<secret>secret):)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?
 
 @dataclass(frozen=True, kw_only=True)
 class VariableProblem:
-    path: Path
+    path: FieldPath
     message: str
     hint: str
 
@@ -36,21 +37,21 @@ class Resolved:
     """The document with references replaced, plus which values are secret."""
 
     data: Any
-    secret_paths: tuple[Path, ...]
+    secret_paths: tuple[FieldPath, ...]
     secret_values: tuple[str, ...]
     problems: tuple[VariableProblem, ...]
 
-    def unresolved(self, path: Path) -> bool:
+    def unresolved(self, path: FieldPath) -> bool:
         """True if `path` or a value under it had a reference that could not be resolved."""
         return any(p.path[: len(path)] == path or path[: len(p.path)] == p.path for p in self.problems)
 
 
 def resolve(data: Any, variables: Mapping[str, str]) -> Resolved:
-    secret_paths: list[Path] = []
+    secret_paths: list[FieldPath] = []
     secret_values: list[str] = []
     problems: list[VariableProblem] = []
 
-    def visit(value: Any, path: Path) -> Any:
+    def visit(value: Any, path: FieldPath) -> Any:
         if isinstance(value, dict):
             return {k: visit(v, (*path, k)) for k, v in value.items()}
         if isinstance(value, list):
@@ -70,9 +71,9 @@ def resolve(data: Any, variables: Mapping[str, str]) -> Resolved:
 
 def _substitute(
     text: str,
-    path: Path,
+    path: FieldPath,
     variables: Mapping[str, str],
-    secret_paths: list[Path],
+    secret_paths: list[FieldPath],
     secret_values: list[str],
     problems: list[VariableProblem],
 ) -> str:
@@ -119,19 +120,3 @@ def _substitute(
         return value
 
     return _REFERENCE.sub(replace, text)
-
-
-def redact(text: str, secret_values: tuple[str, ...] | list[str], mask: str = "(secret)") -> str:
-    """`text` with every secret value replaced, longest first so overlapping secrets stay hidden.
-
-    Case-insensitive, because messages may quote a value upper-cased (cron fields are). A value
-    is only replaced where it is not part of a longer word: a secret "changed" must not turn
-    "unchanged" into "un(secret)". Views mask secret fields by path in the first place; this is
-    the safety net for text that may quote a value (portal errors, validation messages).
-    """
-    values = sorted({v for v in secret_values if v}, key=len, reverse=True)
-    if not values:
-        return text
-    alternatives = "|".join(re.escape(v) for v in values)
-    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
-    return pattern.sub(mask, text)

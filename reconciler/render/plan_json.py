@@ -46,15 +46,9 @@ import re
 from typing import Any
 
 from reconciler.model import Severity, SourceRef
-from reconciler.plan import (
-    FORMAT_VERSION,
-    SECRET_MASK,
-    Change,
-    Diagnostic,
-    FieldChange,
-    Plan,
-    UnmanagedTask,
-)
+from reconciler.masking import SECRET_MASK
+from reconciler.planning.plan import Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
+from reconciler.render.version import FORMAT_VERSION
 from reconciler.render.common import concerns
 
 _TOKEN_IN_URL = re.compile(r"(?i)([?&](?:token|access_token)=)[^&#]*")
@@ -115,7 +109,7 @@ def _field(field: FieldChange) -> dict[str, Any]:
 
 def _mask(value: Any) -> Any:
     """A secret scalar is always masked here. A secret container is the planner's value with
-    only the secret parts inside it masked (reconciler.compare), so it is kept as given."""
+    only the secret parts inside it masked (reconciler.planning.compare), so it is kept as given."""
     if value is None or isinstance(value, (dict, list)):
         return value
     return SECRET_MASK
@@ -125,8 +119,8 @@ def _mask_url(url: str) -> str:
     return _TOKEN_IN_URL.sub(lambda m: m.group(1) + SECRET_MASK, url)
 
 
-def _waits_for(waits_for: tuple[str, str] | None) -> dict[str, str] | None:
-    return None if waits_for is None else {"name": waits_for[0], "owner": waits_for[1]}
+def _waits_for(waits_for: Key | None) -> dict[str, str] | None:
+    return None if waits_for is None else {"name": waits_for.name, "owner": waits_for.owner}
 
 
 def _source(source: SourceRef | None) -> dict[str, Any] | None:

@@ -1,7 +1,7 @@
 """The plan: what `apply` would change on the portal, as pure data.
 
-Built only by reconciler.planner; rendered by reconciler.render (text, Markdown, JSON are views
-of this, and show nothing the JSON view lacks); carried out by reconciler.applier.
+Built only by reconciler.planning.planner; rendered by reconciler.render (text, Markdown, JSON are views
+of this, and show nothing the JSON view lacks); carried out by reconciler.applying.executor.
 
 Invariants:
 - A Change exists only for a task that needs at least one action; unchanged tasks are counted
@@ -10,10 +10,10 @@ Invariants:
   DELETE stand alone. `task_id` is None iff the first action is CREATE.
 - `Change.desired` is what create/update send (it may hold secret values and is never
   rendered); it is None iff the actions are only DELETE, ENABLE or DISABLE.
-- `FieldChange.before`/`after` are display values with secrets already masked (SECRET_MASK),
+- `FieldChange.before`/`after` are display values with secrets already masked (masking.SECRET_MASK),
   so a Plan can be rendered and saved without leaking them: by path (fields at a secret path)
   and by value (any string holding a secret value known in the run, wherever it is); Diagnostic
-  messages and hints are masked by value too. See reconciler.compare for the one known gap.
+  messages and hints are masked by value too. See reconciler.planning.compare for the one known gap.
 - `waits_for` is set only on the DELETE of a task moving to another owner.
 - `reason` strings are for people only; nothing decides on them. `blocked` is a decision:
   apply skips (and reports) a blocked change, e.g. a task with a run executing.
@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from reconciler.model import Severity, SourceRef, TaskFields
 
-FORMAT_VERSION = "1"
-SECRET_MASK = "(secret)"
+
+class Key(NamedTuple):
+    """A task's identity on the portal: its name (the title without the ownership mark) and its
+    owner. Two managed tasks with one key are duplicates."""
+
+    name: str
+    owner: str
 
 
 class Action(str, enum.Enum):
@@ -42,6 +47,11 @@ class Action(str, enum.Enum):
     def symbol(self) -> str:
         return _SYMBOLS[self]
 
+    @property
+    def past(self) -> str:
+        """The past participle every view uses: "created", "updated", ..."""
+        return _PAST[self]
+
 
 _SYMBOLS = {
     Action.CREATE: "+",
@@ -49,6 +59,13 @@ _SYMBOLS = {
     Action.ENABLE: ">",
     Action.DISABLE: "!",
     Action.DELETE: "-",
+}
+_PAST = {
+    Action.CREATE: "created",
+    Action.UPDATE: "updated",
+    Action.ENABLE: "enabled",
+    Action.DISABLE: "disabled",
+    Action.DELETE: "deleted",
 }
 
 SUMMARY_KEYS = (*(a.value for a in Action), "unchanged")  # the summary's keys, in Action order
@@ -91,9 +108,13 @@ class Change:
     next_fires_after: tuple[str, ...] = ()
     source: SourceRef | None = None
     blocked: str | None = None  # why apply must not carry this change out (e.g. a run is executing)
-    # For the DELETE of a task moving to another owner (renamed or not): the (name, owner) of
-    # the CREATE that must succeed first, so a failed create never loses the task.
-    waits_for: tuple[str, str] | None = None
+    # For the DELETE of a task moving to another owner (renamed or not): the key of the CREATE
+    # that must succeed first, so a failed create never loses the task.
+    waits_for: Key | None = None
+
+    @property
+    def key(self) -> Key:
+        return Key(self.name, self.owner)
 
     @property
     def action(self) -> Action:

@@ -17,29 +17,20 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.instants import iso, parse_instant
-from reconciler.plan import Plan
-from reconciler.render.json import plan_to_dict
+from reconciler.planning.options import Policy
+from reconciler.planning.plan import Plan
+from reconciler.render.plan_json import plan_to_dict
+from reconciler.render.version import FORMAT_VERSION
 
-FORMAT_VERSION = "1"
 STALE = "plan is stale, run plan again"
 
 
 class StalePlanError(ReconcilerError):
     """The portal or tasks.d/ changed since the plan was saved."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SavedOptions:
-    """The planning choices a saved plan records, so apply recomputes it the same way."""
-
-    on_remove: Literal["delete", "disable"] = "delete"
-    no_delete: bool = False
-    allow_empty: bool = False
-    allow_active_runs: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,10 +41,10 @@ class SavedPlan:
     portal: str
     mark: str
     created: datetime
-    options: SavedOptions
+    options: Policy
 
 
-def to_document(plan: Plan, *, tasks_dir: str, options: SavedOptions, created: datetime) -> dict[str, Any]:
+def to_document(plan: Plan, *, tasks_dir: str, options: Policy, created: datetime) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "created": iso(created),
@@ -62,16 +53,11 @@ def to_document(plan: Plan, *, tasks_dir: str, options: SavedOptions, created: d
         "owner": plan.owner,
         "portal": plan.portal,
         "mark": plan.mark,
-        "options": {
-            "on_remove": options.on_remove,
-            "no_delete": options.no_delete,
-            "allow_empty": options.allow_empty,
-            "allow_active_runs": options.allow_active_runs,
-        },
+        "options": options.to_dict(),
     }
 
 
-def write(path: str, plan: Plan, *, tasks_dir: str, options: SavedOptions, created: datetime,
+def write(path: str, plan: Plan, *, tasks_dir: str, options: Policy, created: datetime,
           secrets: tuple[str, ...] = ()) -> None:
     """Save the plan atomically.
 
@@ -105,14 +91,11 @@ def read(path: str) -> SavedPlan:
         raise UsageError(f"{path}: plan file format {data.get('format_version')!r} is not supported "
                          f"(this reconciler reads {FORMAT_VERSION}); run plan again")
     try:
-        options = data["options"]
         return SavedPlan(
             plan=dict(data["plan"]),
             tasks_dir=str(data["tasks_dir"]), owner=str(data["owner"]), portal=str(data["portal"]),
             mark=str(data["mark"]), created=parse_instant(str(data["created"])),
-            options=SavedOptions(on_remove=_on_remove(options["on_remove"]), no_delete=bool(options["no_delete"]),
-                                allow_empty=bool(options["allow_empty"]),
-                                allow_active_runs=bool(options["allow_active_runs"])),
+            options=Policy.from_dict(data["options"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise UsageError(f"{path}: damaged plan file ({e}); run plan again") from None
@@ -143,9 +126,3 @@ def check_fresh(saved: SavedPlan, current: Plan) -> None:
 
 def _changes(data: dict[str, Any]) -> Any:
     return data.get("changes")
-
-
-def _on_remove(value: Any) -> Literal["delete", "disable"]:
-    if value == "delete" or value == "disable":
-        return value
-    raise ValueError(f"on_remove {value!r}")

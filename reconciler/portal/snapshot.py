@@ -1,6 +1,6 @@
 """Read what the planner needs from a portal: tasks, user, servers, GP task descriptions, quotas, runs.
 
-Only reads; the planner (reconciler.planner) decides. Which owners are read: the default owner,
+Only reads; the planner (reconciler.planning.planner) decides. Which owners are read: the default owner,
 every `owner:` named in tasks.d/, and (for an administrator) every owner that holds a managed
 task, so a task moved between owners is seen on both sides and a task whose file was removed, or
 whose `owner:` line was dropped, is still found under the owner it was created for.
@@ -8,15 +8,13 @@ whose `owner:` line was dropped, is still found under the owner it was created f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
-from reconciler.checks import on_federated_server
 from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
-from reconciler.model import FederatedServer, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskSpec
-from reconciler.ownership import name_from_title
-from reconciler.planner import PortalState
+from reconciler.model import FederatedServer, GPTaskInfo, PortalState, PortalUser, RemoteRun, RemoteTask, TaskSpec
 from reconciler.portal.protocol import Portal
+from reconciler.urls import on_federated_server
 
 
 def owners_of(specs: Iterable[TaskSpec], default_owner: str, holders: Iterable[str] = ()) -> tuple[str, ...]:
@@ -40,8 +38,10 @@ def organization_tasks(portal: Portal, user: PortalUser) -> dict[str, list[Remot
     return found
 
 
-def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str, mark: str) -> PortalState:
-    """Everything the planner needs except runs (see with_runs).
+def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str,
+           managed: Callable[[RemoteTask], bool]) -> PortalState:
+    """Everything the planner needs except runs (see with_runs). `managed` tells the tasks the
+    reconciler manages (the planner's ownership rule; this reader holds none of its own).
 
     An administrator's owners come from one organization-wide listing (allScheduledTasks): every
     owner holding a managed task is read, and an owner it covers costs only its quota request;
@@ -57,7 +57,7 @@ def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str, m
     """
     user = portal.me()
     listed = organization_tasks(portal, user)
-    holders = {owner for owner, held in listed.items() if any(name_from_title(t.title, mark) is not None for t in held)}
+    holders = {owner for owner, held in listed.items() if any(managed(t) for t in held)}
     tasks: list[RemoteTask] = []
     quota: dict[str, int | None] = {}
     for owner in owners_of(specs, default_owner, holders):
@@ -99,7 +99,7 @@ def _gp_tasks(
 ) -> Mapping[str, GPTaskInfo | None]:
     """Each distinct GP task URL's description; None when it cannot be read.
 
-    URLs not on a federated server (checks.on_federated_server, the planner's own rule) are not
+    URLs not on a federated server (urls.on_federated_server, the planner's own rule) are not
     requested at all (None): the portal could not run them, an unknown host may only time out,
     and the planner reports them as not federated anyway.
     """

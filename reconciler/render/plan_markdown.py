@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.plan import SUMMARY_KEYS, Plan
+from reconciler.planning.plan import SUMMARY_KEYS, Plan
 from reconciler.render.common import (
     LEGEND,
     WRAP_AT,
@@ -33,7 +33,7 @@ from reconciler.render.common import (
     where,
     will_be,
 )
-from reconciler.render.json import plan_to_dict
+from reconciler.render.plan_json import plan_to_dict
 
 LIMIT = 65_000
 _BLOCKED_SHOWN = 20  # listed by name in the always-shown head; the rest say so in their section

@@ -13,19 +13,25 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import Any
 
 from reconciler import quartz
-from reconciler.compare import SCHEDULE_PATHS, normal_url
-from reconciler.desired import secret_bearing
+from reconciler.planning.compare import SCHEDULE_PATHS
 from reconciler.instants import from_ms, iso, iso_ms
 from reconciler.errors import CronError
-from reconciler.model import CronFields, FederatedServer, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, Severity, TaskSpec
-from reconciler.plan import Action, Change, Diagnostic
-
-if TYPE_CHECKING:
-    from reconciler.planner import PortalState
+from reconciler.model import (
+    CronFields,
+    FederatedServer,
+    GPTaskInfo,
+    PortalState,
+    PortalUser,
+    RemoteRun,
+    RemoteTask,
+    Severity,
+    TaskSpec,
+)
+from reconciler.planning.plan import Action, Change, Diagnostic
+from reconciler.urls import on_federated_server
 
 COMPLETED = "completed"  # maxOccurrences or endDate reached (the emulator's state name [I])
 AUTO_DISABLED = "disabled"  # stopped after FailedRunsToDisableTask failed runs (emulator [I])
@@ -45,7 +51,6 @@ _SENDS = (Action.CREATE, Action.UPDATE, Action.ENABLE)
 # A run in flight blocks what would change or remove the task under it; DISABLE does not stop
 # a run that is executing (it only stops future ones), so it is never blocked.
 _BLOCKABLE = (Action.UPDATE, Action.DELETE)
-_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
 def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, count: int = NEXT_FIRES) -> tuple[str, ...]:
@@ -157,29 +162,6 @@ def _federation_check(task_url: str, servers: Sequence[FederatedServer]) -> list
     listed = ", ".join(sorted(s.url for s in servers)) or "none"
     return [(Severity.ERROR, f"task_url is not on a server federated with the portal: {task_url}",
              f"federated servers: {listed}")]
-
-
-def on_federated_server(url: str, servers: Iterable[FederatedServer]) -> bool:
-    """Whether `url` lies under one of `servers`: the one rule for "federated", used by the
-    federation check and by reconciler.state to decide which GP tasks to read."""
-    return any(_under_server(url, s.url) for s in servers if s.url)
-
-
-def _under_server(url: str, server_url: str) -> bool:
-    """Same host (loopback names are one host) and port, under the server's path; scheme not
-    compared, as a TLS-terminating proxy may front the server [I]."""
-    try:
-        a, b = urlsplit(normal_url(url) or ""), urlsplit(normal_url(server_url) or "")
-        same_port = (a.port or _default_port(a.scheme)) == (b.port or _default_port(b.scheme))
-    except ValueError:
-        return False
-    hosts = {a.hostname or "", b.hostname or ""}
-    same_host = len(hosts) == 1 or hosts <= _LOOPBACK
-    return same_host and same_port and (a.path + "/").startswith(b.path + "/")
-
-
-def _default_port(scheme: str) -> int:
-    return 443 if scheme == "https" else 80
 
 
 def parameter_checks(parameters: Mapping[str, Any], info: GPTaskInfo) -> list[Note]:
@@ -322,20 +304,3 @@ def _activation(change: Change, remote: RemoteTask | None) -> int:
         return 1
     stops = Action.DISABLE in change.actions or change.action is Action.DELETE
     return -1 if stops and remote is not None and remote.active else 0
-
-
-def secret_values(spec: TaskSpec) -> tuple[str, ...]:
-    """The values at the spec's secret paths (the planner masks them everywhere)."""
-    doc: Any = secret_bearing(spec)
-    found: list[str] = []
-    for path in spec.secret_paths:
-        value: Any = doc
-        for part in path:
-            try:
-                value = value[part]
-            except (KeyError, IndexError, TypeError):
-                value = None
-                break
-        if isinstance(value, str) and value:
-            found.append(value)
-    return tuple(found)

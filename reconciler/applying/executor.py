@@ -16,11 +16,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from reconciler.errors import ReconcilerError
-from reconciler.plan import Action, Change, Plan
+from reconciler.masking import mask_words
+from reconciler.planning.plan import Action, Change, Key, Plan
 from reconciler.portal.protocol import Portal
-from reconciler.variables import redact
-
-Key = tuple[str, str]  # (name, owner)
 DEFAULT_PARALLELISM = 4
 _FREES_QUOTA = frozenset({Action.DISABLE, Action.DELETE})
 
@@ -87,7 +85,7 @@ def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change,
 
 
 def awaited(change: Change) -> Key | None:
-    """The (name, owner) CREATE that `change`, a DELETE of a moved task's old copy, waits for:
+    """The key of the CREATE that `change`, a DELETE of a moved task's old copy, waits for:
     the plan says so in `waits_for` (the planner always does for a move; a saved plan is
     recomputed, never applied as read), so nothing is guessed from names."""
     return change.waits_for if change.actions == (Action.DELETE,) else None
@@ -145,13 +143,14 @@ def execute(
 def _ready(waiting: tuple[Change, ...], outcomes: list[Outcome],
            report: Callable[[Outcome], None]) -> tuple[Change, ...]:
     """The waiting deletes whose create succeeded; the others are reported skipped."""
-    created = {(o.change.name, o.change.owner) for o in outcomes if o.ok and o.change.actions[0] is Action.CREATE}
+    created = {o.change.key for o in outcomes if o.ok and o.change.actions[0] is Action.CREATE}
     ready = []
     for change in waiting:
-        name, owner = awaited(change) or ("", "")
-        if (name, owner) in created:
+        key = awaited(change)
+        if key in created:
             ready.append(change)
         else:
+            name, owner = key or ("", "")
             reason = f"kept: creating {name} ({owner}) did not succeed, so the task stays under {change.owner}"
             report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=reason))
     return tuple(ready)
@@ -191,7 +190,7 @@ def run_change(change: Change, portal: Portal, secrets: tuple[str, ...] = ()) ->
             task_id = _act(action, change, task_id, portal)
         except ReconcilerError as e:  # PortalError and kin: the portal's words, secrets masked
             return Outcome(change=change, ok=False, task_id=task_id, done=tuple(done),
-                           error=redact(str(e), secrets))
+                           error=mask_words(str(e), secrets))
         done.append(action)
     return Outcome(change=change, ok=True, task_id=task_id, done=tuple(done))
 

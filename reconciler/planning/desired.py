@@ -6,7 +6,7 @@ from typing import Any
 
 from reconciler.instants import to_ms
 from reconciler.model import TaskFields, TaskSpec
-from reconciler.ownership import DEFAULT_MARK, title_for
+from reconciler.planning.ownership import DEFAULT_MARK, title_for
 
 
 def desired_fields(spec: TaskSpec, *, mark: str = DEFAULT_MARK) -> TaskFields:
@@ -28,3 +28,20 @@ def desired_fields(spec: TaskSpec, *, mark: str = DEFAULT_MARK) -> TaskFields:
 def secret_bearing(spec: TaskSpec) -> dict[str, Any]:
     """The part of a spec its secret paths point into: {"parameters", "task_url", "item_id"}."""
     return {"parameters": spec.parameters, "task_url": spec.task_url, "item_id": spec.item_id}
+
+
+def secret_values(spec: TaskSpec) -> tuple[str, ...]:
+    """The values at the spec's secret paths (the planner masks them everywhere)."""
+    doc: Any = secret_bearing(spec)
+    found: list[str] = []
+    for path in spec.secret_paths:
+        value: Any = doc
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                value = None
+                break
+        if isinstance(value, str) and value:
+            found.append(value)
+    return tuple(found)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
-from reconciler import quartz, schema, taskrules
+from reconciler import quartz
 from reconciler.errors import CronError
 from reconciler.instants import iso, parse_instant
-from reconciler.model import CronFields, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
-from reconciler.variables import Resolved, redact, resolve
-from reconciler.yamlsource import Document, Path, Position, YamlSyntaxError, load_documents
+from reconciler.jsonforms import canonical_json
+from reconciler.masking import mask_words
+from reconciler.model import CronFields, FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
+from reconciler.taskfiles import rules as taskrules
+from reconciler.taskfiles import schema
+from reconciler.taskfiles.variables import Resolved, resolve
+from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
 
 TASK_FILE_SUFFIXES = (".yaml", ".yml")
 _SCHEDULE_KEYS = ("minute", "hour", "day_of_month", "month", "day_of_week")
 _SHOWN_FIELDS = ("name", "previous_names", "owner", "type")  # identity: printed everywhere
 
 
-def discover(directory: FsPath) -> list[FsPath]:
+def discover(directory: Path) -> list[Path]:
     """Task files under `directory`, recursively, sorted; hidden files and folders are skipped."""
     return sorted(
         p
@@ -32,7 +35,7 @@ def discover(directory: FsPath) -> list[FsPath]:
 
 
 def load(
-    directory: str | FsPath, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False
+    directory: str | Path, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False
 ) -> LoadResult:
     """Load and check every task file in `directory`.
 
@@ -43,7 +46,7 @@ def load(
         allow_empty: a folder without task files is a warning, not an error (plan/apply
             --allow-empty: the user means to remove every managed task).
     """
-    root = FsPath(directory)
+    root = Path(directory)
     if not root.is_dir():
         problem = Problem(
             source=SourceRef(path=str(root)),
@@ -80,7 +83,7 @@ def load(
 
 
 def load_file(
-    path: FsPath, *, variables: Mapping[str, str], now: datetime
+    path: Path, *, variables: Mapping[str, str], now: datetime
 ) -> tuple[list[TaskSpec], list[Problem], list[str]]:
     """Specs, problems and secret values of one file."""
     try:
@@ -125,12 +128,12 @@ class _DocumentChecker:
         self.document = document
         self.path = path
         self.problems: list[Problem] = []
-        self.secret_paths: tuple[Path, ...] = ()
+        self.secret_paths: tuple[FieldPath, ...] = ()
         self.bad_fields: set[str | int] = set()  # top-level fields with an error
 
     def add(
         self,
-        where: Path,
+        where: FieldPath,
         message: str,
         hint: str | None = None,
         *,
@@ -187,7 +190,7 @@ def _load_document(
 
 
 def _check_schema(
-    check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, *, skip: tuple[Path, ...]
+    check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, *, skip: tuple[FieldPath, ...]
 ) -> None:
     for problem in schema.check(data):
         if resolved.unresolved(problem.path):
@@ -215,7 +218,7 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         name=data["name"],
         task_type=data.get("type", "GPService"),
         task_url=data.get("task_url"),
-        parameters_json=json.dumps(data.get("parameters", {}), sort_keys=True, separators=(",", ":")),
+        parameters_json=canonical_json(data.get("parameters", {})),
         schedule=schedule[1],
         schedule_text=schedule[2],
         enabled=data.get("enabled", True),
@@ -236,7 +239,7 @@ def _schedule(
     """(QuartzExpression, portal fields, text as written) or None after reporting why not."""
     if isinstance(value, dict):
         text = "0 " + " ".join(str(value[k]) for k in _SCHEDULE_KEYS)  # the Quartz string it stands for
-        where: Path = ("schedule",)
+        where: FieldPath = ("schedule",)
         try:
             expr = quartz.from_fields(CronFields(**{k: str(value[k]) for k in _SCHEDULE_KEYS}))
         except CronError as e:
@@ -297,6 +300,6 @@ def _mask(problem: Problem, secrets: tuple[str, ...]) -> Problem:
 
     return replace(
         problem,
-        message=redact(problem.message, secrets),
-        hint=redact(problem.hint, secrets) if problem.hint else None,
+        message=mask_words(problem.message, secrets),
+        hint=mask_words(problem.hint, secrets) if problem.hint else None,
     )

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-Path = tuple[str | int, ...]
+from reconciler.model import FieldPath
+
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -41,11 +42,11 @@ class Document:
 
     data: Any
     start: Position
-    values: dict[Path, Position]
-    keys: dict[Path, Position]
-    duplicate_keys: tuple[tuple[Path, Position], ...]
+    values: dict[FieldPath, Position]
+    keys: dict[FieldPath, Position]
+    duplicate_keys: tuple[tuple[FieldPath, Position], ...]
 
-    def position(self, path: Path, *, key: bool = False) -> Position:
+    def position(self, path: FieldPath, *, key: bool = False) -> Position:
         """The position of `path`, or of its nearest written ancestor."""
         table = self.keys if key else self.values
         for depth in range(len(path), -1, -1):
@@ -89,9 +90,9 @@ def load_documents(text: str) -> list[Document]:
 
 
 def _document(node: yaml.Node, data: Any, loader: Any) -> Document:
-    values: dict[Path, Position] = {}
-    keys: dict[Path, Position] = {}
-    duplicates: list[tuple[Path, Position]] = []
+    values: dict[FieldPath, Position] = {}
+    keys: dict[FieldPath, Position] = {}
+    duplicates: list[tuple[FieldPath, Position]] = []
 
     def key_of(key_node: yaml.Node) -> str:
         """The key as text, as the loader keys its cleaned data (`1:` is "1"; `true:` is "True")."""
@@ -110,10 +111,10 @@ def _document(node: yaml.Node, data: Any, loader: Any) -> Document:
 
 def _walk(
     node: yaml.Node,
-    path: Path,
-    values: dict[Path, Position],
-    keys: dict[Path, Position],
-    duplicates: list[tuple[Path, Position]],
+    path: FieldPath,
+    values: dict[FieldPath, Position],
+    keys: dict[FieldPath, Position],
+    duplicates: list[tuple[FieldPath, Position]],
     key_of: Callable[[yaml.Node], Any],
 ) -> None:
     values[path] = _pos(node.start_mark)

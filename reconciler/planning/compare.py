@@ -12,10 +12,10 @@ Equal in meaning (never an update):
 - max_occurrences None = the portal's -1/absent; item_id None = ""; task_url up to a trailing
   slash and the case of scheme and host.
 
-Secrets are masked (SECRET_MASK) twice over, before anything is rendered: by path (a field at or
-under a spec's secret path; `field_changes`, `created_fields`) and by value (`mask_values`, which
-the planner runs on every field with every secret value known in the run, so a secret that moved
-to another key or shows up inside another string is masked as well).
+Secrets are masked twice over, before anything is rendered (rules in reconciler.masking): by
+path here (a field at or under a spec's secret path; `field_changes`, `created_fields`) and by
+value in the planner (every secret value known in the run, so a secret that moved to another key
+or shows up inside another string is masked as well).
 
 Known limitation (not fixable without state): when a value stops being a `${secret:...}`
 reference and its variable is no longer set, nothing tells that the portal's old value was a
@@ -24,23 +24,20 @@ secret, so it shows in clear as the "before" value of that field.
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from deepdiff import DeepDiff
 
 from reconciler import quartz
-from reconciler.instants import iso_ms
 from reconciler.errors import CronError
-from reconciler.model import CronFields, RemoteTask, TaskFields, dotted
-from reconciler.plan import SECRET_MASK, FieldChange
-from reconciler.variables import redact
-
-Path = tuple[str | int, ...]
+from reconciler.instants import iso_ms
+from reconciler.jsonforms import canonical_json, normal_json
+from reconciler.masking import mask_field
+from reconciler.model import CronFields, FieldPath, RemoteTask, TaskFields, dotted
+from reconciler.planning.plan import FieldChange
+from reconciler.urls import normal_url
 SCHEDULE_PATHS = frozenset({"schedule", "start", "end", "max_occurrences"})
 
 
@@ -50,7 +47,7 @@ class Differences:
     parameters per top-level key. `field_changes` splits those into leaves (the costly part),
     so the planner decides the actions from this and expands only what it shows."""
 
-    raw: tuple[tuple[Path, Any, Any], ...]
+    raw: tuple[tuple[FieldPath, Any, Any], ...]
 
     def __bool__(self) -> bool:
         return bool(self.raw)
@@ -60,9 +57,9 @@ class Differences:
         """The top-level fields that differ ("schedule", "parameters", ...)."""
         return frozenset(str(path[0]) for path, _, _ in self.raw)
 
-    def field_changes(self, *, secret_paths: Sequence[Path] = ()) -> tuple[FieldChange, ...]:
+    def field_changes(self, *, secret_paths: Sequence[FieldPath] = ()) -> tuple[FieldChange, ...]:
         """Per field, parameters per leaf, masked at `secret_paths`."""
-        found: list[tuple[Path, Any, Any]] = []
+        found: list[tuple[FieldPath, Any, Any]] = []
         for path, before, after in self.raw:
             both = path[0] == "parameters" and before is not _ABSENT and after is not _ABSENT
             found.extend(_leaves(path, before, after) if both else [(path, _value(before), _value(after))])
@@ -79,7 +76,7 @@ def _value(value: Any) -> Any:
 def differences(desired: TaskFields, remote: RemoteTask, *, now_ms: int | None = None) -> Differences:
     """What an update would change; empty when equal in meaning. `active` is not compared
     here (enable/disable are actions of their own)."""
-    raw: list[tuple[Path, Any, Any]] = []
+    raw: list[tuple[FieldPath, Any, Any]] = []
     _scalar(raw, "title", remote.title, desired.title)
     _scalar(raw, "type", remote.task_type, desired.task_type)
     if not same_schedule(remote.schedule, desired.schedule):
@@ -97,15 +94,15 @@ def differences(desired: TaskFields, remote: RemoteTask, *, now_ms: int | None =
 
 
 def field_changes(
-    desired: TaskFields, remote: RemoteTask, *, secret_paths: Sequence[Path] = (), now_ms: int | None = None
+    desired: TaskFields, remote: RemoteTask, *, secret_paths: Sequence[FieldPath] = (), now_ms: int | None = None
 ) -> tuple[FieldChange, ...]:
     """What an update would change, per field (parameters per leaf); empty when equal in meaning."""
     return differences(desired, remote, now_ms=now_ms).field_changes(secret_paths=secret_paths)
 
 
-def created_fields(desired: TaskFields, *, secret_paths: Sequence[Path] = ()) -> tuple[FieldChange, ...]:
+def created_fields(desired: TaskFields, *, secret_paths: Sequence[FieldPath] = ()) -> tuple[FieldChange, ...]:
     """Every field a create sets (before None); unset fields are left out."""
-    raw: list[tuple[Path, Any, Any]] = [
+    raw: list[tuple[FieldPath, Any, Any]] = [
         (("title",), None, desired.title),
         (("type",), None, desired.task_type),
         (("schedule",), None, desired.schedule.quartz()),
@@ -123,7 +120,7 @@ def created_fields(desired: TaskFields, *, secret_paths: Sequence[Path] = ()) ->
     return tuple(_field_change(path, None, after, secret_paths) for path, _, after in raw)
 
 
-def _scalar(raw: list[tuple[Path, Any, Any]], name: str, before: Any, after: Any) -> None:
+def _scalar(raw: list[tuple[FieldPath, Any, Any]], name: str, before: Any, after: Any) -> None:
     if before != after:
         raw.append(((name,), before, after))
 
@@ -153,45 +150,17 @@ def _text(c: CronFields) -> tuple[str, ...]:
     return tuple(v.strip().upper() for v in (c.minute, c.hour, c.day_of_month, c.month, c.day_of_week))
 
 
-def normal_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
-
-
-def normal_json(value: Any) -> Any:
-    """A JSON value with meaning-preserving differences removed (see the module docstring)."""
-    if isinstance(value, dict):
-        return {str(k): normal_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [normal_json(v) for v in value]
-    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return value
-        return normal_json(parsed) if isinstance(parsed, (dict, list)) else value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def _parameter_keys(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[Path, Any, Any]]:
+def _parameter_keys(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[FieldPath, Any, Any]]:
     """Per top-level key (path, before, after) under "parameters"; _ABSENT on a side without it."""
     old, new = normal_json(before), normal_json(after)
     return [
         (("parameters", key), old.get(key, _ABSENT), new.get(key, _ABSENT))
         for key in sorted(set(old) | set(new))
-        if key not in old or key not in new or _canonical(old[key]) != _canonical(new[key])
+        if key not in old or key not in new or canonical_json(old[key]) != canonical_json(new[key])
     ]
 
 
-def _leaves(prefix: Path, old: Any, new: Any) -> list[tuple[Path, Any, Any]]:
+def _leaves(prefix: FieldPath, old: Any, new: Any) -> list[tuple[FieldPath, Any, Any]]:
     tree = DeepDiff(old, new, view="tree", ignore_order=False, verbose_level=2)
     found = [
         ((*prefix, *item.path(output_format="list")), _present(item.t1), _present(item.t2))
@@ -207,71 +176,6 @@ def _present(value: Any) -> Any:
     return None if type(value).__name__ == "NotPresent" else value
 
 
-def _field_change(path: Path, before: Any, after: Any, secret_paths: Sequence[Path]) -> FieldChange:
-    secret = any(_under(path, s) for s in secret_paths)
-    if secret:
-        return FieldChange(path=dotted(path), before=_mask(before), after=_mask(after), secret=True)
-    inner = [s[len(path):] for s in secret_paths if _under(s, path) and s != path]
-    if inner:  # a secret lies inside the value: mask just that part
-        before, after = _mask_inside(before, inner), _mask_inside(after, inner)
-    return FieldChange(path=dotted(path), before=before, after=after, secret=bool(inner))
-
-
-def _mask(value: Any) -> Any:
-    return None if value is None else SECRET_MASK
-
-
-def _under(path: Path, prefix: Path) -> bool:
-    return path[: len(prefix)] == tuple(prefix)
-
-
-def _mask_inside(value: Any, paths: list[Path]) -> Any:
-    if value is None:
-        return None
-    if () in paths:
-        return SECRET_MASK
-    if isinstance(value, dict):
-        return {k: _mask_inside(v, [p[1:] for p in paths if p[0] == k]) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask_inside(v, [p[1:] for p in paths if p[0] == i]) for i, v in enumerate(value)]
-    return value
-
-
-def mask_paths(value: Any, paths: Sequence[Path]) -> Any:
-    """`value` with whatever lies at each of `paths` (relative to it) replaced by SECRET_MASK."""
-    return _mask_inside(value, list(paths))
-
-
-def mask_values(value: Any, secrets: tuple[str, ...]) -> Any:
-    """A JSON value with every secret value masked in every string (keys included), as
-    reconciler.variables.redact does: case-insensitive, never inside a longer word. A number,
-    object or array equal to a secret (parameters are compared as parsed JSON, so a secret
-    holding JSON text, e.g. a credentials object, shows up parsed) is masked whole."""
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        return redact(value, secrets, SECRET_MASK)
-    if isinstance(value, bool) or value is None:
-        return value
-    forms = _secret_forms(secrets)
-    if forms and _canonical(normal_json(value)) in forms:
-        return SECRET_MASK
-    if isinstance(value, dict):
-        return {mask_values(k, secrets): mask_values(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_values(v, secrets) for v in value]
-    return value
-
-
-@functools.lru_cache(maxsize=8)  # one set of secrets per run
-def _secret_forms(secrets: tuple[str, ...]) -> frozenset[str]:
-    """The canonical JSON of each secret read as a JSON value (a number, object or array)."""
-    forms: set[str] = set()
-    for secret in secrets:
-        try:
-            parsed = json.loads(secret)
-        except ValueError:
-            continue
-        if not isinstance(parsed, (str, bool)) and parsed is not None:
-            forms.add(_canonical(normal_json(parsed)))
-    return frozenset(forms)
+def _field_change(path: FieldPath, before: Any, after: Any, secret_paths: Sequence[FieldPath]) -> FieldChange:
+    before, after, secret = mask_field(path, before, after, secret_paths)
+    return FieldChange(path=dotted(path), before=before, after=after, secret=secret)

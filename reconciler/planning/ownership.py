@@ -9,6 +9,8 @@ independent repositories against one portal user.
 
 from __future__ import annotations
 
+from reconciler.model import RemoteTask
+
 DEFAULT_MARK = "[reconciler] "
 
 
@@ -21,3 +23,7 @@ def name_from_title(title: str, mark: str = DEFAULT_MARK) -> str | None:
     if mark and title.startswith(mark) and len(title) > len(mark):
         return title[len(mark):]
     return None
+
+
+def is_managed(task: RemoteTask, mark: str = DEFAULT_MARK) -> bool:
+    return name_from_title(task.title, mark) is not None

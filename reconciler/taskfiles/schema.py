@@ -8,14 +8,15 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path as FsPath
+from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-Path = tuple[str | int, ...]
+from reconciler.model import FieldPath
+
 
 SCHEMA_FILE = "task.schema.json"
 
@@ -39,7 +40,7 @@ _PATTERN_MESSAGES = {
 
 @dataclass(frozen=True, kw_only=True)
 class SchemaProblem:
-    path: Path
+    path: FieldPath
     message: str
     hint: str | None
     at_key: bool  # point at the key (e.g. an unknown field) rather than its value
@@ -51,7 +52,7 @@ def schema_text() -> str:
         return resources.files("reconciler.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         # Running from a source checkout: schemas/ is beside the package.
-        return (FsPath(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")
+        return (Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -95,7 +96,7 @@ def check(instance: Any) -> list[SchemaProblem]:
 
 
 def _translate(error: ValidationError, instance: Any) -> list[SchemaProblem]:
-    path: Path = tuple(error.absolute_path)  # context errors of oneOf have relative paths
+    path: FieldPath = tuple(error.absolute_path)  # context errors of oneOf have relative paths
     kind = error.validator
     if kind == "oneOf" and error.context:
         return _translate_one_of(error, instance)
@@ -140,7 +141,7 @@ def _translate_one_of(error: ValidationError, instance: Any) -> list[SchemaProbl
         return [problem for sub in fitting[0] for problem in _translate(sub, instance)]
     types: Any = [e.validator_value for errs in branches.values() for e in errs if e.validator == "type"]
     names = " or ".join(_article(_word(t)) + _word(t) for t in types if isinstance(t, str))
-    path: Path = tuple(error.absolute_path)
+    path: FieldPath = tuple(error.absolute_path)
     if not names:
         return _translate(best_match(error.context), instance)
     return [SchemaProblem(path=path, message=f"must be {names}, not {_json_type(error.instance)}", hint=None, at_key=False)]
@@ -170,12 +171,12 @@ def _suggest(name: str, choices: list[str]) -> str | None:
     return "allowed fields: " + ", ".join(choices)
 
 
-def _field(path: Path) -> str:
+def _field(path: FieldPath) -> str:
     named = [p for p in path if isinstance(p, str)]
     return named[0] if named else ""
 
 
-def _message(error: ValidationError, path: Path) -> str:
+def _message(error: ValidationError, path: FieldPath) -> str:
     kind = error.validator
     value: Any = error.validator_value
     if kind == "pattern" and path == ("task_url",):
@@ -202,7 +203,7 @@ def _message(error: ValidationError, path: Path) -> str:
     return error.message
 
 
-def _hint(error: ValidationError, path: Path) -> str | None:
+def _hint(error: ValidationError, path: FieldPath) -> str | None:
     if error.validator == "pattern" and path == ("task_url",):
         return (diagnose_task_url(str(error.instance)) or ("", None))[1]
     if error.validator == "pattern":

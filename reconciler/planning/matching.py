@@ -10,11 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler.model import RemoteTask, Severity, TaskSpec
-from reconciler.ownership import name_from_title
-from reconciler.plan import Diagnostic
-from reconciler.taskrules import is_task_name
-
-Key = tuple[str, str]  # (owner, name)
+from reconciler.planning.ownership import name_from_title
+from reconciler.planning.plan import Diagnostic, Key
+from reconciler.taskfiles.rules import is_task_name
 REMOVED = "removed from tasks.d"
 
 
@@ -31,13 +29,13 @@ class Match:
 @dataclass(frozen=True, kw_only=True)
 class Removal:
     """A managed portal task that no declared task keeps; `spec` is set when one replaces it.
-    `waits_for` is the (name, owner) created in its place when the task moves to another owner."""
+    `waits_for` is the key created in its place when the task moves to another owner."""
 
     remote: RemoteTask
     name: str
     reason: str
     spec: TaskSpec | None = None
-    waits_for: tuple[str, str] | None = None
+    waits_for: Key | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,8 +64,8 @@ def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, defau
         if name is None:
             unmanaged.append(task)
         else:
-            managed.setdefault((task.owner, name), []).append(task)
-    matcher = _Matcher(managed, {(owner_of(s, default_owner), s.name) for s in specs})
+            managed.setdefault(Key(name, task.owner), []).append(task)
+    matcher = _Matcher(managed, {Key(s.name, owner_of(s, default_owner)) for s in specs})
     matches = tuple(matcher.match(spec, owner_of(spec, default_owner)) for spec in specs)
     return Matching(
         matches=tuple(m for m in matches if m is not None),
@@ -83,9 +81,9 @@ class _Matcher:
         self.declared = declared
         self.poisoned = {key for key, found in managed.items() if len(found) > 1}
         self.by_name: dict[str, list[Key]] = {}
-        for key in sorted(managed):
+        for key in sorted(managed, key=_by_owner_key):
             if key not in self.poisoned:
-                self.by_name.setdefault(key[1], []).append(key)
+                self.by_name.setdefault(key.name, []).append(key)
         self.claimed: set[Key] = set()
         self.removals: list[Removal] = []
 
@@ -94,16 +92,16 @@ class _Matcher:
         return key in self.managed and key not in self.poisoned and key not in self.claimed
 
     def match(self, spec: TaskSpec, owner: str) -> Match | None:
-        key = (owner, spec.name)
+        key = Key(spec.name, owner)
         if key in self.poisoned:
             return None  # the duplicate error says why; this name is left alone
         self.claimed.add(key)
         remote = self.managed[key][0] if key in self.managed else None
         reason = ""
-        olds = [(owner, p) for p in spec.previous_names if self.free((owner, p)) and (owner, p) not in self.declared]
+        olds = [Key(p, owner) for p in spec.previous_names if self.free(Key(p, owner)) and Key(p, owner) not in self.declared]
         self.claimed.update(olds)
         if remote is None and olds:
-            remote, reason = self.managed[olds[0]][0], f"renamed from {olds[0][1]}"
+            remote, reason = self.managed[olds[0]][0], f"renamed from {olds[0].name}"
             olds = olds[1:]
         for old in olds:
             self._remove(old, f"previous name of {spec.name}, which exists already", spec)
@@ -117,32 +115,41 @@ class _Matcher:
             key
             for name in (spec.name, *spec.previous_names)
             for key in self.by_name.get(name, ())
-            if key[0] != owner and self.free(key) and key not in self.declared
+            if key.owner != owner and self.free(key) and key not in self.declared
         ]
         for key in moved:
             self.claimed.add(key)
-            self._remove(key, f"moving to {owner}", spec, waits_for=(spec.name, owner))
-        return f"moved from {moved[0][0]}" if moved else ""
+            self._remove(key, f"moving to {owner}", spec, waits_for=Key(spec.name, owner))
+        return f"moved from {moved[0].owner}" if moved else ""
 
     def _remove(self, key: Key, reason: str, spec: TaskSpec | None, *,
-                waits_for: tuple[str, str] | None = None) -> None:
+                waits_for: Key | None = None) -> None:
         self.removals.append(
-            Removal(remote=self.managed[key][0], name=key[1], reason=reason, spec=spec, waits_for=waits_for)
+            Removal(remote=self.managed[key][0], name=key.name, reason=reason, spec=spec, waits_for=waits_for)
         )
 
     def leftovers(self) -> list[Removal]:
         return [
-            Removal(remote=found[0], name=key[1], reason=REMOVED)
-            for key, found in sorted(self.managed.items())
+            Removal(remote=found[0], name=key.name, reason=REMOVED)
+            for key, found in sorted(self.managed.items(), key=_by_owner)
             if self.free(key)
         ]
 
     def duplicates(self) -> list[Diagnostic]:
-        return [_duplicate(key, self.managed[key]) for key in sorted(self.poisoned)]
+        return [_duplicate(key, self.managed[key]) for key in sorted(self.poisoned, key=_by_owner_key)]
+
+
+def _by_owner_key(key: Key) -> tuple[str, str]:
+    """Owner first: the order matching has always walked the portal's tasks in."""
+    return (key.owner, key.name)
+
+
+def _by_owner(item: tuple[Key, list[RemoteTask]]) -> tuple[str, str]:
+    return _by_owner_key(item[0])
 
 
 def _duplicate(key: Key, found: list[RemoteTask]) -> Diagnostic:
-    owner, name = key
+    name, owner = key
     ids = ", ".join(sorted(t.id for t in found))
     return Diagnostic(
         severity=Severity.ERROR,

@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler import schema
-from reconciler.model import Problem, TaskSpec
+from reconciler.taskfiles import schema
+from reconciler.model import FieldPath, Problem, TaskSpec
 
-Path = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,13 +17,13 @@ class NotJson:
     """A value YAML can express but JSON (and so the portal) cannot; `path` as in the cleaned data
     (mapping keys as text, list indices as ints); `at_key` when the key itself is the problem."""
 
-    path: Path
+    path: FieldPath
     message: str
     hint: str
     at_key: bool = False
 
 
-def json_only(value: Any, path: Path = ()) -> tuple[Any, list[NotJson]]:
+def json_only(value: Any, path: FieldPath = ()) -> tuple[Any, list[NotJson]]:
     """`value` with keys as text and non-JSON values as None, and what was wrong where."""
     if isinstance(value, dict):
         cleaned: dict[str, Any] = {}

@@ -23,11 +23,11 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from croniter import CroniterBadDateError, croniter  # type: ignore[import-untyped]
 
-from reconciler import quartz_text
+from reconciler.quartz import text as quartz_text
 from reconciler.errors import CronError
 from reconciler.model import CronFields
-from reconciler.quartz_days import month_days
-from reconciler.quartz_fields import HOUR, MINUTE, SECOND, FieldSpec, ParsedFields, YearItem, parse_fields
+from reconciler.quartz.days import month_days
+from reconciler.quartz.fields import HOUR, MINUTE, SECOND, FieldSpec, ParsedFields, YearItem, parse_fields
 
 FIELD_NAMES = ("second", "minute", "hour", "day_of_month", "month", "day_of_week", "year")
 YEARS_AHEAD = 100  # Quartz MAX_YEAR = current year + 100: no fire times later than that

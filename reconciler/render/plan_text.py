@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.plan import Plan
+from reconciler.planning.plan import Plan
 from reconciler.render.common import (
     LEGEND,
     WRAP_AT,
@@ -23,7 +23,7 @@ from reconciler.render.common import (
     where,
     will_be,
 )
-from reconciler.render.json import plan_to_dict
+from reconciler.render.plan_json import plan_to_dict
 
 _RESET = "\x1b[0m"
 _COLORS = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from reconciler.quartz_fields import DomSpec, DowSpec
+from reconciler.quartz.fields import DomSpec, DowSpec
 
 
 def last_day(year: int, month: int) -> int:

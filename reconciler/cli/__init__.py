@@ -1,0 +1,163 @@
+"""Command line: parse arguments, dispatch, and map failures to exit codes.
+
+This is the only module that reads sys.argv, writes to the terminal and picks exit codes.
+Commands receive plain values and an `echo` callable, and return an int.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+
+from reconciler import __version__
+from reconciler.cli.parser import build_parser
+from reconciler.errors import ReconcilerError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
+
+
+def echo(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def echo_err(text: str = "") -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def error_handler() -> Iterator[list[int]]:
+    """Turn exceptions into exit codes; the yielded list receives the code to return."""
+    code: list[int] = []
+    try:
+        yield code
+    except ReconcilerError as e:
+        echo_err(f"error: {e}")
+        code.append(EXIT_FAILURE)
+    except KeyboardInterrupt:
+        echo_err("Interrupted (^C)")
+        code.append(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        with contextlib.suppress(Exception):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        code.append(EXIT_OK)
+    except Exception as e:  # noqa: BLE001 - the funnel for bugs
+        echo_err(
+            "An unexpected error has occurred: this is a bug in reconciler, please report it.\n"
+            "Paste the text below into the issue:\n\n"
+            f"### version information\n```\nreconciler {__version__}, Python {platform.python_version()}, "
+            f"{platform.platform()}\n```\n"
+            f"### error information\n```\n{''.join(traceback.format_exception(e)).rstrip()}\n```"
+        )
+        code.append(EXIT_BUG)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "validate":
+        from reconciler.commands import validate
+
+        return validate.run(
+            args.directory,
+            fmt=args.format,
+            variables=_variables(args.var),
+            github_actions=os.environ.get("GITHUB_ACTIONS") == "true",
+            echo=echo,
+        )
+    if args.command == "cron":
+        from reconciler.commands import cron
+
+        return cron.run(args.expression, count=args.count, after=args.after, tz=args.tz, fmt=args.format, echo=echo)
+    if args.command == "emulator":
+        from reconciler.commands import emulator
+
+        return emulator.run(
+            host=args.host,
+            port=args.port,
+            data=args.data,
+            users=args.users,
+            tls=args.tls,
+            cert_out=args.cert_out,
+            enable_control=args.enable_control,
+            echo=echo,
+        )
+    if args.command in ("plan", "apply"):
+        return _dispatch_planning(args)
+    raise AssertionError(f"command {args.command!r} is not dispatched")
+
+
+def _dispatch_planning(args: argparse.Namespace) -> int:
+    from reconciler import connection as embedded
+    from reconciler.commands import plan
+    from reconciler.portal.settings import settings_from
+    from dataclasses import fields
+
+    from reconciler.errors import UsageError
+    from reconciler.planning.options import ON_REMOVE, Policy
+
+    if args.on_remove not in ON_REMOVE:
+        raise UsageError(f"RECONCILER_ON_REMOVE={args.on_remove!r}: expected delete or disable")
+    connect: embedded.Connect
+    if args.emulator and args.portal:
+        raise UsageError("--emulator and --portal contradict each other: pick one")
+    if args.emulator:
+        connect = embedded.embedded
+    else:
+        settings = settings_from(args, os.environ)  # no portal: a ConfigError that says how to set one
+        connect = lambda: embedded.remote(settings)  # noqa: E731
+    request = plan.Request(
+        tasks_dir=args.tasks, variables=_variables(args.var), mark=args.ownership_mark,
+        options=Policy(**{f.name: getattr(args, f.name) for f in fields(Policy)}),
+    )
+    color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+    if args.command == "plan":
+        return plan.run(request, connect=connect, fmt=args.format, out=args.out,
+                        detailed_exitcode=args.detailed_exitcode, color=color, echo=echo, echo_err=echo_err)
+    from reconciler.commands import apply
+
+    return apply.run(request, connect=connect, plan_file=args.plan_file, auto_approve=args.auto_approve,
+                     confirm=_confirm if sys.stdin.isatty() else None, parallelism=args.parallelism,
+                     fmt=args.format, color=color, echo=echo, echo_err=echo_err)
+
+
+def _confirm(prompt: str) -> bool:
+    print()
+    try:
+        return input(prompt).strip() == "yes"
+    except EOFError:
+        return False
+
+
+def _variables(assignments: Sequence[str]) -> dict[str, str]:
+    """The environment overlaid with --var NAME=VALUE."""
+    from reconciler.errors import UsageError
+
+    variables = dict(os.environ)
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--var {item!r}: expected NAME=VALUE")
+        variables[name] = value
+    return variables
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_FAILURE
+    with error_handler() as code:
+        return _dispatch(args)
+    return code[0]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

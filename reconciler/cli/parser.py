@@ -1,0 +1,244 @@
+"""Every command's flags, help and examples (parsing only: reconciler.cli dispatches; nothing
+here prints or reads sys.argv)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from reconciler import __version__
+from reconciler.applying.executor import DEFAULT_PARALLELISM
+from reconciler.planning.ownership import DEFAULT_MARK
+from reconciler.portal.settings import DEFAULT_TIMEOUT
+from reconciler.render import FORMATS
+
+EPILOG = """\
+exit codes:
+  0    success (validate: no errors)
+  1    expected failure: invalid task files, bad input, portal error, plan errors,
+       stale plan file, a failed apply action
+  2    plan --detailed-exitcode: success, and there are changes to apply
+  3    internal error (a bug): please report it with the text printed
+  130  interrupted (Ctrl-C)
+
+examples:
+  reconciler validate                      check tasks.d/ offline
+  reconciler validate --format json        the same problems as data
+  reconciler cron "0 15 10 ? * 6L" -n 5    explain a Quartz expression, next 5 fire times
+  reconciler apply --emulator --auto-approve   try it all on the embedded emulator
+  reconciler plan --out plan.json          what would change on the portal; save the plan
+  reconciler apply plan.json               carry out exactly that plan
+  reconciler emulator --port 8765          run the local portal emulator
+
+docs: README.md in the source distribution.
+"""
+
+
+PLANNING_EPILOG = """\
+The portal: --portal/--username (or RECONCILER_PORTAL/RECONCILER_USERNAME) with the secret in
+RECONCILER_PASSWORD or RECONCILER_TOKEN; or --emulator for the embedded emulator (state kept in
+.reconciler/ in the current folder; GP_SERVER_URL points at it unless you set it).
+Managed tasks are those whose portal title starts with the ownership mark; others are listed
+as unmanaged and never touched. Colour only on a terminal; NO_COLOR or --no-color turns it off.
+"""
+
+
+def add_planning(p: argparse.ArgumentParser) -> None:
+    """Flags shared by plan and apply."""
+    p.add_argument("--tasks", default="tasks.d", metavar="DIR", help="folder of task files (default: tasks.d)")
+    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a variable for ${NAME} references (overrides the environment; repeatable)")
+    p.add_argument("--emulator", action="store_true",
+                   help="use the embedded emulator (state in .reconciler/) instead of a portal")
+    g = p.add_argument_group("planning")
+    g.add_argument("--ownership-mark", default=os.environ.get("RECONCILER_OWNERSHIP_MARK", DEFAULT_MARK),
+                   metavar="TEXT", help=f"title prefix of managed tasks (RECONCILER_OWNERSHIP_MARK; default {DEFAULT_MARK!r})")
+    g.add_argument("--on-remove", choices=("delete", "disable"), default=os.environ.get("RECONCILER_ON_REMOVE", "delete"),
+                   help="what to do with a managed task whose file was removed (RECONCILER_ON_REMOVE; default delete)")
+    g.add_argument("--no-delete", action="store_true", help="never delete: plan no deletions at all")
+    g.add_argument("--allow-empty", action="store_true",
+                   help="allow a plan that removes every managed task (refused by default: an emptied tasks.d is usually a mistake)")
+    g.add_argument("--allow-active-runs", action="store_true",
+                   help="change or remove tasks even while one of their runs is executing")
+    p.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
+    add_portal_arguments(p)
+
+
+def add_plan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "plan",
+        help="show what apply would change on the portal",
+        description="Compare the task files with the portal and show the actions apply would take: "
+        "create, update, enable, disable, delete. Reads the portal; changes nothing.",
+        epilog=PLANNING_EPILOG + """
+examples:
+  reconciler plan --emulator                          against the embedded emulator
+  reconciler plan --portal https://gis.example.com/portal --username svc_gp   (RECONCILER_PASSWORD set)
+  reconciler plan --format markdown --out plan.json > plan.md   for a pull request comment
+  reconciler plan --detailed-exitcode                 exit 2 when there are changes (drift checks)
+
+Exit: 0 no changes (or changes without --detailed-exitcode), 1 error (invalid tasks, portal
+error, plan errors), 2 changes present (--detailed-exitcode only), 3 bug.""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--format", choices=tuple(FORMATS), default="text", help="output format (default: text)")
+    p.add_argument("--out", metavar="PLANFILE", help="save the plan (JSON, no secrets) for `reconciler apply PLANFILE`")
+    p.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes, 0 when none")
+    add_planning(p)
+
+
+def add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "apply",
+        help="change the portal to match the task files",
+        description="Plan, show the plan, ask for 'yes', and carry it out: one line per change as it "
+        "finishes, a summary, then a fresh read of the portal to confirm nothing is left to do. "
+        "With PLANFILE (from `plan --out`): apply exactly that plan without asking, or refuse with "
+        "'plan is stale, run plan again' when the portal or the task files changed since. "
+        "PLANFILE keeps the planning options it was made with (--tasks, --on-remove, ...).",
+        epilog=PLANNING_EPILOG + """
+examples:
+  reconciler apply --emulator --auto-approve   apply tasks.d to the embedded emulator
+  reconciler apply                             plan, show, ask for 'yes' (on a terminal)
+  reconciler apply --auto-approve              CI: no question asked
+  reconciler apply plan.json                   apply exactly a saved plan
+
+Exit: 0 applied and the portal matches, 1 error (invalid tasks, portal error, stale plan,
+a failed or skipped change, plan errors, or not confirmed), 3 bug.""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("plan_file", nargs="?", metavar="PLANFILE", help="a plan saved with `reconciler plan --out`")
+    p.add_argument("--auto-approve", action="store_true", help="apply without asking (required when not on a terminal)")
+    p.add_argument("--parallelism", type=_positive, default=DEFAULT_PARALLELISM, metavar="N",
+                   help=f"changes carried out at once (default: {DEFAULT_PARALLELISM})")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text, or json: a final JSON report on stdout (progress goes to stderr)")
+    add_planning(p)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def add_portal_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of every command that talks to a portal (no flag for secrets, by design)."""
+    g = parser.add_argument_group(
+        "portal connection",
+        "Flags override the environment (RECONCILER_PORTAL, RECONCILER_USERNAME, RECONCILER_OWNER, "
+        "REQUESTS_CA_BUNDLE), which overrides the --target entry of the --config file. The secret is "
+        "read from RECONCILER_PASSWORD or RECONCILER_TOKEN (a token or API key) only.",
+    )
+    g.add_argument("--portal", metavar="URL", help="portal root (https://host/portal) or its .../sharing/rest URL")
+    g.add_argument("--username", help="portal user to sign in as (with RECONCILER_PASSWORD)")
+    g.add_argument("--owner", help="whose tasks to manage (default: the signed-in user)")
+    g.add_argument("--ca-bundle", metavar="PEM", help="CA certificates to trust (enterprise CAs)")
+    g.add_argument("--insecure", action="store_true", default=None,
+                   help="do NOT verify the portal's TLS certificate (dangerous; prefer --ca-bundle)")
+    g.add_argument("--timeout", type=float, metavar="SECONDS", help=f"per-request timeout (default: {DEFAULT_TIMEOUT:g})")
+    g.add_argument("--config", metavar="FILE", help="YAML file of named targets (or RECONCILER_CONFIG)")
+    g.add_argument("--target", metavar="NAME", help="target in the config file (or RECONCILER_TARGET)")
+    g.add_argument("-v", "--verbose", action="store_true", default=False,
+                   help="log each portal request (method, path, status, duration; secrets redacted)")
+
+
+def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="check task files offline",
+        description=(
+            "Check every task file in DIR (*.yaml, *.yml) without contacting a portal: YAML syntax, "
+            "the JSON Schema, Quartz schedules, GP task URLs, dates, duplicate names and "
+            "${VAR} references. Every problem is reported as path:line:column: field: message."
+        ),
+        epilog=(
+            "Variables: ${NAME} and ${NAME:-default} are read from the environment (or --var);\n"
+            "${secret:NAME} likewise, but the value is masked in every output.\n"
+            "Under GitHub Actions (GITHUB_ACTIONS=true) problems are also printed as ::error annotations.\n"
+            "Exit: 0 clean (warnings allowed), 1 problems found, 3 bug."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("directory", nargs="?", default="tasks.d", help="folder of task files (default: tasks.d)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a variable for ${NAME} references (overrides the environment; repeatable)",
+    )
+
+
+def _add_cron(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "cron",
+        help="explain a Quartz cron expression and list its next fire times",
+        description=(
+            "Evaluate a Quartz cron expression (sec min hour day-of-month month day-of-week [year]) "
+            "exactly as Quartz does: day-of-week 1-7 = SUN-SAT, one of the day fields must be '?', "
+            "L, L-n, W, LW, n#k, nL and names are understood. Prints a description, the five fields "
+            "the portal stores, and the next fire times. Says plainly when the portal cannot store "
+            "the expression (seconds other than 0, or a year)."
+        ),
+        epilog=(
+            'examples:\n  reconciler cron "0 0 2 ? * MON-FRI"\n'
+            '  reconciler cron "0 15 10 ? * 6L" --count 3 --after 2026-01-01T00:00:00Z --format json\n'
+            "Exit: 0 valid, 1 invalid (the offending token is named)."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("expression", help='a Quartz expression; quote it, e.g. "0 0 2 ? * MON-FRI"')
+    p.add_argument("-n", "--count", type=int, default=5, help="how many fire times to list (default: 5)")
+    p.add_argument("--after", help="list fire times strictly after this ISO 8601 instant (default: now)")
+    p.add_argument("--tz", default="UTC", help="IANA time zone to evaluate and print in (default: UTC)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def _add_emulator(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "emulator",
+        help="run the local ArcGIS portal emulator (Sharing API + GP server + scheduler)",
+        description=(
+            "Start a local HTTP server that speaks the ArcGIS Enterprise Sharing API for scheduled "
+            "tasks, hosts sample GP services on an emulated federated server, and fires tasks on "
+            "their Quartz schedules. Prints the Sharing API root URL, then serves until Ctrl-C."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free port)")
+    p.add_argument("--data", help="SQLite file for state (default: in memory, lost on exit)")
+    p.add_argument("--users", help="JSON file of users to seed instead of admin/publisher/viewer")
+    p.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate")
+    p.add_argument("--cert-out", help="with --tls: write the certificate (PEM) here so clients can trust it")
+    p.add_argument(
+        "--enable-control",
+        action="store_true",
+        help="serve the /_emulator/ control API even when not listening on loopback",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reconciler",
+        description=(
+            "GitOps for scheduled geoprocessing tasks on ArcGIS Enterprise: declare tasks in "
+            "tasks.d/*.yaml, validate them offline, and reconcile a portal with them."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_validate(sub)
+    _add_cron(sub)
+    _add_emulator(sub)
+    add_plan(sub)
+    add_apply(sub)
+    return parser

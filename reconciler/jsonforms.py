@@ -1,0 +1,36 @@
+"""The two JSON forms the project relies on: canonical text, and values normalised for meaning.
+
+Canonical text (sorted keys, no spaces) is what TaskSpec/TaskFields/RemoteTask hold as
+`parameters_json` and what fingerprints hash, so equal values give equal text. The normal form
+removes differences that do not change a GP parameter's meaning (see `normal_json`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+
+def canonical_json(value: Any, *, default: Callable[[Any], Any] | None = None) -> str:
+    """Sorted keys, compact separators, ASCII: the same value always gives the same text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=default)
+
+
+def normal_json(value: Any) -> Any:
+    """A JSON value with meaning-preserving differences removed: keys as strings, a string that
+    holds a JSON object or array parsed, and a float with an integral value as an int (250.0 is
+    250; true stays true, not 1)."""
+    if isinstance(value, dict):
+        return {str(k): normal_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normal_json(v) for v in value]
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return normal_json(parsed) if isinstance(parsed, (dict, list)) else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

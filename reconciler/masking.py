@@ -1,0 +1,121 @@
+"""Every rule for hiding a secret value, in one place, so no two rules share a name.
+
+Two kinds of secret, two text rules:
+- task-file secrets (`${secret:NAME}` values) are masked as whole words, case-insensitively
+  (`mask_words`): a secret "changed" must not turn "unchanged" into "un(secret)";
+- credentials (password, token) are masked wherever they occur, even inside a longer word
+  (`mask_credentials`): a portal message that glues a token to other text must not show it.
+JSON values (a plan's before/after) are masked by path (`mask_paths`, `mask_field`: the secret
+paths of a task file) and by value (`mask_values`: every secret value known in the run,
+wherever it shows up).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from reconciler.jsonforms import canonical_json, normal_json
+from reconciler.model import FieldPath
+
+SECRET_MASK = "(secret)"
+CREDENTIAL_MASK = "<redacted>"
+
+
+def mask_words(text: str, secret_values: Iterable[str], mask: str = SECRET_MASK) -> str:
+    """`text` with every secret value replaced, longest first so overlapping secrets stay hidden.
+
+    Case-insensitive, because messages may quote a value upper-cased (cron fields are). A value
+    is only replaced where it is not part of a longer word. Views mask secret fields by path in
+    the first place; this is the safety net for text that may quote a value (portal errors,
+    validation messages).
+    """
+    values = sorted({v for v in secret_values if v}, key=len, reverse=True)
+    if not values:
+        return text
+    alternatives = "|".join(re.escape(v) for v in values)
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    return pattern.sub(mask, text)
+
+
+def mask_credentials(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every credential replaced wherever it occurs, even inside a longer word."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, CREDENTIAL_MASK)
+    return text
+
+
+def is_under(path: FieldPath, prefix: FieldPath) -> bool:
+    return path[: len(prefix)] == tuple(prefix)
+
+
+def mask_field(path: FieldPath, before: Any, after: Any,
+               secret_paths: Sequence[FieldPath]) -> tuple[Any, Any, bool]:
+    """A field's (before, after, secret): masked whole at or under a secret path, or only the
+    secret parts inside it when a secret path lies below `path`."""
+    if any(is_under(path, s) for s in secret_paths):
+        return _whole(before), _whole(after), True
+    inner = [s[len(path):] for s in secret_paths if is_under(s, path) and s != path]
+    if inner:
+        before, after = _inside(before, inner), _inside(after, inner)
+    return before, after, bool(inner)
+
+
+def mask_paths(value: Any, paths: Sequence[FieldPath]) -> Any:
+    """`value` with whatever lies at each of `paths` (relative to it) replaced by SECRET_MASK."""
+    return _inside(value, list(paths))
+
+
+def _whole(value: Any) -> Any:
+    return None if value is None else SECRET_MASK
+
+
+def _inside(value: Any, paths: list[FieldPath]) -> Any:
+    if value is None:
+        return None
+    if () in paths:
+        return SECRET_MASK
+    if isinstance(value, dict):
+        return {k: _inside(v, [p[1:] for p in paths if p[0] == k]) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inside(v, [p[1:] for p in paths if p[0] == i]) for i, v in enumerate(value)]
+    return value
+
+
+def mask_values(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A JSON value with every secret value masked in every string (keys included), as
+    mask_words does. A number, object or array equal to a secret (parameters are compared as
+    parsed JSON, so a secret holding JSON text, e.g. a credentials object, shows up parsed) is
+    masked whole."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return mask_words(value, secrets)
+    if isinstance(value, bool) or value is None:
+        return value
+    forms = _secret_forms(secrets)
+    if forms and canonical_json(normal_json(value)) in forms:
+        return SECRET_MASK
+    if isinstance(value, dict):
+        return {mask_values(k, secrets): mask_values(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_values(v, secrets) for v in value]
+    return value
+
+
+@functools.lru_cache(maxsize=8)  # one set of secrets per run
+def _secret_forms(secrets: tuple[str, ...]) -> frozenset[str]:
+    """The canonical JSON of each secret read as a JSON value (a number, object or array)."""
+    forms: set[str] = set()
+    for secret in secrets:
+        try:
+            parsed = json.loads(secret)
+        except ValueError:
+            continue
+        if not isinstance(parsed, (str, bool)) and parsed is not None:
+            forms.add(canonical_json(normal_json(parsed)))
+    return frozenset(forms)

@@ -1,0 +1,218 @@
+"""Connection settings for a portal: command-line flags > environment > a config file of targets.
+
+    parser = sub.add_parser("plan"); add_portal_arguments(parser)
+    settings = settings_from(args, os.environ)
+
+The config file (`--config` or RECONCILER_CONFIG) names targets, chosen with `--target` or
+RECONCILER_TARGET; it never holds secrets, so a password or token in it is refused:
+
+    targets:
+      dev:  {portal: https://dev.example.com/portal, username: svc_gp, ca_bundle: /etc/ssl/corp.pem}
+      prod: {portal: https://gis.example.com/portal, username: svc_gp, owner: gp_owner}
+
+Secrets come only from the environment: RECONCILER_PASSWORD, or RECONCILER_TOKEN (a token or
+API key). Plain http:// is refused except to loopback, since the password or token would travel
+in clear text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+from reconciler.errors import ConfigError
+
+DEFAULT_TIMEOUT = 30.0
+FILE_KEYS = frozenset({"portal", "username", "owner", "ca_bundle", "insecure", "timeout"})
+SECRET_KEYS = frozenset({"password", "token", "api_key", "apikey", "secret"})
+SHARING_SUFFIX = "/sharing/rest"
+HOW_TO_SET_PORTAL = (
+    "set one with --portal URL or RECONCILER_PORTAL, e.g. https://gis.example.com/portal "
+    "(the portal root or its .../sharing/rest URL)"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConnectionSettings:
+    """Everything needed to talk to one portal. `portal_url` is the Sharing API root
+    (…/sharing/rest, no trailing slash). `verify` is True, False (--insecure) or a CA bundle path.
+    `password` and `token` never appear in repr()."""
+
+    portal_url: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    owner: str | None = None
+    verify: bool | str = True
+    timeout: float = DEFAULT_TIMEOUT
+    verbose: bool = False
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.password, self.token) if s)
+
+
+def _read_text(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def settings_from(
+    args: argparse.Namespace, environ: Mapping[str, str], *, read_text: Callable[[str], str] = _read_text
+) -> ConnectionSettings:
+    """Merge flags, environment and config-file target into validated settings.
+
+    Raises:
+        ConfigError: no portal, a bad URL, plain HTTP to a remote host, a secret in the config
+            file, an unknown target, or no credentials; the message says how to fix it.
+    """
+    target = _target(args, environ, read_text)
+    flags = {
+        "portal": getattr(args, "portal", None),
+        "username": getattr(args, "username", None),
+        "owner": getattr(args, "owner", None),
+        "ca_bundle": getattr(args, "ca_bundle", None),
+        "insecure": getattr(args, "insecure", None),
+        "timeout": getattr(args, "timeout", None),
+    }
+    env = {
+        "portal": environ.get("RECONCILER_PORTAL"),
+        "username": environ.get("RECONCILER_USERNAME"),
+        "owner": environ.get("RECONCILER_OWNER"),
+        "ca_bundle": environ.get("REQUESTS_CA_BUNDLE") or environ.get("CURL_CA_BUNDLE"),
+    }
+    pick = {k: _first(flags.get(k), env.get(k), target.get(k)) for k in FILE_KEYS}
+    return build_settings(
+        portal=pick["portal"],
+        username=pick["username"],
+        password=environ.get("RECONCILER_PASSWORD") or None,
+        token=environ.get("RECONCILER_TOKEN") or None,
+        owner=pick["owner"],
+        ca_bundle=pick["ca_bundle"],
+        insecure=bool(pick["insecure"]),
+        timeout=_timeout(pick["timeout"]),
+        verbose=bool(getattr(args, "verbose", False)),
+    )
+
+
+def build_settings(
+    *,
+    portal: str | None,
+    username: str | None = None,
+    password: str | None = None,
+    token: str | None = None,
+    owner: str | None = None,
+    ca_bundle: str | None = None,
+    insecure: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    verbose: bool = False,
+) -> ConnectionSettings:
+    """Validated settings from plain values (what settings_from and tests use)."""
+    if not portal:
+        raise ConfigError(f"no portal given: {HOW_TO_SET_PORTAL}")
+    if not token and not (username and password):
+        raise ConfigError(
+            "no credentials: set RECONCILER_USERNAME (or --username) and RECONCILER_PASSWORD, "
+            "or RECONCILER_TOKEN to a token or API key"
+        )
+    if insecure and ca_bundle:
+        raise ConfigError("--insecure and --ca-bundle contradict each other: keep --ca-bundle")
+    return ConnectionSettings(
+        portal_url=sharing_root(portal),
+        username=username,
+        password=password,
+        token=token,
+        owner=owner,
+        verify=False if insecure else (ca_bundle or True),
+        timeout=timeout,
+        verbose=verbose,
+    )
+
+
+def sharing_root(url: str) -> str:
+    """Normalise a portal URL to its Sharing API root; refuse plain HTTP except to loopback."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"portal URL {url!r} is not an http(s) URL: {HOW_TO_SET_PORTAL}")
+    if parts.username or parts.password:
+        raise ConfigError("the portal URL must not contain credentials: use RECONCILER_USERNAME/RECONCILER_PASSWORD")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(
+            f"refusing plain http:// for {parts.hostname}: the password or token would travel unencrypted. "
+            f"Use https://{parts.netloc}{parts.path} (with --ca-bundle for an enterprise CA)"
+        )
+    path = parts.path.rstrip("/")
+    for suffix in (SHARING_SUFFIX, "/sharing"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    return urlunsplit((parts.scheme, parts.netloc, path + SHARING_SUFFIX, "", ""))
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost: the only hosts credentials may reach over plain HTTP."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v is not None and v != ""), None)
+
+
+def _timeout(value: Any) -> float:
+    if value is None:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"timeout {value!r} is not a number of seconds") from None
+    if seconds <= 0:
+        raise ConfigError(f"timeout must be positive, got {seconds:g}")
+    return seconds
+
+
+def _target(args: argparse.Namespace, environ: Mapping[str, str], read_text: Callable[[str], str]) -> dict[str, Any]:
+    path = getattr(args, "config", None) or environ.get("RECONCILER_CONFIG")
+    name = getattr(args, "target", None) or environ.get("RECONCILER_TARGET")
+    if not name:
+        return {}
+    if not path:
+        raise ConfigError(f"target {name!r} given but no config file: use --config FILE or RECONCILER_CONFIG")
+    return load_target(path, name, read_text)
+
+
+def load_target(path: str, name: str, read_text: Callable[[str], str] = _read_text) -> dict[str, Any]:
+    """The settings of target `name` in the YAML config file at `path`."""
+    try:
+        data = yaml.safe_load(read_text(path))
+    except OSError as e:
+        raise ConfigError(f"config file {path}: {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"config file {path}: not valid YAML ({e})") from None
+    targets = data.get("targets") if isinstance(data, dict) else None
+    if not isinstance(targets, dict):
+        raise ConfigError(f"config file {path}: expected a mapping 'targets:' of named targets")
+    for target_name, entry in targets.items():
+        if isinstance(entry, dict) and SECRET_KEYS & {str(k).lower() for k in entry}:
+            raise ConfigError(
+                f"config file {path}: target {target_name!r} holds a secret; remove it and set "
+                "RECONCILER_PASSWORD or RECONCILER_TOKEN in the environment instead"
+            )
+    entry = targets.get(name)
+    if not isinstance(entry, dict):
+        known = ", ".join(sorted(map(str, targets))) or "none"
+        raise ConfigError(f"config file {path}: no target {name!r} (known: {known})")
+    unknown = set(map(str, entry)) - FILE_KEYS
+    if unknown:
+        raise ConfigError(f"config file {path}: target {name!r}: unknown key(s) {', '.join(sorted(unknown))}; "
+                          f"allowed: {', '.join(sorted(FILE_KEYS))}")
+    return dict(entry)
