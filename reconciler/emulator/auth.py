@@ -1,7 +1,7 @@
 """Users, roles, privileges and tokens.
 
 A token is accepted as the `token` parameter, `X-Esri-Authorization: Bearer` or
-`Authorization: Bearer` (arcgis-tasks-api.md §2.2). No token -> 499, unknown or expired -> 498,
+`Authorization: Bearer` (docs/portal-api.md §2.2). No token -> 499, unknown or expired -> 498,
 both as the ArcGIS error envelope with HTTP 200 (§3). Expiry is measured on the emulator's clock,
 so moving the virtual clock past it expires tokens as a real portal would.
 """
@@ -18,7 +18,7 @@ from reconciler.emulator.context import Context
 from reconciler.emulator.wire import ApiError, Request, bad_request, int_param
 from reconciler.errors import UsageError
 
-# The privileges the GP-scheduling blog requires of a custom role (arcgis-tasks-api.md §6.2):
+# The privileges the GP-scheduling blog requires of a custom role (docs/portal-api.md §6.2):
 # Publish hosted feature layers; Create, update, and delete items; Standard feature analysis.
 GP_SCHEDULING_PRIVILEGES = (
     "portal:publisher:publishFeatures",

@@ -20,7 +20,7 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 @dataclass(kw_only=True)
 class Settings:
-    """Limits from the portal's `system/limits` (arcgis-tasks-api.md §6.12), adjustable for tests."""
+    """Limits from the portal's `system/limits` (docs/portal-api.md §6.12), adjustable for tests."""
 
     active_task_limit: int = 20
     failed_runs_to_disable: int = 5

@@ -179,6 +179,6 @@ def _parse_form(content_type: str, body: bytes) -> list[tuple[str, str]]:
                 fields.append((str(name), payload.decode("utf-8", "replace")))
         return fields
     # Any other body (application/json included) carries no parameters: the portal reads form
-    # fields only (arcgis-tasks-api.md §1), so a JSON body is ignored, not decoded [I]. The raw body
+    # fields only (docs/portal-api.md §1), so a JSON body is ignored, not decoded [I]. The raw body
     # stays on the Request for the control API, which takes JSON.
     return []

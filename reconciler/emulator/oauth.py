@@ -3,7 +3,7 @@
 authorize (HTML page carrying `var oAuthInfo = {..."oauth_state"...};`) -> POST signin with
 username/password/oauth_state -> either a redirect to `redirect_uri` carrying `code` (query) or
 `access_token` (fragment), or, for `urn:ietf:wg:oauth:2.0:oob`, a page with `<input id="code">`
--> POST oauth2/token exchanges a code or refresh token for `access_token` (arcgis-tasks-api.md §2.4).
+-> POST oauth2/token exchanges a code or refresh token for `access_token` (docs/portal-api.md §2.4).
 The page markup is the emulator's own; only the pieces clients parse are kept [I].
 """
 

@@ -10,7 +10,7 @@ from reconciler.emulator.context import Context
 from reconciler.emulator.wire import ApiError, Request
 
 Handler = Callable[[Context, Request, dict[str, str]], Any]
-READ = frozenset({"GET", "POST"})  # resources: REST JS POSTs everything (arcgis-tasks-api.md §1)
+READ = frozenset({"GET", "POST"})  # resources: REST JS POSTs everything (docs/portal-api.md §1)
 WRITE = frozenset({"POST"})  # operations are POST only (§1)
 ANY = frozenset({"GET", "POST", "DELETE"})
 

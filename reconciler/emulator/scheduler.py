@@ -78,7 +78,7 @@ class Scheduler:
                 self._ctx.store.put_task(task)
 
     def _fire(self, task: dict[str, Any], at: int) -> None:
-        # Fire times are computed in UTC (cron.md §1) [I]; a skipped run still counts towards
+        # Fire times are computed in UTC (docs/quartz.md §1) [I]; a skipped run still counts towards
         # maxOccurrences [I].
         ctx = self._ctx
         task["_occurrences"] = task.get("_occurrences", 0) + 1

@@ -293,7 +293,7 @@ def routes() -> list[Route]:
         route(READ, p, rf"/content/items/(?P<item>{_SEG})", _item),
         route(READ, p, _USER + "/tasks", _list_tasks),
         route(WRITE, p, _USER + "/tasks/createTask", _create),
-        # The doc's sample posts to tasks/<id>/createTask (arcgis-tasks-api.md §5); tolerated.
+        # The doc's sample posts to tasks/<id>/createTask (docs/portal-api.md §5); tolerated.
         route(WRITE, p, _USER + rf"/tasks/{_SEG}/createTask", _create),
         route(READ, p, _TASK, _get_task),
         route(WRITE, p, _TASK + "/update", _update),

@@ -1,7 +1,7 @@
 """Scheduled-task documents: building them from requests, the rules they obey, and their JSON.
 
 Stored documents carry the wire fields plus internal counters prefixed with "_", which
-`task_json` strips. Rules (arcgis-tasks-api.md §6.2, §10, §11, §14) raise `ApiError`.
+`task_json` strips. Rules (docs/portal-api.md §6.2, §10, §11, §14) raise `ApiError`.
 """
 
 from __future__ import annotations

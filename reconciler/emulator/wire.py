@@ -1,6 +1,6 @@
 """The ArcGIS wire conventions: parsed requests, the error envelope, typed parameter reading.
 
-ArcGIS answers every failure with HTTP 200 and `{"error": {...}}` (arcgis-tasks-api.md §3), and
+ArcGIS answers every failure with HTTP 200 and `{"error": {...}}` (docs/portal-api.md §3), and
 clients JSON-encode objects, lists and booleans into form fields (§1), so both live here once.
 """
 
@@ -71,7 +71,7 @@ def bad_request(message: str, *details: str) -> ApiError:
 
 
 def forbidden(*details: str) -> ApiError:
-    # General ArcGIS wording; task-specific messages are undocumented (arcgis-tasks-api.md §3) [I].
+    # General ArcGIS wording; task-specific messages are undocumented (docs/portal-api.md §3) [I].
     return ApiError(403, "You do not have permissions to access this resource or perform this operation.", list(details))
 
 

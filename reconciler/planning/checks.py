@@ -36,7 +36,7 @@ from reconciler.urls import on_federated_server
 COMPLETED = "completed"  # maxOccurrences or endDate reached (the emulator's state name [I])
 AUTO_DISABLED = "disabled"  # stopped after FailedRunsToDisableTask failed runs (emulator [I])
 IN_FLIGHT = ("scheduled", "executing")  # run statuses that mean a run is under way
-# What the GP-scheduling blog asks of a custom role (arcgis-tasks-api.md §6.2); the names are
+# What the GP-scheduling blog asks of a custom role (docs/portal-api.md §6.2); the names are
 # those reconciler.emulator.auth.GP_SCHEDULING_PRIVILEGES checks. Administrators pass.
 GP_SCHEDULING_PRIVILEGES = (
     "portal:publisher:publishFeatures",

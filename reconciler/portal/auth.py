@@ -1,6 +1,6 @@
 """Where the portal token comes from: a fixed token/API key, or generateToken with a password.
 
-The token travels only in the `X-Esri-Authorization: Bearer` header (arcgis-tasks-api.md §2.2),
+The token travels only in the `X-Esri-Authorization: Bearer` header (docs/portal-api.md §2.2),
 never in a URL; the password only in the POST body of generateToken (§2.1).
 """
 

@@ -25,7 +25,7 @@ from reconciler.portal.protocol import TaskList
 from reconciler.portal.retry import RetryPolicy
 
 T = TypeVar("T")
-PAGE_SIZE = 100  # the documented maximum of `num` (§4)
+PAGE_SIZE = 100  # the documented maximum of `num` (docs/portal-api.md §4)
 
 
 class PortalClient:
@@ -139,7 +139,7 @@ class PortalClient:
         return TaskList(tasks=tasks, active_tasks_available=wire.quota_from_wire(first))
 
     def iter_all_tasks(self) -> Iterator[RemoteTask]:
-        """Every user's task in the organization (portals/self/allScheduledTasks, §6.11), paged
+        """Every user's task in the organization (portals/self/allScheduledTasks, docs/portal-api.md §6.11), paged
         like iter_tasks; each task's `owner` is its `userId`.
 
         Raises:

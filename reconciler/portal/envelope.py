@@ -1,7 +1,7 @@
 """The ArcGIS error envelope -> the exception tree, with a hint for the common cases. Pure.
 
 ArcGIS answers failures with HTTP 200 and `{"error": {"code", "message", "details",
-"messageCode"?}}` (arcgis-tasks-api.md §3); both Esri clients treat any body with "error" as a
+"messageCode"?}}` (docs/portal-api.md §3); both Esri clients treat any body with "error" as a
 failure, and so does this module.
 """
 

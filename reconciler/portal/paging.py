@@ -1,4 +1,4 @@
-"""Paging through the Sharing API's `start`/`num`/`nextStart` envelope (arcgis-tasks-api.md §4).
+"""Paging through the Sharing API's `start`/`num`/`nextStart` envelope (docs/portal-api.md §4).
 
 The first page says `total`, so the starts of all remaining pages are known: they are fetched
 concurrently (at most `max_workers` at once) and yielded in order. If the collection grew while

@@ -26,7 +26,7 @@ def owners_of(specs: Iterable[TaskSpec], default_owner: str, holders: Iterable[s
 def organization_tasks(portal: Portal, user: PortalUser) -> dict[str, list[RemoteTask]]:
     """Every task of the organization by owner, for an administrator; {} for anyone else.
 
-    Only an administrator may list the organization's tasks (allScheduledTasks, §6.11) or manage
+    Only an administrator may list the organization's tasks (allScheduledTasks, docs/portal-api.md §6.11) or manage
     another user's tasks; a non-administrator can manage only their own, which the default owner
     already covers, so nothing more is read for them.
     """

@@ -1,6 +1,6 @@
 """The Sharing API's task JSON and forms <-> typed records. Pure: no I/O.
 
-References are to /work/shared/docs/arcgis-tasks-api.md (§n); [I] marks behaviour inferred, not
+References are to docs/portal-api.md (§n); [I] marks behaviour inferred, not
 documented.
 """
 

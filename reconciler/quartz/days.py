@@ -1,7 +1,7 @@
 """Which days of one month a Quartz day field selects. Private helper of reconciler.quartz.
 
 croniter cannot express `L-n`, `LW`, `L-nW`, W-lists, and numbers Quartz day-of-week
-differently (cron.md §4), so the day fields are resolved here per month and croniter only
+differently (docs/quartz.md §4), so the day fields are resolved here per month and croniter only
 gets the concrete day list.
 """
 
@@ -36,7 +36,7 @@ def dom_days(spec: DomSpec, year: int, month: int) -> frozenset[int]:
     """Days `spec` selects in this month; forms that fall outside the month select nothing.
 
     `nW` with n past the month's end skips the month (Quartz 2.5.x; 2.3.2 sometimes fires on
-    the last day instead, cron.md §2 -- hence the warning for n > 28).
+    the last day instead, docs/quartz.md §2 -- hence the warning for n > 28).
     """
     last = last_day(year, month)
     days = {d for d in spec.days if d <= last}

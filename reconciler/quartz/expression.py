@@ -1,8 +1,8 @@
 """Quartz cron expressions: a strict validator and exact next fire times over croniter.
 
 The portal stores five Quartz fields and its scheduler runs `"0 <m> <h> <dom> <mon> <dow>"`
-(cron.md §1). croniter alone computes wrong days for Quartz input (numeric day-of-week,
-`#`, `L` forms, `a-a` ranges, years past 2099; cron.md §4), so this module validates with
+(docs/quartz.md §1). croniter alone computes wrong days for Quartz input (numeric day-of-week,
+`#`, `L` forms, `a-a` ranges, years past 2099; docs/quartz.md §4), so this module validates with
 its own grammar (quartz_fields), resolves the day fields per month itself (quartz_days)
 and lets croniter step through the time of day only, with explicit value lists.
 
@@ -221,7 +221,7 @@ def next_fire_times(
 
     DST: only in zones with DST does this differ from Quartz: croniter moves a non-existent
     local time forward (02:30 -> 03:00) and fires an ambiguous one twice, where Quartz skips
-    the first and fires the second once (cron.md §2). The default, UTC, has neither.
+    the first and fires the second once (docs/quartz.md §2). The default, UTC, has neither.
     """
     if after.tzinfo is None:
         raise ValueError("after must be an aware datetime")

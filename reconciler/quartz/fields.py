@@ -2,7 +2,7 @@
 
 Private helper of reconciler.quartz. The grammar is Quartz 2.3.2/2.5.x `CronExpression`
 minus its silent quirks (trailing junk, `C`, `2-4#2`, empty list items), which are errors
-here because Quartz would run something other than what the user wrote (cron.md §2).
+here because Quartz would run something other than what the user wrote (docs/quartz.md §2).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ MONTH_NAMES: Mapping[str, int] = {
 }
 DAY_NAMES: Mapping[str, int] = {name: i + 1 for i, name in enumerate("SUN MON TUE WED THU FRI SAT".split())}
 FIRST_YEAR = 1970
-LAST_YEAR = 9999  # literal years past Quartz's MAX_YEAR parse but never fire (cron.md §2)
+LAST_YEAR = 9999  # literal years past Quartz's MAX_YEAR parse but never fire (docs/quartz.md §2)
 
 
 @dataclass(frozen=True)

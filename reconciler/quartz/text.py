@@ -151,7 +151,7 @@ def _descriptor_text(p: ParsedFields, dom_own: bool) -> str:
 
 
 def describe(p: ParsedFields) -> str:
-    """cron-descriptor for what it gets right (cron.md §5), own wording for the rest."""
+    """cron-descriptor for what it gets right (docs/quartz.md §5), own wording for the rest."""
     dom_own = p.dom is not None and not p.dom.is_plain
     options = Options()
     options.day_of_week_start_index_zero = False
