@@ -44,22 +44,14 @@ class SourceRef:
 
 @dataclass(frozen=True, kw_only=True)
 class Problem:
-    """One finding of `validate`: `field` is a dotted path into the task ("schedule", "parameters.x")."""
+    """One finding of `validate`: `field` is a dotted path into the task ("schedule", "parameters.x").
+    reconciler.render.validate words it (`path:line:column: field: message`)."""
 
     source: SourceRef
     field: str
     message: str
     hint: str | None = None
     severity: Severity = Severity.ERROR
-
-    def __str__(self) -> str:
-        parts = [str(self.source)]
-        if self.field:
-            parts.append(self.field)
-        if self.severity is Severity.WARNING:
-            parts.append("warning")
-        parts.append(self.message)
-        return ": ".join(parts) + (f"\n  hint: {self.hint}" if self.hint else "")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -27,9 +27,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "quartz": {"errors", "model"},
     "taskfiles": {"quartz"} | SHARED,
     "planning": {"quartz", "taskfiles"} | SHARED,
-    "render": {"planning", "quartz"} | SHARED,
+    "render": {"planning", "applying", "quartz"} | SHARED,  # applying: the outcome records only
     "portal": {"__init__"} | SHARED,  # __init__: the version in the User-Agent
-    "applying": {"planning", "portal", "render"} | SHARED,
+    "applying": {"planning", "portal"} | SHARED,
     "emulator": {"quartz", "errors", "model"},  # neither the client nor the planner
     "connection": {"portal", "emulator"} | SHARED,
     "commands": {"applying", "connection", "emulator", "planning", "portal", "quartz", "render", "taskfiles"} | SHARED,

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from reconciler.taskfiles import loader
-from reconciler.model import CronFields, Severity
+from reconciler.model import CronFields, Problem, Severity
+from reconciler.render.validate import problem_line, problem_to_dict
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 URL = "https://gis.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
@@ -25,9 +26,14 @@ def load(tmp_path: Path, variables: dict[str, str] | None = None):
     return loader.load(tmp_path, variables=variables or {}, now=NOW)
 
 
+def line(problem: Problem) -> str:
+    """A problem as validate prints it."""
+    return problem_line(problem_to_dict(problem))
+
+
 def lines(result, folder: Path) -> list[str]:
     """Problems as `file:line:col: field: message`, paths relative to the folder."""
-    return [str(p).split("\n")[0].replace(f"{folder}/", "") for p in result.problems]
+    return [line(p).split("\n")[0].replace(f"{folder}/", "") for p in result.problems]
 
 
 def test_valid_task_becomes_a_spec(tmp_path: Path) -> None:
@@ -344,7 +350,7 @@ def test_secret_values_never_appear_in_problems(tmp_path: Path) -> None:
     )
     result = load(tmp_path, {"API_TOKEN": "s3cr3t-value"})
     assert result.problems, "max_occurrences must be an integer"
-    text = json.dumps([str(p) for p in result.problems])
+    text = json.dumps([line(p) for p in result.problems])
     assert "s3cr3t-value" not in text
     assert result.secret_values == ("s3cr3t-value", "s3cr3t-value")
 
@@ -380,7 +386,7 @@ def test_secrets_stay_hidden_even_when_a_message_changes_their_case(tmp_path: Pa
         """,
     )
     (problem,) = load(tmp_path, {"DOW": "hunter"}).problems
-    assert "hunter" not in str(problem).lower()
+    assert "hunter" not in line(problem).lower()
     assert problem.hint == "the value comes from a ${secret:...} variable and is not shown"
 
 

@@ -1,4 +1,4 @@
-"""Quartz engine: fire times from the Quartz docs and cron.md pitfalls, strict parsing, canonical text.
+"""Quartz engine: fire times from the Quartz docs and docs/quartz.md pitfalls, strict parsing, canonical text.
 
 Expected dates were worked out by hand with Python's calendar module, never with this engine.
 Facts used: 2026-01-01 is a Thursday, 2026-03-01 a Sunday, 2026-08-01 a Saturday, 2026-05-31 a
@@ -66,7 +66,7 @@ FIRE_TIMES = [
     ("0 15 10 ? * 6#3", NEW_YEAR_2026, ["2026-01-16T10:15:00", "2026-02-20T10:15:00", "2026-03-20T10:15:00"]),
     ("0 0 12 1/5 * ?", "2026-01-25T00:00:00", ["2026-01-26T12:00:00", "2026-01-31T12:00:00", "2026-02-01T12:00:00"]),
     ("0 11 11 11 11 ?", NEW_YEAR_2026, ["2026-11-11T11:11:00", "2027-11-11T11:11:00", "2028-11-11T11:11:00"]),
-    # --- day-of-week numbering (1 = SUN), cron.md pitfall 2; ArcGIS CreateBackup sample ---
+    # --- day-of-week numbering (1 = SUN), docs/quartz.md pitfall 2; ArcGIS CreateBackup sample ---
     ("0 0 4 ? * 7", "2021-10-22T00:00:00", ["2021-10-23T04:00:00", "2021-10-30T04:00:00"]),
     ("0 0 12 ? * 1,7", NEW_YEAR_2026, ["2026-01-03T12:00:00", "2026-01-04T12:00:00", "2026-01-10T12:00:00"]),
     ("0 0 12 ? * 2-6", "2026-01-02T13:00:00", ["2026-01-05T12:00:00"]),

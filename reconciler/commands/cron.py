@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reconciler import quartz
 from reconciler.errors import CronError, UsageError
-from reconciler.instants import iso, parse_instant
+from reconciler.instants import parse_instant
+from reconciler.render import cron as views
 
 MAX_COUNT = 1000
 _UTC_NAMES = {"UTC", "Z", "ETC/UTC"}
@@ -27,12 +27,13 @@ def run(
     except CronError as e:
         if fmt != "json":
             raise
-        echo(json.dumps({"expression": expression, "error": str(e), "field": e.field, "token": e.token}, indent=2))
+        echo(views.render_json(views.error_to_dict(expression, e)))
         return 1
-    times = quartz.next_fire_times(expr, after=start, count=count, tz=zone)
-    render = _json_lines if fmt == "json" else _text_lines
-    for line in render(expr, times, start=start, zone_name=_zone_name(tz), count=count):
-        echo(line)
+    doc = views.to_dict(expr, quartz.next_fire_times(expr, after=start, count=count, tz=zone))
+    if fmt == "json":
+        echo(views.render_json(doc))
+    else:
+        echo(views.render_text(doc, after=start, zone=zone, zone_name=_zone_name(tz), count=count))
     return 0
 
 
@@ -58,55 +59,3 @@ def parse_after(value: str | None, zone: tzinfo) -> datetime:
 
 def _zone_name(tz: str) -> str:
     return "UTC" if tz.upper() in _UTC_NAMES else tz
-
-
-def _local_text(t: datetime, zone_name: str) -> str:
-    return iso(t) if zone_name == "UTC" else f"{t.isoformat()}  ({iso(t)})"
-
-
-def _fields(expr: quartz.QuartzExpression) -> dict[str, str]:
-    return {
-        "minute": expr.minute,
-        "hour": expr.hour,
-        "day_of_month": expr.day_of_month,
-        "month": expr.month,
-        "day_of_week": expr.day_of_week,
-    }
-
-
-def _json_lines(
-    expr: quartz.QuartzExpression, times: list[datetime], *, start: datetime, zone_name: str, count: int
-) -> Iterator[str]:
-    problems = expr.storable_problems()
-    data = {
-        "expression": str(expr),
-        "fields": _fields(expr),
-        "description": quartz.describe(expr),
-        "next": [iso(t) for t in times],
-        "storable": not problems,
-        "problems": list(problems),
-        "warnings": list(expr.warnings()),
-    }
-    yield json.dumps(data, indent=2)
-
-
-def _text_lines(
-    expr: quartz.QuartzExpression, times: list[datetime], *, start: datetime, zone_name: str, count: int
-) -> Iterator[str]:
-    yield f"expression:  {expr}"
-    yield f"description: {quartz.describe(expr)}"
-    problems = expr.storable_problems()
-    if problems:
-        yield "portal:      cannot store this expression: " + "; ".join(problems)
-    else:
-        fields = expr.portal_fields().to_wire()
-        yield "portal:      " + " ".join(f"{key}={value}" for key, value in fields.items())
-    for warning in expr.warnings():
-        yield f"warning:     {warning}"
-    yield f"next fire times ({zone_name}) after {_local_text(start, zone_name)}:"
-    for t in times:
-        yield f"  {_local_text(t, zone_name)}"
-    if len(times) < count:
-        last_year = start.year + quartz.YEARS_AHEAD
-        further = "further " if times else ""
-        yield f"  (no {further}fire times up to the end of {last_year}; Quartz looks {quartz.YEARS_AHEAD} years ahead)"

@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from reconciler.applying import planfile
+from reconciler.commands import planfile
 from reconciler.connection import Connect, Connection
 from reconciler.masking import mask_words
-from reconciler.model import LoadResult, Severity, TaskSpec
+from reconciler.model import LoadResult, TaskSpec
 from reconciler.planning.options import PlanOptions, Policy
 from reconciler.planning.ownership import is_managed
 from reconciler.planning.plan import Plan
@@ -44,10 +44,6 @@ def load_tasks(request: Request, connection: Connection, *, now: datetime) -> Lo
     return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.options.allow_empty)
 
 
-def warnings_text(loaded: LoadResult) -> str:
-    return "\n".join(str(p) for p in loaded.problems if p.severity is Severity.WARNING)
-
-
 def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,
             secrets: tuple[str, ...] = ()) -> Plan:
     """Read the portal and make the plan (runs are read only for the tasks the planner asks about).
@@ -75,8 +71,8 @@ def load_and_plan(request: Request, connection: Connection, *, now: datetime, fm
     if not loaded.ok:
         echo(report.problems_text(loaded, fmt))
         return None
-    if warn is not None and warnings_text(loaded):
-        warn(warnings_text(loaded))
+    if warn is not None and report.warnings_text(loaded):
+        warn(report.warnings_text(loaded))
     return loaded, compute(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
 
 

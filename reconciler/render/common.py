@@ -19,13 +19,8 @@ _LABELS = {
 }
 # Legend symbol and label per action, in legend order.
 LEGEND = {a.value: (a.symbol, _LABELS[a]) for a in Action}
-VERBS = {
-    "create": "created",
-    "update": "updated in place",
-    "enable": "enabled",
-    "disable": "disabled",
-    "delete": "deleted (its run history is erased)",
-}
+# What a plan adds to an action's past tense (Action.past) when it says what will happen.
+_WILL_BE_NOTES = {Action.UPDATE: " in place", Action.DELETE: " (its run history is erased)"}
 WRAP_AT = 100
 _CONTROL = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F]}
 
@@ -36,7 +31,8 @@ def clean(text: str) -> str:
 
 
 def will_be(actions: list[str]) -> str:
-    return "will be " + " and ".join(VERBS[a] for a in actions)
+    """`will be updated in place and enabled`."""
+    return "will be " + " and ".join(Action(a).past + _WILL_BE_NOTES.get(Action(a), "") for a in actions)
 
 
 def value(data: Any, *, secret: bool, indent: int | None = None) -> str:
@@ -86,10 +82,10 @@ def plural(count: int, word: str) -> str:
 
 
 Escape = Callable[[str], str]
-Key = tuple[str | None, str | None]  # (name, owner)
+Named = tuple[str | None, str | None]  # the (name, owner) a diagnostic names; either may be None
 
 
-def concerns(diagnostic: Key, change: tuple[str, str]) -> bool:
+def concerns(diagnostic: Named, change: tuple[str, str]) -> bool:
     """The one rule: a diagnostic is shown with a change by name, and by owner when it names one."""
     name, owner = diagnostic
     return name == change[0] and owner in (None, change[1])
@@ -103,7 +99,7 @@ def owners_by_name(changes: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return index
 
 
-def attached(diagnostic: Key, index: dict[str, list[str]]) -> bool:
+def attached(diagnostic: Named, index: dict[str, list[str]]) -> bool:
     """Whether a diagnostic is shown with some change (`index` from owners_by_name)."""
     name = diagnostic[0]
     return name is not None and any(concerns(diagnostic, (name, owner)) for owner in index.get(name, ()))

@@ -129,10 +129,10 @@ def test_owner_move_deletes_on_one_side_and_creates_on_the_other(
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_apply_fails_when_the_portal_read_afterwards_has_errors_and_no_changes(
         on_emu: Run, emu: Emulator, portal: PortalClient, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
-    from reconciler.commands import apply
+    from reconciler.render import apply as views
     from tests.e2e.test_applier import fields
 
-    real_summary = apply.summary
+    real_summary = views.summary
 
     def summary_then_duplicate(*args: object, **kwargs: object) -> str:
         # Behind the CLI's back, between the apply and the read that confirms it: a second task
@@ -140,7 +140,7 @@ def test_apply_fails_when_the_portal_read_afterwards_has_errors_and_no_changes(
         portal.create_task(fields(emu, MARK + "nightly-parcel-buffer"))
         return real_summary(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(apply, "summary", summary_then_duplicate)
+    monkeypatch.setattr(views, "summary", summary_then_duplicate)
     result = on_emu("apply", "--auto-approve", "--format", fmt)
     assert result.code == 1, result.out + result.err
     if fmt == "json":

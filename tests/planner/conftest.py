@@ -14,6 +14,7 @@ from reconciler.taskfiles.loader import load_text
 from reconciler.model import CronFields, FederatedServer, PortalState, PortalUser, RemoteTask, TaskFields, TaskSpec
 from reconciler.planning.ownership import DEFAULT_MARK
 from reconciler.planning.options import PlanOptions, Policy
+from reconciler.render.validate import problem_line, problem_to_dict
 
 NOW = datetime(2030, 1, 7, 12, 0, tzinfo=timezone.utc)  # a Monday
 SERVER = "https://gis.example.com/server"
@@ -35,7 +36,7 @@ def spec(yaml_text: str = "", *, variables: dict[str, str] | None = None, **fiel
     defaults = {"name": "nightly", "task_url": BUFFER_URL, "schedule": '"0 30 2 * * ?"'}
     head = "".join(f"{k}: {v}\n" for k, v in defaults.items() if not any(line.startswith(f"{k}:") for line in text.splitlines()))
     specs, problems, _ = load_text(head + text, "tasks.d/t.yaml", variables=variables or {}, now=NOW)
-    assert specs, [str(p) for p in problems]
+    assert specs, [problem_line(problem_to_dict(p)) for p in problems]
     return replace(specs[0], **fields) if fields else specs[0]
 
 

@@ -10,7 +10,10 @@ import pytest
 
 RENDER = Path(__file__).resolve().parents[2] / "reconciler" / "render"
 MODULES = sorted(RENDER.glob("*.py"))
-ALLOWED_FIRST_PARTY = {"reconciler.planning.plan", "reconciler.model", "reconciler.render", "reconciler.instants", "reconciler.masking"}
+ALLOWED_FIRST_PARTY = {
+    "reconciler.planning.plan", "reconciler.applying.outcomes", "reconciler.model", "reconciler.render",
+    "reconciler.instants", "reconciler.masking", "reconciler.quartz", "reconciler.errors",
+}
 FORBIDDEN = {"os", "sys", "io", "pathlib", "socket", "subprocess", "requests", "time", "random", "shutil", "logging"}
 
 
