@@ -16,6 +16,6 @@ def run(
 ) -> int:
     result = loader.load(directory, variables=variables, now=datetime.now(timezone.utc))
     if github_actions and fmt == "text" and result.problems:
-        echo(report.annotations(report.to_dict(result)))
+        echo(report.github_annotations(report.to_dict(result)))
     echo(report.problems_text(result, fmt))
     return 0 if result.ok else 1

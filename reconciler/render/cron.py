@@ -15,13 +15,13 @@ import json
 from datetime import datetime, tzinfo
 from typing import Any
 
-from reconciler import quartz
 from reconciler.errors import CronError
 from reconciler.instants import iso, parse_instant
 from reconciler.model import CronFields
+from reconciler.quartz import YEARS_AHEAD, QuartzExpression, describe
 
 
-def to_dict(expr: quartz.QuartzExpression, times: list[datetime]) -> dict[str, Any]:
+def to_dict(expr: QuartzExpression, times: list[datetime]) -> dict[str, Any]:
     problems = expr.storable_problems()
     return {
         "expression": str(expr),
@@ -32,7 +32,7 @@ def to_dict(expr: quartz.QuartzExpression, times: list[datetime]) -> dict[str, A
             "month": expr.month,
             "day_of_week": expr.day_of_week,
         },
-        "description": quartz.describe(expr),
+        "description": describe(expr),
         "next": [iso(t) for t in times],
         "storable": not problems,
         "problems": list(problems),
@@ -65,8 +65,8 @@ def render_text(doc: dict[str, Any], *, after: datetime, zone: tzinfo, zone_name
     lines.append(f"next fire times ({zone_name}) after {_local(after, zone_name)}:")
     lines += [f"  {_local(parse_instant(t).astimezone(zone), zone_name)}" for t in doc["next"]]
     if len(doc["next"]) < count:
-        last_year = after.year + quartz.YEARS_AHEAD
+        last_year = after.year + YEARS_AHEAD
         further = "further " if doc["next"] else ""
         lines.append(f"  (no {further}fire times up to the end of {last_year}; "
-                     f"Quartz looks {quartz.YEARS_AHEAD} years ahead)")
+                     f"Quartz looks {YEARS_AHEAD} years ahead)")
     return "\n".join(lines)

@@ -94,7 +94,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotations(doc: dict[str, Any]) -> str:
+def github_annotations(doc: dict[str, Any]) -> str:
     """Workflow commands that put each problem on its line in a pull request's diff."""
     lines = []
     for p in doc["problems"]:
