@@ -14,12 +14,11 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ContextManager
 
-from reconciler.portal.settings import ConnectionSettings, build_settings
 from reconciler.errors import ConfigError
 from reconciler.portal.client import PortalClient
 from reconciler.portal.protocol import Portal
+from reconciler.portal.settings import ConnectionSettings, build_settings
 
 STATE_DIR = ".reconciler"
 DATA_FILE = "emulator.sqlite"
@@ -41,7 +40,7 @@ class Connection:
     secrets: tuple[str, ...] = ()
 
 
-Connect = Callable[[], ContextManager[Connection]]
+Connect = Callable[[], contextlib.AbstractContextManager[Connection]]
 
 
 @contextlib.contextmanager

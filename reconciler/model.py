@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
-
+from typing import Any
 
 FieldPath = tuple[str | int, ...]  # a path into a task document: ("parameters", "x", 0, "y")
 

@@ -24,7 +24,7 @@ def test_wheel_ships_the_schema_and_finds_it_at_run_time(tmp_path: Path) -> None
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     done = subprocess.run(
-        [sys.executable, "-c", "from reconciler.taskfiles import schema; print(schema.schema_text() == open(%r).read())" % str(ROOT / "schemas" / "task.schema.json")],
+        [sys.executable, "-c", f"from reconciler.taskfiles import schema; print(schema.schema_text() == open({str(ROOT / 'schemas' / 'task.schema.json')!r}).read())"],
         cwd=elsewhere,
         env={"PYTHONPATH": str(target), "PATH": ""},
         capture_output=True,

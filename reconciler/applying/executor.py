@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from reconciler.errors import ReconcilerError
 from reconciler.applying.outcomes import ApplyResult, Interrupted, Outcome
+from reconciler.errors import ReconcilerError
 from reconciler.masking import mask_words
 from reconciler.planning.plan import Action, Change, Key, Plan
 from reconciler.portal.protocol import Portal
+
 DEFAULT_PARALLELISM = 4
 _FREES_QUOTA = frozenset({Action.DISABLE, Action.DELETE})
 

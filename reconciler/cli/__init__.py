@@ -47,9 +47,9 @@ def error_handler() -> Iterator[list[int]]:
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         with contextlib.suppress(Exception):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            sys.stdout = open(os.devnull, "w")
         code.append(EXIT_OK)
-    except Exception as e:  # noqa: BLE001 - the funnel for bugs
+    except Exception as e:
         echo_err(
             "An unexpected error has occurred: this is a bug in reconciler, please report it.\n"
             "Paste the text below into the issue:\n\n"
@@ -94,13 +94,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _dispatch_planning(args: argparse.Namespace) -> int:
-    from reconciler import connection as embedded
-    from reconciler.commands import plan
-    from reconciler.portal.settings import settings_from
     from dataclasses import fields
 
+    from reconciler import connection as embedded
+    from reconciler.commands import plan
     from reconciler.errors import UsageError
     from reconciler.planning.options import ON_REMOVE, Policy
+    from reconciler.portal.settings import settings_from
 
     if args.on_remove not in ON_REMOVE:
         raise UsageError(f"RECONCILER_ON_REMOVE={args.on_remove!r}: expected delete or disable")

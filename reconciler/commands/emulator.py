@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from reconciler.emulator.auth import load_users_file
-from reconciler.errors import UsageError
 from reconciler.emulator.server import Emulator
+from reconciler.errors import UsageError
 
 
 def run(

@@ -10,7 +10,6 @@ import threading
 import time
 from datetime import datetime, timezone
 
-
 # Instants the emulator accepts for dates and clock moves: 1970-01-01T00:00:00Z through
 # 9999-12-31T23:59:59.999Z. The portal stores Java longs; beyond this range Python's datetime
 # cannot represent the instant (and Quartz never fires before 1970), so such values are a 400 [I].

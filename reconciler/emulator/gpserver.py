@@ -7,7 +7,8 @@ a token sent anyway is ignored.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from reconciler.emulator import samples
 from reconciler.emulator.context import SERVICES_ROOT, Context

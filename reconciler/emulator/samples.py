@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 INPUT = "esriGPParameterDirectionInput"
 OUTPUT = "esriGPParameterDirectionOutput"

@@ -10,7 +10,12 @@ from reconciler.emulator.auth import ORG_ID, User
 from reconciler.emulator.context import PORTAL_CONTEXT, SHARING_ROOT, Context
 from reconciler.emulator.routing import READ, WRITE, Route, route
 from reconciler.emulator.wire import (
-    ApiError, Request, bad_request, bool_param, forbidden, int_param,
+    ApiError,
+    Request,
+    bad_request,
+    bool_param,
+    forbidden,
+    int_param,
 )
 
 SHARING_VERSION = "2024.1"  # Enterprise 11.3 [I]

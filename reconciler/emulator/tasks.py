@@ -17,7 +17,14 @@ from reconciler.emulator.auth import GP_SCHEDULING_PRIVILEGES, User
 from reconciler.emulator.clock import MAX_MS, MIN_MS, to_datetime, to_ms
 from reconciler.emulator.context import Context
 from reconciler.emulator.wire import (
-    ASCII_SPACE, JAVA_INT_MAX, Request, bad_request, bool_param, forbidden, int_param, json_object_param,
+    ASCII_SPACE,
+    JAVA_INT_MAX,
+    Request,
+    bad_request,
+    bool_param,
+    forbidden,
+    int_param,
+    json_object_param,
 )
 from reconciler.errors import CronError
 from reconciler.model import CronFields

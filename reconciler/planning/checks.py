@@ -13,12 +13,12 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from reconciler import quartz
-from reconciler.planning.compare import SCHEDULE_PATHS
-from reconciler.instants import from_ms, iso, iso_ms
 from reconciler.errors import CronError
+from reconciler.instants import from_ms, iso, iso_ms
 from reconciler.model import (
     CronFields,
     FederatedServer,
@@ -30,6 +30,7 @@ from reconciler.model import (
     Severity,
     TaskSpec,
 )
+from reconciler.planning.compare import SCHEDULE_PATHS
 from reconciler.planning.plan import Action, Change, Diagnostic
 from reconciler.urls import on_federated_server
 
@@ -219,7 +220,7 @@ def min_gap(expr: quartz.QuartzExpression) -> timedelta | None:
     fires at most once an hour. Gaps across midnight are not considered (never below an hour
     unless minutes repeat within the hour anyway)."""
     minutes, hours = sorted(expr.parsed.minutes), expr.parsed.hours
-    gaps = [b - a for a, b in zip(minutes, minutes[1:])]
+    gaps = [b - a for a, b in pairwise(minutes)]
     if any(h + 1 in hours for h in hours):
         gaps.append(60 - minutes[-1] + minutes[0])
     return timedelta(minutes=min(gaps)) if gaps else None

@@ -38,6 +38,7 @@ from reconciler.masking import mask_field
 from reconciler.model import CronFields, FieldPath, RemoteTask, TaskFields, dotted
 from reconciler.planning.plan import FieldChange
 from reconciler.urls import normal_url
+
 SCHEDULE_PATHS = frozenset({"schedule", "start", "end", "max_occurrences"})
 
 

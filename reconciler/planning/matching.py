@@ -13,6 +13,7 @@ from reconciler.model import RemoteTask, Severity, TaskSpec
 from reconciler.planning.ownership import name_from_title
 from reconciler.planning.plan import Diagnostic, Key
 from reconciler.taskfiles.rules import is_task_name
+
 REMOVED = "removed from tasks.d"
 
 

@@ -1,21 +1,19 @@
 """PortalClient: every Sharing API operation the reconciler needs, over the one choke-point.
-
 Writes go through reconciler.portal.writes (how an unknown outcome is resolved without duplicates);
-listing through reconciler.portal.paging (ceil(N/100) requests, later pages concurrently).
-"""
+listing through reconciler.portal.paging (ceil(N/100) requests, later pages concurrently)."""
 
 from __future__ import annotations
 
 import itertools
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
-from reconciler.portal.settings import ConnectionSettings
 from reconciler.errors import NotFoundError, PermissionDeniedError
 from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
 from reconciler.portal import paging, wire, writes
@@ -23,9 +21,10 @@ from reconciler.portal.auth import DEFAULT_EXPIRATION_MINUTES, FixedToken, Passw
 from reconciler.portal.http import Http, origin
 from reconciler.portal.protocol import TaskList
 from reconciler.portal.retry import RetryPolicy
+from reconciler.portal.settings import ConnectionSettings
 
 T = TypeVar("T")
-PAGE_SIZE = 100  # the documented maximum of `num` (docs/portal-api.md §4)
+PAGE_SIZE = 100  # the documented maximum of `num` (docs/portal-api.md §4, as every § here)
 
 
 class PortalClient:
@@ -139,7 +138,7 @@ class PortalClient:
         return TaskList(tasks=tasks, active_tasks_available=wire.quota_from_wire(first))
 
     def iter_all_tasks(self) -> Iterator[RemoteTask]:
-        """Every user's task in the organization (portals/self/allScheduledTasks, docs/portal-api.md §6.11), paged
+        """Every user's task in the organization (portals/self/allScheduledTasks, §6.11), paged
         like iter_tasks; each task's `owner` is its `userId`.
 
         Raises:

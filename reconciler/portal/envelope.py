@@ -7,7 +7,8 @@ failure, and so does this module.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from reconciler.errors import AuthError, NotFoundError, PermissionDeniedError, PortalError
 from reconciler.masking import mask_credentials

@@ -10,18 +10,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
 
 from reconciler import __version__
-from reconciler.portal.settings import ConnectionSettings, is_loopback
 from reconciler.errors import ConfigError, PortalError
 from reconciler.portal import envelope
 from reconciler.portal.auth import TokenSource
 from reconciler.portal.retry import RetryPolicy
+from reconciler.portal.settings import ConnectionSettings, is_loopback
 
 log = logging.getLogger("reconciler.portal")
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})

@@ -7,8 +7,9 @@ being read (the last page still has a `nextStart`), reading continues from there
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Iterator
+from typing import Any
 
 Page = dict[str, Any]
 

@@ -16,8 +16,8 @@ of it, so parallel clients do not retry in lock-step.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,7 +7,8 @@ documented.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from reconciler.errors import PortalError
 from reconciler.jsonforms import canonical_json

@@ -18,7 +18,8 @@ exact; a write that lands only after the lookup (a very slow portal) can still d
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from reconciler.errors import PortalError
 from reconciler.portal.http import WriteOutcomeUnknown

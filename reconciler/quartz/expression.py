@@ -23,9 +23,9 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from croniter import CroniterBadDateError, croniter  # type: ignore[import-untyped]
 
-from reconciler.quartz import text as quartz_text
 from reconciler.errors import CronError
 from reconciler.model import CronFields
+from reconciler.quartz import text as quartz_text
 from reconciler.quartz.days import month_days
 from reconciler.quartz.fields import HOUR, MINUTE, SECOND, FieldSpec, ParsedFields, YearItem, parse_fields
 

@@ -8,8 +8,8 @@ here because Quartz would run something other than what the user wrote (docs/qua
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from reconciler.errors import CronError
 

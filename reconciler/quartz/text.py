@@ -7,6 +7,7 @@ from the user's spelling, so equal canonical text means equal fire times.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from cron_descriptor import ExpressionDescriptor, Options  # type: ignore[import-untyped]
 
@@ -43,7 +44,7 @@ def _progression_step(ordered: list[int], hi: int) -> int | None:
     if len(ordered) < 3:  # {10, 44} reads better as "10,44" than as "10/34"
         return None
     step = ordered[1] - ordered[0]
-    diffs = {b - a for a, b in zip(ordered, ordered[1:])}
+    diffs = {b - a for a, b in pairwise(ordered)}
     return step if step > 1 and diffs == {step} and ordered[-1] + step > hi else None
 
 

@@ -24,7 +24,6 @@ from typing import Any
 
 from reconciler.applying.outcomes import ApplyResult, Outcome
 from reconciler.planning.plan import Action, Change, Plan
-from reconciler.render.plan_json import plan_to_dict
 from reconciler.render.version import FORMAT_VERSION
 
 

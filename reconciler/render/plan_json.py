@@ -45,11 +45,11 @@ import json
 import re
 from typing import Any
 
-from reconciler.model import Severity, SourceRef
 from reconciler.masking import SECRET_MASK
+from reconciler.model import Severity, SourceRef
 from reconciler.planning.plan import Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
-from reconciler.render.version import FORMAT_VERSION
 from reconciler.render.common import concerns
+from reconciler.render.version import FORMAT_VERSION
 
 _TOKEN_IN_URL = re.compile(r"(?i)([?&](?:token|access_token)=)[^&#]*")
 

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.taskfiles import schema
 from reconciler.model import FieldPath, Problem, TaskSpec
-
+from reconciler.taskfiles import schema
 
 
 @dataclass(frozen=True, kw_only=True)

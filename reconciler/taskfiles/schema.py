@@ -6,17 +6,16 @@ import difflib
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from reconciler.model import FieldPath
-
 
 SCHEMA_FILE = "task.schema.json"
 

@@ -20,7 +20,6 @@ from typing import Any
 
 from reconciler.model import FieldPath
 
-
 _REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _INNER = re.compile(r"(?:(?P<secret>secret):)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>.*))?\Z", re.S)
 

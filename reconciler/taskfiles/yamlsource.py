@@ -16,7 +16,6 @@ import yaml
 
 from reconciler.model import FieldPath
 
-
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -11,9 +11,8 @@ import requests
 from reconciler.emulator.context import Settings
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import (
-    MARK, PASSWORDS, T0, Run, advance_clock, edit_task, fault, plan_json, titles, write_tasks,
-)
+from tests.conftest import PASSWORDS, T0, advance_clock, fault, titles
+from tests.e2e.conftest import MARK, Run, edit_task, plan_json, write_tasks
 
 NOPE = "/rest/services/Samples/Nope/GPServer/Nope"
 
@@ -209,7 +208,7 @@ def test_max_occurrences_ending_soon_is_a_warning(on_emu: Run, workdir: Path) ->
 
 
 def test_two_tasks_with_one_managed_title_are_an_error(on_emu: Run, emu: Emulator, portal: PortalClient) -> None:
-    from tests.e2e.test_applier import fields
+    from tests.conftest import buffer_fields as fields
 
     for _ in range(2):
         portal.create_task(fields(emu, MARK + "nightly-parcel-buffer"))

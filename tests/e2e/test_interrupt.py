@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import MARK, Run, titles
+from tests.conftest import titles
+from tests.e2e.conftest import MARK, Run
 
 
 def test_ctrl_c_reports_what_finished_and_what_did_not_start(on_emu: Run, portal: PortalClient,

@@ -9,8 +9,9 @@ import requests
 
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import MARK, PASSWORDS, Result, Run, edit_task, fault, plan_json, titles
-from tests.e2e.test_applier import fields
+from tests.conftest import PASSWORDS, fault, titles
+from tests.conftest import buffer_fields as fields
+from tests.e2e.conftest import MARK, Result, Run, edit_task, plan_json
 
 
 @pytest.fixture

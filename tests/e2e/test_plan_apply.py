@@ -8,7 +8,8 @@ import pytest
 
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import MARK, SHIPPED, Run, edit_task, plan_json, read_task, titles, write_tasks
+from tests.conftest import titles
+from tests.e2e.conftest import MARK, SHIPPED, Run, edit_task, plan_json, read_task, write_tasks
 
 
 def managed(client: PortalClient, owner: str | None = None) -> dict[str, object]:
@@ -85,7 +86,7 @@ def test_on_remove_disable_keeps_the_task(applied: Run, workdir: Path, portal: P
 
 
 def test_unmanaged_tasks_are_listed_and_never_touched(on_emu: Run, emu: Emulator, portal: PortalClient) -> None:
-    from tests.e2e.test_applier import fields
+    from tests.conftest import buffer_fields as fields
 
     hand_made = portal.get_task(portal.create_task(fields(emu, "nightly-parcel-buffer")))  # same name, but no mark
     result = on_emu("apply", "--auto-approve")
@@ -130,7 +131,7 @@ def test_owner_move_deletes_on_one_side_and_creates_on_the_other(
 def test_apply_fails_when_the_portal_read_afterwards_has_errors_and_no_changes(
         on_emu: Run, emu: Emulator, portal: PortalClient, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
     from reconciler.render import apply as views
-    from tests.e2e.test_applier import fields
+    from tests.conftest import buffer_fields as fields
 
     real_summary = views.summary
 

@@ -10,7 +10,8 @@ import pytest
 
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import MARK, Run, edit_task, plan_json, titles
+from tests.conftest import titles
+from tests.e2e.conftest import MARK, Run, edit_task, plan_json
 
 SECRET = "s3cr3t-layer-token-4711"
 STALE = "plan is stale, run plan again"
@@ -42,7 +43,7 @@ def test_apply_a_saved_plan_without_asking(on_emu: Run, workdir: Path, portal: P
 
 
 def test_a_portal_change_makes_the_plan_stale(on_emu: Run, emu: Emulator, portal: PortalClient) -> None:
-    from tests.e2e.test_applier import fields
+    from tests.conftest import buffer_fields as fields
 
     assert on_emu("plan", "--out", "plan.json").code == 0
     portal.create_task(fields(emu, "made by hand meanwhile"))  # unmanaged: not part of the plan

@@ -10,7 +10,8 @@ import pytest
 
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import MARK, Run, advance_clock, edit_task, plan_json, titles
+from tests.conftest import advance_clock, titles
+from tests.e2e.conftest import MARK, Run, edit_task, plan_json
 
 FLOOD = "quarterly-flood-model"
 BUFFER = "nightly-parcel-buffer"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 
 from reconciler.emulator.server import Emulator
+from tests.conftest import PASSWORDS, T0
 
-T0 = 1767225600000  # 2026-01-01T00:00:00Z, a Thursday
 BUFFER = "Samples/Buffer/GPServer/Buffer"
 SLOW = "Samples/Slow/GPServer/Slow"
 FAILS = "Samples/AlwaysFails/GPServer/AlwaysFails"
@@ -20,13 +21,6 @@ BUFFER_PARAMS = {
     "in_features": {"spatialReference": {"wkid": 4326}, "features": [{"geometry": {"x": 10.0, "y": 50.0}}]},
     "buffer_distance_or_field": {"distance": 100, "units": "esriMeters"},
 }
-PASSWORDS = {"admin": "admin123", "publisher": "publisher123", "viewer": "viewer123"}
-
-
-@pytest.fixture(autouse=True)
-def clean_proxy_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
 
 
 class Client:
@@ -99,12 +93,6 @@ def seed_tasks(emu: Emulator, owner: str, count: int, *, active: bool = False) -
                 "_occurrences": 0, "_failures": 0,
             }
             ctx.store.put_task(doc)
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(port=0, clock_ms=T0) as emulator:
-        yield emulator
 
 
 @pytest.fixture

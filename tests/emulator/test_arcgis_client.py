@@ -7,14 +7,16 @@ It logs in through the OAuth flow and rewrites every URL to https, so the emulat
 from __future__ import annotations
 
 import warnings
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 
 from reconciler.emulator.server import Emulator
+from tests.conftest import T0
 
-from .conftest import BUFFER, T0
+from .conftest import BUFFER
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 

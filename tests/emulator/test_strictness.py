@@ -11,8 +11,9 @@ import pytest
 import requests
 
 from reconciler.emulator.server import Emulator
+from tests.conftest import T0
 
-from .conftest import EVERY_5_MIN, T0, Client, gp_task, login, seed_tasks
+from .conftest import EVERY_5_MIN, Client, gp_task, login, seed_tasks
 
 TASKS = "community/users/publisher/tasks"
 

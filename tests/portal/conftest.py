@@ -5,19 +5,19 @@ the delays asked for; the emulator's request log (/_emulator/requests) counts wh
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import requests
 
-from reconciler.portal.settings import build_settings
 from reconciler.emulator.server import Emulator
 from reconciler.model import CronFields, TaskFields
 from reconciler.portal.client import PortalClient
 from reconciler.portal.retry import RetryPolicy
+from reconciler.portal.settings import build_settings
+from tests.conftest import PASSWORDS
 
-T0 = 1767225600000  # 2026-01-01T00:00:00Z
-PASSWORDS = {"admin": "admin123", "publisher": "publisher123", "viewer": "viewer123"}
 BUFFER = "Samples/Buffer/GPServer/Buffer"
 FAILS = "Samples/AlwaysFails/GPServer/AlwaysFails"
 EVERY_5_MIN = CronFields(minute="*/5", hour="*", day_of_month="*", month="*", day_of_week="?")
@@ -26,19 +26,6 @@ BUFFER_PARAMS = {
     "buffer_distance_or_field": {"distance": 100, "units": "esriMeters"},
 }
 FAST = RetryPolicy(attempts=5, base=0.01, cap=0.05, verify_delay=0.0)
-
-
-@pytest.fixture(autouse=True)
-def clean_proxy_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-                 "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(port=0, clock_ms=T0) as emulator:
-        yield emulator
 
 
 class Sleeps(list[float]):
@@ -62,7 +49,7 @@ def make_client(emu: Emulator, sleeps: Sleeps) -> Iterator[MakeClient]:
 
     def make(user: str = "publisher", *, portal: str | None = None, retry: RetryPolicy = FAST,
              sleep: Callable[[float], None] | None = None, **kwargs: Any) -> PortalClient:
-        settings_kw = {k: kwargs.pop(k) for k in ("token", "owner", "timeout", "ca_bundle", "insecure", "verbose") if k in kwargs}
+        settings_kw: dict[str, Any] = {k: kwargs.pop(k) for k in ("token", "owner", "timeout", "ca_bundle", "insecure", "verbose") if k in kwargs}
         if "token" not in settings_kw:
             settings_kw.update(username=user, password=kwargs.pop("password", PASSWORDS.get(user, "x")))
         settings = build_settings(portal=portal or emu.sharing_url, **settings_kw)
@@ -89,14 +76,6 @@ def gp_fields(emu: Emulator, title: str = "nightly buffer", **overrides: Any) ->
     return TaskFields(**values)
 
 
-def fault(emu: Emulator, path: str, kind: str, count: int = 1, seconds: float | None = None) -> None:
-    spec: dict[str, Any] = {"path": path, "kind": kind, "count": count}
-    if seconds is not None:
-        spec["seconds"] = seconds
-    r = requests.post(emu.control_url + "/faults", json=spec, timeout=10)
-    assert r.status_code == 200 and "error" not in r.json(), r.text
-
-
 def request_log(emu: Emulator, path_contains: str = "", method: str | None = None) -> list[dict[str, Any]]:
     entries = requests.get(emu.control_url + "/requests", timeout=10).json()["requests"]
     return [e for e in entries if path_contains in e["path"] and (method is None or e["method"] == method)]
@@ -104,10 +83,6 @@ def request_log(emu: Emulator, path_contains: str = "", method: str | None = Non
 
 def clear_log(emu: Emulator) -> None:
     requests.delete(emu.control_url + "/requests", timeout=10)
-
-
-def advance_clock(emu: Emulator, seconds: float) -> None:
-    requests.post(emu.control_url + "/clock", data={"advance": str(seconds)}, timeout=30)
 
 
 def expire_tokens(emu: Emulator) -> None:

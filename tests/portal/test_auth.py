@@ -7,15 +7,14 @@ import logging
 import pytest
 import requests
 
-from reconciler.portal.settings import build_settings
 from reconciler.emulator.server import Emulator
 from reconciler.errors import AuthError, ConfigError, PortalError
 from reconciler.portal import envelope
 from reconciler.portal.auth import FixedToken
 from reconciler.portal.http import Http
-from tests.portal.conftest import (
-    PASSWORDS, MakeClient, advance_clock, clear_log, expire_tokens, gp_fields, request_log,
-)
+from reconciler.portal.settings import build_settings
+from tests.conftest import PASSWORDS, advance_clock
+from tests.portal.conftest import MakeClient, clear_log, expire_tokens, gp_fields, request_log
 
 
 def real_token(emu: Emulator, user: str = "publisher") -> str:

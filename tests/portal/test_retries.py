@@ -7,13 +7,14 @@ import time
 
 import pytest
 
-from reconciler.portal.settings import build_settings
 from reconciler.emulator.server import Emulator
 from reconciler.errors import PortalError
 from reconciler.portal.client import PortalClient
 from reconciler.portal.retry import RetryPolicy
+from reconciler.portal.settings import build_settings
+from tests.conftest import fault
 from tests.emulator.conftest import seed_tasks
-from tests.portal.conftest import FAST, MakeClient, Sleeps, clear_log, fault, gp_fields, request_log
+from tests.portal.conftest import FAST, MakeClient, Sleeps, clear_log, gp_fields, request_log
 
 TASKS = r"/tasks$"
 

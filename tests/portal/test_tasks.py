@@ -12,9 +12,8 @@ from reconciler.emulator.server import Emulator
 from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
 from reconciler.model import CronFields
 from reconciler.portal.client import PortalClient
-from tests.portal.conftest import (
-    BUFFER, FAILS, T0, MakeClient, advance_clock, clear_log, gp_fields, request_log,
-)
+from tests.conftest import T0, advance_clock
+from tests.portal.conftest import BUFFER, FAILS, MakeClient, clear_log, gp_fields, request_log
 
 WEEKLY = CronFields(minute="0", hour="4", day_of_month="?", month="*", day_of_week="7")
 
@@ -59,7 +58,7 @@ def test_create_and_update_return_without_reading_the_task_back(client: PortalCl
     client.me()
     clear_log(emu)
     task_id = client.create_task(gp_fields(emu))
-    assert client.update_task(task_id, gp_fields(emu, title="renamed")) is None
+    assert client.update_task(task_id, gp_fields(emu, title="renamed")) is None  # type: ignore[func-returns-value]
     assert [(e["method"], e["path"].rsplit("/", 1)[-1]) for e in request_log(emu)] == [
         ("POST", "createTask"), ("POST", "update")]
     assert client.get_task(task_id).title == "renamed"
@@ -73,7 +72,7 @@ def test_create_inactive_task(client: PortalClient, emu: Emulator) -> None:
 def test_update_replaces_fields_and_clears_dates(client: PortalClient, emu: Emulator) -> None:
     task = client.get_task(client.create_task(gp_fields(emu, end_date=T0 + 86_400_000, max_occurrences=3)))
     wanted = gp_fields(emu, title="renamed", schedule=WEEKLY, parameters_json=json.dumps({"in_features": {}}))
-    assert client.update_task(task.id, wanted) is None
+    assert client.update_task(task.id, wanted) is None  # type: ignore[func-returns-value]
     updated = client.get_task(task.id)
     assert (updated.title, updated.schedule, updated.parameters, updated.end_date, updated.max_occurrences) == (
         "renamed", WEEKLY, {"in_features": {}}, None, None)

@@ -4,8 +4,8 @@ accepted with --insecure only with a loud warning."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -12,7 +13,7 @@ from reconciler.errors import AuthError, NotFoundError, PermissionDeniedError, P
 from reconciler.model import CronFields, TaskFields
 from reconciler.portal import envelope, wire
 
-DOC_SAMPLE = {  # docs/portal-api.md §6.3, verbatim shape
+DOC_SAMPLE: dict[str, Any] = {  # docs/portal-api.md §6.3, verbatim shape
     "id": "5837c7bc37ac404e8e3c16d9022b2b59", "itemId": "029b61ca770e428d9468a2a55f40b9fb", "type": "ExecuteNotebook",
     "title": "OnceAMinute10times", "userId": "admin",
     "cronSchedule": {"minute": "*/1", "hour": "*", "dayOfMonth": "*", "month": "*", "dayOfWeek": "?"},

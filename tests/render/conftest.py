@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from reconciler.model import CronFields, Severity, SourceRef, TaskFields
 from reconciler.masking import SECRET_MASK
+from reconciler.model import CronFields, Severity, SourceRef, TaskFields
 from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
 
 # A secret that only Change.desired holds: no view may show it.

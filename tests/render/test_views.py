@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.model import Severity
 from reconciler.masking import SECRET_MASK
+from reconciler.model import Severity
 from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
 from reconciler.render import FORMATS, render
 from reconciler.render.plan_json import plan_to_dict

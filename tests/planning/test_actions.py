@@ -7,7 +7,7 @@ from dataclasses import replace
 from reconciler.model import Severity
 from reconciler.planning.plan import Action, FieldChange
 from reconciler.planning.planner import make_plan
-from tests.planner.conftest import remote, remote_of, spec, state, options
+from tests.planning.conftest import options, remote, remote_of, spec, state
 
 
 def test_create_lists_set_fields_and_next_three_fire_times() -> None:

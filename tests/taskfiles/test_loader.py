@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.taskfiles import loader
 from reconciler.model import CronFields, Problem, Severity
 from reconciler.render.validate import problem_line, problem_to_dict
+from reconciler.taskfiles import loader
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 URL = "https://gis.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
@@ -369,7 +369,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_shipped_examples_are_valid() -> None:
-    folder = Path(__file__).resolve().parent.parent / "tasks.d"
+    folder = Path(__file__).resolve().parents[2] / "tasks.d"
     result = loader.load(folder, variables={}, now=NOW)
     assert [p for p in result.problems if p.severity is Severity.ERROR] == []
     assert len(result.specs) >= 3

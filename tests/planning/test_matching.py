@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reconciler.planning.plan import Action, FieldChange
 from reconciler.planning.planner import make_plan
-from tests.planner.conftest import ADMIN, remote, remote_of, spec, state, options
+from tests.planning.conftest import ADMIN, options, remote, remote_of, spec, state
 
 
 def test_rename_is_a_title_update_not_delete_and_create() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
@@ -11,22 +10,10 @@ import requests
 
 from reconciler.applying.executor import Outcome, execute, phases
 from reconciler.emulator.server import Emulator
-from reconciler.model import CronFields, TaskFields
+from reconciler.model import TaskFields
 from reconciler.planning.plan import Action, Change, Key, Plan
 from reconciler.portal.client import PortalClient
-from tests.e2e.conftest import fault, make_client, titles
-
-NIGHTLY = CronFields(minute="0", hour="2", day_of_month="?", month="*", day_of_week="MON-FRI")
-
-
-def fields(emu: Emulator, title: str, **over: Any) -> TaskFields:
-    values: dict[str, Any] = {
-        "title": title, "task_type": "GPService", "schedule": NIGHTLY,
-        "task_url": emu.task_url("Samples/Buffer/GPServer/Buffer"),
-        "parameters_json": json.dumps({"buffer_distance_or_field": {"distance": 5, "units": "esriMeters"}}),
-    }
-    values.update(over)
-    return TaskFields(**values)
+from tests.conftest import buffer_fields, fault, signed_in, titles
 
 
 def change(name: str, *actions: Action, task_id: str | None = None, desired: TaskFields | None = None,
@@ -41,14 +28,14 @@ def plan_of(*changes: Change) -> Plan:
 
 
 def test_every_action_kind(emu: Emulator, portal: PortalClient) -> None:
-    upd = portal.get_task(portal.create_task(fields(emu, "upd")))
-    off = portal.get_task(portal.create_task(fields(emu, "off")))
-    on = portal.get_task(portal.create_task(fields(emu, "on", active=False)))
-    gone = portal.get_task(portal.create_task(fields(emu, "gone")))
+    upd = portal.get_task(portal.create_task(buffer_fields(emu, "upd")))
+    off = portal.get_task(portal.create_task(buffer_fields(emu, "off")))
+    on = portal.get_task(portal.create_task(buffer_fields(emu, "on", active=False)))
+    gone = portal.get_task(portal.create_task(buffer_fields(emu, "gone")))
     seen: list[Outcome] = []
     plan = plan_of(
-        change("new", Action.CREATE, desired=fields(emu, "new")),
-        change("upd", Action.UPDATE, task_id=upd.id, desired=fields(emu, "upd", max_occurrences=3)),
+        change("new", Action.CREATE, desired=buffer_fields(emu, "new")),
+        change("upd", Action.UPDATE, task_id=upd.id, desired=buffer_fields(emu, "upd", max_occurrences=3)),
         change("off", Action.DISABLE, task_id=off.id),
         change("on", Action.ENABLE, task_id=on.id),
         change("gone", Action.DELETE, task_id=gone.id),
@@ -63,8 +50,8 @@ def test_every_action_kind(emu: Emulator, portal: PortalClient) -> None:
 
 
 def test_a_failure_stops_only_its_change_and_carries_the_portal_message(emu: Emulator, portal: PortalClient) -> None:
-    bad = fields(emu, "bad", task_url=emu.server_url + "/rest/services/Samples/Nope/GPServer/Nope")
-    plan = plan_of(change("bad", Action.CREATE, desired=bad), change("good", Action.CREATE, desired=fields(emu, "good")))
+    bad = buffer_fields(emu, "bad", task_url=emu.server_url + "/rest/services/Samples/Nope/GPServer/Nope")
+    plan = plan_of(change("bad", Action.CREATE, desired=bad), change("good", Action.CREATE, desired=buffer_fields(emu, "good")))
     result = execute(plan, portal, parallelism=1, on_outcome=lambda o: None, secrets=("Nope",))
     (failed,) = result.failed
     assert failed.change.name == "bad" and not failed.ok and failed.done == ()
@@ -73,12 +60,12 @@ def test_a_failure_stops_only_its_change_and_carries_the_portal_message(emu: Emu
 
 
 def test_actions_of_one_change_run_in_order_and_a_later_failure_keeps_the_earlier(small_emu: Emulator) -> None:
-    with make_client(small_emu) as portal:
-        portal.create_task(fields(small_emu, "a"))
-        portal.create_task(fields(small_emu, "b"))
-        paused = portal.get_task(portal.create_task(fields(small_emu, "c", active=False)))
+    with signed_in(small_emu) as portal:
+        portal.create_task(buffer_fields(small_emu, "a"))
+        portal.create_task(buffer_fields(small_emu, "b"))
+        paused = portal.get_task(portal.create_task(buffer_fields(small_emu, "c", active=False)))
         plan = plan_of(change("c", Action.UPDATE, Action.ENABLE, task_id=paused.id,
-                              desired=fields(small_emu, "c", active=False, max_occurrences=7)))
+                              desired=buffer_fields(small_emu, "c", active=False, max_occurrences=7)))
         (outcome,) = execute(plan, portal, on_outcome=lambda o: None).outcomes
         assert not outcome.ok and outcome.done == (Action.UPDATE,) and outcome.task_id == paused.id
         assert outcome.error and "enable task" in outcome.error
@@ -86,7 +73,7 @@ def test_actions_of_one_change_run_in_order_and_a_later_failure_keeps_the_earlie
 
 
 def test_blocked_changes_are_reported_not_attempted(emu: Emulator, portal: PortalClient) -> None:
-    task = portal.get_task(portal.create_task(fields(emu, "busy")))
+    task = portal.get_task(portal.create_task(buffer_fields(emu, "busy")))
     plan = plan_of(change("busy", Action.DELETE, task_id=task.id, blocked="a run is executing"))
     result = execute(plan, portal, on_outcome=lambda o: None)
     (skipped,) = result.skipped
@@ -103,8 +90,8 @@ def test_quota_freeing_changes_run_first() -> None:
 
 
 def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, portal: PortalClient) -> None:
-    old = portal.get_task(portal.create_task(fields(emu, "moved")))
-    bad = fields(emu, "moved", task_url=emu.task_url("Samples/NoSuch/GPServer/NoSuch"))
+    old = portal.get_task(portal.create_task(buffer_fields(emu, "moved")))
+    bad = buffer_fields(emu, "moved", task_url=emu.task_url("Samples/NoSuch/GPServer/NoSuch"))
     move = plan_of(change("moved", Action.DELETE, task_id=old.id, waits_for=Key("moved", "admin")),
                    change("moved", Action.CREATE, desired=bad, owner="admin"))
     assert phases(move.changes) == ((), (move.changes[1],), (move.changes[0],))
@@ -122,9 +109,9 @@ def test_a_delete_that_waits_for_nothing_is_not_held_back_by_a_create_of_its_nam
 
 def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator, portal: PortalClient,
                                                                   admin: PortalClient) -> None:
-    old = portal.get_task(portal.create_task(fields(emu, "old-name")))
+    old = portal.get_task(portal.create_task(buffer_fields(emu, "old-name")))
     delete = change("old-name", Action.DELETE, task_id=old.id, waits_for=Key("new-name", "admin"))
-    create = change("new-name", Action.CREATE, desired=fields(emu, "new-name"), owner="admin")
+    create = change("new-name", Action.CREATE, desired=buffer_fields(emu, "new-name"), owner="admin")
     assert phases([delete, create]) == ((), (create,), (delete,))
     fault(emu, "createTask", "arcgis_error", count=5)
     result = execute(plan_of(delete, create), admin, on_outcome=lambda o: None)
@@ -139,9 +126,9 @@ def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator
 
 
 def test_freed_quota_is_used_in_the_same_apply(small_emu: Emulator) -> None:
-    with make_client(small_emu) as portal:
-        one, two = portal.create_task(fields(small_emu, "one")), portal.create_task(fields(small_emu, "two"))
-        plan = plan_of(change("new", Action.CREATE, desired=fields(small_emu, "new")),
+    with signed_in(small_emu) as portal:
+        one, two = portal.create_task(buffer_fields(small_emu, "one")), portal.create_task(buffer_fields(small_emu, "two"))
+        plan = plan_of(change("new", Action.CREATE, desired=buffer_fields(small_emu, "new")),
                        change("one", Action.DISABLE, task_id=one))
         assert execute(plan, portal, parallelism=4, on_outcome=lambda o: None).ok
         assert two and titles(portal)["new"].active
@@ -162,7 +149,7 @@ class Rendezvous:
 
 
 def test_independent_changes_run_concurrently(emu: Emulator, portal: PortalClient) -> None:
-    plan = plan_of(*(change(f"t{i}", Action.CREATE, desired=fields(emu, f"t{i}")) for i in range(3)))
+    plan = plan_of(*(change(f"t{i}", Action.CREATE, desired=buffer_fields(emu, f"t{i}")) for i in range(3)))
     result = execute(plan, Rendezvous(portal, 3), parallelism=3, on_outcome=lambda o: None)
     assert result.ok and len(titles(portal)) == 3
 

@@ -9,6 +9,7 @@ Sunday, 2027-02-28 a Sunday, 2021-10-23 a Saturday, 2100-01-04 a Monday; 2028 is
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -454,7 +455,7 @@ def test_fire_times_are_increasing_after_start_and_match_the_fields(expression: 
     expr = parse(expression)
     times = next_fire_times(expr, after=after, count=4)
     assert all(t > after for t in times)
-    assert all(a < b for a, b in zip(times, times[1:]))
+    assert all(a < b for a, b in pairwise(times))
     assert all(is_satisfied_by(expr, t) for t in times)
     if times:  # nothing matching was skipped between `after` and the first fire time (second resolution)
         gap = int((times[0] - after.replace(microsecond=0)).total_seconds())

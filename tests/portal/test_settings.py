@@ -7,8 +7,8 @@ import argparse
 import pytest
 
 from reconciler.cli.parser import add_portal_arguments
-from reconciler.portal.settings import build_settings, settings_from, sharing_root
 from reconciler.errors import ConfigError
+from reconciler.portal.settings import build_settings, settings_from, sharing_root
 
 ENV = {"RECONCILER_USERNAME": "svc", "RECONCILER_PASSWORD": "s3cret-pw"}
 CONFIG = """\

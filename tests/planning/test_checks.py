@@ -7,7 +7,7 @@ from dataclasses import replace
 from reconciler.model import FederatedServer, GPParameter, GPTaskInfo, PortalUser, RemoteRun, Severity
 from reconciler.planning.plan import Action
 from reconciler.planning.planner import make_plan, tasks_needing_runs
-from tests.planner.conftest import ADMIN, BUFFER_URL, PUBLISHER, remote, remote_of, spec, state, options
+from tests.planning.conftest import ADMIN, BUFFER_URL, PUBLISHER, options, remote, remote_of, spec, state
 
 INPUT = "esriGPParameterDirectionInput"
 BUFFER = GPTaskInfo(
@@ -26,7 +26,7 @@ BUFFER = GPTaskInfo(
 )
 
 
-def messages(plan, severity=Severity.ERROR):  # type: ignore[no-untyped-def]
+def messages(plan, severity=Severity.ERROR):
     return [d.message for d in plan.diagnostics if d.severity is severity]
 
 

@@ -9,10 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.model import CronFields, RemoteTask, TaskSpec
-from reconciler.planning.plan import Action
+from reconciler.planning.plan import Action, Change
 from reconciler.planning.planner import desired_fingerprint, make_plan, observed_fingerprint
-from tests.planner.conftest import remote, remote_from, remote_of, spec, state, options
-
+from tests.planning.conftest import options, remote, remote_from, remote_of, spec, state
 
 MARK = "[reconciler] "
 
@@ -109,7 +108,7 @@ def task_specs(draw: st.DrawFn, name: str) -> TaskSpec:
     return spec(yaml)
 
 
-def _apply(plan_changes: tuple, tasks: dict[str, RemoteTask], respell: bool) -> dict[str, RemoteTask]:  # type: ignore[type-arg]
+def _apply(plan_changes: tuple[Change, ...], tasks: dict[str, RemoteTask], respell: bool) -> dict[str, RemoteTask]:
     """What a portal holds after apply: desired fields written (maybe respelled), toggles done."""
     out = dict(tasks)
     for change in plan_changes:

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reconciler.instants import to_ms
+from reconciler.masking import SECRET_MASK
+from reconciler.model import CronFields
 from reconciler.planning.compare import field_changes
 from reconciler.planning.desired import desired_fields
-from reconciler.instants import to_ms
-from reconciler.model import CronFields
-from reconciler.masking import SECRET_MASK
 from reconciler.planning.plan import Action, FieldChange
 from reconciler.planning.planner import make_plan
-from tests.planner.conftest import NOW, remote_of, spec, state, options
+from tests.planning.conftest import NOW, options, remote_of, spec, state
 
 
 @pytest.mark.parametrize(
@@ -77,16 +77,18 @@ def test_iso_dates_equal_epoch_ms() -> None:
 
 def test_missing_start_equals_a_past_portal_start_but_not_a_future_one() -> None:
     s = spec()
-    past = replace(remote_of(s), start_date=to_ms(NOW) - 1000)
+    now_ms = to_ms(NOW)
+    assert now_ms is not None
+    past = replace(remote_of(s), start_date=now_ms - 1000)
     assert make_plan([s], state(past), options()).is_empty
-    future = replace(remote_of(s), start_date=to_ms(NOW) + 86_400_000)
+    future = replace(remote_of(s), start_date=now_ms + 86_400_000)
     (change,) = make_plan([s], state(future), options()).changes
     assert change.fields == (FieldChange(path="start", before="2030-01-08T12:00:00Z", after=None),)
 
 
 def test_unlimited_empty_item_and_trailing_slash() -> None:
     s = spec()
-    stored = replace(remote_of(s), max_occurrences=None, item_id="", task_url=s.task_url + "/")
+    stored = replace(remote_of(s), max_occurrences=None, item_id="", task_url=f"{s.task_url}/")
     assert make_plan([s], state(stored), options()).is_empty
 
 
@@ -132,6 +134,7 @@ def test_changed_secret_is_detected_but_masked() -> None:
     new = spec(SECRET_YAML, variables={"TOKEN": "new-token-2", "PW": "pw-1"})
     (change,) = make_plan([new], state(remote_of(old)), options()).changes
     assert change.fields == (FieldChange(path="parameters.token", before=SECRET_MASK, after=SECRET_MASK, secret=True),)
+    assert change.desired is not None
     assert "new-token-2" in change.desired.parameters_json  # apply sends it; views never show `desired`
 
 
@@ -216,7 +219,7 @@ def test_secret_values_inside_json_values_and_keys_are_masked() -> None:
 
 
 def test_secret_values_are_masked_in_diagnostics() -> None:
-    from tests.planner.test_checks import BUFFER
+    from tests.planning.test_checks import BUFFER
 
     s = spec("parameters:\n  in_features: {url: x}\n  dissolve: hunter2\n")
     plan = make_plan([s], state(gp_tasks={s.task_url: BUFFER}), options(secret_values=("hunter2",)))
@@ -247,7 +250,8 @@ def test_a_secret_holding_json_or_a_number_is_masked_where_the_portal_holds_it_p
     ]
 
 
-secret_texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
+_NO_SURROGATES = st.characters(blacklist_categories=("Cs",))  # type: ignore[arg-type]
+secret_texts = st.text(_NO_SURROGATES, min_size=1, max_size=12).filter(
     lambda t: t.strip() and t.lower() not in ("k", "plain")  # keys and the plain value are not secret
 )
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from reconciler.planning.desired import desired_fields
-from reconciler.taskfiles.loader import load_text
 from reconciler.model import CronFields, FederatedServer, PortalState, PortalUser, RemoteTask, TaskFields, TaskSpec
-from reconciler.planning.ownership import DEFAULT_MARK
+from reconciler.planning.desired import desired_fields
 from reconciler.planning.options import PlanOptions, Policy
+from reconciler.planning.ownership import DEFAULT_MARK
 from reconciler.render.validate import problem_line, problem_to_dict
+from reconciler.taskfiles.loader import load_text
 
 NOW = datetime(2030, 1, 7, 12, 0, tzinfo=timezone.utc)  # a Monday
 SERVER = "https://gis.example.com/server"
