@@ -6,7 +6,7 @@ of this, and show nothing the JSON view lacks); carried out by reconciler.applyi
 Invariants:
 - A Change exists only for a task that needs at least one action; unchanged tasks are counted
   in `Plan.unchanged` (their names), never listed as changes.
-- `Change.actions` is ordered as the applier must run it, e.g. (UPDATE, ENABLE). CREATE and
+- `Change.actions` is ordered as the executor must run it, e.g. (UPDATE, ENABLE). CREATE and
   DELETE stand alone. `task_id` is None iff the first action is CREATE.
 - `Change.desired` is what create/update send (it may hold secret values and is never
   rendered); it is None iff the actions are only DELETE, ENABLE or DISABLE.

@@ -1,5 +1,6 @@
-"""Views of a Plan. Each renderer is pure, `Plan -> str`; JSON is the canonical form and the
-text and Markdown views are rendered from it (reconciler.render.plan_json.plan_to_dict)."""
+"""Every view the reconciler prints, each rendered from its JSON form: the plan (`plan_json`, the
+canonical versioned form; `plan_text`, `plan_markdown`), `validate`, `apply` and `cron`. All are
+pure; `version` holds the one format_version. This face is the plan's renderer registry."""
 
 from __future__ import annotations
 
