@@ -287,6 +287,17 @@ class GPTaskInfo:
 
 
 @dataclass(frozen=True, kw_only=True)
+class UnreadableTask:
+    """A listed task the client could not read (a missing field, a wrong type): `id`, `title`
+    and `owner` are whatever the entry had; `reason` names the field."""
+
+    id: str | None
+    title: str | None
+    owner: str | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class PortalState:
     """Everything the planner needs from the portal; read by reconciler.portal.snapshot.
 
@@ -299,3 +310,7 @@ class PortalState:
     gp_tasks: Mapping[str, GPTaskInfo | None] = field(default_factory=dict)  # by task_url; None = missing
     active_tasks_available: Mapping[str, int | None] = field(default_factory=dict)  # by owner
     runs: Mapping[str, tuple[RemoteRun, ...]] = field(default_factory=dict)  # by task id, newest first
+    # Listings that could not be trusted to be complete, by owner ("" for the organization's
+    # listing): nothing is planned for them.
+    incomplete: Mapping[str, str] = field(default_factory=dict)
+    unreadable: tuple[UnreadableTask, ...] = ()

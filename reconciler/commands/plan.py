@@ -54,7 +54,7 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     options = PlanOptions(default_owner=portal.owner, portal=connection.label, now=now, mark=request.mark,
                           policy=request.options, secret_values=secrets)
     found = snapshot.gather(portal, specs, default_owner=options.default_owner,
-                            managed=lambda task: is_managed(task, request.mark))
+                            managed=lambda title: is_managed(title, request.mark))
     needed = tasks_needing_runs(specs, found, options)
     if needed:
         found = snapshot.with_runs(portal, found, needed)

@@ -25,6 +25,7 @@ class Settings:
     active_task_limit: int = 20
     failed_runs_to_disable: int = 5
     run_history: int = 30
+    page_size: int = 100  # the most tasks one listing page holds, whatever `num` asks [I]
 
 
 @dataclass(kw_only=True)

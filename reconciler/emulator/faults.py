@@ -7,7 +7,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("http500", "http502", "http503", "http429", "arcgis_error", "delay", "drop")
+# Answers a buggy portal might give, made from the real answer: `lose_task` drops the first task
+# of a listing page but keeps its total and nextStart; `break_task` removes the cronSchedule of
+# the first task in the answer (a listing page or one task).
+CORRUPTIONS = ("lose_task", "break_task")
+KINDS = ("http500", "http502", "http503", "http429", "arcgis_error", "delay", "drop", *CORRUPTIONS)
 
 
 @dataclass(kw_only=True)
@@ -71,3 +75,22 @@ def _parse(spec: Any) -> Fault:
     if count < 1 or seconds < 0:
         raise FaultError("'count' must be >= 1 and 'seconds' >= 0")
     return Fault(pattern=pattern, kind=kind, remaining=count, seconds=seconds)
+
+
+def corrupt(kind: str, answer: Any) -> Any:
+    """The answer as a buggy portal would send it (see CORRUPTIONS); other answers unchanged."""
+    if not isinstance(answer, dict):
+        return answer
+    listed = answer.get("tasks")
+    if kind == "lose_task" and isinstance(listed, list) and listed:
+        return {**answer, "tasks": listed[1:]}
+    if kind == "break_task":
+        if isinstance(listed, list) and listed:
+            return {**answer, "tasks": [_broken(listed[0]), *listed[1:]]}
+        if "cronSchedule" in answer:
+            return _broken(answer)
+    return answer
+
+
+def _broken(task: Any) -> Any:
+    return {k: v for k, v in task.items() if k != "cronSchedule"} if isinstance(task, dict) else task

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from reconciler.emulator import control
+from reconciler.emulator import control, faults
 from reconciler.emulator.context import Context
 from reconciler.emulator.faults import Fault
 from reconciler.emulator.routing import Route, dispatch
@@ -97,6 +97,8 @@ class Handler(BaseHTTPRequestHandler):
         else:
             fault = ctx.faults.take(req.path)
             ctx.log.record(req, at_ms=ctx.clock.now_ms(), fault=fault.kind if fault else None)
+            if fault is not None and fault.kind in faults.CORRUPTIONS:
+                return self._answer(req, faults.corrupt(fault.kind, self._call(self.server.routes, req)))
             if fault is not None and self._inject(req, fault):
                 return None
         return self._answer(req, self._call(self.server.routes, req))

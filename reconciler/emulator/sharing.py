@@ -154,6 +154,7 @@ def _page(req: Request) -> tuple[int, int]:
 
 def _listing(ctx: Context, req: Request, *, user_id: str | None) -> dict[str, Any]:
     start, num = _page(req)
+    num = min(num, ctx.settings.page_size)
     types = [t for t in (req.param("types") or "").split(",") if t]  # comma list accepted [I]
     total, page = ctx.store.tasks(
         user_id=user_id, active=bool_param(req, "active"), types=types or None,

@@ -9,8 +9,6 @@ independent repositories against one portal user.
 
 from __future__ import annotations
 
-from reconciler.model import RemoteTask
-
 DEFAULT_MARK = "[reconciler] "
 
 
@@ -25,5 +23,5 @@ def name_from_title(title: str, mark: str = DEFAULT_MARK) -> str | None:
     return None
 
 
-def is_managed(task: RemoteTask, mark: str = DEFAULT_MARK) -> bool:
-    return name_from_title(task.title, mark) is not None
+def is_managed(title: str, mark: str = DEFAULT_MARK) -> bool:
+    return name_from_title(title, mark) is not None

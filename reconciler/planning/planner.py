@@ -15,6 +15,7 @@ from reconciler.instants import to_ms
 from reconciler.masking import mask_values, mask_words
 from reconciler.model import CronFields, PortalState, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
 from reconciler.planning import checks, compare
+from reconciler.planning.blind import blind_spots
 from reconciler.planning.desired import desired_fields, secret_values
 from reconciler.planning.fingerprints import desired_fingerprint, observed_fingerprint
 from reconciler.planning.matching import Match, Removal, match_tasks
@@ -116,7 +117,10 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
         removals = []
     for removal in removals:
         entries.extend(_removal(removal, options, diagnostics))
-    return _Draft(entries=tuple(entries), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics))
+    blind = blind_spots(state, options.mark)
+    diagnostics.extend(blind.diagnostics)
+    seen = [e for e in entries if not blind.hides(e.name, e.owner)]
+    return _Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics))
 
 
 def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:

@@ -4,10 +4,9 @@ listing through reconciler.portal.paging (ceil(N/100) requests, later pages conc
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from types import TracebackType
@@ -15,8 +14,16 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from reconciler.errors import NotFoundError, PermissionDeniedError
-from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
-from reconciler.portal import paging, wire, writes
+from reconciler.model import (
+    FederatedServer,
+    GPJob,
+    GPTaskInfo,
+    PortalUser,
+    RemoteRun,
+    RemoteTask,
+    TaskFields,
+)
+from reconciler.portal import listing, paging, wire, writes
 from reconciler.portal.auth import DEFAULT_EXPIRATION_MINUTES, FixedToken, PasswordToken, TokenSource
 from reconciler.portal.http import Http, origin
 from reconciler.portal.protocol import TaskList
@@ -24,7 +31,7 @@ from reconciler.portal.retry import RetryPolicy
 from reconciler.portal.settings import ConnectionSettings
 
 T = TypeVar("T")
-PAGE_SIZE = 100  # the documented maximum of `num` (docs/portal-api.md §4, as every § here)
+PAGE_SIZE = 100  # asked for: the documented maximum of `num` (docs/portal-api.md §4, as every § here)
 
 
 class PortalClient:
@@ -118,33 +125,37 @@ class PortalClient:
     # -- tasks -------------------------------------------------------------------------------
 
     def iter_tasks(self, owner: str | None = None) -> Iterator[RemoteTask]:
-        """Every task of `owner` (default `self.owner`) in the portal's order, a generator.
-
-        Pages of num=100, ceil(N/100) requests: after the first page gives `total`, the rest are
-        fetched concurrently (at most `max_workers`) and yielded in order; duplicates from tasks
-        shifting between pages are dropped.
+        """Every task of `owner` (default `self.owner`) as list_tasks checks them, a generator
+        (pages are fetched as they are needed, a few ahead).
 
         Raises:
-            PortalError: as the choke-point does, e.g. PermissionDeniedError for another's tasks.
+            PortalError: as list_tasks, and MalformedTask when a task cannot be read.
         """
-        return _tasks_of(self._pages(self._tasks_path(owner), operation="list tasks"))
+        return listing.tasks(self._pages(self._tasks_path(owner), operation="list tasks"))
 
     def list_tasks(self, owner: str | None = None) -> TaskList:
-        """Every task of `owner` as iter_tasks reads them (and raises), with the quota the first
-        page states (activeTasksAvailable), so the quota costs no request of its own."""
-        pages = self._pages(self._tasks_path(owner), operation="list tasks")
-        first = next(pages)
-        tasks = tuple(_tasks_of(itertools.chain((first,), pages)))
-        return TaskList(tasks=tasks, active_tasks_available=wire.quota_from_wire(first))
+        """Every task of `owner` in the portal's order, with those that could not be read and the
+        quota the first page states (activeTasksAvailable), so the quota costs no request of its own.
+
+        Raises:
+            ListingError: the pages do not add up to a complete listing (reconciler.portal.paging).
+            PortalError: as the choke-point does, e.g. PermissionDeniedError for another's tasks.
+        """
+        return listing.read(self._pages(self._tasks_path(owner), operation="list tasks"))
 
     def iter_all_tasks(self) -> Iterator[RemoteTask]:
-        """Every user's task in the organization (portals/self/allScheduledTasks, §6.11), paged
-        like iter_tasks; each task's `owner` is its `userId`.
+        """Every user's task in the organization, as list_all_tasks reads them (and raises), and
+        MalformedTask when a task cannot be read."""
+        return listing.tasks(self._pages("portals/self/allScheduledTasks", operation="list all scheduled tasks"))
+
+    def list_all_tasks(self) -> TaskList:
+        """Every user's task in the organization (portals/self/allScheduledTasks, §6.11), each
+        task's `owner` its `userId`; paged and checked like list_tasks.
 
         Raises:
             PermissionDeniedError: the signed-in user is not an administrator.
         """
-        return _tasks_of(self._pages("portals/self/allScheduledTasks", operation="list all scheduled tasks"))
+        return listing.read(self._pages("portals/self/allScheduledTasks", operation="list all scheduled tasks"))
 
     def active_tasks_available(self, owner: str | None = None) -> int | None:
         """How many more tasks `owner` may have active (the list's activeTasksAvailable); None if
@@ -243,8 +254,8 @@ class PortalClient:
         return f"{self._tasks_path(owner)}/{quote(task_id, safe='')}"
 
     def _pages(self, path: str, *, operation: str) -> Iterator[dict[str, Any]]:
-        return paging.iter_pages(lambda start: self._page(path, start, operation), page_size=PAGE_SIZE,
-                                 max_workers=self._max_workers)
+        return paging.iter_pages(lambda start: self._page(path, start, operation), max_workers=self._max_workers,
+                                 operation=operation)
 
     def _page(self, path: str, start: int, operation: str) -> dict[str, Any]:
         return self._get(path, params={"start": str(start), "num": str(PAGE_SIZE)}, operation=operation)
@@ -287,13 +298,3 @@ class PortalClient:
             return runs
         with ThreadPoolExecutor(max_workers=min(self._max_workers, len(runs))) as pool:
             return tuple(pool.map(attach, runs))
-
-
-def _tasks_of(pages: Iterable[dict[str, Any]]) -> Iterator[RemoteTask]:
-    seen: set[str] = set()
-    for page in pages:
-        for data in page.get("tasks") or ():
-            task = wire.task_from_wire(data)
-            if task.id not in seen:  # a task may shift between pages while we read
-                seen.add(task.id)
-                yield task

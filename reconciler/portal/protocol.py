@@ -9,15 +9,26 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
+from reconciler.model import (
+    FederatedServer,
+    GPJob,
+    GPTaskInfo,
+    PortalUser,
+    RemoteRun,
+    RemoteTask,
+    TaskFields,
+    UnreadableTask,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
 class TaskList:
-    """An owner's tasks with the quota their listing states (activeTasksAvailable; None if unsaid)."""
+    """A complete listing: the tasks read, those that could not be read, and the quota the
+    listing states (activeTasksAvailable; None if unsaid)."""
 
     tasks: tuple[RemoteTask, ...]
     active_tasks_available: int | None
+    unreadable: tuple[UnreadableTask, ...] = ()
 
 
 class Portal(Protocol):
@@ -35,6 +46,8 @@ class Portal(Protocol):
     def list_tasks(self, owner: str | None = None) -> TaskList: ...
 
     def iter_all_tasks(self) -> Iterator[RemoteTask]: ...
+
+    def list_all_tasks(self) -> TaskList: ...
 
     def active_tasks_available(self, owner: str | None = None) -> int | None: ...
 

@@ -12,8 +12,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
-from reconciler.model import FederatedServer, GPTaskInfo, PortalState, PortalUser, RemoteRun, RemoteTask, TaskSpec
-from reconciler.portal.protocol import Portal
+from reconciler.model import (
+    FederatedServer,
+    GPTaskInfo,
+    PortalState,
+    PortalUser,
+    RemoteRun,
+    RemoteTask,
+    TaskSpec,
+    UnreadableTask,
+)
+from reconciler.portal.paging import ListingError
+from reconciler.portal.protocol import Portal, TaskList
 from reconciler.urls import on_federated_server
 
 
@@ -23,64 +33,96 @@ def owners_of(specs: Iterable[TaskSpec], default_owner: str, holders: Iterable[s
     return (default_owner, *others)
 
 
-def organization_tasks(portal: Portal, user: PortalUser) -> dict[str, list[RemoteTask]]:
-    """Every task of the organization by owner, for an administrator; {} for anyone else.
+class _Reading:
+    """What gather collects; listings that fail their checks are recorded, not raised, so the
+    planner can refuse exactly the owners it cannot see completely."""
 
-    Only an administrator may list the organization's tasks (allScheduledTasks, docs/portal-api.md §6.11) or manage
-    another user's tasks; a non-administrator can manage only their own, which the default owner
-    already covers, so nothing more is read for them.
+    def __init__(self) -> None:
+        self.tasks: list[RemoteTask] = []
+        self.unreadable: list[UnreadableTask] = []
+        self.quota: dict[str, int | None] = {}
+        self.incomplete: dict[str, str] = {}
+
+    def add(self, owner: str, listing: TaskList) -> None:
+        self.tasks.extend(listing.tasks)
+        self.unreadable.extend(replace(u, owner=u.owner or owner) for u in listing.unreadable)
+        self.quota[owner] = listing.active_tasks_available
+
+
+def organization_tasks(portal: Portal, user: PortalUser, reading: _Reading) -> dict[str, TaskList]:
+    """Every task of the organization by owner, for an administrator; {} for anyone else (or
+    when that listing is incomplete: recorded under the owner "", which the planner refuses).
+
+    Only an administrator may list the organization's tasks (allScheduledTasks, docs/portal-api.md
+    §6.11) or manage another user's tasks; a non-administrator can manage only their own, which
+    the default owner already covers, so nothing more is read for them.
     """
     if not user.is_admin:
         return {}
-    found: dict[str, list[RemoteTask]] = {}
-    for task in portal.iter_all_tasks():
-        found.setdefault(task.owner, []).append(task)
-    return found
+    try:
+        listing = portal.list_all_tasks()
+    except ListingError as e:
+        reading.incomplete[""] = e.detail
+        return {}
+    by_owner: dict[str, list[RemoteTask]] = {}
+    for task in listing.tasks:
+        by_owner.setdefault(task.owner, []).append(task)
+    lost: dict[str, list[UnreadableTask]] = {}
+    for entry in listing.unreadable:
+        if entry.owner:
+            lost.setdefault(entry.owner, []).append(entry)
+        else:  # whose it is is unknown: the planner weighs it against every owner
+            reading.unreadable.append(entry)
+    return {owner: TaskList(tasks=tuple(by_owner.get(owner, ())), active_tasks_available=None,
+                            unreadable=tuple(lost.get(owner, ())))
+            for owner in {*by_owner, *lost}}
 
 
 def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str,
-           managed: Callable[[RemoteTask], bool]) -> PortalState:
-    """Everything the planner needs except runs (see with_runs). `managed` tells the tasks the
-    reconciler manages (the planner's ownership rule; this reader holds none of its own).
+           managed: Callable[[str], bool]) -> PortalState:
+    """Everything the planner needs except runs (see with_runs). `managed` tells, by title, the
+    tasks the reconciler manages (the planner's ownership rule; this reader holds none of its own).
 
     An administrator's owners come from one organization-wide listing (allScheduledTasks): every
-    owner holding a managed task is read, and an owner it covers costs only its quota request;
-    an owner it does not cover (no tasks at all, or not an administrator) is listed on its own,
-    which states the quota too.
+    owner holding a managed task (or one that cannot be read) is read, and an owner it covers
+    costs only its quota request; an owner it does not cover (no tasks at all, or not an
+    administrator) is listed on its own, which states the quota too.
 
     Another owner's tasks that the signed-in user may not list (403), or an owner that does not
     exist (404), count as no tasks and an unknown quota: the planner reports the owner problem.
+    A listing that fails its checks (reconciler.portal.paging) is recorded in `incomplete`.
 
     Raises:
         PortalError: reading the default owner's tasks, the user, the organization's tasks (as an
             administrator) or the servers failed.
     """
     user = portal.me()
-    listed = organization_tasks(portal, user)
-    holders = {owner for owner, held in listed.items() if any(managed(t) for t in held)}
-    tasks: list[RemoteTask] = []
-    quota: dict[str, int | None] = {}
+    reading = _Reading()
+    listed = organization_tasks(portal, user, reading)
+    holders = {owner for owner, held in listed.items()
+               if held.unreadable or any(managed(t.title) for t in held.tasks)}
     for owner in owners_of(specs, default_owner, holders):
         try:
             if owner in listed:
-                quota[owner] = portal.active_tasks_available(owner)
-                tasks.extend(listed[owner])
+                reading.add(owner, replace(listed[owner], active_tasks_available=portal.active_tasks_available(owner)))
             else:
-                found = portal.list_tasks(owner)
-                quota[owner] = found.active_tasks_available
-                tasks.extend(found.tasks)
+                reading.add(owner, portal.list_tasks(owner))
+        except ListingError as e:
+            reading.incomplete[owner] = e.detail
         except (PermissionDeniedError, NotFoundError):
             if owner == default_owner:
                 raise
-            quota[owner] = None
+            reading.quota[owner] = None
     servers = portal.federated_servers()
     return PortalState(
-        tasks=tuple(tasks),
+        tasks=tuple(reading.tasks),
         user=user,
         federated_servers=servers,
         gp_tasks=_gp_tasks(portal, specs, servers),
-        active_tasks_available=quota,
+        active_tasks_available=reading.quota,
         runs={},
+        incomplete=reading.incomplete,
+        unreadable=tuple(reading.unreadable),
     )
 
 

@@ -28,6 +28,14 @@ from reconciler.model import (
 UNLIMITED = -1  # maxOccurrences -1 = unlimited, as in the admin samples (§6.2) [I for the Sharing API]
 
 
+class MalformedTask(PortalError):
+    """A task entry the client cannot read; `task_id`/`title` are set when the entry has them."""
+
+    def __init__(self, message: str, *, task_id: str | None, title: str | None, field: str | None) -> None:
+        super().__init__(message, operation=f"read task {task_id}" if task_id else "read a task")
+        self.task_id, self.title, self.field = task_id, title, field
+
+
 def _int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
 
@@ -40,7 +48,13 @@ def _parameters(value: Any) -> dict[str, Any]:
     # Returned as an object (§7); tolerate the JSON text some versions may echo back [I].
     if isinstance(value, str):
         value = json.loads(value) if value.strip() else {}
+    if value is not None and not isinstance(value, dict):
+        raise TypeError("not an object")
     return dict(value or {})
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 def quota_from_wire(listing: Mapping[str, Any]) -> int | None:
@@ -61,44 +75,79 @@ def created_id(body: Mapping[str, Any], operation: str) -> str:
     return str(task_id)
 
 
-def task_from_wire(data: Mapping[str, Any]) -> RemoteTask:
-    """A task resource or list entry (§6.3, §7) as a RemoteTask."""
-    max_occ = _int(data.get("maxOccurrences"))
+def task_from_wire(data: Any) -> RemoteTask:
+    """A task resource or list entry (§6.3, §7) as a RemoteTask.
+
+    Raises:
+        MalformedTask: no id, title or cronSchedule, or a field of the wrong type; the error
+            names the task (when it has an id) and the field.
+    """
+    if not isinstance(data, Mapping):
+        raise MalformedTask(f"a task entry is {type(data).__name__}, not an object", task_id=None, title=None, field=None)
+    task_id = str(data["id"]) if _scalar(data.get("id")) and data.get("id") != "" else None
+    title = data.get("title") if isinstance(data.get("title"), str) else None
+
+    def bad(field: str, why: str) -> MalformedTask:
+        who = f"task {task_id}" if task_id else "a task without an id"
+        return MalformedTask(f"{who} has {why} in `{field}`", task_id=task_id, title=title, field=field)
+
+    for field, present in (("id", task_id is not None), ("title", title is not None)):
+        if not present:
+            raise bad(field, "no text" if field in data else "nothing")
+    schedule = data.get("cronSchedule")
+    if not isinstance(schedule, Mapping):
+        raise bad("cronSchedule", "nothing" if schedule is None else "no object")
+    for key in ("minute", "hour", "dayOfMonth", "month", "dayOfWeek"):
+        if not _scalar(schedule.get(key)):
+            raise bad(f"cronSchedule.{key}", "no value")
+    try:
+        return _task(data, task_id or "", title or "")
+    except _FieldError as e:
+        raise bad(e.field, "a value of the wrong type") from None
+
+
+class _FieldError(Exception):
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def _read(field: str, read: Any, value: Any) -> Any:
+    try:
+        return read(value)
+    except (TypeError, ValueError, RecursionError):
+        raise _FieldError(field) from None
+
+
+def _task(data: Mapping[str, Any], task_id: str, title: str) -> RemoteTask:
+    number = {k: _read(k, _int, data.get(k)) for k in (
+        "maxOccurrences", "startDate", "endDate", "created", "updated", "lastStart", "nextStart", "runIntervalSeconds")}
+    max_occ = number["maxOccurrences"]
+    text = {k: _read(k, _str, data.get(k)) for k in ("userId", "type", "itemId", "taskUrl", "taskURL", "taskState")}
+    for key in text:
+        if data.get(key) is not None and not isinstance(data.get(key), str):
+            raise _FieldError(key)
     return RemoteTask(
-        id=str(data["id"]),
-        owner=str(data.get("userId") or ""),
-        title=str(data.get("title") or ""),
-        task_type=str(data.get("type") or ""),
+        id=task_id,
+        owner=text["userId"] or "",
+        title=title,
+        task_type=text["type"] or "",
         schedule=CronFields.from_wire(data["cronSchedule"]),
-        parameters_json=canonical_json(_parameters(data.get("parameters"))),
-        item_id=_str(data.get("itemId")),
+        parameters_json=_read("parameters", lambda v: canonical_json(_parameters(v)), data.get("parameters")),
+        item_id=text["itemId"],
         # Field name of the GP task URL in task JSON is unknown (§15.4) [I]: read both spellings.
-        task_url=_str(data.get("taskUrl") or data.get("taskURL")),
+        task_url=text["taskUrl"] or text["taskURL"],
         max_occurrences=None if max_occ is None or max_occ < 0 else max_occ,
-        start_date=_int(data.get("startDate")),
-        end_date=_int(data.get("endDate")),
+        start_date=number["startDate"],
+        end_date=number["endDate"],
         active=bool(data.get("active", False)),
-        task_state=_str(data.get("taskState")),
-        created=_int(data.get("created")),
-        updated=_int(data.get("updated")),
-        last_start=_int(data.get("lastStart")),
-        next_start=_int(data.get("nextStart")),
-        run_interval_seconds=_int(data.get("runIntervalSeconds")),
+        task_state=text["taskState"],
+        created=number["created"],
+        updated=number["updated"],
+        last_start=number["lastStart"],
+        next_start=number["nextStart"],
+        run_interval_seconds=number["runIntervalSeconds"],
     )
-
-
-def task_to_wire(task: RemoteTask) -> dict[str, Any]:
-    """The inverse of task_from_wire (fields the portal omits when unset are left out)."""
-    data: dict[str, Any] = {
-        "id": task.id, "userId": task.owner, "title": task.title, "type": task.task_type,
-        "cronSchedule": task.schedule.to_wire(), "parameters": task.parameters, "itemId": task.item_id,
-        "taskUrl": task.task_url, "maxOccurrences": UNLIMITED if task.max_occurrences is None else task.max_occurrences,
-        "active": task.active, "taskState": task.task_state, "created": task.created, "updated": task.updated,
-        "nextStart": task.next_start, "runIntervalSeconds": task.run_interval_seconds,
-    }
-    optional = {"startDate": task.start_date, "endDate": task.end_date, "lastStart": task.last_start}
-    data.update({k: v for k, v in optional.items() if v is not None})
-    return data
 
 
 def _common_form(fields: TaskFields) -> dict[str, str]:

@@ -1,42 +1,158 @@
-"""Paging logic on its own (pure: pages are plain dicts here; the HTTP path is in test_tasks.py)."""
+"""Paging on its own (pages are plain dicts here; the HTTP path is in test_tasks.py): a listing is
+complete, or it fails. Each lie a portal can tell about its pages is refused with the numbers."""
 
 from __future__ import annotations
 
-from reconciler.portal.paging import iter_pages, remaining_starts
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from reconciler.portal.paging import ListingError, iter_pages
+
+Fetch = Callable[[int], dict[str, Any]]
 
 
-def pages_of(items: list[int], total_after_first: int | None = None):
+def honest(count: int, *, page: int = 10, asked: list[int] | None = None) -> Fetch:
+    """A portal holding tasks 1..count that answers `page` tasks per request, whatever is asked."""
+
+    def fetch(start: int) -> dict[str, Any]:
+        if asked is not None:
+            asked.append(start)
+        chunk = list(range(start, min(start + page, count + 1)))
+        following = start + len(chunk) if start + len(chunk) <= count else -1
+        return {"total": count, "start": start, "num": len(chunk), "nextStart": following, "tasks": chunk}
+
+    return fetch
+
+
+def tasks(fetch: Fetch, workers: int = 3) -> list[int]:
+    return [t for p in iter_pages(fetch, max_workers=workers, operation="list tasks") for t in p["tasks"]]
+
+
+def refused(fetch: Fetch) -> str:
+    with pytest.raises(ListingError) as caught:
+        tasks(fetch)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("count", [0, 1, 10, 35, 250])
+@pytest.mark.parametrize("page", [1, 7, 10, 50])
+def test_every_task_once_in_order_whatever_the_page_size(count: int, page: int) -> None:
+    assert tasks(honest(count, page=page)) == list(range(1, count + 1))
+
+
+def test_later_pages_follow_the_size_the_portal_sent_not_the_size_asked_for() -> None:
+    # A portal that answers 50 per page (the client asks for 100): 101-150 must not be skipped.
+    asked: list[int] = []
+    assert tasks(honest(250, page=50, asked=asked)) == list(range(1, 251))
+    assert sorted(asked) == [1, 51, 101, 151, 201]
+
+
+def test_pages_are_fetched_ahead_but_never_more_than_the_workers() -> None:
+    in_flight: list[int] = []
+    peak = [0]
+    inner = honest(100, page=10)
+
+    def fetch(start: int) -> dict[str, Any]:
+        in_flight.append(start)
+        peak[0] = max(peak[0], len(in_flight))
+        try:
+            return inner(start)
+        finally:
+            in_flight.remove(start)
+
+    assert tasks(fetch, workers=2) == list(range(1, 101))
+    assert peak[0] <= 2
+
+
+def test_a_page_shorter_than_predicted_is_followed_from_its_own_next_start() -> None:
+    inner = honest(30, page=10)
+
+    def fetch(start: int) -> dict[str, Any]:
+        page = inner(start)
+        if start == 11:  # this page holds 5, and says so
+            page.update(tasks=page["tasks"][:5], nextStart=16)
+        elif start > 11:
+            page = {**honest(30, page=10)(start)}
+        return page
+
+    assert tasks(fetch) == list(range(1, 31))
+
+
+def test_a_total_without_next_start_is_incomplete() -> None:
+    def fetch(start: int) -> dict[str, Any]:
+        return {"total": 250, "start": 1, "tasks": list(range(1, 101))}
+
+    assert "100 tasks read of the 250 the portal announced" in refused(fetch)
+
+
+def test_a_next_start_that_does_not_follow_the_page_is_refused() -> None:
+    def fetch(start: int) -> dict[str, Any]:  # 50 tasks sent, nextStart as if 100 were
+        return {"total": 250, "start": start, "nextStart": start + 100, "tasks": list(range(start, start + 50))}
+
+    assert "the page from 1 held 50 tasks but says the next starts at 101 (expected 51)" in refused(fetch)
+
+
+def test_a_portal_that_never_ends_stops_at_the_total() -> None:
     asked: list[int] = []
 
-    def fetch(start: int) -> dict:
+    def fetch(start: int) -> dict[str, Any]:
         asked.append(start)
-        size = len(items) if total_after_first is None or start == 1 else total_after_first
-        chunk = list(range(start, min(start + 10, size + 1)))
-        nxt = start + 10 if start + 10 <= size else -1
-        return {"total": len(items) if start == 1 else size, "start": start, "nextStart": nxt, "tasks": chunk}
+        return {"total": 250, "start": start, "nextStart": start + 100, "tasks": list(range(start, start + 100))}
 
-    return fetch, asked
+    assert "300 tasks read by the page from 201, more than the total of 250" in refused(fetch)
+    assert len(asked) <= 6
 
 
-def test_remaining_starts() -> None:
-    assert remaining_starts(101, 250, 100) == [101, 201]
-    assert remaining_starts(101, None, 100) == [101]
+def test_a_next_start_that_does_not_advance_is_refused() -> None:
+    def fetch(start: int) -> dict[str, Any]:
+        return {"total": 20, "start": start, "nextStart": 1, "tasks": []}
+
+    assert "the page from 1 is empty but says more tasks follow" in refused(fetch)
 
 
-def test_all_pages_in_order() -> None:
-    fetch, asked = pages_of(list(range(35)))
-    pages = list(iter_pages(fetch, page_size=10, max_workers=3))
-    assert [p["start"] for p in pages] == [1, 11, 21, 31] and sorted(asked) == [1, 11, 21, 31]
+def test_a_huge_total_queues_only_a_few_requests() -> None:
+    asked: list[int] = []
+
+    def fetch(start: int) -> dict[str, Any]:
+        asked.append(start)
+        if start > 200:
+            return {"total": 10**9, "start": start, "nextStart": -1, "tasks": []}
+        return {"total": 10**9, "start": start, "nextStart": start + 100, "tasks": list(range(start, start + 100))}
+
+    assert "200 tasks read of the 1000000000 the portal announced" in refused(fetch)
+    assert len(asked) <= 3 + 3
 
 
-def test_collection_that_grew_while_read_is_followed() -> None:
-    fetch, asked = pages_of(list(range(25)), total_after_first=45)
-    pages = list(iter_pages(fetch, page_size=10, max_workers=2))
-    assert [p["start"] for p in pages] == [1, 11, 21, 31, 41]
+def test_a_total_that_changes_while_reading_is_refused() -> None:
+    inner = honest(30, page=10)
+
+    def fetch(start: int) -> dict[str, Any]:
+        return {**inner(start), "total": 31} if start == 21 else inner(start)
+
+    assert "the total changed from 30 to 31 while the list was read" in refused(fetch)
 
 
-def test_a_portal_that_makes_no_progress_does_not_loop() -> None:
-    def fetch(start: int) -> dict:
-        return {"total": 20, "start": start, "nextStart": 11, "tasks": [start]}
+def test_a_page_past_the_total_is_refused() -> None:
+    inner = honest(20, page=10)
 
-    assert [p["start"] for p in iter_pages(fetch, page_size=10, max_workers=2)] == [1, 11]
+    def fetch(start: int) -> dict[str, Any]:
+        page = inner(start)
+        return {**page, "nextStart": 21} if start == 11 else page
+
+    assert "the page after 20 tasks starts at 21, past the total of 20" in refused(fetch)
+
+
+@pytest.mark.parametrize("page", [None, [], "tasks", {"tasks": "abc"}, {"tasks": None}])
+def test_an_answer_without_a_list_of_tasks_is_refused(page: Any) -> None:
+    assert "the page from 1 has no list of tasks" in refused(lambda start: page)
+
+
+def test_without_a_total_the_chain_of_pages_decides() -> None:
+    inner = honest(25, page=10)
+
+    def fetch(start: int) -> dict[str, Any]:
+        return {k: v for k, v in inner(start).items() if k != "total"}
+
+    assert tasks(fetch) == list(range(1, 26))
