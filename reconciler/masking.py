@@ -49,6 +49,32 @@ def mask_credentials(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def mask_output(text: str, *, secret_values: Iterable[str], credentials: Iterable[str]) -> str:
+    """What a command prints: task-file secrets masked as words, credentials as substrings."""
+    return mask_credentials(mask_words(text, secret_values), credentials)
+
+
+def leaks(text: str, secrets: Iterable[str]) -> bool:
+    """Whether `text` (e.g. a JSON document) holds a secret, as written or JSON-escaped."""
+    return any(secret and (secret in text or json.dumps(secret)[1:-1] in text) for secret in secrets)
+
+
+_TOKEN_IN_URL = re.compile(r"(?i)([?&](?:token|access_token)=)[^&#]*")
+
+
+def mask_url_token(url: str) -> str:
+    """A URL with the value of a `token`/`access_token` query parameter masked."""
+    return _TOKEN_IN_URL.sub(lambda m: m.group(1) + SECRET_MASK, url)
+
+
+def mask_scalar(value: Any) -> Any:
+    """A field marked secret, as every view shows it: a scalar is masked whole; an object or
+    array keeps the planner's value, in which only the secret parts are masked."""
+    if value is None or isinstance(value, (dict, list)):
+        return value
+    return SECRET_MASK
+
+
 def is_under(path: FieldPath, prefix: FieldPath) -> bool:
     return path[: len(prefix)] == tuple(prefix)
 

@@ -1,8 +1,10 @@
-"""URL rules shared by the planner and the portal reader: the normal form of a URL, and the one
-rule for "this GP task URL is on a server federated with the portal"."""
+"""URL rules shared by the planner and the portal client: the normal form of a URL, which hosts
+are loopback (the only ones credentials may reach over plain HTTP), and the one rule for "this
+GP task URL is on a server federated with the portal"."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,6 +19,16 @@ def normal_url(url: str | None) -> str | None:
         return None
     parts = urlsplit(url.strip())
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost: the only hosts credentials may reach over plain HTTP."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def on_federated_server(url: str, servers: Iterable[FederatedServer]) -> bool:

@@ -18,6 +18,14 @@ from reconciler.portal.client import PortalClient
 from reconciler.portal.settings import build_settings
 
 NIGHTLY = CronFields(minute="0", hour="2", day_of_month="?", month="*", day_of_week="MON-FRI")
+# The emulator's sample GP tools (paths under /server/rest/services/) and valid Buffer inputs.
+BUFFER = "Samples/Buffer/GPServer/Buffer"
+SLOW = "Samples/Slow/GPServer/Slow"
+FAILS = "Samples/AlwaysFails/GPServer/AlwaysFails"
+BUFFER_PARAMS = {
+    "in_features": {"spatialReference": {"wkid": 4326}, "features": [{"geometry": {"x": 10.0, "y": 50.0}}]},
+    "buffer_distance_or_field": {"distance": 100, "units": "esriMeters"},
+}
 T0 = 1767225600000  # 2026-01-01T00:00:00Z, a Thursday
 PASSWORDS = {"admin": "admin123", "publisher": "publisher123", "viewer": "viewer123"}
 _PROXIES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")

@@ -96,25 +96,25 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _dispatch_planning(args: argparse.Namespace) -> int:
     from dataclasses import fields
 
-    from reconciler import connection as embedded
+    from reconciler import connection
     from reconciler.commands import plan
     from reconciler.errors import UsageError
     from reconciler.planning.options import ON_REMOVE, Policy
     from reconciler.portal.settings import settings_from
 
-    if args.on_remove not in ON_REMOVE:
+    if args.on_remove not in ON_REMOVE:  # argparse checks a flag's value, not a default from the environment
         raise UsageError(f"RECONCILER_ON_REMOVE={args.on_remove!r}: expected delete or disable")
-    connect: embedded.Connect
+    connect: connection.Connect
     if args.emulator and args.portal:
         raise UsageError("--emulator and --portal contradict each other: pick one")
     if args.emulator:
-        connect = embedded.embedded
+        connect = connection.embedded
     else:
         settings = settings_from(args, os.environ)  # no portal: a ConfigError that says how to set one
-        connect = lambda: embedded.remote(settings)  # noqa: E731
+        connect = lambda: connection.remote(settings)  # noqa: E731
     request = plan.Request(
         tasks_dir=args.tasks, variables=_variables(args.var), mark=args.ownership_mark,
-        options=Policy(**{f.name: getattr(args, f.name) for f in fields(Policy)}),
+        policy=Policy(**{f.name: getattr(args, f.name) for f in fields(Policy)}),
     )
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
     if args.command == "plan":

@@ -8,6 +8,7 @@ import os
 
 from reconciler import __version__
 from reconciler.applying.executor import DEFAULT_PARALLELISM
+from reconciler.planning.options import ON_REMOVE
 from reconciler.planning.ownership import DEFAULT_MARK
 from reconciler.portal.settings import DEFAULT_TIMEOUT
 from reconciler.render import FORMATS
@@ -53,7 +54,7 @@ def add_planning(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("planning")
     g.add_argument("--ownership-mark", default=os.environ.get("RECONCILER_OWNERSHIP_MARK", DEFAULT_MARK),
                    metavar="TEXT", help=f"title prefix of managed tasks (RECONCILER_OWNERSHIP_MARK; default {DEFAULT_MARK!r})")
-    g.add_argument("--on-remove", choices=("delete", "disable"), default=os.environ.get("RECONCILER_ON_REMOVE", "delete"),
+    g.add_argument("--on-remove", choices=ON_REMOVE, default=os.environ.get("RECONCILER_ON_REMOVE", "delete"),
                    help="what to do with a managed task whose file was removed (RECONCILER_ON_REMOVE; default delete)")
     g.add_argument("--no-delete", action="store_true", help="never delete: plan no deletions at all")
     g.add_argument("--allow-empty", action="store_true",

@@ -14,11 +14,11 @@ from datetime import datetime, timezone
 
 from reconciler.applying import executor
 from reconciler.applying.outcomes import ApplyResult, Interrupted, Outcome
-from reconciler.commands import planfile
-from reconciler.commands.plan import Echo, Request, compute, load_and_plan
+from reconciler.commands import Echo, planfile
+from reconciler.commands.plan import Request, compute, load_and_plan
 from reconciler.connection import Connect, Connection
 from reconciler.errors import ReconcilerError
-from reconciler.masking import mask_words
+from reconciler.masking import mask_output
 from reconciler.planning.plan import Plan
 from reconciler.render import apply as views
 from reconciler.render import render
@@ -45,7 +45,7 @@ def run(
 ) -> int:
     saved = planfile.read(plan_file) if plan_file else None
     if saved is not None:
-        request = replace(request, tasks_dir=saved.tasks_dir, mark=saved.mark, options=saved.options)
+        request = replace(request, tasks_dir=saved.tasks_dir, mark=saved.mark, policy=saved.policy)
         now = saved.created  # recompute exactly as planned (next fire times, expiry warnings)
     now = now or datetime.now(timezone.utc)
     out = echo if fmt == "text" else echo_err  # --format json: stdout carries only the report
@@ -57,15 +57,16 @@ def run(
         secrets = loaded.secret_values + connection.secrets
         if saved is not None:
             planfile.check_fresh(saved, plan)
-            out(f"The saved plan {plan_file} is up to date: applying it.")
+            out(views.SAVED_PLAN_CURRENT.format(path=plan_file))
         else:
-            out(mask_words(render(plan, "text", color=color), secrets))
+            out(mask_output(render(plan, "text", color=color), secret_values=loaded.secret_values,
+                            credentials=connection.secrets))
         if plan.errors:
-            out("Nothing applied: the plan has errors (above). Fix them and run apply again.")
+            out(views.NOTHING_APPLIED)
             return _finish(fmt, echo, plan, None, None, code=1)
         if plan.is_empty:
             if saved is not None:
-                out("No changes. The portal matches tasks.d.")
+                out(views.NO_CHANGES)
             return _finish(fmt, echo, plan, None, plan, code=0)
         if saved is None and not auto_approve and not _confirmed(confirm, out):
             return 1
@@ -73,7 +74,7 @@ def run(
         out(views.summary([views.outcome_to_dict(o) for o in result.outcomes], blocked=_blocked(plan)))
         after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc), secrets=loaded.secret_values)
         out(views.convergence(plan_to_dict(after)))
-    code = 0 if result.ok and views.converged(after) else 1
+    code = 0 if result.ok and after.nothing_to_do else 1
     return _finish(fmt, echo, plan, result, after, code=code)
 
 
@@ -83,7 +84,7 @@ def _confirmed(confirm: Confirm | None, out: Echo) -> bool:
         raise ReconcilerError(NO_TERMINAL)
     if confirm(PROMPT):
         return True
-    out("Apply cancelled; nothing was changed.")
+    out(views.CANCELLED)
     return False
 
 
@@ -95,7 +96,7 @@ def _execute(plan: Plan, connection: Connection, *, parallelism: int, secrets: t
 
     def on_outcome(outcome: Outcome) -> None:
         finished.append(outcome)
-        out(views.outcome_line(views.outcome_to_dict(outcome)) + f" [{len(finished)}/{total}]")
+        out(views.progress(views.outcome_to_dict(outcome), len(finished), total))
 
     try:
         return executor.execute(plan, connection.portal, parallelism=parallelism, on_outcome=on_outcome,

@@ -6,24 +6,23 @@ Load the task files, connect, read the portal (reconciler.portal.snapshot), let 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from reconciler.commands import planfile
+from reconciler.commands import Echo, planfile
 from reconciler.connection import Connect, Connection
-from reconciler.masking import mask_words
+from reconciler.masking import mask_output
 from reconciler.model import LoadResult, TaskSpec
 from reconciler.planning.options import PlanOptions, Policy
 from reconciler.planning.ownership import is_managed
 from reconciler.planning.plan import Plan
 from reconciler.planning.planner import make_plan, tasks_needing_runs
 from reconciler.portal import snapshot
-from reconciler.render import render
-from reconciler.render import validate as report
+from reconciler.render import NOT_SAVED, SAVED, render
+from reconciler.render import validate as validate_views
 from reconciler.taskfiles import loader
 
-Echo = Callable[[str], None]
 EXIT_CHANGES = 2
 
 
@@ -34,14 +33,14 @@ class Request:
     tasks_dir: str
     variables: Mapping[str, str]
     mark: str
-    options: Policy
+    policy: Policy
 
 
 def load_tasks(request: Request, connection: Connection, *, now: datetime) -> LoadResult:
     """tasks.d/ with the connection's default variables (e.g. GP_SERVER_URL for the emulator)
     under the user's own."""
     variables = {**connection.defaults, **request.variables}
-    return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.options.allow_empty)
+    return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.policy.allow_empty)
 
 
 def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,
@@ -52,7 +51,7 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     """
     portal = connection.portal
     options = PlanOptions(default_owner=portal.owner, portal=connection.label, now=now, mark=request.mark,
-                          policy=request.options, secret_values=secrets)
+                          policy=request.policy, secret_values=secrets)
     found = snapshot.gather(portal, specs, default_owner=options.default_owner,
                             managed=lambda title: is_managed(title, request.mark))
     needed = tasks_needing_runs(specs, found, options)
@@ -69,10 +68,10 @@ def load_and_plan(request: Request, connection: Connection, *, now: datetime, fm
         note(connection.banner)
     loaded = load_tasks(request, connection, now=now)
     if not loaded.ok:
-        echo(report.problems_text(loaded, fmt))
+        echo(validate_views.report(loaded, fmt))
         return None
-    if warn is not None and report.warnings_text(loaded):
-        warn(report.warnings_text(loaded))
+    if warn is not None and validate_views.warnings_text(loaded):
+        warn(validate_views.warnings_text(loaded))
     return loaded, compute(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
 
 
@@ -97,12 +96,13 @@ def run(
             return 1
         loaded, plan = planned
     secrets = loaded.secret_values + connection.secrets
-    echo(mask_words(render(plan, fmt, color=color), secrets))
+    echo(mask_output(render(plan, fmt, color=color), secret_values=loaded.secret_values,
+                     credentials=connection.secrets))
     if plan.errors:
         if out:
-            note(f"The plan has errors, so it was not saved to {out}.")
+            note(NOT_SAVED.format(path=out))
         return 1
     if out:
-        planfile.write(out, plan, tasks_dir=request.tasks_dir, options=request.options, created=now, secrets=secrets)
-        note(f"Saved the plan to {out}. To carry out exactly this plan: reconciler apply {out}")
+        planfile.write(out, plan, tasks_dir=request.tasks_dir, policy=request.policy, created=now, secrets=secrets)
+        note(SAVED.format(path=out))
     return EXIT_CHANGES if detailed_exitcode and not plan.is_empty else 0

@@ -2,7 +2,7 @@
 
     {"format_version": "1", "created": "...Z", "plan": plan_to_dict(plan), "tasks_dir": "tasks.d",
      "owner": "...", "portal": "...", "mark": "...",
-     "options": {"on_remove": ..., "no_delete": ..., "allow_empty": ..., "allow_active_runs": ...}}
+     "options": Policy.to_dict() (on_remove, no_delete, allow_empty, allow_active_runs)}
 
 No secret is stored in clear text: plan_to_dict masks secret values, the desired fingerprint is
 a hash, and write() refuses to save a document that still contains a secret value.
@@ -21,6 +21,7 @@ from typing import Any
 
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.instants import iso, parse_instant
+from reconciler.masking import leaks
 from reconciler.planning.options import Policy
 from reconciler.planning.plan import Plan
 from reconciler.render.plan_json import plan_to_dict
@@ -41,10 +42,10 @@ class SavedPlan:
     portal: str
     mark: str
     created: datetime
-    options: Policy
+    policy: Policy
 
 
-def to_document(plan: Plan, *, tasks_dir: str, options: Policy, created: datetime) -> dict[str, Any]:
+def to_document(plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "created": iso(created),
@@ -53,11 +54,11 @@ def to_document(plan: Plan, *, tasks_dir: str, options: Policy, created: datetim
         "owner": plan.owner,
         "portal": plan.portal,
         "mark": plan.mark,
-        "options": options.to_dict(),
+        "options": policy.to_dict(),
     }
 
 
-def write(path: str, plan: Plan, *, tasks_dir: str, options: Policy, created: datetime,
+def write(path: str, plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime,
           secrets: tuple[str, ...] = ()) -> None:
     """Save the plan atomically.
 
@@ -65,8 +66,8 @@ def write(path: str, plan: Plan, *, tasks_dir: str, options: Policy, created: da
         UsageError: the file cannot be written.
         RuntimeError: a secret value would be written (a bug: the views must mask it).
     """
-    text = json.dumps(to_document(plan, tasks_dir=tasks_dir, options=options, created=created), indent=2)
-    if any(secret and (secret in text or json.dumps(secret)[1:-1] in text) for secret in secrets):
+    text = json.dumps(to_document(plan, tasks_dir=tasks_dir, policy=policy, created=created), indent=2)
+    if leaks(text, secrets):
         raise RuntimeError("refusing to write a plan file that contains a secret value (a masking bug)")
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp")
@@ -95,7 +96,7 @@ def read(path: str) -> SavedPlan:
             plan=dict(data["plan"]),
             tasks_dir=str(data["tasks_dir"]), owner=str(data["owner"]), portal=str(data["portal"]),
             mark=str(data["mark"]), created=parse_instant(str(data["created"])),
-            options=Policy.from_dict(data["options"]),
+            policy=Policy.from_dict(data["options"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise UsageError(f"{path}: damaged plan file ({e}); run plan again") from None

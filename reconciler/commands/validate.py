@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from reconciler.render import validate as report
+from reconciler.commands import Echo
+from reconciler.render import validate as validate_views
 from reconciler.taskfiles import loader
-
-Echo = Callable[[str], None]
 
 
 def run(
@@ -16,6 +15,6 @@ def run(
 ) -> int:
     result = loader.load(directory, variables=variables, now=datetime.now(timezone.utc))
     if github_actions and fmt == "text" and result.problems:
-        echo(report.github_annotations(report.to_dict(result)))
-    echo(report.problems_text(result, fmt))
+        echo(validate_views.github_annotations(validate_views.to_dict(result)))
+    echo(validate_views.report(result, fmt))
     return 0 if result.ok else 1

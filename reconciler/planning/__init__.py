@@ -6,3 +6,5 @@ owner moves); `compare` finds field differences by meaning; `checks` finds error
 `desired` and `ownership` say what the portal task should hold and which tasks are managed;
 `fingerprints` let a saved plan be refused when stale; `plan` is the Plan itself.
 """
+
+from __future__ import annotations

@@ -169,3 +169,9 @@ class Plan:
     @property
     def is_empty(self) -> bool:
         return not self.changes
+
+    @property
+    def nothing_to_do(self) -> bool:
+        """No change and no error: read after an apply, the portal matches (an error, e.g.
+        duplicate managed titles, means the planner left something alone)."""
+        return self.is_empty and not self.errors

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from reconciler.errors import AuthError
+from reconciler.masking import CREDENTIAL_MASK
 
 Fetch = Callable[[Mapping[str, str]], Mapping[str, Any]]  # POSTs generateToken, returns the decoded body
 DEFAULT_EXPIRATION_MINUTES = 60  # what arcgis asks for (§2.4)
@@ -39,7 +40,7 @@ class FixedToken:
         self._token = token
 
     def __repr__(self) -> str:
-        return "FixedToken(<redacted>)"
+        return f"FixedToken({CREDENTIAL_MASK})"
 
     def token(self) -> str:
         return self._token

@@ -22,7 +22,8 @@ from reconciler.errors import ConfigError, PortalError
 from reconciler.portal import envelope
 from reconciler.portal.auth import TokenSource
 from reconciler.portal.retry import RetryPolicy
-from reconciler.portal.settings import ConnectionSettings, is_loopback
+from reconciler.portal.settings import ConnectionSettings
+from reconciler.urls import is_loopback
 
 log = logging.getLogger("reconciler.portal")
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})

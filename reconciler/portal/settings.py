@@ -18,7 +18,6 @@ in clear text.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from reconciler.errors import ConfigError
+from reconciler.urls import is_loopback
 
 DEFAULT_TIMEOUT = 30.0
 FILE_KEYS = frozenset({"portal", "username", "owner", "ca_bundle", "insecure", "timeout"})
@@ -153,16 +153,6 @@ def sharing_root(url: str) -> str:
             path = path[: -len(suffix)]
             break
     return urlunsplit((parts.scheme, parts.netloc, path + SHARING_SUFFIX, "", ""))
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 and localhost: the only hosts credentials may reach over plain HTTP."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _first(*values: Any) -> Any:

@@ -3,7 +3,7 @@
 The portal stores five Quartz fields and its scheduler runs `"0 <m> <h> <dom> <mon> <dow>"`
 (docs/quartz.md §1). croniter alone computes wrong days for Quartz input (numeric day-of-week,
 `#`, `L` forms, `a-a` ranges, years past 2099; docs/quartz.md §4), so this module validates with
-its own grammar (quartz_fields), resolves the day fields per month itself (quartz_days)
+its own grammar (quartz.fields), resolves the day fields per month itself (quartz.days)
 and lets croniter step through the time of day only, with explicit value lists.
 
     parse(text) -> QuartzExpression          full Quartz syntax, 6 or 7 fields; raises CronError

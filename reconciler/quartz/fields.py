@@ -45,7 +45,7 @@ YEAR = FieldSpec("year", "year", FIRST_YEAR, LAST_YEAR, {}, 10**6, "a year from 
 
 @dataclass(frozen=True)
 class DomSpec:
-    """Day-of-month: plain days plus the special forms, each resolved per month in quartz_days.
+    """Day-of-month: plain days plus the special forms, each resolved per month in quartz.days.
 
     `last_offsets` holds n of `L-n` (`L` = 0), `last_weekday_offsets` n of `L-nW` (`LW` = 0),
     `nearest_weekdays` n of `nW`.

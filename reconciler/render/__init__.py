@@ -18,6 +18,10 @@ RENDERERS: dict[str, Renderer] = {"text": plan_text.render, "markdown": plan_mar
 FORMATS = tuple(RENDERERS)
 
 
+NOT_SAVED = "The plan has errors, so it was not saved to {path}."
+SAVED = "Saved the plan to {path}. To carry out exactly this plan: reconciler apply {path}"
+
+
 def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
     """The plan in `fmt` (one of FORMATS). `color` adds ANSI colours to the text view only."""
     try:

@@ -45,12 +45,6 @@ def change_to_dict(change: Change) -> dict[str, Any]:
     return {"name": change.name, "owner": change.owner, "actions": [a.value for a in change.actions]}
 
 
-def converged(after: Plan | None) -> bool:
-    """Whether the plan read after applying leaves nothing to do: no change and no error (an
-    error, e.g. duplicate managed titles, means the planner left something alone)."""
-    return after is not None and after.is_empty and not after.errors
-
-
 def report_to_dict(plan: Plan, result: ApplyResult | None, after: Plan | None) -> dict[str, Any]:
     """`apply --format json`: what was attempted, how it went, and whether the portal converged."""
     return {
@@ -65,13 +59,24 @@ def report_to_dict(plan: Plan, result: ApplyResult | None, after: Plan | None) -
         },
         "outcomes": [outcome_to_dict(o) for o in result.outcomes] if result else [],
         "errors": [d.message for d in plan.errors],
-        "converged": converged(after),
+        "converged": after is not None and after.nothing_to_do,
         "remaining": [] if after is None else [change_to_dict(c) for c in after.changes],
     }
 
 
 def render_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+SAVED_PLAN_CURRENT = "The saved plan {path} is up to date: applying it."
+NOTHING_APPLIED = "Nothing applied: the plan has errors (above). Fix them and run apply again."
+NO_CHANGES = "No changes. The portal matches tasks.d."
+CANCELLED = "Apply cancelled; nothing was changed."
+
+
+def progress(outcome: dict[str, Any], done: int, total: int) -> str:
+    """The line printed as a change finishes, with how many of the plan's changes are done."""
+    return f"{outcome_line(outcome)} [{done}/{total}]"
 
 
 def _who(item: dict[str, Any]) -> str:

@@ -42,16 +42,13 @@ create/update send, secrets included) is never part of this view.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from reconciler.masking import SECRET_MASK
+from reconciler.masking import mask_scalar, mask_url_token
 from reconciler.model import Severity, SourceRef
 from reconciler.planning.plan import Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
 from reconciler.render.common import concerns
 from reconciler.render.version import FORMAT_VERSION
-
-_TOKEN_IN_URL = re.compile(r"(?i)([?&](?:token|access_token)=)[^&#]*")
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -60,7 +57,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         by_name.setdefault(d.name, []).append(d)
     return {
         "format_version": FORMAT_VERSION,
-        "portal": _mask_url(plan.portal),
+        "portal": mask_url_token(plan.portal),
         "owner": plan.owner,
         "mark": plan.mark,
         "observed": plan.observed,
@@ -101,22 +98,10 @@ def _change(change: Change, named: list[Diagnostic]) -> dict[str, Any]:
 def _field(field: FieldChange) -> dict[str, Any]:
     return {
         "path": field.path,
-        "before": _mask(field.before) if field.secret else field.before,
-        "after": _mask(field.after) if field.secret else field.after,
+        "before": mask_scalar(field.before) if field.secret else field.before,
+        "after": mask_scalar(field.after) if field.secret else field.after,
         "secret": field.secret,
     }
-
-
-def _mask(value: Any) -> Any:
-    """A secret scalar is always masked here. A secret container is the planner's value with
-    only the secret parts inside it masked (reconciler.planning.compare), so it is kept as given."""
-    if value is None or isinstance(value, (dict, list)):
-        return value
-    return SECRET_MASK
-
-
-def _mask_url(url: str) -> str:
-    return _TOKEN_IN_URL.sub(lambda m: m.group(1) + SECRET_MASK, url)
 
 
 def _waits_for(waits_for: Key | None) -> dict[str, str] | None:

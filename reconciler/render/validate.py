@@ -20,6 +20,7 @@ import json
 from typing import Any
 
 from reconciler.model import LoadResult, Problem, Severity
+from reconciler.render.common import plural
 from reconciler.render.version import FORMAT_VERSION
 
 
@@ -58,14 +59,10 @@ def problem_line(item: dict[str, Any]) -> str:
     return ": ".join(parts) + (f"\n  hint: {item['hint']}" if item["hint"] else "")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
-
-
 def render_text(doc: dict[str, Any]) -> str:
     errors, warnings = doc["summary"]["errors"], doc["summary"]["warnings"]
-    summary = (f"{_plural(len(doc['files']), 'file')}, {_plural(len(doc['tasks']), 'valid task')}: "
-               f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+    summary = (f"{plural(len(doc['files']), 'file')}, {plural(len(doc['tasks']), 'valid task')}: "
+               f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
     if errors:
         summary += ". Fix the errors above and run `reconciler validate` again."
     return "\n".join([*(problem_line(p) for p in doc["problems"]), summary])
@@ -75,8 +72,9 @@ def render_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2)
 
 
-def problems_text(result: LoadResult, fmt: str) -> str:
-    """The report of `validate` in `fmt` (text or json)."""
+def report(result: LoadResult, fmt: str) -> str:
+    """The report of `validate` (and of plan/apply when task files have problems) in `fmt`:
+    text, or json."""
     doc = to_dict(result)
     return render_json(doc) if fmt == "json" else render_text(doc)
 

@@ -4,3 +4,5 @@
 `schema` holds the JSON Schema and words its errors; `variables` resolves `${NAME}` references;
 `rules` holds what the schema cannot say (unique names, values JSON cannot carry).
 """
+
+from __future__ import annotations

@@ -13,8 +13,7 @@ from reconciler.instants import iso, parse_instant
 from reconciler.jsonforms import canonical_json
 from reconciler.masking import mask_words
 from reconciler.model import CronFields, FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
-from reconciler.taskfiles import rules as taskrules
-from reconciler.taskfiles import schema
+from reconciler.taskfiles import rules, schema
 from reconciler.taskfiles.variables import Resolved, resolve
 from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
 
@@ -74,7 +73,7 @@ def load(
                 severity=Severity.WARNING if allow_empty else Severity.ERROR,
             )
         )
-    problems.extend(taskrules.duplicate_names(specs))
+    problems.extend(rules.duplicate_names(specs))
     problems.sort(key=lambda p: (p.source.path, p.source.line or 0, p.source.column or 0))
     masked = tuple(_mask(p, tuple(secrets)) for p in problems)
     return LoadResult(
@@ -171,7 +170,7 @@ def _load_document(
         return None, check.problems, []
     for key_path, position in document.duplicate_keys:
         check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at=position)
-    cleaned, not_json = taskrules.json_only(document.data)
+    cleaned, not_json = rules.json_only(document.data)
     for bad in not_json:
         check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
     resolved = resolve(cleaned, variables)

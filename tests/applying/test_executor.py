@@ -1,4 +1,4 @@
-"""The applier over real HTTP: actions in order per change, changes in parallel, failures isolated."""
+"""The executor over real HTTP: actions in order per change, changes in parallel, failures isolated."""
 
 from __future__ import annotations
 

@@ -94,3 +94,11 @@ def plan_json(result: Result) -> dict[str, Any]:
     assert result.out.lstrip().startswith("{"), result.out + result.err
     data: dict[str, Any] = json.loads(result.out)
     return data
+
+
+@pytest.fixture
+def applied(on_emu: Run) -> Run:
+    """The shipped tasks.d applied once, then the CLI as on_emu."""
+    result = on_emu("apply", "--auto-approve")
+    assert result.code == 0, result.out + result.err
+    return on_emu

@@ -17,12 +17,6 @@ from tests.e2e.conftest import MARK, Run, edit_task, plan_json, write_tasks
 NOPE = "/rest/services/Samples/Nope/GPServer/Nope"
 
 
-@pytest.fixture
-def applied(on_emu: Run) -> Run:
-    assert on_emu("apply", "--auto-approve").code == 0
-    return on_emu
-
-
 def errors_of(on_emu: Run) -> list[str]:
     result = on_emu("plan", "--format", "json")
     assert result.code == 1, result.out + result.err

@@ -16,14 +16,6 @@ def managed(client: PortalClient, owner: str | None = None) -> dict[str, object]
     return {title[len(MARK):]: t for title, t in titles(client, owner).items() if title.startswith(MARK)}
 
 
-@pytest.fixture
-def applied(on_emu: Run) -> Run:
-    """The shipped tasks.d applied once."""
-    result = on_emu("apply", "--auto-approve")
-    assert result.code == 0, result.out + result.err
-    return on_emu
-
-
 def test_first_apply_of_the_shipped_tasks_then_a_no_op_plan(on_emu: Run, portal: PortalClient) -> None:
     result = on_emu("apply", "--auto-approve")
     assert result.code == 0, result.out + result.err

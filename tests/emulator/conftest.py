@@ -10,17 +10,10 @@ import pytest
 import requests
 
 from reconciler.emulator.server import Emulator
-from tests.conftest import PASSWORDS, T0
+from tests.conftest import BUFFER, BUFFER_PARAMS, PASSWORDS, T0
 
-BUFFER = "Samples/Buffer/GPServer/Buffer"
-SLOW = "Samples/Slow/GPServer/Slow"
-FAILS = "Samples/AlwaysFails/GPServer/AlwaysFails"
 SYSTEM = "System/SpatialAnalysisTools/GPServer/CreateBuffers"
 EVERY_5_MIN = {"minute": "*/5", "hour": "*", "dayOfMonth": "*", "month": "*", "dayOfWeek": "?"}
-BUFFER_PARAMS = {
-    "in_features": {"spatialReference": {"wkid": 4326}, "features": [{"geometry": {"x": 10.0, "y": 50.0}}]},
-    "buffer_distance_or_field": {"distance": 100, "units": "esriMeters"},
-}
 
 
 class Client:

@@ -14,9 +14,7 @@ import pytest
 import requests
 
 from reconciler.emulator.server import Emulator
-from tests.conftest import T0
-
-from .conftest import BUFFER
+from tests.conftest import BUFFER, T0
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 

@@ -8,8 +8,9 @@ from typing import Any
 import requests
 
 from reconciler.emulator.server import Emulator
+from tests.conftest import BUFFER, BUFFER_PARAMS, FAILS, SLOW
 
-from .conftest import BUFFER, BUFFER_PARAMS, FAILS, SLOW, Client
+from .conftest import Client
 
 
 def _get(url: str, **params: Any) -> Any:

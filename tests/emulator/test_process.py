@@ -14,9 +14,9 @@ import pytest
 import requests
 
 from reconciler.emulator.server import Emulator
-from tests.conftest import T0
+from tests.conftest import BUFFER, T0
 
-from .conftest import BUFFER, Client, gp_task, login
+from .conftest import Client, gp_task, login
 
 TASKS = "community/users/publisher/tasks"
 REPO = Path(__file__).resolve().parents[2]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import requests
 
 from reconciler.emulator.server import Emulator
-from tests.conftest import T0
+from tests.conftest import BUFFER, FAILS, SLOW, T0
 
-from .conftest import BUFFER, FAILS, SLOW, Client, gp_task
+from .conftest import Client, gp_task
 
 TASKS = "community/users/publisher/tasks"
 MIN = 60_000

@@ -10,9 +10,9 @@ import requests
 from reconciler.emulator import samples
 from reconciler.emulator.items import web_tool_item_id
 from reconciler.emulator.server import Emulator
-from tests.conftest import T0
+from tests.conftest import BUFFER, BUFFER_PARAMS, T0
 
-from .conftest import BUFFER, BUFFER_PARAMS, EVERY_5_MIN, SYSTEM, Client, gp_task, seed_tasks
+from .conftest import EVERY_5_MIN, SYSTEM, Client, gp_task, seed_tasks
 
 TASKS = "community/users/publisher/tasks"
 

@@ -16,15 +16,9 @@ from reconciler.model import CronFields, TaskFields
 from reconciler.portal.client import PortalClient
 from reconciler.portal.retry import RetryPolicy
 from reconciler.portal.settings import build_settings
-from tests.conftest import PASSWORDS
+from tests.conftest import BUFFER, BUFFER_PARAMS, PASSWORDS
 
-BUFFER = "Samples/Buffer/GPServer/Buffer"
-FAILS = "Samples/AlwaysFails/GPServer/AlwaysFails"
 EVERY_5_MIN = CronFields(minute="*/5", hour="*", day_of_month="*", month="*", day_of_week="?")
-BUFFER_PARAMS = {
-    "in_features": {"spatialReference": {"wkid": 4326}, "features": [{"geometry": {"x": 10.0, "y": 50.0}}]},
-    "buffer_distance_or_field": {"distance": 100, "units": "esriMeters"},
-}
 FAST = RetryPolicy(attempts=5, base=0.01, cap=0.05, verify_delay=0.0)
 
 

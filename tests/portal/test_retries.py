@@ -19,7 +19,7 @@ from tests.portal.conftest import FAST, MakeClient, Sleeps, clear_log, gp_fields
 TASKS = r"/tasks$"
 
 
-def signed_in(make_client: MakeClient, emu: Emulator, **kw) -> PortalClient:
+def publisher_client(make_client: MakeClient, emu: Emulator, **kw) -> PortalClient:
     client = make_client(**kw)
     client.me()
     clear_log(emu)
@@ -28,7 +28,7 @@ def signed_in(make_client: MakeClient, emu: Emulator, **kw) -> PortalClient:
 
 @pytest.mark.parametrize("kind", ["http500", "http502", "http503", "arcgis_error", "drop"])
 def test_reads_retry_through_a_burst(make_client: MakeClient, emu: Emulator, sleeps: Sleeps, kind: str) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     fault(emu, TASKS, kind, count=3)
     assert list(client.iter_tasks()) == []
     log = request_log(emu, "/tasks")
@@ -44,7 +44,7 @@ def test_backoff_grows_and_is_capped() -> None:
 
 
 def test_reads_give_up_after_the_policy_attempts(make_client: MakeClient, emu: Emulator, sleeps: Sleeps) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     fault(emu, TASKS, "http503", count=10)
     with pytest.raises(PortalError) as e:
         list(client.iter_tasks())
@@ -54,14 +54,14 @@ def test_reads_give_up_after_the_policy_attempts(make_client: MakeClient, emu: E
 
 
 def test_429_honours_retry_after(make_client: MakeClient, emu: Emulator, sleeps: Sleeps) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     fault(emu, TASKS, "http429", count=2, seconds=3)
     assert list(client.iter_tasks()) == []
     assert sleeps == [3.0, 3.0] and len(request_log(emu, "/tasks")) == 3
 
 
 def test_429_with_a_retry_after_beyond_the_limit_stops(make_client: MakeClient, emu: Emulator, sleeps: Sleeps) -> None:
-    client = signed_in(make_client, emu, retry=RetryPolicy(max_retry_after=10, base=0.01))
+    client = publisher_client(make_client, emu, retry=RetryPolicy(max_retry_after=10, base=0.01))
     fault(emu, TASKS, "http429", count=1, seconds=600)
     with pytest.raises(PortalError, match="rate-limiting requests \\(HTTP 429\\)") as e:
         list(client.iter_tasks())
@@ -69,7 +69,7 @@ def test_429_with_a_retry_after_beyond_the_limit_stops(make_client: MakeClient, 
 
 
 def test_429_on_create_is_resent_and_creates_once(make_client: MakeClient, emu: Emulator, sleeps: Sleeps) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     fault(emu, "createTask", "http429", count=1, seconds=1)
     client.create_task(gp_fields(emu))
     assert len(list(client.iter_tasks())) == 1 and sleeps == [1.0]
@@ -79,7 +79,7 @@ def test_429_on_create_is_resent_and_creates_once(make_client: MakeClient, emu: 
 
 @pytest.mark.parametrize("kind", ["drop", "http502", "arcgis_error"])
 def test_create_of_unknown_outcome_that_did_not_land_is_resent_once(make_client: MakeClient, emu: Emulator, kind: str) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     fault(emu, "createTask", kind, count=1)
     task_id = client.create_task(gp_fields(emu))
     assert [t.id for t in client.iter_tasks()] == [task_id]
@@ -91,7 +91,7 @@ def test_create_of_unknown_outcome_that_did_not_land_is_resent_once(make_client:
 def test_create_that_landed_but_whose_answer_was_lost_is_not_resent(make_client: MakeClient, emu: Emulator) -> None:
     # The emulator's "drop" fault drops before handling, so a create that *lands* and loses its
     # answer is made with a slow answer and a short client timeout, and a real wait before the check.
-    client = signed_in(make_client, emu, timeout=0.3, sleep=time.sleep, retry=RetryPolicy(verify_delay=0.6))
+    client = publisher_client(make_client, emu, timeout=0.3, sleep=time.sleep, retry=RetryPolicy(verify_delay=0.6))
     fault(emu, "createTask", "delay", count=1, seconds=0.5)
     task_id = client.create_task(gp_fields(emu))
     assert [t.id for t in client.iter_tasks()] == [task_id]
@@ -99,7 +99,7 @@ def test_create_that_landed_but_whose_answer_was_lost_is_not_resent(make_client:
 
 
 def test_lookup_matches_the_requested_fields_not_just_the_title(make_client: MakeClient, emu: Emulator) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     client.create_task(gp_fields(emu, max_occurrences=3))  # same title, other fields
     fault(emu, "createTask", "drop", count=1)
     task = client.get_task(client.create_task(gp_fields(emu)))
@@ -107,7 +107,7 @@ def test_lookup_matches_the_requested_fields_not_just_the_title(make_client: Mak
 
 
 def test_create_still_unknown_after_the_checked_retry(make_client: MakeClient, emu: Emulator) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     fault(emu, "createTask", "drop", count=2)
     with pytest.raises(PortalError) as e:
         client.create_task(gp_fields(emu))
@@ -117,7 +117,7 @@ def test_create_still_unknown_after_the_checked_retry(make_client: MakeClient, e
 
 
 def test_update_of_unknown_outcome_is_checked_then_resent(make_client: MakeClient, emu: Emulator) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     task = client.get_task(client.create_task(gp_fields(emu)))
     fault(emu, "/update$", "http502", count=1)
     client.update_task(task.id, gp_fields(emu, title="renamed"))
@@ -127,7 +127,7 @@ def test_update_of_unknown_outcome_is_checked_then_resent(make_client: MakeClien
 
 @pytest.mark.parametrize("operation", ["delete", "disable"])
 def test_write_that_landed_is_not_resent(make_client: MakeClient, emu: Emulator, operation: str) -> None:
-    client = signed_in(make_client, emu, timeout=0.3, sleep=time.sleep, retry=RetryPolicy(verify_delay=0.6))
+    client = publisher_client(make_client, emu, timeout=0.3, sleep=time.sleep, retry=RetryPolicy(verify_delay=0.6))
     task = client.get_task(client.create_task(gp_fields(emu)))
     fault(emu, f"/{operation}$", "delay", count=1, seconds=0.5)
     getattr(client, f"{operation}_task")(task.id)
@@ -135,7 +135,7 @@ def test_write_that_landed_is_not_resent(make_client: MakeClient, emu: Emulator,
 
 
 def test_enable_of_unknown_outcome_is_resent(make_client: MakeClient, emu: Emulator) -> None:
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     task = client.get_task(client.create_task(gp_fields(emu, active=False)))
     fault(emu, "/enable$", "drop", count=1)
     client.enable_task(task.id)
@@ -144,7 +144,7 @@ def test_enable_of_unknown_outcome_is_resent(make_client: MakeClient, emu: Emula
 
 def test_paging_retries_a_failed_page(make_client: MakeClient, emu: Emulator) -> None:
     seed_tasks(emu, "publisher", 230)
-    client = signed_in(make_client, emu)
+    client = publisher_client(make_client, emu)
     fault(emu, TASKS, "http503", count=2)
     assert len({t.id for t in client.iter_tasks()}) == 230
     assert len([e for e in request_log(emu, "/tasks") if e["fault"] is None]) == 3

@@ -12,8 +12,8 @@ from reconciler.emulator.server import Emulator
 from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
 from reconciler.model import CronFields
 from reconciler.portal.client import PortalClient
-from tests.conftest import T0, advance_clock
-from tests.portal.conftest import BUFFER, FAILS, MakeClient, clear_log, gp_fields, request_log
+from tests.conftest import BUFFER, FAILS, T0, advance_clock
+from tests.portal.conftest import MakeClient, clear_log, gp_fields, request_log
 
 WEEKLY = CronFields(minute="0", hour="4", day_of_month="?", month="*", day_of_week="7")
 
