@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import platform
 import sys
@@ -99,16 +100,20 @@ def _dispatch_planning(args: argparse.Namespace) -> int:
     from reconciler import connection
     from reconciler.commands import plan
     from reconciler.errors import UsageError
+    from reconciler.planning import ownership
     from reconciler.planning.options import ON_REMOVE, Policy
     from reconciler.portal.settings import settings_from
 
+    mark_problem = ownership.mark_problem(args.ownership_mark)
+    if mark_problem:
+        raise UsageError(f"--ownership-mark {args.ownership_mark!r} (or RECONCILER_OWNERSHIP_MARK): {mark_problem}")
     if args.on_remove not in ON_REMOVE:  # argparse checks a flag's value, not a default from the environment
         raise UsageError(f"RECONCILER_ON_REMOVE={args.on_remove!r}: expected delete or disable")
     connect: connection.Connect
     if args.emulator and args.portal:
         raise UsageError("--emulator and --portal contradict each other: pick one")
     if args.emulator:
-        connect = connection.embedded
+        connect = lambda: connection.embedded(verbose=args.verbose)  # noqa: E731
     else:
         settings = settings_from(args, os.environ)  # no portal: a ConfigError that says how to set one
         connect = lambda: connection.remote(settings)  # noqa: E731
@@ -150,14 +155,32 @@ def _variables(assignments: Sequence[str]) -> dict[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version (0) and usage errors (1) end here
+        return done.code if isinstance(done.code, int) else EXIT_FAILURE
     if args.command is None:
         parser.print_help()
         return EXIT_FAILURE
+    if getattr(args, "verbose", False):
+        _log_requests()
     with error_handler() as code:
         return _dispatch(args)
     return code[0]
 
+
+def _log_requests() -> None:
+    """-v: the portal client's line per request (method, path, status, duration, retries) on
+    stderr. Installed once; it writes to whatever sys.stderr is when a line is logged."""
+    logger = logging.getLogger("reconciler.portal")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        logger.addHandler(_Stderr())
+    logger.setLevel(logging.INFO)
+
+
+class _Stderr(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        echo_err(record.getMessage())
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from typing import NoReturn
 
 from reconciler import __version__
 from reconciler.applying.executor import DEFAULT_PARALLELISM
@@ -225,8 +227,17 @@ def _add_emulator(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors exiting 1, not 2: under `plan --detailed-exitcode` 2 means
+    "changes present", so a mistyped flag in a drift job must not read as drift."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="reconciler",
         description=(
             "GitOps for scheduled geoprocessing tasks on ArcGIS Enterprise: declare tasks in "

@@ -12,6 +12,19 @@ from __future__ import annotations
 DEFAULT_MARK = "[reconciler] "
 
 
+def mark_problem(mark: str) -> str | None:
+    """Why titles could not carry `mark` reliably (None: they can). An empty mark would make
+    every title "managed" and every task a duplicate; a portal may trim leading spaces [I] or
+    mangle control characters, so the mark would not come back as sent."""
+    if not mark.strip():
+        return "the ownership mark must hold some visible text, e.g. '[reconciler] '"
+    if mark[0].isspace():
+        return "the ownership mark must not start with a space (a portal may trim it from titles)"
+    if any(not c.isprintable() for c in mark):
+        return "the ownership mark must not hold control characters"
+    return None
+
+
 def title_for(name: str, mark: str = DEFAULT_MARK) -> str:
     return f"{mark}{name}"
 

@@ -1,0 +1,41 @@
+"""The command line's contract for scripts: usage errors are exit 1 (2 means "changes present"),
+-v logs every request without a secret, and an ownership mark titles cannot carry is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORDS
+from tests.e2e.conftest import Run
+
+
+@pytest.mark.parametrize("argv", [
+    ("plan", "--bogus"),
+    ("plan", "--detailed-exitcode", "--format", "yaml"),
+    ("plan", "--on-remove", "keep"),
+    ("apply", "--parallelism", "0"),
+    ("cron",),
+    ("bogus",),
+    ("validate", "--format"),
+])
+def test_usage_errors_exit_1_never_2(run: Run, argv: tuple[str, ...]) -> None:
+    result = run(*argv)
+    assert result.code == 1
+    assert "error:" in result.err and result.out == ""
+
+
+def test_verbose_logs_one_line_per_request_without_secrets(on_emu: Run) -> None:
+    result = on_emu("plan", "-v")
+    assert result.code == 0, result.err
+    lines = result.err.splitlines()
+    assert "POST /portal/sharing/rest/generateToken -> 200" in lines[0]
+    assert any(line.startswith("GET /portal/sharing/rest/community/users/publisher/tasks -> 200 (") for line in lines)
+    assert PASSWORDS["publisher"] not in result.err and "token=" not in result.err
+    assert on_emu("plan").err == ""  # and nothing without -v
+
+
+@pytest.mark.parametrize("mark", ["", " ", "  [x] ", "[x]\n"])
+def test_an_ownership_mark_titles_cannot_carry_is_refused(on_emu: Run, mark: str) -> None:
+    result = on_emu("plan", "--ownership-mark", mark)
+    assert result.code == 1 and result.out == ""
+    assert result.err.startswith(f"error: --ownership-mark {mark!r} (or RECONCILER_OWNERSHIP_MARK): the ownership mark")
