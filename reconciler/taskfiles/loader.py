@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -22,15 +25,59 @@ _SCHEDULE_KEYS = ("minute", "hour", "day_of_month", "month", "day_of_week")
 _SHOWN_FIELDS = ("name", "previous_names", "owner", "type")  # identity: printed everywhere
 
 
-def discover(directory: Path) -> list[Path]:
-    """Task files under `directory`, recursively, sorted; hidden files and folders are skipped."""
-    return sorted(
-        p
-        for p in directory.rglob("*")
-        if p.suffix in TASK_FILE_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
-    )
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a task file larger than this is refused unread (see yamlsource.MAX_VALUES)
+
+
+def discover(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """Task files under `directory`, recursively, sorted, and a problem for everything that might
+    hold tasks but cannot be read: a folder that cannot be listed, a dangling or looping symlink,
+    a task file that is not a regular file (a FIFO would block the read). Skipping any of them
+    would make plan delete the tasks they declare. Hidden files and folders are skipped.
+    Symlinked folders are followed once each."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+
+    def problem(path: Path, message: str, hint: str) -> None:
+        problems.append(Problem(source=SourceRef(path=str(path)), field="", message=message, hint=hint))
+
+    def visit(folder: Path) -> None:
+        try:
+            real = folder.resolve(strict=True)
+            if real in seen:
+                return
+            seen.add(real)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except (OSError, RuntimeError) as e:
+            problem(folder, f"cannot list this folder: {getattr(e, 'strerror', None) or e}",
+                    "make it readable, or move it out of the task folder")
+            return
+        for entry in entries:
+            if not entry.name.startswith("."):
+                _entry(Path(entry.path), entry, visit, files, problem)
+
+    visit(directory)
+    return sorted(files), problems
+
+
+def _entry(path: Path, entry: os.DirEntry[str], visit: Any, files: list[Path], problem: Any) -> None:
+    task_file = path.suffix in TASK_FILE_SUFFIXES
+    try:
+        mode = os.stat(path).st_mode  # follows a symlink
+    except (OSError, RuntimeError) as e:
+        if entry.is_symlink() and (task_file or not path.suffix):
+            reason = "a symlink loop" if getattr(e, "errno", None) == errno.ELOOP else "a dangling symlink"
+            problem(path, f"cannot read: {reason}", "fix or remove the link")
+        elif not entry.is_symlink():
+            problem(path, f"cannot read: {getattr(e, 'strerror', None) or e}", "make it readable")
+        return
+    if stat.S_ISDIR(mode):
+        visit(path)
+    elif task_file and not stat.S_ISREG(mode):
+        problem(path, "not a regular file (a FIFO, socket or device)", "task files must be plain files")
+    elif task_file:
+        files.append(path)
 
 
 def load(
@@ -54,16 +101,15 @@ def load(
             hint="pass the folder that holds your task files, e.g. `reconciler validate tasks.d`",
         )
         return LoadResult(specs=(), problems=(problem,), files=())
-    files = discover(root)
+    files, problems = discover(root)
     specs: list[TaskSpec] = []
-    problems: list[Problem] = []
     secrets: list[str] = []
     for path in files:
         file_specs, file_problems, file_secrets = load_file(path, variables=variables, now=now)
         specs.extend(file_specs)
         problems.extend(file_problems)
         secrets.extend(file_secrets)
-    if not files:
+    if not files and not problems:
         problems.append(
             Problem(
                 source=SourceRef(path=str(root)),
@@ -86,7 +132,13 @@ def load_file(
 ) -> tuple[list[TaskSpec], list[Problem], list[str]]:
     """Specs, problems and secret values of one file."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return [], [Problem(source=SourceRef(path=str(path)), field="",
+                                message=f"larger than {MAX_FILE_BYTES:,} bytes, the most a task file may hold",
+                                hint="split it into several task files")], []
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"not UTF-8 text ({e.reason})")], []
     except OSError as e:

@@ -16,6 +16,12 @@ import yaml
 
 from reconciler.model import FieldPath
 
+# Bounds for hostile files (a 1 KB alias bomb expands to millions of values): every value of a
+# file counted with aliases expanded, and how deep values may nest. A task document holds a few
+# dozen values; GP parameters with inline features may hold many thousands.
+MAX_VALUES = 200_000
+MAX_DEPTH = 100
+
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -74,18 +80,59 @@ def load_documents(text: str) -> list[Document]:
     """
     loader = _Loader(text)
     documents: list[Document] = []
+    measure = _Measure()
     try:
         while loader.check_node():
             node = loader.get_node()
+            measure.size(node, 0)
             data = loader.construct_document(node)
             documents.append(_document(node, data, loader))
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, text) from e
     except yaml.YAMLError as e:
         raise YamlSyntaxError(str(e), None, None) from e
+    except RecursionError:  # the pure-Python parser, on nesting deeper than Python's stack
+        raise YamlSyntaxError(f"values nested too deeply (more than {MAX_DEPTH} levels)", None,
+                              "flatten the structure") from None
     finally:
         loader.dispose()
     return documents
+
+
+class _Measure:
+    """How many values a file's node graph holds with aliases expanded, and how deep they nest,
+    without expanding anything: each node's size is counted once (memoized), so an alias bomb
+    costs what its text costs. A node that contains itself (a recursive alias) is refused."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[int, int] = {}
+        self.open: set[int] = set()
+        self.total = 0
+
+    def size(self, node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in self.sizes:
+            return self.sizes[key]
+        where = _pos(node.start_mark)
+        if key in self.open:
+            raise YamlSyntaxError("a YAML alias refers to a value that contains it (a recursive alias)", where,
+                                  "write the value out instead of the alias")
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(f"values nested deeper than {MAX_DEPTH} levels", where, "flatten the structure")
+        self.open.add(key)
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else []
+        size = 1 + sum(self.size(child, depth + 1) for child in children)
+        self.open.discard(key)
+        self.sizes[key] = size
+        if depth == 0:
+            self.total += size
+        if size > MAX_VALUES or self.total > MAX_VALUES:
+            raise YamlSyntaxError(f"the file expands to more than {MAX_VALUES:,} values (YAML aliases and anchors "
+                                  "repeating large parts?)", where, "write each value out; aliases are not needed in task files")
+        return size
 
 
 def _document(node: yaml.Node, data: Any, loader: Any) -> Document:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,21 @@ def test_a_gp_task_on_another_loopback_name_of_a_federated_server_is_read(
     monkeypatch.setenv("GP_SERVER_URL", emu.server_url.replace("://127.0.0.1:", "://localhost:"))
     planned = plan_json(on_emu("plan", "--format", "json"))
     assert planned["errors"] == [] and len(planned["changes"]) == 3
+
+
+@pytest.mark.parametrize("spoil", ["dangling", "fifo"])
+def test_a_task_file_that_cannot_be_read_stops_plan_and_apply_and_deletes_nothing(
+        applied: Run, workdir: Path, portal: PortalClient, spoil: str) -> None:
+    before = set(titles(portal))
+    path = workdir / "tasks.d" / "nightly-buffer.yaml"
+    path.unlink()
+    if spoil == "dangling":
+        path.symlink_to(workdir / "moved-away.yaml")
+    else:
+        os.mkfifo(path)
+    for command in ("plan", "apply"):
+        result = applied(command, "--auto-approve") if command == "apply" else applied(command)
+        assert result.code == 1, result.out + result.err
+        assert "tasks.d/nightly-buffer.yaml: cannot read: a dangling symlink" in result.out or (
+            "tasks.d/nightly-buffer.yaml: not a regular file (a FIFO, socket or device)" in result.out)
+    assert set(titles(portal)) == before
