@@ -12,7 +12,7 @@ from reconciler import __version__
 from reconciler.applying.executor import DEFAULT_PARALLELISM
 from reconciler.planning.options import ON_REMOVE
 from reconciler.planning.ownership import DEFAULT_MARK
-from reconciler.portal.settings import DEFAULT_TIMEOUT
+from reconciler.portal.settings import DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT
 from reconciler.render import FORMATS
 
 EPILOG = """\
@@ -143,7 +143,10 @@ def add_portal_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--ca-bundle", metavar="PEM", help="CA certificates to trust (enterprise CAs)")
     g.add_argument("--insecure", action="store_true", default=None,
                    help="do NOT verify the portal's TLS certificate (dangerous; prefer --ca-bundle)")
-    g.add_argument("--timeout", type=float, metavar="SECONDS", help=f"per-request timeout (default: {DEFAULT_TIMEOUT:g})")
+    g.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help=f"the longest one request may take, its answer included (default: {DEFAULT_TIMEOUT:g})")
+    g.add_argument("--max-response-mb", type=float, metavar="MB",
+                   help=f"refuse an answer larger than this (default: {DEFAULT_MAX_RESPONSE_MB})")
     g.add_argument("--config", metavar="FILE", help="YAML file of named targets (or RECONCILER_CONFIG)")
     g.add_argument("--target", metavar="NAME", help="target in the config file (or RECONCILER_TARGET)")
     g.add_argument("-v", "--verbose", action="store_true", default=False,

@@ -7,6 +7,7 @@ query string, header or body, so no secret can reach a log.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -123,17 +124,12 @@ class Http:
 
     def _attempt(self, method: str, url: str, params: Mapping[str, str] | None, data: Mapping[str, str] | None,
                  token: str | None, *, write: bool, operation: str, credentials_check: bool) -> dict[str, Any]:
-        response = self._send(method, url, params, data, token, write=write, operation=operation)
-        status = response.status_code
-        if status == 429:
-            raise _Again(self._fail("the portal is rate-limiting requests (HTTP 429)", 429, operation),
-                         retry_after=_retry_after(response.headers.get("Retry-After")))
-        if status in TRANSIENT_STATUSES:
-            final = self._fail(f"the portal answered HTTP {status}", status, operation)
-            if write:
-                raise WriteOutcomeUnknown(final.message, code=status, hint=final.hint, operation=operation)
-            raise _Again(final)
-        body = self._decode(response, operation)
+        deadline = time.monotonic() + self.settings.timeout
+        with self._send(method, url, params, data, token, write=write, operation=operation) as response:
+            status = response.status_code
+            if status in (429, *TRANSIENT_STATUSES):
+                return self._transient(response, write=write, operation=operation)
+            body = self._decode(response, self._body(response, deadline, write=write, operation=operation), operation)
         error = envelope.error_of(body)
         if error is None:
             return body
@@ -143,6 +139,45 @@ class Http:
                 raise WriteOutcomeUnknown(exc.message, code=exc.code, details=exc.details, hint=exc.hint, operation=operation)
             raise _Again(exc)
         raise exc
+
+    def _transient(self, response: requests.Response, *, write: bool, operation: str) -> dict[str, Any]:
+        status = response.status_code
+        if status == 429:
+            raise _Again(self._fail("the portal is rate-limiting requests (HTTP 429)", 429, operation),
+                         retry_after=_retry_after(response.headers.get("Retry-After")))
+        final = self._fail(f"the portal answered HTTP {status}", status, operation)
+        if write:
+            raise WriteOutcomeUnknown(final.message, code=status, hint=final.hint, operation=operation)
+        raise _Again(final)
+
+    def _body(self, response: requests.Response, deadline: float, *, write: bool, operation: str) -> bytes:
+        """The whole answer, read as it arrives: --timeout bounds the request as a whole (a
+        server dripping a byte a second never resets it), and an answer larger than
+        --max-response-mb is refused before it fills memory."""
+        limit, parts, size = self.settings.max_response_bytes, [], 0
+        try:
+            while chunk := response.raw.read1(1 << 16, decode_content=True):
+                size += len(chunk)
+                if size > limit:
+                    raise PortalError(f"the answer is larger than {limit / (1 << 20):g} MB", operation=operation,
+                                      hint="raise --max-response-mb if the portal really sends that much")
+                if time.monotonic() > deadline:
+                    raise self._slow(write=write, operation=operation)
+                parts.append(chunk)
+        except (OSError, urllib3.exceptions.HTTPError) as e:
+            if isinstance(e, urllib3.exceptions.ReadTimeoutError) or "timed out" in str(e):
+                raise self._slow(write=write, operation=operation) from None
+            dropped = PortalError(f"the connection was dropped while the answer was read ({type(e).__name__})",
+                                  operation=operation, hint="check the network and proxies; the portal may be down")
+            if write:
+                raise WriteOutcomeUnknown(dropped.message, hint=dropped.hint, operation=operation) from None
+            raise _Again(dropped) from None
+        return b"".join(parts)
+
+    def _slow(self, *, write: bool, operation: str) -> Exception:
+        slow = PortalError(f"no complete answer within {self.settings.timeout:g} s (--timeout)", operation=operation,
+                           hint="raise --timeout if the portal is slow, or check the network")
+        return WriteOutcomeUnknown(slow.message, hint=slow.hint, operation=operation) if write else _Again(slow)
 
     def _send(self, method: str, url: str, params: Mapping[str, str] | None, data: Mapping[str, str] | None,
               token: str | None, *, write: bool, operation: str) -> requests.Response:
@@ -157,12 +192,13 @@ class Http:
             # only Authorization), and a redirected POST silently turns into a GET.
             response = self.session.request(method, url, params=query, data=form, headers=headers,
                                             timeout=self.settings.timeout, verify=self.settings.verify,
-                                            allow_redirects=False)
+                                            allow_redirects=False, stream=True)
         except requests.RequestException as e:
             log.log(self.level, "%s %s -> %s (%d ms)", method, path, type(e).__name__, _ms(started))
             raise self._transport(e, url, write=write, operation=operation) from None
         log.log(self.level, "%s %s -> %d (%d ms)", method, path, response.status_code, _ms(started))
         if response.is_redirect:
+            response.close()
             raise PortalError(f"the portal redirected to {urlsplit(response.headers.get('Location', '')).netloc or 'elsewhere'}",
                               code=response.status_code, operation=operation,
                               hint="use the final portal URL in --portal (often https:// instead of http://, or the web adaptor path)")
@@ -180,10 +216,10 @@ class Http:
             return WriteOutcomeUnknown(final.message, hint=final.hint, operation=operation)
         return _Again(final)
 
-    def _decode(self, response: requests.Response, operation: str) -> dict[str, Any]:
+    def _decode(self, response: requests.Response, raw: bytes, operation: str) -> dict[str, Any]:
         try:
-            body = response.json()
-        except ValueError:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder goes
             body = None
         if not isinstance(body, dict):
             raise PortalError(f"the answer to {urlsplit(response.url).path} is not ArcGIS JSON (HTTP {response.status_code})",

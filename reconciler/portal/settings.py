@@ -30,7 +30,8 @@ from reconciler.errors import ConfigError
 from reconciler.urls import is_loopback
 
 DEFAULT_TIMEOUT = 30.0
-FILE_KEYS = frozenset({"portal", "username", "owner", "ca_bundle", "insecure", "timeout"})
+DEFAULT_MAX_RESPONSE_MB = 64  # a page of 100 tasks is well under 1 MB
+FILE_KEYS = frozenset({"portal", "username", "owner", "ca_bundle", "insecure", "timeout", "max_response_mb"})
 SECRET_KEYS = frozenset({"password", "token", "api_key", "apikey", "secret"})
 SHARING_SUFFIX = "/sharing/rest"
 HOW_TO_SET_PORTAL = (
@@ -51,7 +52,8 @@ class ConnectionSettings:
     token: str | None = field(default=None, repr=False)
     owner: str | None = None
     verify: bool | str = True
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = DEFAULT_TIMEOUT  # the whole request, the answer's body included
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024
     verbose: bool = False
 
     @property
@@ -80,6 +82,7 @@ def settings_from(
         "ca_bundle": getattr(args, "ca_bundle", None),
         "insecure": getattr(args, "insecure", None),
         "timeout": getattr(args, "timeout", None),
+        "max_response_mb": getattr(args, "max_response_mb", None),
     }
     env = {
         "portal": environ.get("RECONCILER_PORTAL"),
@@ -97,6 +100,7 @@ def settings_from(
         ca_bundle=pick["ca_bundle"],
         insecure=bool(pick["insecure"]),
         timeout=_timeout(pick["timeout"]),
+        max_response_mb=_max_mb(pick["max_response_mb"]),
         verbose=bool(getattr(args, "verbose", False)),
     )
 
@@ -111,6 +115,7 @@ def build_settings(
     ca_bundle: str | None = None,
     insecure: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
+    max_response_mb: float = DEFAULT_MAX_RESPONSE_MB,
     verbose: bool = False,
 ) -> ConnectionSettings:
     """Validated settings from plain values (what settings_from and tests use)."""
@@ -131,6 +136,7 @@ def build_settings(
         owner=owner,
         verify=False if insecure else (ca_bundle or True),
         timeout=timeout,
+        max_response_bytes=int(max_response_mb * 1024 * 1024),
         verbose=verbose,
     )
 
@@ -157,6 +163,18 @@ def sharing_root(url: str) -> str:
 
 def _first(*values: Any) -> Any:
     return next((v for v in values if v is not None and v != ""), None)
+
+
+def _max_mb(value: Any) -> float:
+    if value is None:
+        return DEFAULT_MAX_RESPONSE_MB
+    try:
+        megabytes = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"max_response_mb {value!r} is not a number of megabytes") from None
+    if not megabytes > 0:
+        raise ConfigError(f"max_response_mb must be positive, got {value}")
+    return megabytes
 
 
 def _timeout(value: Any) -> float:
