@@ -108,7 +108,7 @@ def test_deeply_nested_json_is_a_clear_error(portal: Callable[..., PortalClient]
     assert "is not ArcGIS JSON" in str(caught.value)
 
 
-GOOD = {"id": "a1", "title": "[reconciler] x", "userId": "publisher",
+GOOD: dict[str, Any] = {"id": "a1", "title": "[reconciler] x", "userId": "publisher",
         "cronSchedule": {"minute": "0", "hour": "2", "dayOfMonth": "*", "month": "*", "dayOfWeek": "?"}}
 
 
