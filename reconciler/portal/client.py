@@ -14,15 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from reconciler.errors import NotFoundError, PermissionDeniedError
-from reconciler.model import (
-    FederatedServer,
-    GPJob,
-    GPTaskInfo,
-    PortalUser,
-    RemoteRun,
-    RemoteTask,
-    TaskFields,
-)
+from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
 from reconciler.portal import listing, paging, wire, writes
 from reconciler.portal.auth import DEFAULT_EXPIRATION_MINUTES, FixedToken, PasswordToken, TokenSource
 from reconciler.portal.http import Http, origin
@@ -168,17 +160,18 @@ class PortalClient:
         return wire.task_from_wire(self._get(self._task_path(task_id, owner), operation=f"read task {task_id}"))
 
     def create_task(self, fields: TaskFields, owner: str | None = None) -> str:
-        """Create a task, never twice (see reconciler.portal.writes); returns its id. An inactive
-        one is created paused. `owner` defaults to `self.owner`.
+        """Create a task, never twice (reconciler.portal.writes); returns its id. An inactive one
+        is created paused. `owner` defaults to `self.owner`.
 
         Raises:
             PortalError: the portal refused it (e.g. 400 invalid schedule, 403 privilege), or its
-                outcome stayed unknown after one verified retry.
+                outcome is unknown (never resent: reconciler.portal.writes).
         """
         owner = owner or self.owner
         op = f"create task {fields.title!r}"
         task_id = self._write(f"{self._tasks_path(owner)}/createTask", wire.create_form(fields), operation=op,
-                              landed=lambda: self._find(owner, fields), done=lambda body: wire.created_id(body, op))
+                              landed=lambda: self._find(owner, fields), done=lambda body: wire.created_id(body, op),
+                              resend=False)
         if not fields.active and self.get_task(task_id, owner).active:
             self.disable_task(task_id, owner)  # in case the portal ignored isActive=false [I]
         return task_id
@@ -206,7 +199,7 @@ class PortalClient:
     def delete_task(self, task_id: str, owner: str | None = None) -> None:
         """Delete a task. Raises: NotFoundError when it was not there in the first place."""
         self._write(f"{self._task_path(task_id, owner)}/delete", {}, operation=f"delete task {task_id}",
-                    done=lambda body: True, landed=lambda: self._gone(task_id, owner))
+                    done=lambda body: True, landed=lambda: self._gone(task_id, owner), gone=True)
 
     # -- runs and GP jobs --------------------------------------------------------------------
 
@@ -260,10 +253,11 @@ class PortalClient:
     def _page(self, path: str, start: int, operation: str) -> dict[str, Any]:
         return self._get(path, params={"start": str(start), "num": str(PAGE_SIZE)}, operation=operation)
 
-    def _write(self, path: str, form: dict[str, str], *, operation: str,
-               landed: Callable[[], T | None], done: Callable[[dict[str, Any]], T]) -> T:
+    def _write(self, path: str, form: dict[str, str], *, operation: str, landed: Callable[[], T | None],
+               done: Callable[[dict[str, Any]], T], resend: bool = True, gone: T | None = None) -> T:
         send = lambda: self._http.call("POST", path, data=form, write=True, operation=operation)  # noqa: E731
-        return writes.checked(send, operation=operation, landed=landed, done=done, wait=self._wait_before_check)
+        return writes.checked(send, operation=operation, landed=landed, done=done, wait=self._wait_before_check,
+                              resend=resend, gone=gone)
 
     def _wait_before_check(self) -> None:
         self._http.sleep(self._http.retry.verify_delay)

@@ -5,14 +5,15 @@ connect timeout) or was refused with 429: the HTTP layer does that. When the out
 (dropped connection, read timeout, 5xx) the HTTP layer raises WriteOutcomeUnknown, and here the
 client waits (`RetryPolicy.verify_delay`), then looks whether the write took effect:
 - createTask: lists the owner's tasks for one with exactly the requested fields (title, type,
-  schedule, parameters, item, task URL, dates, occurrences); found -> that is the new task;
-- update/enable/disable: re-reads the task; already as requested -> done (they are idempotent
-  in effect);
-- delete: re-reads the task; gone (404) -> done.
-Only when the change is not in place is the write sent once more; if that outcome is unknown
-too, the error says so and the next `plan` shows the portal's real state. Titles are unique per
-owner among managed tasks (the planner's ownership mark), which is what makes the create lookup
-exact; a write that lands only after the lookup (a very slow portal) can still duplicate [I].
+  schedule, parameters, item, task URL, dates, occurrences); found -> that is the new task. Not
+  found proves nothing: the portal may still be processing it and land it later, so a create
+  is NEVER resent. The error says the outcome is unknown; the next plan sees whether it landed
+  (and creates it then if it did not), so a slow portal costs one more apply, never a duplicate.
+- update/enable/disable: re-reads the task; already as requested -> done; else sent once more
+  (they set the same values, so one landing late does no harm);
+- delete: re-reads the task; gone (404) -> done; else sent once more, and a 404 to that means
+  the first one landed meanwhile.
+If the resend's outcome is unknown too, the error says so and the next `plan` shows the real state.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from reconciler.errors import PortalError
+from reconciler.errors import NotFoundError, PortalError
 from reconciler.portal.http import WriteOutcomeUnknown
 
 T = TypeVar("T")
@@ -29,23 +30,35 @@ log = logging.getLogger("reconciler.portal")
 
 
 def checked(send: Callable[[], dict[str, Any]], *, operation: str, landed: Callable[[], T | None],
-            done: Callable[[dict[str, Any]], T], wait: Callable[[], None]) -> T:
+            done: Callable[[dict[str, Any]], T], wait: Callable[[], None], resend: bool = True,
+            gone: T | None = None) -> T:
     """Send a write; on an unknown outcome, `wait`, then return `landed()` if it finds the change
-    in place, else send once more.
+    in place, else (only if `resend`) send once more. `gone`: what a NotFoundError answer to the
+    resend means (the first send landed meanwhile), for deletes.
 
     Raises:
-        PortalError: the portal refused the write, or its outcome is still unknown after the resend.
+        PortalError: the portal refused the write, or its outcome is still unknown (after the
+            check, for a write never resent; after the resend for the others).
     """
     try:
         return done(send())
     except WriteOutcomeUnknown as first:
-        log.warning("%s: outcome unknown (%s); checking the portal before sending again", operation, first.message)
+        unknown = first
+        log.warning("%s: outcome unknown (%s); checking the portal", operation, first.message)
     wait()
     found = landed()
     if found is not None:
         return found
+    if not resend:
+        raise PortalError(f"{unknown.message}; the outcome is unknown: the portal did not show the change when "
+                          "checked, but may still make it, so it was not sent again", code=unknown.code,
+                          operation=operation, hint="run plan again: it shows whether it landed")
     try:
         return done(send())
+    except NotFoundError:
+        if gone is None:
+            raise
+        return gone
     except WriteOutcomeUnknown as again:
         raise PortalError(f"{again.message}; the outcome is unknown after one checked retry", code=again.code,
                           operation=operation, hint="run plan again to see what the portal holds now") from None
