@@ -60,7 +60,7 @@ def embedded(*, verbose: bool = False) -> Iterator[Connection]:
 
     state = Path(STATE_DIR)
     try:
-        state.mkdir(exist_ok=True)
+        state.mkdir(mode=0o700, exist_ok=True)  # the emulator's database holds tokens
     except OSError as e:
         raise ConfigError(f"cannot create {state} for the embedded emulator's state: {e.strerror or e}") from None
     port = _saved_port(state / PORT_FILE)

@@ -42,11 +42,12 @@ def mask_words(text: str, secret_values: Iterable[str], mask: str = SECRET_MASK)
 
 
 def mask_credentials(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every credential replaced wherever it occurs, even inside a longer word."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, CREDENTIAL_MASK)
-    return text
+    """`text` with every credential replaced wherever it occurs, even inside a longer word, in
+    any case (a message may quote it upper-cased), longest first."""
+    values = sorted({s for s in secrets if s}, key=len, reverse=True)
+    if not values:
+        return text
+    return re.compile("|".join(re.escape(v) for v in values), re.IGNORECASE).sub(CREDENTIAL_MASK, text)
 
 
 def mask_output(text: str, *, secret_values: Iterable[str], credentials: Iterable[str]) -> str:
@@ -75,6 +76,27 @@ def mask_scalar(value: Any) -> Any:
     return SECRET_MASK
 
 
+# Keys whose values are credentials wherever they appear in GP parameters: their values are
+# masked in every view even when the task file does not mark them `${secret:...}` (e.g. a value
+# that stopped being a secret: the portal still holds the old one, and the plan is posted on a
+# pull request), and left out of fingerprints.
+_CREDENTIAL_KEY = re.compile(r"(?i)(passw(or)?d|secret|token|api_?key|credential|private_?key|access_?key)")
+
+
+def is_credential_key(key: Any) -> bool:
+    return isinstance(key, str) and _CREDENTIAL_KEY.search(key) is not None
+
+
+def mask_credential_keys(value: Any) -> Any:
+    """A JSON value with the value of every credential-named key masked, at any depth."""
+    if isinstance(value, dict):
+        return {k: (_whole(v) if is_credential_key(k) and not isinstance(v, (dict, list)) else mask_credential_keys(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_credential_keys(v) for v in value]
+    return value
+
+
 def is_under(path: FieldPath, prefix: FieldPath) -> bool:
     return path[: len(prefix)] == tuple(prefix)
 
@@ -89,6 +111,17 @@ def mask_field(path: FieldPath, before: Any, after: Any,
     if inner:
         before, after = _inside(before, inner), _inside(after, inner)
     return before, after, bool(inner)
+
+
+def mask_credential_field(path: str, before: Any, after: Any) -> tuple[Any, Any, bool]:
+    """A parameter field's (before, after, masked) with credential-named keys masked: whole when
+    the dotted `path` names one ("parameters.auth.password"), else inside its value."""
+    if not path.startswith("parameters.") and not path.startswith("parameters["):
+        return before, after, False
+    if any(is_credential_key(part) for part in re.split(r"[.\[\]]", path)[1:]):
+        return _whole(before), _whole(after), before is not None or after is not None
+    masked = mask_credential_keys(before), mask_credential_keys(after)
+    return masked[0], masked[1], masked != (before, after)
 
 
 def mask_paths(value: Any, paths: Sequence[FieldPath]) -> Any:

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from reconciler.applying.outcomes import ApplyResult, Interrupted, Outcome
 from reconciler.errors import ReconcilerError
-from reconciler.masking import mask_words
+from reconciler.masking import mask_output
 from reconciler.planning.plan import Action, Change, Key, Plan
 from reconciler.portal.protocol import Portal
 
@@ -146,7 +146,7 @@ def run_change(change: Change, portal: Portal, secrets: tuple[str, ...] = ()) ->
             task_id = _act(action, change, task_id, portal)
         except ReconcilerError as e:  # PortalError and kin: the portal's words, secrets masked
             return Outcome(change=change, ok=False, task_id=task_id, done=tuple(done),
-                           error=mask_words(str(e), secrets))
+                           error=mask_output(str(e), secret_values=secrets, credentials=secrets))
         done.append(action)
     return Outcome(change=change, ok=True, task_id=task_id, done=tuple(done))
 

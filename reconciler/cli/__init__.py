@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from reconciler import __version__
 from reconciler.cli.parser import build_parser
 from reconciler.errors import ReconcilerError
+from reconciler.masking import is_credential_key, mask_credentials
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -40,7 +41,7 @@ def error_handler() -> Iterator[list[int]]:
     try:
         yield code
     except ReconcilerError as e:
-        echo_err(f"error: {e}")
+        echo_err(_masked(f"error: {e}"))
         code.append(EXIT_FAILURE)
     except KeyboardInterrupt:
         echo_err("Interrupted (^C)")
@@ -56,9 +57,18 @@ def error_handler() -> Iterator[list[int]]:
             "Paste the text below into the issue:\n\n"
             f"### version information\n```\nreconciler {__version__}, Python {platform.python_version()}, "
             f"{platform.platform()}\n```\n"
-            f"### error information\n```\n{''.join(traceback.format_exception(e)).rstrip()}\n```"
+            f"### error information\n```\n{_masked(''.join(traceback.format_exception(e)).rstrip())}\n```"
         )
         code.append(EXIT_BUG)
+
+
+def _masked(text: str) -> str:
+    """Text for the terminal with the credentials of the environment masked wherever they occur
+    (a traceback may quote a local variable): RECONCILER_PASSWORD, RECONCILER_TOKEN, and every
+    variable whose name says it holds one (e.g. GP_API_KEY)."""
+    names = {"RECONCILER_PASSWORD", "RECONCILER_TOKEN"} | {n for n in os.environ if is_credential_key(n)}
+    return mask_credentials(text, sorted((os.environ[n] for n in names if len(os.environ.get(n, "")) >= 4),
+                                         key=len, reverse=True))
 
 
 def _dispatch(args: argparse.Namespace) -> int:

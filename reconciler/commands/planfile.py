@@ -92,11 +92,12 @@ def read(path: str) -> SavedPlan:
         raise UsageError(f"{path}: plan file format {data.get('format_version')!r} is not supported "
                          f"(this reconciler reads {FORMAT_VERSION}); run plan again")
     try:
+        options = data["options"]  # read first, as it always was: the message names the first key missing
         return SavedPlan(
             plan=dict(data["plan"]),
             tasks_dir=str(data["tasks_dir"]), owner=str(data["owner"]), portal=str(data["portal"]),
             mark=str(data["mark"]), created=parse_instant(str(data["created"])),
-            policy=Policy.from_dict(data["options"]),
+            policy=Policy.from_dict(options),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise UsageError(f"{path}: damaged plan file ({e}); run plan again") from None

@@ -40,7 +40,12 @@ class Store:
 
     def __init__(self, path: str | None = None) -> None:
         if path and os.path.dirname(path):
-            os.makedirs(os.path.dirname(path), exist_ok=True)  # e.g. .reconciler/emulator.sqlite
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)  # e.g. .reconciler/emulator.sqlite
+        if path:
+            # Tokens and the users' password hashes live here: readable by its owner only, and
+            # so are SQLite's -wal and -shm files (they take the database file's mode).
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+            os.chmod(path, 0o600)
         self.lock = threading.RLock()
         self._db = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row

@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
 from reconciler.instants import to_ms
-from reconciler.masking import mask_values, mask_words
+from reconciler.masking import mask_credential_field, mask_values, mask_words
 from reconciler.model import CronFields, PortalState, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
 from reconciler.planning import checks, compare
 from reconciler.planning.blind import blind_spots
@@ -59,7 +59,8 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         unchanged=tuple(sorted(unchanged)),
         unmanaged=_unmanaged(draft.unmanaged),
         diagnostics=tuple(sorted((_masked_diagnostic(d, secrets) for d in diagnostics), key=_diagnostic_key)),
-        observed=observed_fingerprint(state.tasks, mark=options.mark),
+        observed=observed_fingerprint(state.tasks, mark=options.mark,
+                                      secret_paths={s.name: s.secret_paths for s in specs}),
         desired=desired_fingerprint(specs),
         portal=options.portal,
         owner=options.default_owner,
@@ -228,13 +229,13 @@ def _secrets(specs: Sequence[TaskSpec], options: PlanOptions) -> tuple[str, ...]
 
 
 def _masked_change(change: Change, secrets: tuple[str, ...]) -> Change:
-    if not secrets:
-        return change
-    fields = tuple(
-        replace(f, before=mask_values(f.before, secrets), after=mask_values(f.after, secrets))
-        for f in change.fields
-    )
-    return replace(change, fields=fields)
+    """Every secret value masked wherever it shows up, then every credential-named parameter."""
+    fields = []
+    for f in change.fields:
+        before, after, credential = mask_credential_field(f.path, mask_values(f.before, secrets),
+                                                          mask_values(f.after, secrets))
+        fields.append(replace(f, before=before, after=after, secret=f.secret or credential))
+    return replace(change, fields=tuple(fields))
 
 
 def _masked_diagnostic(diagnostic: Diagnostic, secrets: tuple[str, ...]) -> Diagnostic:

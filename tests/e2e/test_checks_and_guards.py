@@ -265,3 +265,17 @@ def test_a_task_file_that_cannot_be_read_stops_plan_and_apply_and_deletes_nothin
         assert "tasks.d/nightly-buffer.yaml: cannot read: a dangling symlink" in result.out or (
             "tasks.d/nightly-buffer.yaml: not a regular file (a FIFO, socket or device)" in result.out)
     assert set(titles(portal)) == before
+
+
+def test_a_bug_report_masks_the_credentials_of_the_environment(on_emu: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GP_API_KEY", "k3y-of-the-gp-service")
+
+    def explode(*args: object, **kwargs: object) -> None:
+        secret = PASSWORDS["publisher"]  # a local that a traceback could show
+        raise RuntimeError(f"boom with {secret} and prefix{secret}suffix and k3y-of-the-gp-service")
+
+    monkeypatch.setattr("reconciler.commands.plan.make_plan", explode)
+    result = on_emu("plan")
+    assert result.code == 3 and "this is a bug in reconciler" in result.err
+    assert PASSWORDS["publisher"] not in result.err and "k3y-of-the-gp-service" not in result.err
+    assert "boom with <redacted> and prefix<redacted>suffix" in result.err

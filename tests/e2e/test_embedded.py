@@ -70,3 +70,11 @@ def test_saved_plan_on_the_emulator(workdir: Path, run: Run) -> None:
     applied = run("apply", "--emulator", "plan.json")
     assert applied.code == 0, applied.out + applied.err
     assert run("plan", "--emulator", "--detailed-exitcode").code == 0
+
+
+def test_the_embedded_state_is_readable_by_its_owner_only(workdir: Path, run: Run) -> None:
+    # The emulator's database holds tokens and password hashes.
+    assert run("apply", "--emulator", "--auto-approve").code == 0
+    state = workdir / ".reconciler"
+    assert state.stat().st_mode & 0o777 == 0o700
+    assert (state / "emulator.sqlite").stat().st_mode & 0o777 == 0o600

@@ -266,3 +266,17 @@ def test_any_secret_value_is_masked_wherever_it_shows_in_the_fields(secret: str)
         ("parameters.nested", {"k": [SECRET_MASK, "plain"]}),
         ("parameters.old", SECRET_MASK),
     ]
+
+
+def test_a_credential_named_parameter_is_masked_even_when_the_file_stops_marking_it_secret() -> None:
+    # The file had `token: ${secret:T}`; now it holds a plain value. The portal still holds the
+    # production secret, and the plan is posted on the pull request.
+    s = spec("parameters:\n  token: plain-now\n  auth: {user: svc, password: pw-new}\n  note: visible\n")
+    stored = replace(remote_of(spec()), parameters_json=json.dumps(
+        {"token": "prod-secret-1", "auth": {"user": "svc", "password": "prod-pw"}, "note": "old"}))
+    (change,) = make_plan([s], state(stored), options()).changes
+    shown = {f.path: (f.before, f.after, f.secret) for f in change.fields}
+    assert shown["parameters.token"] == (SECRET_MASK, SECRET_MASK, True)
+    assert shown["parameters.auth.password"] == (SECRET_MASK, SECRET_MASK, True)
+    assert shown["parameters.note"] == ("old", "visible", False)
+    assert "prod-secret-1" not in repr(change.fields) and "prod-pw" not in repr(change.fields)

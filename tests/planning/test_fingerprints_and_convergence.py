@@ -25,6 +25,19 @@ def test_observed_fingerprint_is_order_independent_and_sensitive() -> None:
         assert observed_fingerprint([changed, b], mark=MARK) != observed_fingerprint([a, b], mark=MARK)
 
 
+def test_no_secret_of_the_portal_can_be_recovered_from_the_observed_fingerprint() -> None:
+    # An unsalted sha256 over the portal's parameters let a word list recover a secret.
+    a = remote("[reconciler] a", parameters_json='{"api_key":"hunter2","conn":{"x":"s3cret","password":"pw"}}')
+    guesses = [replace(a, parameters_json=json.dumps({"api_key": g, "conn": {"x": "s3cret", "password": p}}))
+               for g, p in (("letmein", "pw"), ("hunter2", "guess"))]
+    declared = {"a": [("parameters", "conn", "x")]}
+    seen = observed_fingerprint([a], mark=MARK, secret_paths=declared)
+    assert all(observed_fingerprint([g], mark=MARK, secret_paths=declared) == seen for g in guesses)
+    other = replace(a, parameters_json='{"api_key":"hunter2","conn":{"x":"other","password":"pw"}}')
+    assert observed_fingerprint([other], mark=MARK, secret_paths=declared) == seen
+    assert observed_fingerprint([other], mark=MARK) != observed_fingerprint([a], mark=MARK)  # undeclared: hashed
+
+
 def test_observed_fingerprint_ignores_run_bookkeeping() -> None:
     a = remote("[reconciler] a")
     fired = replace(a, last_start=5, next_start=9, run_interval_seconds=60, updated=7)
