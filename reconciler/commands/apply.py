@@ -73,6 +73,13 @@ def run(
         result = _execute(plan, connection, parallelism=parallelism, secrets=secrets, out=out)
         out(views.summary([views.outcome_to_dict(o) for o in result.outcomes], blocked=_blocked(plan)))
         after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc), secrets=loaded.secret_values)
+        copies = _copies_only(after)
+        if copies is not None:  # a create that landed twice (e.g. another apply at the same time)
+            out(views.REMOVING_COPIES)
+            healed = _execute(copies, connection, parallelism=parallelism, secrets=secrets, out=out)
+            result = ApplyResult(outcomes=result.outcomes + healed.outcomes)
+            after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc),
+                            secrets=loaded.secret_values)
         out(views.convergence(plan_to_dict(after)))
     code = 0 if result.ok and after.nothing_to_do else 1
     return _finish(fmt, echo, plan, result, after, code=code)
@@ -111,6 +118,13 @@ def _finish(fmt: str, echo: Echo, plan: Plan, result: ApplyResult | None, after:
     if fmt == "json":  # the plans are masked by the planner, the outcomes by the executor
         echo(views.render_json(views.report_to_dict(plan, result, after)))
     return code
+
+
+def _copies_only(after: Plan) -> Plan | None:
+    """The plan read back, when all it still has to do is remove identical duplicates."""
+    if after.errors or not after.changes or any(c.duplicate_of is None or c.blocked for c in after.changes):
+        return None
+    return after
 
 
 def _blocked(plan: Plan) -> bool:

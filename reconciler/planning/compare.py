@@ -140,6 +140,12 @@ def same_schedule(a: CronFields, b: CronFields) -> bool:
     return first is not None and first == second  # an invalid schedule differs from any valid one
 
 
+def schedule_text(schedule: CronFields) -> str:
+    """One text per set of fire times: the Quartz canonical form, or the fields as written when
+    they are not valid Quartz."""
+    return _canonical_schedule(schedule) or " ".join(_text(schedule))
+
+
 def _canonical_schedule(schedule: CronFields) -> str | None:
     try:
         return quartz.from_fields(schedule).canonical()  # from_fields is cached

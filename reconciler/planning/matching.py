@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler.model import RemoteTask, Severity, TaskSpec
+from reconciler.planning import duplicates
 from reconciler.planning.ownership import name_from_title
 from reconciler.planning.plan import Diagnostic, Key
 from reconciler.taskfiles.rules import is_task_name
@@ -30,13 +31,15 @@ class Match:
 @dataclass(frozen=True, kw_only=True)
 class Removal:
     """A managed portal task that no declared task keeps; `spec` is set when one replaces it.
-    `waits_for` is the key created in its place when the task moves to another owner."""
+    `waits_for` is the key created in its place when the task moves to another owner;
+    `duplicate_of` the id of the copy kept when this one is an identical duplicate."""
 
     remote: RemoteTask
     name: str
     reason: str
     spec: TaskSpec | None = None
     waits_for: Key | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +73,7 @@ def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, defau
     matches = tuple(matcher.match(spec, owner_of(spec, default_owner)) for spec in specs)
     return Matching(
         matches=tuple(m for m in matches if m is not None),
-        removals=tuple(matcher.removals + matcher.leftovers()),
+        removals=tuple(matcher.copies + matcher.removals + matcher.leftovers()),
         unmanaged=tuple(unmanaged),
         diagnostics=tuple(matcher.duplicates() + edited),
     )
@@ -80,13 +83,30 @@ class _Matcher:
     def __init__(self, managed: dict[Key, list[RemoteTask]], declared: set[Key]) -> None:
         self.managed = managed
         self.declared = declared
-        self.poisoned = {key for key, found in managed.items() if len(found) > 1}
+        self.copies: list[Removal] = []  # identical duplicates: all but the oldest go
+        self.conflicts: dict[Key, list[str]] = {}  # duplicates that differ, and in what
+        for key, found in sorted(managed.items(), key=_by_owner):
+            if len(found) > 1:
+                self._settle(key, found)
+        self.poisoned = set(self.conflicts)
         self.by_name: dict[str, list[Key]] = {}
         for key in sorted(managed, key=_by_owner_key):
             if key not in self.poisoned:
                 self.by_name.setdefault(key.name, []).append(key)
         self.claimed: set[Key] = set()
         self.removals: list[Removal] = []
+
+    def _settle(self, key: Key, found: list[RemoteTask]) -> None:
+        fields = duplicates.differing(found)
+        if fields:
+            self.conflicts[key] = fields
+            return
+        keep = duplicates.oldest(found)
+        self.managed[key] = [keep]
+        self.copies.extend(
+            Removal(remote=t, name=key.name, reason=f"duplicate of {keep.id}, identical in every managed field",
+                    duplicate_of=keep.id)
+            for t in sorted(found, key=lambda t: t.id) if t is not keep)
 
     def free(self, key: Key) -> bool:
         """A managed portal task no declared task has taken yet (and not a duplicate)."""
@@ -137,7 +157,8 @@ class _Matcher:
         ]
 
     def duplicates(self) -> list[Diagnostic]:
-        return [_duplicate(key, self.managed[key]) for key in sorted(self.poisoned, key=_by_owner_key)]
+        return [_duplicate(key, self.managed[key], self.conflicts[key])
+                for key in sorted(self.poisoned, key=_by_owner_key)]
 
 
 def _by_owner_key(key: Key) -> tuple[str, str]:
@@ -149,13 +170,16 @@ def _by_owner(item: tuple[Key, list[RemoteTask]]) -> tuple[str, str]:
     return _by_owner_key(item[0])
 
 
-def _duplicate(key: Key, found: list[RemoteTask]) -> Diagnostic:
+def _duplicate(key: Key, found: list[RemoteTask], fields: list[str]) -> Diagnostic:
     name, owner = key
     ids = ", ".join(sorted(t.id for t in found))
     return Diagnostic(
         severity=Severity.ERROR,
-        message=f"{len(found)} portal tasks of {owner} carry the managed title {found[0].title!r}: {ids}",
-        hint="delete or rename all but one of them on the portal; until then the plan leaves this name alone",
+        message=f"{len(found)} portal tasks of {owner} carry the managed title {found[0].title!r} and differ in "
+        f"{', '.join(fields)}: {ids}",
+        hint=f"keep one and delete the others on the portal (POST .../sharing/rest/community/users/{owner}/tasks/"
+        "<id>/delete, or the portal's scheduled-tasks page), then run plan again; until then the plan leaves "
+        "this name alone",
         name=name,
         owner=owner,
     )

@@ -111,6 +111,9 @@ class Change:
     # For the DELETE of a task moving to another owner (renamed or not): the key of the CREATE
     # that must succeed first, so a failed create never loses the task.
     waits_for: Key | None = None
+    # For the DELETE of an identical duplicate: the id of the copy the plan keeps (apply removes
+    # such copies it finds when it reads the portal back).
+    duplicate_of: str | None = None
 
     @property
     def key(self) -> Key:

@@ -95,6 +95,7 @@ class _Entry:
     desired: TaskFields | None = None
     differences: compare.Differences | None = None
     waits_for: Key | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,7 +146,7 @@ def _change(entry: _Entry, options: PlanOptions) -> Change | None:
     spec, remote, desired = entry.spec, entry.remote, entry.desired
     change = Change(name=entry.name, owner=entry.owner, actions=entry.actions,
                     task_id=remote.id if remote is not None else None, reason=entry.reason,
-                    source=entry.source, waits_for=entry.waits_for)
+                    source=entry.source, waits_for=entry.waits_for, duplicate_of=entry.duplicate_of)
     if spec is None or desired is None:
         return change
     if remote is None:
@@ -190,6 +191,9 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
     """A managed task no spec keeps: delete, disable (on_remove) or skip (--no-delete)."""
     remote, name, reason = r.remote, r.name, r.reason
     source = r.spec.source if r.spec is not None else None
+    if r.duplicate_of is not None and not options.policy.no_delete:  # a copy goes whatever on_remove says
+        return [_Entry(owner=remote.owner, name=name, actions=(Action.DELETE,), remote=remote,
+                       reason=f"{reason}; the copy kept keeps its run history", duplicate_of=r.duplicate_of)]
     if options.policy.on_remove == "disable":
         if not remote.active:
             return []

@@ -200,12 +200,27 @@ def test_max_occurrences_ending_soon_is_a_warning(on_emu: Run, workdir: Path) ->
     assert any("max_occurrences 3 stops the task within 30 days" in w["message"] for w in plan_json(result)["warnings"])
 
 
-def test_two_tasks_with_one_managed_title_are_an_error(on_emu: Run, emu: Emulator, portal: PortalClient) -> None:
+def test_two_differing_tasks_with_one_managed_title_are_an_error(on_emu: Run, emu: Emulator,
+                                                                  portal: PortalClient) -> None:
     from tests.conftest import buffer_fields as fields
 
-    for _ in range(2):
-        portal.create_task(fields(emu, MARK + "nightly-parcel-buffer"))
-    assert any("carry the managed title" in e for e in errors_of(on_emu))
+    ids = sorted(portal.create_task(fields(emu, MARK + "nightly-parcel-buffer", max_occurrences=n)) for n in (1, 2))
+    assert f"differ in max_occurrences: {ids[0]}, {ids[1]}" in " ".join(errors_of(on_emu))
+
+
+def test_identical_copies_of_a_managed_task_heal_the_oldest_stays(applied: Run, emu: Emulator,
+                                                                  portal: PortalClient) -> None:
+    from reconciler.portal.wire import fields_of
+
+    kept = titles(portal)[MARK + "nightly-parcel-buffer"]
+    advance_clock(emu, 60)
+    copy = portal.create_task(fields_of(kept))  # a create that landed twice, a minute later
+    planned = plan_json(applied("plan", "--format", "json"))
+    (change,) = planned["changes"]
+    assert (change["task_id"], change["actions"]) == (copy, ["delete"])
+    assert change["reason"].startswith(f"duplicate of {kept.id}, identical in every managed field")
+    assert applied("apply", "--auto-approve").code == 0
+    assert [t.id for t in portal.iter_tasks() if t.title == kept.title] == [kept.id]
 
 
 def test_a_task_the_portal_disabled_after_failures_is_explained(

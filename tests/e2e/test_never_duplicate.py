@@ -1,14 +1,16 @@
-"""A create whose outcome is unknown is never sent twice: through the CLI over HTTP, a portal
-that lands the create only after the client gave up and checked leaves exactly one task."""
+"""Never a duplicate, through the CLI over HTTP: a create whose outcome is unknown is never sent
+twice, and identical copies found when apply reads the portal back are removed."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import pytest
+
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.conftest import fault, titles
+from tests.conftest import advance_clock, fault, titles
 from tests.e2e.conftest import MARK, Run, plan_json
 
 
@@ -27,3 +29,27 @@ def test_a_create_that_lands_after_the_check_is_not_sent_again(on_emu: Run, work
     assert len(managed) == len(set(managed)) == 3
     after = on_emu("plan", "--format", "json", "--detailed-exitcode")
     assert after.code == 0 and plan_json(after)["changes"] == []
+
+
+def test_apply_removes_an_identical_copy_it_finds_when_it_reads_back(on_emu: Run, emu: Emulator,
+                                                                    portal: PortalClient,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from reconciler.portal.wire import fields_of
+    from reconciler.render import apply as views
+
+    real_summary = views.summary
+
+    def summary_then_copy(*args: object, **kwargs: object) -> str:
+        # Behind the CLI's back, after its creates and before its read-back: another apply's
+        # create of the same task lands.
+        advance_clock(emu, 60)
+        task = titles(portal)[MARK + "nightly-parcel-buffer"]
+        portal.create_task(fields_of(task))
+        return real_summary(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(views, "summary", summary_then_copy)
+    result = on_emu("apply", "--auto-approve")
+    assert result.code == 0, result.out + result.err
+    assert views.REMOVING_COPIES in result.out and result.lines[-1] == "The portal now matches tasks.d."
+    managed = [t.title for t in portal.iter_tasks() if t.title.startswith(MARK)]
+    assert sorted(managed) == sorted(set(managed)) and len(managed) == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reconciler.planning.plan import Action, FieldChange
 from reconciler.planning.planner import make_plan
 from tests.planning.conftest import ADMIN, options, remote, remote_of, spec, state
@@ -54,20 +56,42 @@ def test_task_already_under_new_owner_deletes_the_stale_copy() -> None:
     assert plan.unchanged == ("nightly",)
 
 
-def test_duplicate_managed_titles_are_an_error_naming_both_ids() -> None:
+def test_identical_duplicates_heal_the_newer_copies_go_the_oldest_stays() -> None:
     s = spec('schedule: "0 0 5 * * ?"\n')
-    tasks = (remote("[reconciler] nightly", id="t2"), remote("[reconciler] nightly", id="t1"))
+    first = remote_of(s, id="t9")
+    tasks = (replace(first, id="t2", created=300), replace(first, created=100), replace(first, id="t1", created=None))
+    plan = make_plan([s], state(*tasks), options(on_remove="disable"))
+    assert not plan.errors and plan.unchanged == ("nightly",)
+    assert [(c.task_id, c.actions, c.duplicate_of) for c in plan.changes] == [
+        ("t1", (Action.DELETE,), "t9"), ("t2", (Action.DELETE,), "t9")]
+    assert plan.changes[0].reason.startswith("duplicate of t9, identical in every managed field")
+
+
+def test_duplicates_that_differ_are_an_error_naming_the_ids_and_fields() -> None:
+    s = spec('schedule: "0 0 5 * * ?"\n')
+    tasks = (remote("[reconciler] nightly", id="t2"), remote("[reconciler] nightly", id="t1", max_occurrences=3,
+                                                              active=False))
     plan = make_plan([s], state(*tasks), options())
     assert plan.is_empty and plan.unchanged == ()
     (error,) = plan.errors
-    assert error.message == "2 portal tasks of alice carry the managed title '[reconciler] nightly': t1, t2"
+    assert error.message == ("2 portal tasks of alice carry the managed title '[reconciler] nightly' and differ in "
+                             "max_occurrences, enabled: t1, t2")
+    assert "tasks/<id>/delete" in (error.hint or "")
     assert (error.name, error.owner) == ("nightly", "alice")
 
 
-def test_duplicates_without_a_spec_are_not_deleted() -> None:
-    tasks = (remote("[reconciler] gone", id="t2"), remote("[reconciler] gone", id="t1"), remote_of(spec()))
+def test_differing_duplicates_without_a_spec_are_not_deleted() -> None:
+    tasks = (remote("[reconciler] gone", id="t2"), remote("[reconciler] gone", id="t1", max_occurrences=1),
+             remote_of(spec()))
     plan = make_plan([spec()], state(*tasks), options())
     assert plan.is_empty and len(plan.errors) == 1
+
+
+def test_identical_duplicates_are_kept_under_no_delete_with_a_warning() -> None:
+    s = spec()
+    tasks = (remote_of(s, id="t1"), remote_of(s, id="t2"))
+    plan = make_plan([s], state(*tasks), options(no_delete=True))
+    assert plan.is_empty and any("not deleting nightly" in w.message for w in plan.warnings)
 
 
 def test_same_name_under_two_owners_is_two_tasks() -> None:
