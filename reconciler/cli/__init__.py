@@ -139,7 +139,8 @@ def _dispatch_planning(args: argparse.Namespace) -> int:
 
     return apply.run(request, connect=connect, plan_file=args.plan_file, auto_approve=args.auto_approve,
                      confirm=_confirm if sys.stdin.isatty() else None, parallelism=args.parallelism,
-                     fmt=args.format, color=color, echo=echo, echo_err=echo_err)
+                     fmt=args.format, color=color, echo=echo, echo_err=echo_err,
+                     lock_timeout=None if args.no_lock else args.lock_timeout)
 
 
 def _confirm(prompt: str) -> bool:

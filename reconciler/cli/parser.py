@@ -116,7 +116,21 @@ a failed or skipped change, plan errors, or not confirmed), 3 bug.""",
                    help=f"changes carried out at once (default: {DEFAULT_PARALLELISM})")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text, or json: a final JSON report on stdout (progress goes to stderr)")
+    p.add_argument("--lock-timeout", type=_seconds, default=0.0, metavar="SECONDS",
+                   help="wait this long for another apply of the project to finish (default: 0, refuse at once)")
+    p.add_argument("--no-lock", action="store_true",
+                   help="do not take the apply lock on the portal (another apply may then write at the same time)")
     add_planning(p)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def _positive(text: str) -> int:

@@ -8,11 +8,12 @@ portal is read again afterwards and the command says whether it now matches task
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from reconciler.applying import executor
+from reconciler.applying import executor, lock
 from reconciler.applying.outcomes import ApplyResult, Interrupted, Outcome
 from reconciler.commands import Echo, planfile
 from reconciler.commands.plan import Request, compute, load_and_plan
@@ -41,15 +42,18 @@ def run(
     color: bool,
     echo: Echo,
     echo_err: Echo,
+    lock_timeout: float | None = 0.0,
     now: datetime | None = None,
 ) -> int:
+    """`lock_timeout`: how long to wait for another apply's lock (reconciler.applying.lock);
+    None: take no lock (--no-lock)."""
     saved = planfile.read(plan_file) if plan_file else None
     if saved is not None:
         request = replace(request, tasks_dir=saved.tasks_dir, mark=saved.mark, policy=saved.policy)
         now = saved.created  # recompute exactly as planned (next fire times, expiry warnings)
     now = now or datetime.now(timezone.utc)
     out = echo if fmt == "text" else echo_err  # --format json: stdout carries only the report
-    with connect() as connection:
+    with connect() as connection, _locked(connection, request.mark, lock_timeout, out):
         planned = load_and_plan(request, connection, now=now, fmt=fmt, echo=echo, note=out, warn=out)
         if planned is None:
             return 1
@@ -83,6 +87,19 @@ def run(
         out(views.convergence(plan_to_dict(after)))
     code = 0 if result.ok and after.nothing_to_do else 1
     return _finish(fmt, echo, plan, result, after, code=code)
+
+
+@contextlib.contextmanager
+def _locked(connection: Connection, project: str, timeout: float | None, out: Echo) -> Iterator[None]:
+    """The apply lock around planning and applying (so no other apply writes in between)."""
+    if timeout is None:
+        out(views.NO_LOCK)
+        yield
+        return
+    portal = connection.portal
+    holder = lock.me(portal.me().username, int(datetime.now(timezone.utc).timestamp() * 1000))
+    with lock.held(portal.content(), project=project, holder=holder, timeout=timeout):
+        yield
 
 
 def _confirmed(confirm: Confirm | None, out: Echo) -> bool:

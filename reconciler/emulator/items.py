@@ -34,5 +34,6 @@ def seed_items(ctx: Context) -> None:
 
 def item_json(ctx: Context, item: dict[str, Any]) -> dict[str, Any]:
     data = {k: v for k, v in item.items() if k != "servicePath"}
-    data["url"] = f"{ctx.origin}{SERVICES_ROOT}/{item['servicePath']}"
+    if "servicePath" in item:
+        data["url"] = f"{ctx.origin}{SERVICES_ROOT}/{item['servicePath']}"
     return data

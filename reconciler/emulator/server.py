@@ -17,7 +17,7 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from reconciler.emulator import auth, control, gpserver, items, oauth, sharing, tasks, tls
+from reconciler.emulator import auth, content, control, gpserver, items, oauth, sharing, tasks, tls
 from reconciler.emulator.clock import Clock
 from reconciler.emulator.context import LOOPBACK_NAMES, Context, Settings
 from reconciler.emulator.faults import Faults
@@ -113,7 +113,7 @@ class Emulator:
             ssl_context, self.ca_pem = tls.server_context(names)
         self._scheduler = Scheduler(ctx)
         self._server = Server(
-            (self._host, self._port), ctx=ctx, routes=sharing.routes() + oauth.routes() + gpserver.routes(),
+            (self._host, self._port), ctx=ctx, routes=sharing.routes() + content.routes() + oauth.routes() + gpserver.routes(),
             control_routes=control.routes(self._scheduler), ipv6=":" in self._host, ssl_context=ssl_context,
         )
         port = self._server.server_address[1]

@@ -110,6 +110,16 @@ class Store:
         row = self._exec("SELECT doc FROM items WHERE id = ?", (item_id,)).fetchone()
         return None if row is None else dict(json.loads(row["doc"]))
 
+    def items_of(self, owner: str, *, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """(how many items `owner` has, one page of them in creation order)."""
+        total = self._exec("SELECT COUNT(*) FROM items WHERE owner = ?", (owner,)).fetchone()[0]
+        rows = self._exec("SELECT doc FROM items WHERE owner = ? ORDER BY rowid LIMIT ? OFFSET ?",
+                          (owner, limit, offset)).fetchall()
+        return total, [dict(json.loads(r["doc"])) for r in rows]
+
+    def delete_item(self, item_id: str) -> None:
+        self._exec("DELETE FROM items WHERE id = ?", (item_id,))
+
     # tasks ------------------------------------------------------------------------------------
 
     def put_task(self, doc: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from reconciler.errors import NotFoundError, PermissionDeniedError
 from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
 from reconciler.portal import listing, paging, wire, writes
 from reconciler.portal.auth import DEFAULT_EXPIRATION_MINUTES, FixedToken, PasswordToken, TokenSource
+from reconciler.portal.content import UserContent
 from reconciler.portal.http import Http, origin
 from reconciler.portal.protocol import TaskList
 from reconciler.portal.retry import RetryPolicy
@@ -95,6 +96,10 @@ class PortalClient:
     def owner(self) -> str:
         """Whose tasks to manage: --owner, else the signed-in user."""
         return self.settings.owner or self.me().username
+
+    def content(self) -> UserContent:
+        """The signed-in user's own items (the apply lock's place)."""
+        return UserContent(self._http, self.me().username, max_workers=self._max_workers)
 
     def federated_servers(self) -> tuple[FederatedServer, ...]:
         """Servers federated with the portal (portals/self/servers), cached; the token may go to them.

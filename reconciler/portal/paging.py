@@ -42,8 +42,8 @@ def _int(value: Any) -> int | None:
 class _Chain:
     """The running checks of one listing: continuity, totals, counts."""
 
-    def __init__(self, operation: str) -> None:
-        self.operation = operation
+    def __init__(self, operation: str, key: str) -> None:
+        self.operation, self.key = operation, key
         self.total: int | None = None
         self.read = 0
         self.next = 1
@@ -52,9 +52,9 @@ class _Chain:
         return ListingError(message, operation=self.operation)
 
     def add(self, start: int, page: Any) -> Page:
-        if not isinstance(page, dict) or not isinstance(page.get("tasks"), list):
-            raise self.fail(f"the page from {start} has no list of tasks")
-        count = len(page["tasks"])
+        if not isinstance(page, dict) or not isinstance(page.get(self.key), list):
+            raise self.fail(f"the page from {start} has no list of {self.key}")
+        count = len(page[self.key])
         total = _int(page.get("total"))
         if start == 1:
             self.total = total
@@ -82,17 +82,17 @@ class _Chain:
             raise self.fail(f"{self.read} tasks read of the {self.total} the portal announced")
 
 
-def iter_pages(fetch: Callable[[int], Any], *, max_workers: int, operation: str) -> Iterator[Page]:
+def iter_pages(fetch: Callable[[int], Any], *, max_workers: int, operation: str, key: str = "tasks") -> Iterator[Page]:
     """Yield every page: `fetch(start)` returns the page beginning at the 1-based `start`.
 
     Raises:
         ListingError: the pages do not add up to one complete listing (raised at the point the
             inconsistency shows, which may be after the last page was yielded).
     """
-    chain = _Chain(operation)
+    chain = _Chain(operation, key)
     first = chain.add(1, fetch(1))
     yield first
-    size = len(first["tasks"])
+    size = len(first[key])
     with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
         ahead: deque[tuple[int, Future[Any]]] = deque()
         predicted = chain.next

@@ -19,6 +19,7 @@ from reconciler.model import (
     TaskFields,
     UnreadableTask,
 )
+from reconciler.portal.content import UserContent
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,6 +37,8 @@ class Portal(Protocol):
     def owner(self) -> str: ...
 
     def me(self) -> PortalUser: ...
+
+    def content(self) -> UserContent: ...
 
     def privileges(self) -> tuple[str, ...]: ...
 

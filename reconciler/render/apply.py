@@ -72,6 +72,8 @@ SAVED_PLAN_CURRENT = "The saved plan {path} is up to date: applying it."
 NOTHING_APPLIED = "Nothing applied: the plan has errors (above). Fix them and run apply again."
 NO_CHANGES = "No changes. The portal matches tasks.d."
 CANCELLED = "Apply cancelled; nothing was changed."
+NO_LOCK = ("warning: --no-lock: applying without the apply lock; another apply of this project may write to "
+           "the portal at the same time")
 REMOVING_COPIES = "Reading the portal back found identical copies of tasks; removing them (the oldest stays):"
 
 
