@@ -38,6 +38,7 @@ from reconciler.portal.http import WriteOutcomeUnknown
 TTL_MS = 60 * 60 * 1000  # a lock no apply refreshes; one left by a killed apply expires after this
 ITEM_TYPE = "Document Link"  # a URL item needs no file [I]
 POLL_SECONDS = 2.0
+RELEASE_ATTEMPTS = 5
 
 
 class LockHeld(ReconcilerError):
@@ -138,8 +139,19 @@ def held(content: UserContent, *, project: str, holder: Holder, timeout: float,
             sleep(min(POLL_SECONDS, max(0.0, deadline - clock())))
         yield
     finally:
+        _release(content, title, mine, sleep)
+
+
+def _release(content: UserContent, title: str, mine: str, sleep: Callable[[float], None]) -> None:
+    """Remove our lock item, trying again after a failure (a lock left behind blocks every apply
+    of the project for an hour) until the listing no longer shows it."""
+    for attempt in range(RELEASE_ATTEMPTS):
         with contextlib.suppress(PortalError):
             content.delete(mine)
+        with contextlib.suppress(PortalError):
+            if all(i.id != mine for i in content.titled(title)):
+                return
+        sleep(0.2 * 2**attempt)
 
 
 def _created(item: Item) -> int:
