@@ -99,8 +99,9 @@ def settings_from(
         owner=pick["owner"],
         ca_bundle=pick["ca_bundle"],
         insecure=bool(pick["insecure"]),
-        timeout=_timeout(pick["timeout"]),
-        max_response_mb=_max_mb(pick["max_response_mb"]),
+        timeout=_positive(pick["timeout"], name="timeout", unit="seconds", default=DEFAULT_TIMEOUT),
+        max_response_mb=_positive(pick["max_response_mb"], name="max_response_mb", unit="megabytes",
+                                  default=DEFAULT_MAX_RESPONSE_MB),
         verbose=bool(getattr(args, "verbose", False)),
     )
 
@@ -165,28 +166,17 @@ def _first(*values: Any) -> Any:
     return next((v for v in values if v is not None and v != ""), None)
 
 
-def _max_mb(value: Any) -> float:
+def _positive(value: Any, *, name: str, unit: str, default: float) -> float:
+    """A positive number from a flag, the environment or a target; `default` when unset."""
     if value is None:
-        return DEFAULT_MAX_RESPONSE_MB
+        return default
     try:
-        megabytes = float(value)
+        number = float(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"max_response_mb {value!r} is not a number of megabytes") from None
-    if not megabytes > 0:
-        raise ConfigError(f"max_response_mb must be positive, got {value}")
-    return megabytes
-
-
-def _timeout(value: Any) -> float:
-    if value is None:
-        return DEFAULT_TIMEOUT
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"timeout {value!r} is not a number of seconds") from None
-    if seconds <= 0:
-        raise ConfigError(f"timeout must be positive, got {seconds:g}")
-    return seconds
+        raise ConfigError(f"{name} {value!r} is not a number of {unit}") from None
+    if not number > 0:
+        raise ConfigError(f"{name} must be positive, got {number:g}")
+    return number
 
 
 def _target(args: argparse.Namespace, environ: Mapping[str, str], read_text: Callable[[str], str]) -> dict[str, Any]:
