@@ -1,6 +1,7 @@
 """A stateful property test through the real CLI, client and emulator over HTTP: random task-file
 edits (creates, parameter and schedule changes, renames, removals), hand edits on the portal
-(unmanaged tasks, disabling, editing or copying a managed task) and faults injected into apply.
+(unmanaged tasks, disabling, editing or copying a managed task), time passing (tasks fire, some
+complete), faults injected into apply and applies interrupted by Ctrl-C.
 After each successful apply: the next plan is empty, the portal holds exactly what tasks.d
 declares, unmanaged tasks are untouched, and no two tasks carry one managed title.
 
@@ -9,6 +10,7 @@ long run."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import io
 import os
@@ -16,6 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import requests
 import yaml
@@ -74,15 +77,15 @@ class Convergence(RuleBasedStateMachine):
     # -- task-file edits ------------------------------------------------------------------------
 
     @rule(name=st.sampled_from(NAMES), schedule=st.sampled_from(SCHEDULES), distance=st.integers(1, 9),
-          enabled=st.booleans())
-    def declare(self, name: str, schedule: str, distance: int, enabled: bool) -> None:
+          enabled=st.booleans(), once=st.booleans())
+    def declare(self, name: str, schedule: str, distance: int, enabled: bool, once: bool) -> None:
         if any(name == n or name in d.get("previous_names", ()) for n, d in self.declared.items()):
             return
         self.declared[name] = {
             "name": name, "task_url": "${GP_SERVER_URL}/rest/services/Samples/Buffer/GPServer/Buffer",
             "parameters": {"in_features": {"url": "https://gis.example.com/x/FeatureServer/0"},
                            "buffer_distance_or_field": {"distance": distance, "units": "esriKilometers"}},
-            "schedule": schedule, "enabled": enabled}
+            "schedule": schedule, "enabled": enabled, **({"max_occurrences": 1} if once else {})}
         self.write()
 
     @precondition(lambda self: self.declared)
@@ -130,7 +133,26 @@ class Convergence(RuleBasedStateMachine):
             self.client.create_task(fields_of(task))  # identical: the plan must heal it
         self.applied = False
 
+    @rule()
+    def time_passes(self) -> None:
+        # Two days: every schedule fires, and a task with max_occurrences 1 completes.
+        requests.post(self.emu.control_url + "/clock", data={"advance": str(2 * 86400)}, timeout=60)
+
     # -- apply ------------------------------------------------------------------------------------
+
+    @precondition(lambda self: not self.applied)
+    @rule()
+    def interrupted_apply(self) -> None:
+        real_wait = concurrent.futures.wait
+
+        def wait_then_interrupt(*args: Any, **kwargs: Any) -> Any:
+            real_wait(*args, **kwargs)
+            raise KeyboardInterrupt  # Ctrl-C after the first change finished
+
+        with mock.patch("reconciler.applying.executor.wait", wait_then_interrupt):
+            code, out = self.cli("apply", "--auto-approve", "--parallelism", "1")
+        assert code in (0, 130), out
+        self.applied = code == 0
 
     @rule(kind=st.sampled_from((None, None, "http502", "arcgis_error", "drop")))
     def apply(self, kind: str | None) -> None:
