@@ -34,3 +34,17 @@ def normal_json(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+MAX_DEPTH = 100  # JSON from the portal nested deeper is refused (every walk here is recursive)
+
+
+def depth(value: Any) -> int:
+    """How deep a JSON value nests, found without recursion (and without looking past MAX_DEPTH)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH and isinstance(item, (dict, list)):
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest

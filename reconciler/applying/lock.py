@@ -114,7 +114,7 @@ def held(content: UserContent, *, project: str, holder: Holder, timeout: float,
     try:
         deadline = clock() + timeout
         while True:
-            live = _live(content, title, now_ms())
+            live = _live(content, title, now_ms(), mine)
             ours = next((i for i in live if i.id == mine), None)
             if ours is None:  # removed behind our back: take a new place in the queue
                 mine = _add(content, title, snippet)
@@ -166,17 +166,21 @@ def _add(content: UserContent, title: str, snippet: str) -> str:
     except WriteOutcomeUnknown:
         ours = [i for i in content.titled(title) if i.snippet == snippet]
         if not ours:
-            raise
+            raise PortalError("the lock item's creation has an unknown outcome and it is not listed",
+                              hint=f"if it appears later, it blocks applies of this project for an hour: delete "
+                                   f"the item titled {title!r} from your content, or wait") from None
         return ours[0].id
 
 
-def _live(content: UserContent, title: str, now: int) -> list[Item]:
+def _live(content: UserContent, title: str, now: int, mine: str) -> list[Item]:
     """The lock items still live, oldest first; items past their time are removed on the way."""
     live = []
     for item in sorted(content.titled(title), key=lambda i: (_created(i), i.id)):
         who = _holder(item)
-        until = who.until_ms if who is not None else _created(item) + TTL_MS
-        if until > now:
+        # A claim is capped at TTL from its own start (a hand-made item claiming a year); the
+        # portal's `created` is not compared with this clock, which may differ from the portal's.
+        until = min(who.until_ms, who.since_ms + TTL_MS) if who is not None else _created(item) + TTL_MS
+        if until > now or item.id == mine:
             live.append(item)
         else:
             with contextlib.suppress(PortalError):

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
 
 from reconciler.instants import to_ms
 from reconciler.jsonforms import canonical_json
-from reconciler.masking import mask_credential_keys, mask_paths
-from reconciler.model import FieldPath, RemoteTask, TaskSpec
+from reconciler.masking import mask_paths
+from reconciler.model import RemoteTask, TaskSpec
 from reconciler.planning.desired import secret_bearing
 from reconciler.planning.ownership import name_from_title
 
 
-def observed_fingerprint(tasks: Sequence[RemoteTask], *, mark: str,
-                         secret_paths: Mapping[str, Sequence[FieldPath]] | None = None) -> str:
+def observed_fingerprint(tasks: Sequence[RemoteTask], *, mark: str) -> str:
     """sha256 over the managed tasks (title carries `mark`), in any order: what apply may touch.
 
     Unmanaged tasks are left out, so a hand-made task changing between plan and apply does not
@@ -25,27 +26,33 @@ def observed_fingerprint(tasks: Sequence[RemoteTask], *, mark: str,
     created, updated) is left out too, so a task firing meanwhile does not either; active and
     taskState are in.
 
-    Secrets are left out: the values at the secret paths the task files declare (`secret_paths`,
-    by task name) and every credential-named parameter, since the plan file is shared and an
-    unsalted hash of a weak secret can be brute-forced offline. A secret changed on the portal
-    since plan still makes a saved plan stale whenever it changes what apply would do (apply
-    compares the recomputed changes too).
+    Parameter values and the task URL's query are left out (only the parameters' keys count):
+    the plan file is shared, an unsalted hash of a weak secret can be brute-forced offline, and
+    which values were secret is not known for a task whose file was removed. A value changed on
+    the portal since plan still makes a saved plan stale whenever it changes what apply would do,
+    as apply compares the recomputed changes too.
     """
-    paths = secret_paths or {}
     rows = sorted(
-        [t.id, t.owner, t.title, t.task_type, list(t.schedule.to_wire().values()),
-         _without_secrets_of(t, paths.get(name, ())), t.item_id, t.task_url, t.max_occurrences,
-         t.start_date, t.end_date, t.active, t.task_state]
+        [t.id, t.owner, t.title, t.task_type, list(t.schedule.to_wire().values()), _keys(t.parameters),
+         t.item_id, _without_query(t.task_url), t.max_occurrences, t.start_date, t.end_date, t.active,
+         t.task_state]
         for t in tasks
-        if (name := name_from_title(t.title, mark)) is not None
+        if name_from_title(t.title, mark) is not None
     )
     return _sha256(rows)
 
 
-def _without_secrets_of(task: RemoteTask, secret_paths: Sequence[FieldPath]) -> object:
-    masked = mask_paths({"parameters": task.parameters, "task_url": task.task_url, "item_id": task.item_id},
-                        secret_paths)
-    return canonical_json(mask_credential_keys(masked["parameters"]))
+def _keys(value: Any) -> Any:
+    """A JSON value's shape: its keys and list lengths, every scalar replaced by None."""
+    if isinstance(value, dict):
+        return {k: _keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_keys(v) for v in value]
+    return None
+
+
+def _without_query(url: str | None) -> str | None:
+    return None if url is None else urlsplit(url)._replace(query="", fragment="").geturl()
 
 
 def desired_fingerprint(specs: Sequence[TaskSpec]) -> str:

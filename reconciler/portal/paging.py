@@ -3,7 +3,8 @@ trusting only what the portal sent.
 
 A missed task would be planned as a create (a duplicate that runs twice), so a listing either
 reads exactly the `total` tasks the portal announced, page after page, or fails with
-ListingError. Every page must continue where the previous one ended: its `nextStart` is its
+ListingError. Every page must say the `total` (documented, §4; without it a short listing looks
+whole) and continue where the previous one ended: its `nextStart` is its
 `start` plus the number of tasks it actually holds (the portal may send fewer than asked), or
 absent/-1 on the last page. Pages whose `total` disagrees (the list changed while it was read),
 a `nextStart` that does not follow, more tasks than `total`, or fewer at the end are all
@@ -22,7 +23,6 @@ from typing import Any
 from reconciler.errors import PortalError
 
 Page = dict[str, Any]
-MAX_TASKS = 1_000_000  # a listing without `total` that never ends is refused here
 
 
 class ListingError(PortalError):
@@ -56,15 +56,16 @@ class _Chain:
             raise self.fail(f"the page from {start} has no list of {self.key}")
         count = len(page[self.key])
         total = _int(page.get("total"))
+        if total is None or total < 0:  # without it nothing tells a short listing from a whole one
+            raise self.fail(f"the page from {start} says no total (got {page.get('total')!r}), so it cannot be "
+                            "checked")
         if start == 1:
             self.total = total
-        elif total is not None and self.total is not None and total != self.total:
+        elif total != self.total:
             raise self.fail(f"the total changed from {self.total} to {total} while the list was read")
         self.read += count
         if self.total is not None and self.read > self.total:
             raise self.fail(f"{self.read} tasks read by the page from {start}, more than the total of {self.total}")
-        if self.read > MAX_TASKS:
-            raise self.fail(f"more than {MAX_TASKS} tasks without an end")
         following = _int(page.get("nextStart"))
         if following is None or following <= 0:
             self.next = -1

@@ -174,7 +174,9 @@ def _positive(value: Any, *, name: str, unit: str, default: float) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{name} {value!r} is not a number of {unit}") from None
-    if not number > 0:
+    if number != number or number == float("inf"):
+        raise ConfigError(f"{name} {value!r} is not a finite number of {unit}")
+    if number <= 0:
         raise ConfigError(f"{name} must be positive, got {number:g}")
     return number
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.errors import PortalError
-from reconciler.jsonforms import canonical_json
+from reconciler.jsonforms import MAX_DEPTH, canonical_json, depth
 from reconciler.model import (
     CronFields,
     FederatedServer,
@@ -50,6 +50,8 @@ def _parameters(value: Any) -> dict[str, Any]:
         value = json.loads(value) if value.strip() else {}
     if value is not None and not isinstance(value, dict):
         raise TypeError("not an object")
+    if depth(value) > MAX_DEPTH:  # the planner's walks are recursive
+        raise ValueError("nested too deeply")
     return dict(value or {})
 
 

@@ -62,7 +62,7 @@ def discover(directory: Path) -> tuple[list[Path], list[Problem]]:
 
 
 def _entry(path: Path, entry: os.DirEntry[str], visit: Any, files: list[Path], problem: Any) -> None:
-    task_file = path.suffix in TASK_FILE_SUFFIXES
+    task_file = path.suffix.lower() in TASK_FILE_SUFFIXES  # tasks.YAML too: skipping it would delete its tasks
     try:
         mode = os.stat(path).st_mode  # follows a symlink
     except (OSError, RuntimeError) as e:

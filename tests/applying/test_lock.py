@@ -69,6 +69,15 @@ def test_a_lock_left_by_a_killed_apply_expires(emu: Emulator) -> None:
             assert [i.id for i in a.content().titled(lock.lock_title(PROJECT))] != [left]
 
 
+def test_a_claim_longer_than_the_lifetime_is_capped(emu: Emulator) -> None:
+    with signed_in(emu) as a:
+        now = int(time.time() * 1000)
+        claim = lock.Holder(user="x", host="skewed", ci_run=None, since_ms=now - 2 * 3600_000, until_ms=now + 10**11)
+        a.content().add(title=lock.lock_title(PROJECT), item_type=lock.ITEM_TYPE, snippet=lock._snippet(claim))
+        with lock.held(a.content(), project=PROJECT, holder=holder("next"), timeout=0):
+            pass
+
+
 def test_the_holder_names_its_ci_run() -> None:
     env = {"GITHUB_RUN_ID": "42", "GITHUB_REPOSITORY": "org/gp-tasks", "GITHUB_SERVER_URL": "https://github.com"}
     who = lock.me("svc_gp", 1767225600000, env)

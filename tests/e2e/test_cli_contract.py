@@ -34,6 +34,13 @@ def test_verbose_logs_one_line_per_request_without_secrets(on_emu: Run) -> None:
     assert on_emu("plan").err == ""  # and nothing without -v
 
 
+@pytest.mark.parametrize("flag", ["--timeout", "--max-response-mb"])
+def test_an_infinite_or_nan_number_is_refused(on_emu: Run, flag: str) -> None:
+    for value in ("inf", "nan"):
+        result = on_emu("plan", flag, value)
+        assert result.code == 1 and "is not a finite number" in result.err, result.err
+
+
 @pytest.mark.parametrize("mark", ["", " ", "  [x] ", "[x]\n"])
 def test_an_ownership_mark_titles_cannot_carry_is_refused(on_emu: Run, mark: str) -> None:
     result = on_emu("plan", "--ownership-mark", mark)

@@ -19,23 +19,22 @@ MARK = "[reconciler] "
 def test_observed_fingerprint_is_order_independent_and_sensitive() -> None:
     a, b = remote("[reconciler] a", id="t1"), remote("[reconciler] b", id="t2")
     assert observed_fingerprint([a, b], mark=MARK) == observed_fingerprint([b, a], mark=MARK)
-    for changed in (replace(a, active=False), replace(a, title="[reconciler] z"), replace(a, parameters_json='{"x":1}'),
+    for changed in (replace(a, active=False), replace(a, title="[reconciler] z"), replace(a, parameters_json='{"x":{"y":1}}'),
                     replace(a, end_date=1), replace(a, schedule=replace(a.schedule, hour="3")), replace(a, task_state="x"),
                     replace(a, title="a")):
         assert observed_fingerprint([changed, b], mark=MARK) != observed_fingerprint([a, b], mark=MARK)
 
 
-def test_no_secret_of_the_portal_can_be_recovered_from_the_observed_fingerprint() -> None:
-    # An unsalted sha256 over the portal's parameters let a word list recover a secret.
-    a = remote("[reconciler] a", parameters_json='{"api_key":"hunter2","conn":{"x":"s3cret","password":"pw"}}')
-    guesses = [replace(a, parameters_json=json.dumps({"api_key": g, "conn": {"x": "s3cret", "password": p}}))
-               for g, p in (("letmein", "pw"), ("hunter2", "guess"))]
-    declared = {"a": [("parameters", "conn", "x")]}
-    seen = observed_fingerprint([a], mark=MARK, secret_paths=declared)
-    assert all(observed_fingerprint([g], mark=MARK, secret_paths=declared) == seen for g in guesses)
-    other = replace(a, parameters_json='{"api_key":"hunter2","conn":{"x":"other","password":"pw"}}')
-    assert observed_fingerprint([other], mark=MARK, secret_paths=declared) == seen
-    assert observed_fingerprint([other], mark=MARK) != observed_fingerprint([a], mark=MARK)  # undeclared: hashed
+def test_no_parameter_value_of_the_portal_can_be_recovered_from_the_observed_fingerprint() -> None:
+    # An unsalted sha256 over the portal's parameters let a word list recover a secret, also one
+    # whose task file was removed (so nothing says it was secret).
+    a = remote("[reconciler] a", parameters_json='{"api_key":"hunter2","conn":{"x":"s3cret"}}',
+               task_url="https://gis.example.com/server/rest/services/T/GPServer/T?token=zebra-secret")
+    guesses = [replace(a, parameters_json=json.dumps({"api_key": g, "conn": {"x": "s3cret"}}),
+                       task_url=(a.task_url or "").replace("zebra-secret", g)) for g in ("letmein", "hunter2", "zebra")]
+    assert all(observed_fingerprint([g], mark=MARK) == observed_fingerprint([a], mark=MARK) for g in guesses)
+    renamed_key = replace(a, parameters_json='{"api_key":"hunter2","conn":{"y":"s3cret"}}')
+    assert observed_fingerprint([renamed_key], mark=MARK) != observed_fingerprint([a], mark=MARK)
 
 
 def test_observed_fingerprint_ignores_run_bookkeeping() -> None:
@@ -66,7 +65,7 @@ def test_desired_fingerprint_is_order_independent_and_sensitive() -> None:
     a, b = spec(name="a"), spec(name="b")
     assert desired_fingerprint([a, b]) == desired_fingerprint([b, a])
     for changed in (replace(a, enabled=False), replace(a, owner="bob"), replace(a, max_occurrences=3),
-                    replace(a, parameters_json='{"x":1}'), replace(a, previous_names=("z",))):
+                    replace(a, parameters_json='{"x":{"y":1}}'), replace(a, previous_names=("z",))):
         assert desired_fingerprint([changed, b]) != desired_fingerprint([a, b])
 
 

@@ -120,6 +120,8 @@ GOOD: dict[str, Any] = {"id": "a1", "title": "[reconciler] x", "userId": "publis
     ({**GOOD, "maxOccurrences": {"x": 1}}, "task a1 has a value of the wrong type in `maxOccurrences`"),
     ({**GOOD, "parameters": [1, 2]}, "task a1 has a value of the wrong type in `parameters`"),
     ({**GOOD, "taskUrl": 7}, "task a1 has a value of the wrong type in `taskUrl`"),
+    ({**GOOD, "parameters": json.loads('{"x": ' + "[" * 150 + "]" * 150 + "}")},
+     "task a1 has a value of the wrong type in `parameters`"),  # the planner's walks are recursive
     ("not an object", "a task entry is str, not an object"),
 ])
 def test_a_malformed_task_is_kept_as_unreadable_naming_the_field(portal: Callable[..., PortalClient],

@@ -51,6 +51,12 @@ def test_a_folder_linked_into_itself_is_read_once(folder: Path) -> None:
     assert result.ok and sorted(s.name for s in result.specs) == ["nightly", "weekly"]
 
 
+def test_a_task_file_with_an_upper_case_suffix_is_read(folder: Path) -> None:
+    (folder / "ok.yaml").rename(folder / "OK.YAML")  # skipped, its tasks would have been deleted
+    result = loader.load(folder, variables={}, now=NOW)
+    assert result.ok and [s.name for s in result.specs] == ["nightly"]
+
+
 def test_a_fifo_is_an_error_and_never_opened(folder: Path) -> None:
     os.mkfifo(folder / "pipe.yaml")
     assert errors(folder) == ["pipe.yaml: not a regular file (a FIFO, socket or device)"]
