@@ -146,11 +146,13 @@ def _release(content: UserContent, title: str, mine: str, sleep: Callable[[float
     """Remove our lock item, trying again after a failure (a lock left behind blocks every apply
     of the project for an hour) until the listing no longer shows it."""
     for attempt in range(RELEASE_ATTEMPTS):
-        with contextlib.suppress(PortalError):
+        try:
             content.delete(mine)
-        with contextlib.suppress(PortalError):
-            if all(i.id != mine for i in content.titled(title)):
-                return
+            return
+        except PortalError:  # refused, failed or of unknown outcome: gone after all?
+            with contextlib.suppress(PortalError):
+                if all(i.id != mine for i in content.titled(title)):
+                    return
         sleep(0.2 * 2**attempt)
 
 

@@ -44,7 +44,7 @@ class _Chain:
 
     def __init__(self, operation: str, key: str) -> None:
         self.operation, self.key = operation, key
-        self.total: int | None = None
+        self.total = 0  # set by the first page (every page must state it)
         self.read = 0
         self.next = 1
 
@@ -64,7 +64,7 @@ class _Chain:
         elif total != self.total:
             raise self.fail(f"the total changed from {self.total} to {total} while the list was read")
         self.read += count
-        if self.total is not None and self.read > self.total:
+        if self.read > self.total:
             raise self.fail(f"{self.read} tasks read by the page from {start}, more than the total of {self.total}")
         following = _int(page.get("nextStart"))
         if following is None or following <= 0:
@@ -79,7 +79,7 @@ class _Chain:
         return page
 
     def finish(self) -> None:
-        if self.total is not None and self.read != self.total:
+        if self.read != self.total:
             raise self.fail(f"{self.read} tasks read of the {self.total} the portal announced")
 
 
@@ -98,15 +98,15 @@ def iter_pages(fetch: Callable[[int], Any], *, max_workers: int, operation: str,
         ahead: deque[tuple[int, Future[Any]]] = deque()
         predicted = chain.next
         while chain.next > 0:
-            while predicted > 0 and len(ahead) < max_workers and (chain.total is None or predicted <= chain.total):
+            while 0 < predicted <= chain.total and len(ahead) < max_workers:
                 ahead.append((predicted, pool.submit(fetch, predicted)))
-                predicted = predicted + size if chain.total is not None and size else -1
+                predicted += size  # > 0: an empty page with more to follow is refused
             if not ahead or ahead[0][0] != chain.next:
                 for _, future in ahead:  # the prediction broke: drop the pages fetched ahead
                     future.cancel()
                 ahead.clear()
                 predicted = chain.next
-                if chain.total is not None and chain.next > chain.total:
+                if chain.next > chain.total:
                     raise chain.fail(f"the page after {chain.read} tasks starts at {chain.next}, "
                                      f"past the total of {chain.total}")
                 continue
