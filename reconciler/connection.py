@@ -50,7 +50,7 @@ def remote(settings: ConnectionSettings) -> Iterator[Connection]:
 
 
 @contextlib.contextmanager
-def embedded(*, verbose: bool = False) -> Iterator[Connection]:
+def embedded(*, verbose: bool = False, owner: str | None = None) -> Iterator[Connection]:
     """Start the emulator on its saved port (a free one the first time) and sign in to it.
 
     Raises:
@@ -77,7 +77,8 @@ def embedded(*, verbose: bool = False) -> Iterator[Connection]:
         if port is None:
             (state / PORT_FILE).write_text(json.dumps({"port": emulator.port}) + "\n", encoding="utf-8")
         user, password = EMULATOR_USER
-        settings = build_settings(portal=emulator.sharing_url, username=user, password=password, verbose=verbose)
+        settings = build_settings(portal=emulator.sharing_url, username=user, password=password, owner=owner,
+                                  verbose=verbose)
         banner = (f"Using the embedded emulator (state: {state / DATA_FILE}) at {emulator.sharing_url}"
                   " — not a real portal.")
         with PortalClient(settings) as client:

@@ -54,10 +54,11 @@ CLOCK_CALLS = {"now", "utcnow", "today", "time", "monotonic", "getenv"}
 # The portal client's own rooms that do no network I/O (http.py is its one choke-point).
 PORTAL_PURE = ("wire", "envelope", "retry", "auth", "paging", "listing", "protocol", "settings", "snapshot")
 # The sanctioned file access of the pure rooms: the loader reads the task files, and the JSON
-# Schema ships as package data.
+# Schema ships as package data; the project file is read like a task file.
 FILE_ACCESS_ALLOWED = {
     "reconciler.taskfiles.loader": {"load:is_dir", "load_file:open"},
     "reconciler.taskfiles.schema": {"schema_text:read_text"},
+    "reconciler.taskfiles.project": {"load:open"},
 }
 # Each third-party library and the only modules that may import it.
 LIBRARIES = {

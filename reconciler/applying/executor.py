@@ -2,11 +2,16 @@
 
 A change is the unit of work: its actions (e.g. UPDATE then ENABLE) run in order on one worker,
 and a failure stops only that change. Changes that only free active-task quota (disable, delete)
-run first, so creates and enables that count against the quota find it free. A task moving to
-another owner (renamed or not) is the exception: the DELETE of its old copy names the CREATE it
-waits for (`Change.waits_for`), runs last, and only once that create succeeded, so a failed create
-never loses the task. Blocked changes are not attempted. PortalClient is thread-safe (one
-session; token refresh under a lock), so every worker shares it.
+run first, so creates and enables that count against the quota find it free.
+
+A task moving to another owner is the exception: its two changes are one unit on one worker
+(run_move). The DELETE of the old copy names the task it waits for (`Change.waits_for`); the
+new copy's change (CREATE then ENABLE: the copy is created paused) runs up to its ENABLE, then
+the old copy is deleted, then the new one is enabled. So a failed create never loses the task,
+and an old copy that cannot be deleted never leaves two active copies: the new one stays paused
+(and its change is reported failed) until a later apply deletes the old one. Blocked changes are
+not attempted. PortalClient is thread-safe (one session; token refresh under a lock), so every
+worker shares it.
 """
 
 from __future__ import annotations
@@ -22,26 +27,40 @@ from reconciler.portal.protocol import Portal
 
 DEFAULT_PARALLELISM = 4
 _FREES_QUOTA = frozenset({Action.DISABLE, Action.DELETE})
+Move = tuple[Change, tuple[Change, ...]]  # (the task under its new owner, the DELETEs of its old copies)
+Work = Change | Move
+KEPT = "kept: {what} did not succeed, so the task stays under {owner}"
+NOT_ENABLED = ("left paused: the old copy under {owner} could not be deleted, and two active copies would both run; "
+               "the next apply enables it once the old copy is gone")
 
 
-def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Change, ...], tuple[Change, ...]]:
-    """(changes that only disable or delete, the rest, deletes that wait for a create).
+def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Work, ...], tuple[Change, ...]]:
+    """(changes that only disable or delete, the rest with each move as one unit, the old
+    copies whose move cannot run here: the change of their new copy is not among `changes`).
 
-    The first free quota for the second; the third run after both (see awaited).
+    The first free quota for the second.
     """
+    changes = tuple(changes)
+    waiting: dict[Key, list[Change]] = {}
+    for change in changes:
+        key = awaited(change)
+        if key is not None:
+            waiting.setdefault(key, []).append(change)
     first: list[Change] = []
-    second: list[Change] = []
-    last: list[Change] = []
+    second: list[Work] = []
     for change in changes:
         if awaited(change) is not None:
-            last.append(change)
+            continue
+        olds = waiting.pop(change.key, [])
+        if olds:
+            second.append((change, tuple(olds)))
         else:
             (first if set(change.actions) <= _FREES_QUOTA else second).append(change)
-    return tuple(first), tuple(second), tuple(last)
+    return tuple(first), tuple(second), tuple(c for olds in waiting.values() for c in olds)
 
 
 def awaited(change: Change) -> Key | None:
-    """The key of the CREATE that `change`, a DELETE of a moved task's old copy, waits for:
+    """The key of the task that `change`, a DELETE of a moved task's old copy, waits for:
     the plan says so in `waits_for` (the planner always does for a move; a saved plan is
     recomputed, never applied as read), so nothing is guessed from names."""
     return change.waits_for if change.actions == (Action.DELETE,) else None
@@ -74,14 +93,21 @@ def execute(
             report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=change.blocked))
         else:
             runnable.append(change)
-    frees, rest, waiting = phases(runnable)
-    work: Callable[[Change], Outcome] = lambda c: run_change(c, portal, secrets)  # noqa: E731
-    submitted: list[Future[Outcome]] = []
+    frees, rest, orphans = phases(runnable)
+    in_plan = {c.key for c in plan.changes if awaited(c) is None}
+    for old in orphans:
+        if old.waits_for in in_plan:  # its new copy's change is blocked: the move waits whole
+            name, owner = old.waits_for or ("", "")
+            report(Outcome(change=old, ok=False, task_id=old.task_id,
+                           skipped_reason=KEPT.format(what=f"changing {name} ({owner})", owner=old.owner)))
+        else:  # the new copy needs nothing (settled already): a plain delete
+            frees = (*frees, old)
+    work: Callable[[Work], tuple[Outcome, ...]] = lambda w: _run(w, portal, secrets)  # noqa: E731
+    submitted: list[Future[tuple[Outcome, ...]]] = []
     with ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="apply") as pool:
         try:
             for phase in (frees, rest):
                 _run_phase(pool, phase, work, report, submitted)
-            _run_phase(pool, _ready(waiting, outcomes, report), work, report, submitted)
         except KeyboardInterrupt:
             # Let running actions finish (no half-written task), start no new ones, and report
             # what the finished ones did.
@@ -96,45 +122,64 @@ def execute(
     return ApplyResult(outcomes=tuple(outcomes))
 
 
-def _ready(waiting: tuple[Change, ...], outcomes: list[Outcome],
-           report: Callable[[Outcome], None]) -> tuple[Change, ...]:
-    """The waiting deletes whose create succeeded; the others are reported skipped."""
-    created = {o.change.key for o in outcomes if o.ok and o.change.actions[0] is Action.CREATE}
-    ready = []
-    for change in waiting:
-        key = awaited(change)
-        if key in created:
-            ready.append(change)
-        else:
-            name, owner = key or ("", "")
-            reason = f"kept: creating {name} ({owner}) did not succeed, so the task stays under {change.owner}"
-            report(Outcome(change=change, ok=False, task_id=change.task_id, skipped_reason=reason))
-    return tuple(ready)
+def _run(work: Work, portal: Portal, secrets: tuple[str, ...]) -> tuple[Outcome, ...]:
+    if isinstance(work, tuple):
+        return run_move(*work, portal, secrets)
+    return (run_change(work, portal, secrets),)
+
+
+def run_move(new: Change, olds: tuple[Change, ...], portal: Portal,
+             secrets: tuple[str, ...] = ()) -> tuple[Outcome, ...]:
+    """A move as one unit: `new`'s actions up to its ENABLE, the DELETE of each old copy, then
+    the ENABLE. Outcomes in the order they end."""
+    task_id, done = new.task_id, list[Action]()
+    gone: list[Outcome] | None = None
+    for action in new.actions:
+        if action is Action.ENABLE and gone is None:
+            gone = [run_change(old, portal, secrets) for old in olds]
+            stuck = [o.change.owner for o in gone if not o.ok]
+            if stuck:
+                return (*gone, Outcome(change=new, ok=False, task_id=task_id, done=tuple(done),
+                                       error=NOT_ENABLED.format(owner=", ".join(stuck))))
+        try:
+            task_id = _act(action, new, task_id, portal)
+        except ReconcilerError as e:
+            failed = Outcome(change=new, ok=False, task_id=task_id, done=tuple(done), error=_masked(e, secrets))
+            if gone is not None:
+                return (*gone, failed)
+            what = f"{action.value[:-1]}ing {new.name} ({new.owner})"  # creating, updating, ...
+            return (failed, *(Outcome(change=old, ok=False, task_id=old.task_id,
+                                      skipped_reason=KEPT.format(what=what, owner=old.owner)) for old in olds))
+        done.append(action)
+    if gone is None:
+        gone = [run_change(old, portal, secrets) for old in olds]
+    return (*gone, Outcome(change=new, ok=True, task_id=task_id, done=tuple(done)))
 
 
 def _run_phase(
     pool: ThreadPoolExecutor,
-    changes: tuple[Change, ...],
-    work: Callable[[Change], Outcome],
+    items: tuple[Work, ...] | tuple[Change, ...],
+    work: Callable[[Work], tuple[Outcome, ...]],
     report: Callable[[Outcome], None],
-    submitted: list[Future[Outcome]],
+    submitted: list[Future[tuple[Outcome, ...]]],
 ) -> None:
-    pending: set[Future[Outcome]] = {pool.submit(work, change) for change in changes}
+    pending: set[Future[tuple[Outcome, ...]]] = {pool.submit(work, item) for item in items}
     submitted.extend(pending)
     while pending:
         finished, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
-            report(future.result())
+            for outcome in future.result():
+                report(outcome)
 
 
-def _report_finished(submitted: list[Future[Outcome]], outcomes: list[Outcome],
+def _report_finished(submitted: list[Future[tuple[Outcome, ...]]], outcomes: list[Outcome],
                      report: Callable[[Outcome], None]) -> None:
     reported = {id(o.change) for o in outcomes}
     for future in submitted:
         if future.done() and not future.cancelled() and future.exception() is None:
-            outcome = future.result()
-            if id(outcome.change) not in reported:
-                report(outcome)
+            for outcome in future.result():
+                if id(outcome.change) not in reported:
+                    report(outcome)
 
 
 def run_change(change: Change, portal: Portal, secrets: tuple[str, ...] = ()) -> Outcome:
@@ -145,10 +190,13 @@ def run_change(change: Change, portal: Portal, secrets: tuple[str, ...] = ()) ->
         try:
             task_id = _act(action, change, task_id, portal)
         except ReconcilerError as e:  # PortalError and kin: the portal's words, secrets masked
-            return Outcome(change=change, ok=False, task_id=task_id, done=tuple(done),
-                           error=mask_output(str(e), secret_values=secrets, credentials=secrets))
+            return Outcome(change=change, ok=False, task_id=task_id, done=tuple(done), error=_masked(e, secrets))
         done.append(action)
     return Outcome(change=change, ok=True, task_id=task_id, done=tuple(done))
+
+
+def _masked(error: ReconcilerError, secrets: tuple[str, ...]) -> str:
+    return mask_output(str(error), secret_values=secrets, credentials=secrets)
 
 
 def _act(action: Action, change: Change, task_id: str | None, portal: Portal) -> str | None:

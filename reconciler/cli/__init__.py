@@ -73,12 +73,16 @@ def _masked(text: str) -> str:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "validate":
+        from pathlib import Path
+
+        from reconciler.cli import resolve
         from reconciler.commands import validate
 
+        found = resolve.project(args, os.environ, Path.cwd())  # a broken project file: exit 1, its lines
         return validate.run(
-            args.directory,
+            args.directory or (found.tasks_dir if found else "tasks.d"),
             fmt=args.format,
-            variables=_variables(args.var),
+            variables={**os.environ, **(found.variables if found else {}), **_assignments(args.var)},
             github_actions=os.environ.get("GITHUB_ACTIONS") == "true",
             echo=echo,
         )
@@ -105,39 +109,19 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _dispatch_planning(args: argparse.Namespace) -> int:
-    from dataclasses import fields
+    from pathlib import Path
 
-    from reconciler import connection
+    from reconciler.cli import resolve
     from reconciler.commands import plan
-    from reconciler.errors import UsageError
-    from reconciler.planning import ownership
-    from reconciler.planning.options import ON_REMOVE, Policy
-    from reconciler.portal.settings import settings_from
 
-    mark_problem = ownership.mark_problem(args.ownership_mark)
-    if mark_problem:
-        raise UsageError(f"--ownership-mark {args.ownership_mark!r} (or RECONCILER_OWNERSHIP_MARK): {mark_problem}")
-    if args.on_remove not in ON_REMOVE:  # argparse checks a flag's value, not a default from the environment
-        raise UsageError(f"RECONCILER_ON_REMOVE={args.on_remove!r}: expected delete or disable")
-    connect: connection.Connect
-    if args.emulator and args.portal:
-        raise UsageError("--emulator and --portal contradict each other: pick one")
-    if args.emulator:
-        connect = lambda: connection.embedded(verbose=args.verbose)  # noqa: E731
-    else:
-        settings = settings_from(args, os.environ)  # no portal: a ConfigError that says how to set one
-        connect = lambda: connection.remote(settings)  # noqa: E731
-    request = plan.Request(
-        tasks_dir=args.tasks, variables=_variables(args.var), mark=args.ownership_mark,
-        policy=Policy(**{f.name: getattr(args, f.name) for f in fields(Policy)}),
-    )
+    asked = resolve.planning(args, os.environ, variables=_assignments(args.var), cwd=Path.cwd())
     color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
     if args.command == "plan":
-        return plan.run(request, connect=connect, fmt=args.format, out=args.out,
+        return plan.run(asked.request, connect=asked.connect, fmt=args.format, out=args.out,
                         detailed_exitcode=args.detailed_exitcode, color=color, echo=echo, echo_err=echo_err)
     from reconciler.commands import apply
 
-    return apply.run(request, connect=connect, plan_file=args.plan_file, auto_approve=args.auto_approve,
+    return apply.run(asked.request, connect=asked.connect, plan_file=args.plan_file, auto_approve=args.auto_approve,
                      confirm=_confirm if sys.stdin.isatty() else None, parallelism=args.parallelism,
                      fmt=args.format, color=color, echo=echo, echo_err=echo_err,
                      lock_timeout=None if args.no_lock else args.lock_timeout)
@@ -153,9 +137,14 @@ def _confirm(prompt: str) -> bool:
 
 def _variables(assignments: Sequence[str]) -> dict[str, str]:
     """The environment overlaid with --var NAME=VALUE."""
+    return {**os.environ, **_assignments(assignments)}
+
+
+def _assignments(assignments: Sequence[str]) -> dict[str, str]:
+    """--var NAME=VALUE, as a mapping."""
     from reconciler.errors import UsageError
 
-    variables = dict(os.environ)
+    variables: dict[str, str] = {}
     for item in assignments:
         name, sep, value = item.partition("=")
         if not sep or not name:

@@ -4,14 +4,12 @@ here prints or reads sys.argv)."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import NoReturn
 
 from reconciler import __version__
 from reconciler.applying.executor import DEFAULT_PARALLELISM
 from reconciler.planning.options import ON_REMOVE
-from reconciler.planning.ownership import DEFAULT_MARK
 from reconciler.portal.settings import DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT
 from reconciler.render import FORMATS
 
@@ -38,31 +36,44 @@ docs: README.md in the source distribution.
 
 
 PLANNING_EPILOG = """\
-The portal: --portal/--username (or RECONCILER_PORTAL/RECONCILER_USERNAME) with the secret in
-RECONCILER_PASSWORD or RECONCILER_TOKEN; or --emulator for the embedded emulator (state kept in
-.reconciler/ in the current folder; GP_SERVER_URL points at it unless you set it).
-Managed tasks are those whose portal title starts with the ownership mark; others are listed
-as unmanaged and never touched. Colour only on a terminal; NO_COLOR or --no-color turns it off.
+The project: reconciler.yaml (found from the current folder upward to the repository root, or
+--config FILE) names the project, the default owner, the task folder and the environments
+(--environment NAME). Managed tasks are those whose portal title starts with the project's mark
+"[reconciler:<project>] "; other tasks are listed and never touched.
+The portal: --portal/--username (or RECONCILER_PORTAL/RECONCILER_USERNAME, or the environment's
+entry) with the secret in RECONCILER_PASSWORD or RECONCILER_TOKEN; or --emulator for the
+embedded emulator (state kept in .reconciler/; GP_SERVER_URL points at it unless you set it).
+Colour only on a terminal; NO_COLOR or --no-color turns it off.
 """
 
 
 def add_planning(p: argparse.ArgumentParser) -> None:
     """Flags shared by plan and apply."""
-    p.add_argument("--tasks", default="tasks.d", metavar="DIR", help="folder of task files (default: tasks.d)")
+    p.add_argument("--tasks", metavar="DIR", help="folder of task files (default: the project file's `tasks`, else tasks.d)")
     p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a variable for ${NAME} references (overrides the environment; repeatable)")
+                   help="set a variable for ${NAME} references (overrides the project file and the environment; repeatable)")
     p.add_argument("--emulator", action="store_true",
                    help="use the embedded emulator (state in .reconciler/) instead of a portal")
     g = p.add_argument_group("planning")
-    g.add_argument("--ownership-mark", default=os.environ.get("RECONCILER_OWNERSHIP_MARK", DEFAULT_MARK),
-                   metavar="TEXT", help=f"title prefix of managed tasks (RECONCILER_OWNERSHIP_MARK; default {DEFAULT_MARK!r})")
-    g.add_argument("--on-remove", choices=ON_REMOVE, default=os.environ.get("RECONCILER_ON_REMOVE", "delete"),
-                   help="what to do with a managed task whose file was removed (RECONCILER_ON_REMOVE; default delete)")
+    g.add_argument("--config", metavar="FILE",
+                   help="the project file (or RECONCILER_CONFIG; default: reconciler.yaml, found upward)")
+    g.add_argument("-e", "--environment", metavar="NAME",
+                   help="the project file's environment to use (or RECONCILER_ENVIRONMENT); not Terraform's -target: see --only")
+    g.add_argument("--only", action="append", default=[], metavar="PATTERN",
+                   help="plan only the tasks whose names match (a name or a glob such as 'nightly-*'; repeatable). "
+                   "The plan is partial: like Terraform's -target, for exceptions, not routine changes")
+    g.add_argument("--on-remove", choices=ON_REMOVE,
+                   help="what to do with a managed task whose file was removed (RECONCILER_ON_REMOVE, the project "
+                   "file's on_remove; default delete)")
     g.add_argument("--no-delete", action="store_true", help="never delete: plan no deletions at all")
     g.add_argument("--allow-empty", action="store_true",
                    help="allow a plan that removes every managed task (refused by default: an emptied tasks.d is usually a mistake)")
+    g.add_argument("--allow-mass-delete", action="store_true",
+                   help="allow deleting more managed tasks than the mass-delete guard lets through (default: more "
+                   "than 3 and more than half of them is refused)")
     g.add_argument("--allow-active-runs", action="store_true",
                    help="change or remove tasks even while one of their runs is executing")
+    g.add_argument("--ownership-mark", help=argparse.SUPPRESS)  # replaced by projects: a migration error
     p.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
     add_portal_arguments(p)
 
@@ -148,12 +159,13 @@ def add_portal_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group(
         "portal connection",
         "Flags override the environment (RECONCILER_PORTAL, RECONCILER_USERNAME, RECONCILER_OWNER, "
-        "REQUESTS_CA_BUNDLE), which overrides the --target entry of the --config file. The secret is "
+        "REQUESTS_CA_BUNDLE), which overrides the project file's --environment entry. The secret is "
         "read from RECONCILER_PASSWORD or RECONCILER_TOKEN (a token or API key) only.",
     )
     g.add_argument("--portal", metavar="URL", help="portal root (https://host/portal) or its .../sharing/rest URL")
     g.add_argument("--username", help="portal user to sign in as (with RECONCILER_PASSWORD)")
-    g.add_argument("--owner", help="whose tasks to manage (default: the signed-in user)")
+    g.add_argument("--owner", help="who owns tasks without an owner: line (default: the project file's owner; "
+                   "without one, the signed-in user, with a warning)")
     g.add_argument("--ca-bundle", metavar="PEM", help="CA certificates to trust (enterprise CAs)")
     g.add_argument("--insecure", action="store_true", default=None,
                    help="do NOT verify the portal's TLS certificate (dangerous; prefer --ca-bundle)")
@@ -161,8 +173,7 @@ def add_portal_arguments(parser: argparse.ArgumentParser) -> None:
                    help=f"the longest one request may take, its answer included (default: {DEFAULT_TIMEOUT:g})")
     g.add_argument("--max-response-mb", type=float, metavar="MB",
                    help=f"refuse an answer larger than this (default: {DEFAULT_MAX_RESPONSE_MB})")
-    g.add_argument("--config", metavar="FILE", help="YAML file of named targets (or RECONCILER_CONFIG)")
-    g.add_argument("--target", metavar="NAME", help="target in the config file (or RECONCILER_TARGET)")
+    g.add_argument("--target", help=argparse.SUPPRESS)  # became --environment: a migration error
     g.add_argument("-v", "--verbose", action="store_true", default=False,
                    help="log each portal request (method, path, status, duration; secrets redacted)")
 
@@ -184,7 +195,12 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("directory", nargs="?", default="tasks.d", help="folder of task files (default: tasks.d)")
+    p.add_argument("directory", nargs="?",
+                   help="folder of task files (default: the project file's `tasks`, else tasks.d)")
+    p.add_argument("--config", metavar="FILE",
+                   help="the project file to check too (or RECONCILER_CONFIG; default: reconciler.yaml, found upward)")
+    p.add_argument("-e", "--environment", metavar="NAME",
+                   help="read the variables of this environment of the project file (or RECONCILER_ENVIRONMENT)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument(
         "--var",

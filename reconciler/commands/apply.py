@@ -49,7 +49,7 @@ def run(
     None: take no lock (--no-lock)."""
     saved = planfile.read(plan_file) if plan_file else None
     if saved is not None:
-        request = replace(request, tasks_dir=saved.tasks_dir, mark=saved.mark, policy=saved.policy)
+        request = replace(request, tasks_dir=saved.tasks_dir, mark=saved.mark, adopts=saved.adopts, policy=saved.policy)
         now = saved.created  # recompute exactly as planned (next fire times, expiry warnings)
     now = now or datetime.now(timezone.utc)
     out = echo if fmt == "text" else echo_err  # --format json: stdout carries only the report

@@ -28,12 +28,15 @@ EXIT_CHANGES = 2
 
 @dataclass(frozen=True, kw_only=True)
 class Request:
-    """What to plan: the tasks folder, variables, ownership mark and planning options."""
+    """What to plan: the tasks folder, variables, the project's ownership mark (and an older
+    mark it adopts), whether the default owner is pinned, and the planning options."""
 
     tasks_dir: str
     variables: Mapping[str, str]
     mark: str
     policy: Policy
+    adopts: str | None = None
+    owner_pinned: bool = True
 
 
 def load_tasks(request: Request, connection: Connection, *, now: datetime) -> LoadResult:
@@ -51,9 +54,10 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     """
     portal = connection.portal
     options = PlanOptions(default_owner=portal.owner, portal=connection.label, now=now, mark=request.mark,
-                          policy=request.policy, secret_values=secrets)
+                          adopts=request.adopts, owner_pinned=request.owner_pinned, policy=request.policy,
+                          secret_values=secrets)
     found = snapshot.gather(portal, specs, default_owner=options.default_owner,
-                            managed=lambda title: is_managed(title, request.mark))
+                            managed=lambda title: is_managed(title, request.mark, request.adopts))
     needed = tasks_needing_runs(specs, found, options)
     if needed:
         found = snapshot.with_runs(portal, found, needed)
@@ -103,6 +107,7 @@ def run(
             note(NOT_SAVED.format(path=out))
         return 1
     if out:
-        planfile.write(out, plan, tasks_dir=request.tasks_dir, policy=request.policy, created=now, secrets=secrets)
+        planfile.write(out, plan, tasks_dir=request.tasks_dir, policy=request.policy, created=now, secrets=secrets,
+                       adopts=request.adopts)
         note(SAVED.format(path=out))
     return EXIT_CHANGES if detailed_exitcode and not plan.is_empty else 0

@@ -1,8 +1,9 @@
 """Saved plans (`plan --out FILE`, `apply FILE`): the plan's JSON view plus what it was made from.
 
     {"format_version": "1", "created": "...Z", "plan": plan_to_dict(plan), "tasks_dir": "tasks.d",
-     "owner": "...", "portal": "...", "mark": "...",
-     "options": Policy.to_dict() (on_remove, no_delete, allow_empty, allow_active_runs)}
+     "owner": "...", "portal": "...", "mark": "...", "adopt_mark": "..." | null,
+     "options": Policy.to_dict() (on_remove, no_delete, allow_empty, allow_active_runs, allow_mass_delete,
+                                  mass_delete_share, mass_delete_count, only)}
 
 No secret is stored in clear text: plan_to_dict masks secret values, the desired fingerprint is
 a hash, and write() refuses to save a document that still contains a secret value.
@@ -43,9 +44,11 @@ class SavedPlan:
     mark: str
     created: datetime
     policy: Policy
+    adopts: str | None = None
 
 
-def to_document(plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime) -> dict[str, Any]:
+def to_document(plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime,
+                adopts: str | None = None) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "created": iso(created),
@@ -54,19 +57,20 @@ def to_document(plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime
         "owner": plan.owner,
         "portal": plan.portal,
         "mark": plan.mark,
+        "adopt_mark": adopts,
         "options": policy.to_dict(),
     }
 
 
 def write(path: str, plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime,
-          secrets: tuple[str, ...] = ()) -> None:
+          secrets: tuple[str, ...] = (), adopts: str | None = None) -> None:
     """Save the plan atomically.
 
     Raises:
         UsageError: the file cannot be written.
         RuntimeError: a secret value would be written (a bug: the views must mask it).
     """
-    text = json.dumps(to_document(plan, tasks_dir=tasks_dir, policy=policy, created=created), indent=2)
+    text = json.dumps(to_document(plan, tasks_dir=tasks_dir, policy=policy, created=created, adopts=adopts), indent=2)
     if leaks(text, secrets):
         raise RuntimeError("refusing to write a plan file that contains a secret value (a masking bug)")
     target = Path(path)
@@ -98,6 +102,7 @@ def read(path: str) -> SavedPlan:
             tasks_dir=str(data["tasks_dir"]), owner=str(data["owner"]), portal=str(data["portal"]),
             mark=str(data["mark"]), created=parse_instant(str(data["created"])),
             policy=Policy.from_dict(options),
+            adopts=None if data.get("adopt_mark") is None else str(data["adopt_mark"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise UsageError(f"{path}: damaged plan file ({e}); run plan again") from None

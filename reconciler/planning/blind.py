@@ -33,13 +33,13 @@ class BlindSpots:
         return self.everything or owner in self.owners or Key(name, owner) in self.keys
 
 
-def blind_spots(state: PortalState, mark: str) -> BlindSpots:
+def blind_spots(state: PortalState, mark: str, adopts: str | None = None) -> BlindSpots:
     everything = "" in state.incomplete
     owners = {owner for owner in state.incomplete if owner}
     keys: set[Key] = set()
     notes = [_incomplete(owner, detail) for owner, detail in sorted(state.incomplete.items())]
     for entry in state.unreadable:
-        name = name_from_title(entry.title, mark) if entry.title is not None else None
+        name = name_from_title(entry.title, mark, adopts) if entry.title is not None else None
         if entry.title is not None and name is None:
             notes.append(Diagnostic(severity=Severity.WARNING, message=f"{entry.reason}; it is not managed and is "
                                     "left alone", hint=_FIX, owner=entry.owner))

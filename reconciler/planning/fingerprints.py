@@ -18,8 +18,8 @@ from reconciler.planning.desired import secret_bearing
 from reconciler.planning.ownership import name_from_title
 
 
-def observed_fingerprint(tasks: Sequence[RemoteTask], *, mark: str) -> str:
-    """sha256 over the managed tasks (title carries `mark`), in any order: what apply may touch.
+def observed_fingerprint(tasks: Sequence[RemoteTask], *, mark: str, adopts: str | None = None) -> str:
+    """sha256 over the managed tasks (title carries `mark` or `adopts`), in any order: what apply may touch.
 
     Unmanaged tasks are left out, so a hand-made task changing between plan and apply does not
     make a saved plan stale. Run bookkeeping (lastStart, nextStart, runIntervalSeconds,
@@ -37,7 +37,7 @@ def observed_fingerprint(tasks: Sequence[RemoteTask], *, mark: str) -> str:
          t.item_id, _without_query(t.task_url), t.max_occurrences, t.start_date, t.end_date, t.active,
          t.task_state]
         for t in tasks
-        if name_from_title(t.title, mark) is not None
+        if name_from_title(t.title, mark, adopts) is not None
     )
     return _sha256(rows)
 

@@ -26,6 +26,7 @@ class Match:
     owner: str
     remote: RemoteTask | None
     reason: str = ""
+    moved: bool = False  # created here while its old copies under other owners are deleted
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,14 +55,20 @@ def owner_of(spec: TaskSpec, default_owner: str) -> str:
     return spec.owner or default_owner
 
 
-def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, default_owner: str, mark: str) -> Matching:
+def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, default_owner: str, mark: str,
+                adopts: str | None = None, pinned: bool = True) -> Matching:
     """A marked title whose rest is not a task name (edited on the portal) is left unmanaged,
-    with a warning: deleting it as a "removed" task would erase its run history."""
+    with a warning: deleting it as a "removed" task would erase its run history.
+
+    `adopts`: an older mark whose titles count as this project's. `pinned`: whether the default
+    owner was chosen (project file, --owner) rather than taken from whoever signed in; if not, a
+    task without `owner:` found under another owner is an error, never a move.
+    """
     managed: dict[Key, list[RemoteTask]] = {}
     unmanaged: list[RemoteTask] = []
     edited: list[Diagnostic] = []
     for task in tasks:
-        name = name_from_title(task.title, mark)
+        name = name_from_title(task.title, mark, adopts)
         if name is not None and not is_task_name(name):
             edited.append(_edited_title(task, mark))
             name = None
@@ -69,20 +76,22 @@ def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, defau
             unmanaged.append(task)
         else:
             managed.setdefault(Key(name, task.owner), []).append(task)
-    matcher = _Matcher(managed, {Key(s.name, owner_of(s, default_owner)) for s in specs})
+    matcher = _Matcher(managed, {Key(s.name, owner_of(s, default_owner)) for s in specs}, pinned=pinned)
     matches = tuple(matcher.match(spec, owner_of(spec, default_owner)) for spec in specs)
     return Matching(
         matches=tuple(m for m in matches if m is not None),
         removals=tuple(matcher.copies + matcher.removals + matcher.leftovers()),
         unmanaged=tuple(unmanaged),
-        diagnostics=tuple(matcher.duplicates() + edited),
+        diagnostics=tuple(matcher.duplicates() + matcher.unpinned + edited),
     )
 
 
 class _Matcher:
-    def __init__(self, managed: dict[Key, list[RemoteTask]], declared: set[Key]) -> None:
+    def __init__(self, managed: dict[Key, list[RemoteTask]], declared: set[Key], *, pinned: bool) -> None:
         self.managed = managed
         self.declared = declared
+        self.pinned = pinned
+        self.unpinned: list[Diagnostic] = []  # tasks found under another owner with no owner pinned
         self.copies: list[Removal] = []  # identical duplicates: all but the oldest go
         self.conflicts: dict[Key, list[str]] = {}  # duplicates that differ, and in what
         for key, found in sorted(managed.items(), key=_by_owner):
@@ -126,22 +135,27 @@ class _Matcher:
             olds = olds[1:]
         for old in olds:
             self._remove(old, f"previous name of {spec.name}, which exists already", spec)
-        if remote is None:
-            reason = self._moves(spec, owner) or reason
-        return Match(spec=spec, owner=owner, remote=remote, reason=reason)
+        moved = self._elsewhere(spec, owner)
+        if moved and not self.pinned and spec.owner is None:
+            self.claimed.update(moved)  # left alone: neither moved nor deleted
+            self.unpinned.append(_unpinned(spec, owner, moved))
+            return None
+        for key in moved:  # its old copies go once this one is settled (reconciler.applying.executor)
+            self.claimed.add(key)
+            self._remove(key, f"moving to {owner}", spec, waits_for=Key(spec.name, owner))
+        if remote is None and moved:
+            reason = f"moved from {moved[0].owner}"
+        return Match(spec=spec, owner=owner, remote=remote, reason=reason, moved=remote is None and bool(moved))
 
-    def _moves(self, spec: TaskSpec, owner: str) -> str:
-        """Delete the task under its old owner; the reason for the create under the new one."""
-        moved = [
+    def _elsewhere(self, spec: TaskSpec, owner: str) -> list[Key]:
+        """The managed copies of `spec` (by name or a previous name) under owners that do not
+        declare it: a move to `owner`, to do or (when `owner` holds it already) to finish."""
+        return [
             key
             for name in (spec.name, *spec.previous_names)
             for key in self.by_name.get(name, ())
             if key.owner != owner and self.free(key) and key not in self.declared
         ]
-        for key in moved:
-            self.claimed.add(key)
-            self._remove(key, f"moving to {owner}", spec, waits_for=Key(spec.name, owner))
-        return f"moved from {moved[0].owner}" if moved else ""
 
     def _remove(self, key: Key, reason: str, spec: TaskSpec | None, *,
                 waits_for: Key | None = None) -> None:
@@ -182,6 +196,20 @@ def _duplicate(key: Key, found: list[RemoteTask], fields: list[str]) -> Diagnost
         "this name alone",
         name=name,
         owner=owner,
+    )
+
+
+def _unpinned(spec: TaskSpec, owner: str, found: list[Key]) -> Diagnostic:
+    where = ", ".join(sorted({k.owner for k in found}))
+    return Diagnostic(
+        severity=Severity.ERROR,
+        message=f"{spec.name} has no owner: line and no owner is pinned, so it would follow the signed-in user "
+        f"{owner}; it is on the portal under {where}, and is left alone (not moved, not duplicated)",
+        hint=f"pin the owner: `owner: {sorted({k.owner for k in found})[0]}` in reconciler.yaml (or per environment), "
+        f"or pass --owner; to move it to {owner} on purpose, give the task `owner: {owner}`",
+        name=spec.name,
+        owner=owner,
+        source=spec.source,
     )
 
 

@@ -1,15 +1,32 @@
-"""Which portal tasks the reconciler manages: those whose title carries the ownership mark.
+"""Which portal tasks the reconciler manages: those whose title carries this project's mark.
 
 Portal tasks have no labels or tags, so the mark travels in the title, the way Argo CD's
-tracking annotation travels with the object: title = mark + name, e.g. "[reconciler] nightly-buffer".
-Tasks without the mark are unmanaged: listed in the plan, never updated, disabled or deleted.
-The mark is configurable (--ownership-mark / RECONCILER_OWNERSHIP_MARK), e.g. to run two
-independent repositories against one portal user.
+tracking annotation travels with the object: title = mark + name. The mark names the project
+(`project:` in reconciler.yaml), e.g. "[reconciler:gis-prod] nightly-buffer", so two
+repositories on one portal never take each other's tasks; runs without a project use the plain
+mark "[reconciler] ". A title with another project's mark is "managed by" that project: listed,
+never touched. A title without any mark is unmanaged: listed, never touched.
+
+Migration: `adopt_mark` names an older mark (e.g. the plain one) whose tasks this project
+claims; the plan retitles them. Nothing is ever claimed without it.
 """
 
 from __future__ import annotations
 
-DEFAULT_MARK = "[reconciler] "
+import re
+
+PLAIN_MARK = "[reconciler] "
+DEFAULT_MARK = PLAIN_MARK
+# The longest title the reconciler writes (mark and name). Esri documents no limit for task
+# titles [I]; 128 characters stays well under the item title limits seen in portals, and a
+# portal that cut a title short would make the task look unmanaged.
+MAX_TITLE = 128
+_ANY_MARK = re.compile(r"\[reconciler(?::([^\]\s]+))?\] ")
+
+
+def mark_for(project: str | None) -> str:
+    """The ownership mark of `project` (None: the plain mark of runs without a project)."""
+    return f"[reconciler:{project}] " if project else PLAIN_MARK
 
 
 def mark_problem(mark: str) -> str | None:
@@ -29,12 +46,22 @@ def title_for(name: str, mark: str = DEFAULT_MARK) -> str:
     return f"{mark}{name}"
 
 
-def name_from_title(title: str, mark: str = DEFAULT_MARK) -> str | None:
-    """The managed task's name, or None when the title has no mark (an unmanaged task)."""
-    if mark and title.startswith(mark) and len(title) > len(mark):
-        return title[len(mark):]
+def name_from_title(title: str, mark: str = DEFAULT_MARK, adopts: str | None = None) -> str | None:
+    """The managed task's name, or None when the title carries neither `mark` nor the adopted mark."""
+    for prefix in (mark, adopts):
+        if prefix and title.startswith(prefix) and len(title) > len(prefix):
+            return title[len(prefix):]
     return None
 
 
-def is_managed(title: str, mark: str = DEFAULT_MARK) -> bool:
-    return name_from_title(title, mark) is not None
+def is_managed(title: str, mark: str = DEFAULT_MARK, adopts: str | None = None) -> bool:
+    return name_from_title(title, mark, adopts) is not None
+
+
+def managed_by(title: str, mark: str = DEFAULT_MARK, adopts: str | None = None) -> str | None:
+    """The project whose reconciler mark another project's task carries ("" for the plain mark);
+    None for our own tasks and for titles without a reconciler mark."""
+    if is_managed(title, mark, adopts):
+        return None
+    found = _ANY_MARK.match(title)
+    return (found.group(1) or "") if found else None

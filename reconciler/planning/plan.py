@@ -6,15 +6,17 @@ of this, and show nothing the JSON view lacks); carried out by reconciler.applyi
 Invariants:
 - A Change exists only for a task that needs at least one action; unchanged tasks are counted
   in `Plan.unchanged` (their names), never listed as changes.
-- `Change.actions` is ordered as the executor must run it, e.g. (UPDATE, ENABLE). CREATE and
-  DELETE stand alone. `task_id` is None iff the first action is CREATE.
+- `Change.actions` is ordered as the executor must run it, e.g. (UPDATE, ENABLE). DELETE stands
+  alone; so does CREATE, except for a task moving to another owner: (CREATE, ENABLE), created
+  paused and enabled once its old copy is deleted. `task_id` is None iff the first action is CREATE.
 - `Change.desired` is what create/update send (it may hold secret values and is never
   rendered); it is None iff the actions are only DELETE, ENABLE or DISABLE.
 - `FieldChange.before`/`after` are display values with secrets already masked (masking.SECRET_MASK),
   so a Plan can be rendered and saved without leaking them: by path (fields at a secret path)
   and by value (any string holding a secret value known in the run, wherever it is); Diagnostic
   messages and hints are masked by value too. See reconciler.planning.compare for the one known gap.
-- `waits_for` is set only on the DELETE of a task moving to another owner.
+- `waits_for` is set only on the DELETE of a task moving to another owner (its old copy); apply
+  carries the move out as one unit (reconciler.applying.executor), and a blocked half blocks both.
 - `reason` strings are for people only; nothing decides on them. `blocked` is a decision:
   apply skips (and reports) a blocked change, e.g. a task with a run executing.
 """
@@ -108,8 +110,9 @@ class Change:
     next_fires_after: tuple[str, ...] = ()
     source: SourceRef | None = None
     blocked: str | None = None  # why apply must not carry this change out (e.g. a run is executing)
-    # For the DELETE of a task moving to another owner (renamed or not): the key of the CREATE
-    # that must succeed first, so a failed create never loses the task.
+    # For the DELETE of a task moving to another owner (renamed or not): the key of the task under
+    # its new owner, whose change (a CREATE, or what finishes an earlier move) must succeed first,
+    # so a failed create never loses the task.
     waits_for: Key | None = None
     # For the DELETE of an identical duplicate: the id of the copy the plan keeps (apply removes
     # such copies it finds when it reads the portal back).
@@ -127,13 +130,16 @@ class Change:
 
 @dataclass(frozen=True, kw_only=True)
 class UnmanagedTask:
-    """A portal task without the ownership mark: listed, never touched."""
+    """A portal task without this project's mark: listed, never touched. `managed_by` names the
+    project whose reconciler mark it carries ("" for the plain mark of runs without a project),
+    None for a task no reconciler manages."""
 
     id: str
     owner: str
     title: str
     task_type: str
     active: bool
+    managed_by: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 from reconciler.instants import to_ms
 from reconciler.masking import mask_credential_field, mask_values, mask_words
 from reconciler.model import CronFields, PortalState, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
-from reconciler.planning import checks, compare
+from reconciler.planning import checks, compare, guards, selection
 from reconciler.planning.blind import blind_spots
 from reconciler.planning.desired import desired_fields, secret_values
 from reconciler.planning.fingerprints import desired_fingerprint, observed_fingerprint
 from reconciler.planning.matching import Match, Removal, match_tasks
-from reconciler.planning.options import PlanOptions
+from reconciler.planning.options import PlanOptions, Policy
+from reconciler.planning.ownership import managed_by, name_from_title
 from reconciler.planning.plan import Action, Change, Diagnostic, Key, Plan, UnmanagedTask
 
 __all__ = ["make_plan", "tasks_needing_runs"]
@@ -53,13 +54,14 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         if change is not None:
             reviewed.append((change, entry.remote))
     diagnostics.extend(checks.quota(reviewed, state.active_tasks_available))
+    changes = _moves_held_together([c for c, _ in reviewed])
     secrets = _secrets(specs, options)
     return Plan(
-        changes=tuple(sorted((_masked_change(c, secrets) for c, _ in reviewed), key=_change_key)),
+        changes=tuple(sorted((_masked_change(c, secrets) for c in changes), key=_change_key)),
         unchanged=tuple(sorted(unchanged)),
-        unmanaged=_unmanaged(draft.unmanaged),
+        unmanaged=_unmanaged(draft.unmanaged, options),
         diagnostics=tuple(sorted((_masked_diagnostic(d, secrets) for d in diagnostics), key=_diagnostic_key)),
-        observed=observed_fingerprint(state.tasks, mark=options.mark),
+        observed=observed_fingerprint(state.tasks, mark=options.mark, adopts=options.adopts),
         desired=desired_fingerprint(specs),
         portal=options.portal,
         owner=options.default_owner,
@@ -107,26 +109,55 @@ class _Draft:
 def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> _Draft:
     """Matching and the actions each task needs: what tasks_needing_runs reads, and what
     make_plan turns into changes (field diffs and fire times are made only there)."""
-    matched = match_tasks(specs, state.tasks, default_owner=options.default_owner, mark=options.mark)
+    policy = options.policy
+    diagnostics: list[Diagnostic] = []
+    tasks: Sequence[RemoteTask] = state.tasks
+    managed = sum(1 for t in tasks if _name_of(t.title, options) is not None)
+    if policy.only:
+        chosen = selection.select(specs, tasks, policy.only, lambda title: _name_of(title, options))
+        specs, tasks = chosen.specs, chosen.tasks
+        diagnostics.extend(chosen.diagnostics)
+    matched = match_tasks(specs, tasks, default_owner=options.default_owner, mark=options.mark,
+                          adopts=options.adopts, pinned=options.owner_pinned)
     now_ms = to_ms(options.now)
     entries = [_for_match(m, options, now_ms) for m in matched.matches]
-    diagnostics = list(matched.diagnostics)
+    diagnostics.extend(matched.diagnostics)
+    diagnostics.extend(guards.long_titles(specs, options.mark))
+    if not options.owner_pinned and any(s.owner is None for s in specs):
+        diagnostics.append(guards.unpinned_owner(options.default_owner))
     removals = list(matched.removals)
-    guard = _empty_guard(removals, options) if not specs and not options.policy.allow_empty else None
-    if guard is not None:
-        diagnostics.append(guard)
-        removals = []
+    if not specs and not policy.allow_empty and not policy.only:
+        guard = guards.empty_folder(*_would_remove(removals, policy))
+        if guard is not None:
+            diagnostics.append(guard)
+            removals = []
     for removal in removals:
         entries.extend(_removal(removal, options, diagnostics))
-    blind = blind_spots(state, options.mark)
+    blind = blind_spots(state, options.mark, options.adopts)
     diagnostics.extend(blind.diagnostics)
     seen = [e for e in entries if not blind.hides(e.name, e.owner)]
+    deleted = [Key(e.name, e.owner) for e in seen
+               if e.actions == (Action.DELETE,) and e.duplicate_of is None and e.waits_for is None]
+    refusal = guards.mass_delete(deleted, managed, policy)
+    diagnostics.extend([refusal] if refusal is not None else [])
+    creates = [(e.spec, e.owner) for e in seen if e.spec is not None and e.actions == (Action.CREATE,)]
+    diagnostics.extend(guards.hand_made_twins(creates, matched.unmanaged, options.mark))
     return _Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics))
+
+
+def _name_of(title: str, options: PlanOptions) -> str | None:
+    return name_from_title(title, options.mark, options.adopts)
 
 
 def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:
     spec = m.spec
     desired = desired_fields(spec, mark=options.mark)
+    if m.remote is None and m.moved and spec.enabled:
+        # One unit with the old copies' delete (reconciler.applying.executor): created paused,
+        # enabled only once they are gone, so two active copies never run side by side.
+        return _Entry(owner=m.owner, name=spec.name, actions=(Action.CREATE, Action.ENABLE), spec=spec,
+                      reason=f"{m.reason}; created paused, enabled once the old copy is deleted",
+                      source=spec.source, desired=replace(desired, active=False))
     if m.remote is None:
         return _Entry(owner=m.owner, name=spec.name, actions=(Action.CREATE,), spec=spec, reason=m.reason,
                       source=spec.source, desired=desired)
@@ -210,20 +241,12 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
                    source=source, waits_for=r.waits_for)]
 
 
-def _empty_guard(removals: Sequence[Removal], options: PlanOptions) -> Diagnostic | None:
-    """An empty task folder would remove every managed task: refuse, unless nothing would be
-    removed (--no-delete, or on_remove: disable with every task already inactive)."""
-    if options.policy.on_remove == "disable":
-        verb, count = "disable", sum(1 for r in removals if r.remote.active)
-    else:
-        verb, count = "delete", 0 if options.policy.no_delete else len(removals)
-    if not count:
-        return None
-    return Diagnostic(
-        severity=Severity.ERROR,
-        message=f"the task folder holds no tasks: refusing to {verb} all {count} managed tasks",
-        hint=f"pass --allow-empty to {verb} them all, or check that you pointed at the right folder",
-    )
+def _would_remove(removals: Sequence[Removal], policy: Policy) -> tuple[int, str]:
+    """How many managed tasks an empty task folder would remove, and the verb: nothing is
+    removed with --no-delete, or with on_remove: disable when every task is inactive already."""
+    if policy.on_remove == "disable":
+        return sum(1 for r in removals if r.remote.active), "disable"
+    return (0 if policy.no_delete else len(removals)), "delete"
 
 
 def _secrets(specs: Sequence[TaskSpec], options: PlanOptions) -> tuple[str, ...]:
@@ -248,9 +271,28 @@ def _masked_diagnostic(diagnostic: Diagnostic, secrets: tuple[str, ...]) -> Diag
     return replace(diagnostic, message=mask_words(diagnostic.message, secrets), hint=mask_words(hint, secrets) if hint else None)
 
 
-def _unmanaged(tasks: Sequence[RemoteTask]) -> tuple[UnmanagedTask, ...]:
+def _moves_held_together(changes: list[Change]) -> list[Change]:
+    """A move is one unit (reconciler.applying.executor): when the old copy's delete is blocked
+    (a run in flight), the new copy waits too, and the other way round, so that apply never
+    leaves two active copies, nor none."""
+    by_key = {c.key: c for c in changes if c.waits_for is None}
+    held: dict[int, str] = {}
+    for old in changes:
+        new = by_key.get(old.waits_for) if old.waits_for is not None else None
+        if new is None:
+            continue
+        if old.blocked and not new.blocked:
+            held[id(new)] = f"the move waits: the old copy under {old.owner} cannot be deleted now ({old.blocked})"
+        elif new.blocked and not old.blocked:
+            held[id(old)] = f"the move waits: {new.name} under {new.owner} cannot be changed now ({new.blocked})"
+    return [replace(c, blocked=held[id(c)]) if id(c) in held else c for c in changes]
+
+
+def _unmanaged(tasks: Sequence[RemoteTask], options: PlanOptions) -> tuple[UnmanagedTask, ...]:
     listed = (
-        UnmanagedTask(id=t.id, owner=t.owner, title=t.title, task_type=t.task_type, active=t.active) for t in tasks
+        UnmanagedTask(id=t.id, owner=t.owner, title=t.title, task_type=t.task_type, active=t.active,
+                      managed_by=managed_by(t.title, options.mark, options.adopts))
+        for t in tasks
     )
     return tuple(sorted(listed, key=lambda u: (u.owner, u.title, u.id)))
 

@@ -1,14 +1,10 @@
-"""Connection settings for a portal: command-line flags > environment > a config file of targets.
+"""Connection settings for a portal: command-line flags > environment > the project file.
 
     parser = sub.add_parser("plan"); add_portal_arguments(parser)
-    settings = settings_from(args, os.environ)
+    settings = settings_from(args, os.environ, defaults=project.connection)
 
-The config file (`--config` or RECONCILER_CONFIG) names targets, chosen with `--target` or
-RECONCILER_TARGET; it never holds secrets, so a password or token in it is refused:
-
-    targets:
-      dev:  {portal: https://dev.example.com/portal, username: svc_gp, ca_bundle: /etc/ssl/corp.pem}
-      prod: {portal: https://gis.example.com/portal, username: svc_gp, owner: gp_owner}
+`defaults` are the chosen environment's settings from reconciler.yaml (reconciler.taskfiles.project,
+which refuses any credential in it) and the project's pinned owner.
 
 Secrets come only from the environment: RECONCILER_PASSWORD, or RECONCILER_TOKEN (a token or
 API key). Plain http:// is refused except to loopback, since the password or token would travel
@@ -18,13 +14,10 @@ in clear text.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
-
-import yaml
 
 from reconciler.errors import ConfigError
 from reconciler.urls import is_loopback
@@ -32,7 +25,6 @@ from reconciler.urls import is_loopback
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RESPONSE_MB = 64  # a page of 100 tasks is well under 1 MB
 FILE_KEYS = frozenset({"portal", "username", "owner", "ca_bundle", "insecure", "timeout", "max_response_mb"})
-SECRET_KEYS = frozenset({"password", "token", "api_key", "apikey", "secret"})
 SHARING_SUFFIX = "/sharing/rest"
 HOW_TO_SET_PORTAL = (
     "set one with --portal URL or RECONCILER_PORTAL, e.g. https://gis.example.com/portal "
@@ -61,20 +53,16 @@ class ConnectionSettings:
         return tuple(s for s in (self.password, self.token) if s)
 
 
-def _read_text(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
-
-
 def settings_from(
-    args: argparse.Namespace, environ: Mapping[str, str], *, read_text: Callable[[str], str] = _read_text
+    args: argparse.Namespace, environ: Mapping[str, str], *, defaults: Mapping[str, Any] | None = None
 ) -> ConnectionSettings:
-    """Merge flags, environment and config-file target into validated settings.
+    """Merge flags, environment and the project file's `defaults` (FILE_KEYS) into validated settings.
 
     Raises:
-        ConfigError: no portal, a bad URL, plain HTTP to a remote host, a secret in the config
-            file, an unknown target, or no credentials; the message says how to fix it.
+        ConfigError: no portal, a bad URL, plain HTTP to a remote host, or no credentials; the
+            message says how to fix it.
     """
-    target = _target(args, environ, read_text)
+    target = dict(defaults or {})
     flags = {
         "portal": getattr(args, "portal", None),
         "username": getattr(args, "username", None),
@@ -179,41 +167,3 @@ def _positive(value: Any, *, name: str, unit: str, default: float) -> float:
     if number <= 0:
         raise ConfigError(f"{name} must be positive, got {number:g}")
     return number
-
-
-def _target(args: argparse.Namespace, environ: Mapping[str, str], read_text: Callable[[str], str]) -> dict[str, Any]:
-    path = getattr(args, "config", None) or environ.get("RECONCILER_CONFIG")
-    name = getattr(args, "target", None) or environ.get("RECONCILER_TARGET")
-    if not name:
-        return {}
-    if not path:
-        raise ConfigError(f"target {name!r} given but no config file: use --config FILE or RECONCILER_CONFIG")
-    return load_target(path, name, read_text)
-
-
-def load_target(path: str, name: str, read_text: Callable[[str], str] = _read_text) -> dict[str, Any]:
-    """The settings of target `name` in the YAML config file at `path`."""
-    try:
-        data = yaml.safe_load(read_text(path))
-    except OSError as e:
-        raise ConfigError(f"config file {path}: {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        raise ConfigError(f"config file {path}: not valid YAML ({e})") from None
-    targets = data.get("targets") if isinstance(data, dict) else None
-    if not isinstance(targets, dict):
-        raise ConfigError(f"config file {path}: expected a mapping 'targets:' of named targets")
-    for target_name, entry in targets.items():
-        if isinstance(entry, dict) and SECRET_KEYS & {str(k).lower() for k in entry}:
-            raise ConfigError(
-                f"config file {path}: target {target_name!r} holds a secret; remove it and set "
-                "RECONCILER_PASSWORD or RECONCILER_TOKEN in the environment instead"
-            )
-    entry = targets.get(name)
-    if not isinstance(entry, dict):
-        known = ", ".join(sorted(map(str, targets))) or "none"
-        raise ConfigError(f"config file {path}: no target {name!r} (known: {known})")
-    unknown = set(map(str, entry)) - FILE_KEYS
-    if unknown:
-        raise ConfigError(f"config file {path}: target {name!r}: unknown key(s) {', '.join(sorted(unknown))}; "
-                          f"allowed: {', '.join(sorted(FILE_KEYS))}")
-    return dict(entry)

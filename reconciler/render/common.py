@@ -116,7 +116,7 @@ def about(item: dict[str, Any], esc: Escape, strong: Escape = lambda s: s) -> st
 
 
 def waits_note(waits: dict[str, str], esc: Escape) -> str:
-    return f"deleted only after {esc(waits['name'])} is created under {esc(waits['owner'])}"
+    return f"deleted only once {esc(waits['name'])} under {esc(waits['owner'])} is in place (one move)"
 
 
 def blocked_note(reason: str, esc: Escape) -> str:
@@ -125,3 +125,11 @@ def blocked_note(reason: str, esc: Escape) -> str:
 
 def blocked_line(count: int) -> str:
     return f"{plural(count, 'change')} blocked: apply skips {'it' if count == 1 else 'them'}."
+
+
+def managed_by(task: dict[str, Any]) -> str:
+    """Who manages an unmanaged task, in words: "" when nobody (no reconciler mark)."""
+    project = task.get("managed_by")
+    if project is None:
+        return ""
+    return f"managed by project {project}" if project else "managed by reconciler without a project"

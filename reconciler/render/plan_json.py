@@ -29,7 +29,9 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
         "errors": [{"message": str, "hint": str | null}]
       }],
       "unchanged": [str],       # names
-      "unmanaged": [{"id": str, "owner": str, "title": str, "type": str, "active": bool}],
+      "unmanaged": [{"id": str, "owner": str, "title": str, "type": str, "active": bool,
+                     "managed_by": str | null}],   # the other project whose mark it carries
+                                                   # ("" the plain mark of runs without one)
       "errors": [{"message", "hint", "name", "owner", "source"}],
       "warnings": [{"message", "hint", "name", "owner", "source"}]
     }
@@ -127,4 +129,5 @@ def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
 
 
 def _unmanaged(task: UnmanagedTask) -> dict[str, Any]:
-    return {"id": task.id, "owner": task.owner, "title": task.title, "type": task.task_type, "active": task.active}
+    return {"id": task.id, "owner": task.owner, "title": task.title, "type": task.task_type, "active": task.active,
+            "managed_by": task.managed_by}

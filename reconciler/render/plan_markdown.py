@@ -26,6 +26,7 @@ from reconciler.render.common import (
     clean,
     field_symbol,
     fire,
+    managed_by,
     plural,
     summary_parts,
     value,
@@ -241,10 +242,10 @@ def _unchanged(names: list[str]) -> _Group:
 
 def _unmanaged(tasks: list[dict[str, Any]]) -> _Group:
     title = "#### Unmanaged tasks (not touched)\n\n"
-    opening = title + "| Id | Title | Owner | Type | Active |\n| --- | --- | --- | --- | --- |\n"
+    opening = title + "| Id | Title | Owner | Type | Active | Managed by |\n| --- | --- | --- | --- | --- | --- |\n"
     rows = [
         f"| {escape(t['id'])} | {escape(t['title'])} | {escape(t['owner'])} | {escape(t['type'])} | "
-        f"{'yes' if t['active'] else 'no'} |\n"
+        f"{'yes' if t['active'] else 'no'} | {escape(managed_by(t)[len('managed by '):])} |\n"
         for t in tasks
     ]
     return _Group("unmanaged task", opening, rows, note_prefix="\n", opening_when_empty=title)

@@ -16,6 +16,7 @@ from reconciler.render.common import (
     clean,
     field_symbol,
     fire,
+    managed_by,
     owners_by_name,
     summary_line,
     value,
@@ -179,4 +180,6 @@ def _unmanaged(out: _Out, tasks: list[dict[str, Any]]) -> None:
     out.add("Unmanaged tasks (not touched):", "bold")
     for task in tasks:
         state = "active" if task["active"] else "inactive"
-        out.add(f"  {clean(task['id'])} {value(task['title'], secret=False)} (owner {clean(task['owner'])}, {clean(task['type'])}, {state})")
+        whose = f", {clean(managed_by(task))}" if managed_by(task) else ""
+        out.add(f"  {clean(task['id'])} {value(task['title'], secret=False)} (owner {clean(task['owner'])}, "
+                f"{clean(task['type'])}, {state}{whose})")

@@ -18,6 +18,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from reconciler.model import FieldPath
 
 SCHEMA_FILE = "task.schema.json"
+PROJECT_SCHEMA_FILE = "project.schema.json"
 
 _PATTERN_MESSAGES = {
     "name": (
@@ -34,6 +35,11 @@ _PATTERN_MESSAGES = {
         'e.g. end: "2027-12-31T23:59:59Z"',
     ),
     "item_id": ("must be a portal item ID: 32 lowercase hexadecimal characters", "copy it from the item's page URL"),
+    # the project file's
+    "project": ("must be 1-20 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+                "e.g. project: gis-prod"),
+    "environments": ("an environment's name must be letters, digits, '.', '_' or '-'", "e.g. production"),
+    "variables": ("a variable's name must be letters, digits and '_', not starting with a digit", "e.g. GP_SERVER_URL"),
 }
 
 
@@ -45,19 +51,23 @@ class SchemaProblem:
     at_key: bool  # point at the key (e.g. an unknown field) rather than its value
 
 
-def schema_text() -> str:
-    """The schema shipped in the wheel (package reconciler.schemas), or the repository's copy."""
+def schema_text(name: str = SCHEMA_FILE) -> str:
+    """A schema shipped in the wheel (package reconciler.schemas), or the repository's copy."""
     try:
-        return resources.files("reconciler.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+        return resources.files("reconciler.schemas").joinpath(name).read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         # Running from a source checkout: schemas/ is beside the package.
-        return (Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8")
+        return (Path(__file__).resolve().parents[2] / "schemas" / name).read_text(encoding="utf-8")
 
 
 @functools.cache
-def task_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(schema_text())
+def load_schema(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_text(name))
     return schema
+
+
+def task_schema() -> dict[str, Any]:
+    return load_schema(SCHEMA_FILE)
 
 
 @functools.cache
@@ -78,18 +88,18 @@ def _pattern(validator: Any, pattern: str, instance: Any, subschema: Any) -> Ite
 
 
 @functools.cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = task_schema()
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = load_schema(name)
     base = jsonschema.validators.validator_for(schema)
     base.check_schema(schema)
     cls = jsonschema.validators.extend(base, {"pattern": _pattern})
     return cls(schema)
 
 
-def check(instance: Any) -> list[SchemaProblem]:
-    """Every schema violation of one task document, most specific first."""
+def check(instance: Any, schema_file: str = SCHEMA_FILE) -> list[SchemaProblem]:
+    """Every schema violation of one task document (or of the project file), most specific first."""
     problems: list[SchemaProblem] = []
-    for error in sorted(_validator().iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(_validator(schema_file).iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
         problems.extend(p for p in _translate(error, instance) if p not in problems)
     return problems
 
@@ -175,13 +185,21 @@ def _field(path: FieldPath) -> str:
     return named[0] if named else ""
 
 
+def _pattern_field(error: ValidationError, path: FieldPath) -> str:
+    """The field whose pattern failed: for a key's name (propertyNames) the mapping holding it."""
+    if "propertyNames" in error.schema_path:
+        named = [p for p in path if isinstance(p, str)]
+        return named[-1] if named else ""
+    return _field(path)
+
+
 def _message(error: ValidationError, path: FieldPath) -> str:
     kind = error.validator
     value: Any = error.validator_value
     if kind == "pattern" and path == ("task_url",):
         return (diagnose_task_url(str(error.instance)) or ("task_url is not a GP task URL", ""))[0]
     if kind == "pattern":
-        known = _PATTERN_MESSAGES.get(_field(path))
+        known = _PATTERN_MESSAGES.get(_pattern_field(error, path))
         if known:
             return known[0]
         return f"{error.instance!r} does not have the expected form"
@@ -206,7 +224,7 @@ def _hint(error: ValidationError, path: FieldPath) -> str | None:
     if error.validator == "pattern" and path == ("task_url",):
         return (diagnose_task_url(str(error.instance)) or ("", None))[1]
     if error.validator == "pattern":
-        known = _PATTERN_MESSAGES.get(_field(path))
+        known = _PATTERN_MESSAGES.get(_pattern_field(error, path))
         return known[1] if known else None
     if error.validator == "enum" and isinstance(error.instance, str):
         enum: Any = error.validator_value

@@ -91,14 +91,34 @@ def test_quota_freeing_changes_run_first() -> None:
 
 def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, portal: PortalClient) -> None:
     old = portal.get_task(portal.create_task(buffer_fields(emu, "moved")))
-    bad = buffer_fields(emu, "moved", task_url=emu.task_url("Samples/NoSuch/GPServer/NoSuch"))
+    bad = buffer_fields(emu, "moved", task_url=emu.task_url("Samples/NoSuch/GPServer/NoSuch"), active=False)
     move = plan_of(change("moved", Action.DELETE, task_id=old.id, waits_for=Key("moved", "admin")),
-                   change("moved", Action.CREATE, desired=bad, owner="admin"))
-    assert phases(move.changes) == ((), (move.changes[1],), (move.changes[0],))
+                   change("moved", Action.CREATE, Action.ENABLE, desired=bad, owner="admin"))
+    assert phases(move.changes) == ((), ((move.changes[1], (move.changes[0],)),), ())
     result = execute(move, portal, on_outcome=lambda o: None)
     assert not result.ok and "moved" in titles(portal), "a failed create must not lose the task"
     (skipped,) = result.skipped
     assert skipped.skipped_reason == "kept: creating moved (admin) did not succeed, so the task stays under publisher"
+
+
+def test_a_move_whose_old_copy_cannot_be_deleted_leaves_the_new_copy_paused(emu: Emulator, portal: PortalClient,
+                                                                             admin: PortalClient) -> None:
+    old = portal.get_task(portal.create_task(buffer_fields(emu, "moved")))
+    delete = change("moved", Action.DELETE, task_id=old.id, waits_for=Key("moved", "admin"))
+    create = change("moved", Action.CREATE, Action.ENABLE, desired=buffer_fields(emu, "moved", active=False),
+                    owner="admin")
+    fault(emu, "/tasks/[0-9a-f]+/delete$", "arcgis_error", count=5)
+    result = execute(plan_of(delete, create), admin, on_outcome=lambda o: None)
+    failed_delete, paused = result.outcomes
+    assert failed_delete.change is delete and not failed_delete.ok
+    assert paused.change is create and not paused.ok and paused.done == (Action.CREATE,)
+    assert paused.error and paused.error.startswith("left paused: the old copy under publisher could not be deleted")
+    assert titles(portal)["moved"].active and not titles(admin, "admin")["moved"].active, "never two active copies"
+    requests.delete(emu.control_url + "/faults", timeout=10)
+    finish = plan_of(delete, change("moved", Action.ENABLE, task_id=paused.task_id, owner="admin"))
+    assert phases(finish.changes)[1] == ((finish.changes[1], (delete,)),)
+    assert execute(finish, admin, on_outcome=lambda o: None).ok
+    assert "moved" not in titles(portal) and titles(admin, "admin")["moved"].active
 
 
 def test_a_delete_that_waits_for_nothing_is_not_held_back_by_a_create_of_its_name() -> None:
@@ -112,7 +132,7 @@ def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator
     old = portal.get_task(portal.create_task(buffer_fields(emu, "old-name")))
     delete = change("old-name", Action.DELETE, task_id=old.id, waits_for=Key("new-name", "admin"))
     create = change("new-name", Action.CREATE, desired=buffer_fields(emu, "new-name"), owner="admin")
-    assert phases([delete, create]) == ((), (create,), (delete,))
+    assert phases([delete, create]) == ((), ((create, (delete,)),), ())
     fault(emu, "createTask", "arcgis_error", count=5)
     result = execute(plan_of(delete, create), admin, on_outcome=lambda o: None)
     assert "old-name" in titles(portal), "a failed create must not lose the task"
@@ -121,8 +141,17 @@ def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator
     assert skipped.skipped_reason == "kept: creating new-name (admin) did not succeed, so the task stays under publisher"
     requests.delete(emu.control_url + "/faults", timeout=10)
     done = execute(plan_of(delete, create), admin, on_outcome=lambda o: None)
-    assert done.ok and [o.change for o in done.outcomes] == [create, delete]
+    assert done.ok and [o.change for o in done.outcomes] == [delete, create]
     assert "old-name" not in titles(portal) and "new-name" in titles(admin, "admin")
+
+
+def test_the_old_copy_of_a_settled_move_is_a_plain_delete_and_a_blocked_move_waits_whole() -> None:
+    delete = change("moved", Action.DELETE, task_id="1", waits_for=Key("moved", "admin"))
+    assert phases([delete]) == ((), (), (delete,))
+    blocked = change("moved", Action.UPDATE, task_id="2", owner="admin", blocked="a run is executing")
+    result = execute(plan_of(delete, blocked), object(), on_outcome=lambda o: None)  # type: ignore[arg-type]
+    assert {o.skipped_reason for o in result.skipped} == {
+        "a run is executing", "kept: changing moved (admin) did not succeed, so the task stays under publisher"}
 
 
 def test_freed_quota_is_used_in_the_same_apply(small_emu: Emulator) -> None:

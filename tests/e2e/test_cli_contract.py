@@ -1,5 +1,5 @@
 """The command line's contract for scripts: usage errors are exit 1 (2 means "changes present"),
--v logs every request without a secret, and an ownership mark titles cannot carry is refused."""
+-v logs every request without a secret, and the retired --ownership-mark says how to migrate."""
 
 from __future__ import annotations
 
@@ -41,8 +41,13 @@ def test_an_infinite_or_nan_number_is_refused(on_emu: Run, flag: str) -> None:
         assert result.code == 1 and "is not a finite number" in result.err, result.err
 
 
-@pytest.mark.parametrize("mark", ["", " ", "  [x] ", "[x]\n"])
-def test_an_ownership_mark_titles_cannot_carry_is_refused(on_emu: Run, mark: str) -> None:
-    result = on_emu("plan", "--ownership-mark", mark)
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_the_retired_ownership_mark_says_how_to_migrate(on_emu: Run, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read as today's plain mark, a custom mark would make every task look unmanaged and plan a
+    second copy of each: so it is refused with the way to keep those tasks."""
+    if how == "environment":
+        monkeypatch.setenv("RECONCILER_OWNERSHIP_MARK", "[team-a] ")
+    result = on_emu("plan", "--ownership-mark", "[team-a] ") if how == "flag" else on_emu("plan")
     assert result.code == 1 and result.out == ""
-    assert result.err.startswith(f"error: --ownership-mark {mark!r} (or RECONCILER_OWNERSHIP_MARK): the ownership mark")
+    assert result.err.startswith("error: --ownership-mark (and RECONCILER_OWNERSHIP_MARK) were replaced by projects")
+    assert "adopt_mark: '[team-a] '" in result.err

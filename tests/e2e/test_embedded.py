@@ -61,7 +61,7 @@ def test_the_users_gp_server_wins(workdir: Path, run: Run) -> None:
 
 def test_emulator_and_portal_contradict(workdir: Path, run: Run) -> None:
     result = run("plan", "--emulator", "--portal", "https://gis.example.com/portal")
-    assert result.code == 1 and "--emulator and --portal contradict each other" in result.err
+    assert result.code == 1 and "--emulator and a portal (--portal, or the environment's portal) contradict each other" in result.err
 
 
 def test_saved_plan_on_the_emulator(workdir: Path, run: Run) -> None:

@@ -88,7 +88,7 @@ def test_an_unreadable_unmanaged_task_is_a_warning_only(on_emu: Run, workdir: Pa
     portal.create_task(buffer_fields(emu, "hand-made", active=False))
     assert on_emu("apply", "--auto-approve").code == 0
     fault(emu, "/community/users/publisher/tasks$", "break_task")
-    result = on_emu("plan", "--format", "json", "--detailed-exitcode")
+    result = on_emu("plan", "--format", "json", "--detailed-exitcode", "--owner", "publisher")
     assert result.code == 0, result.out + result.err
     (warning,) = plan_json(result)["warnings"]
     assert warning["message"].endswith("has nothing in `cronSchedule`; it is not managed and is left alone")

@@ -35,14 +35,18 @@ def test_moving_back_to_the_default_owner_deletes_the_other_copy(as_admin: Run, 
     assert as_admin("apply", "--auto-approve").code == 0
     assert "nightly-parcel-buffer" in managed_names(admin, "publisher")
     edit_task(workdir, "nightly-parcel-buffer", lambda d: d.pop("owner"))
-    planned = plan_json(as_admin("plan", "--format", "json"))
+    unpinned = plan_json(as_admin("plan", "--format", "json"))
+    assert [(e["name"], e["owner"]) for e in unpinned["errors"]] == [("nightly-parcel-buffer", "admin")]
+    assert "no owner is pinned" in unpinned["errors"][0]["message"], "not a silent move to whoever signed in"
+    assert [c for c in unpinned["changes"] if c["name"] == "nightly-parcel-buffer"] == []
+    planned = plan_json(as_admin("plan", "--format", "json", "--owner", "admin"))
     moves = {(c["owner"], c["action"]) for c in planned["changes"]}
     assert moves == {("publisher", "delete"), ("admin", "create")}
-    result = as_admin("apply", "--auto-approve")
+    result = as_admin("apply", "--auto-approve", "--owner", "admin")
     assert result.code == 0, result.out + result.err
     assert "nightly-parcel-buffer" not in managed_names(admin, "publisher")
     assert "nightly-parcel-buffer" in managed_names(admin, "admin")
-    assert as_admin("plan", "--detailed-exitcode").code == 0
+    assert as_admin("plan", "--detailed-exitcode", "--owner", "admin").code == 0
 
 
 def test_removing_the_file_of_another_owners_task_deletes_it(as_admin: Run, workdir: Path, admin: PortalClient) -> None:

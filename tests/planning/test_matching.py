@@ -36,8 +36,9 @@ def test_owner_move_is_delete_on_one_and_create_on_the_other() -> None:
     delete, create = sorted(plan.changes, key=lambda c: c.action.value != "delete")
     assert (delete.owner, delete.action, delete.task_id) == ("alice", Action.DELETE, "t1")
     assert delete.reason == "moving to bob; deleting erases the task's run history"
-    assert (create.owner, create.action) == ("bob", Action.CREATE)
-    assert create.reason == "moved from alice"
+    assert (create.owner, create.actions) == ("bob", (Action.CREATE, Action.ENABLE))
+    assert create.reason == "moved from alice; created paused, enabled once the old copy is deleted"
+    assert create.desired is not None and create.desired.active is False
     assert not plan.errors
 
 

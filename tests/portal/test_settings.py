@@ -1,4 +1,4 @@
-"""Connection settings: flags > environment > config-file target; URLs; refusals with fixes."""
+"""Connection settings: flags > environment > the project file's environment; URLs; refusals with fixes."""
 
 from __future__ import annotations
 
@@ -11,25 +11,12 @@ from reconciler.errors import ConfigError
 from reconciler.portal.settings import build_settings, settings_from, sharing_root
 
 ENV = {"RECONCILER_USERNAME": "svc", "RECONCILER_PASSWORD": "s3cret-pw"}
-CONFIG = """\
-targets:
-  dev: {portal: https://dev.example.com/portal, username: dev_user, ca_bundle: /etc/ssl/corp.pem, timeout: 5}
-  prod: {portal: https://gis.example.com/portal, owner: gp_owner}
-"""
 
 
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="reconciler plan")
     add_portal_arguments(parser)
     return parser.parse_args(list(argv))
-
-
-def files(**contents: str):
-    def read(path: str) -> str:
-        if path not in contents:
-            raise FileNotFoundError(2, "No such file or directory")
-        return contents[path]
-    return read
 
 
 @pytest.mark.parametrize("given", [
@@ -124,67 +111,19 @@ def test_timeout_must_be_positive(value: str) -> None:
         settings_from(parse("--portal", "https://g.example.com", "--timeout", value), ENV)
 
 
-def test_config_target_fills_what_flags_and_environment_leave_open() -> None:
-    args = parse("--config", "targets.yaml", "--target", "dev")
-    s = settings_from(args, ENV, read_text=files(**{"targets.yaml": CONFIG}))
+def test_the_project_environment_fills_what_flags_and_environment_leave_open() -> None:
+    defaults = {"portal": "https://dev.example.com/portal", "username": "dev_user", "ca_bundle": "/etc/ssl/corp.pem",
+                "timeout": 5}
+    s = settings_from(parse(), ENV, defaults=defaults)
     # the file's username loses to RECONCILER_USERNAME; portal, CA and timeout come from the file
     assert (s.portal_url, s.username, s.verify, s.timeout) == (
         "https://dev.example.com/portal/sharing/rest", "svc", "/etc/ssl/corp.pem", 5.0)
 
 
-def test_config_and_target_from_the_environment() -> None:
-    env = {**ENV, "RECONCILER_CONFIG": "t.yaml", "RECONCILER_TARGET": "prod"}
-    s = settings_from(parse("--owner", "other"), env, read_text=files(**{"t.yaml": CONFIG}))
-    assert s.portal_url == "https://gis.example.com/portal/sharing/rest" and s.owner == "other"
-
-
-def test_config_file_without_target_is_not_used() -> None:
-    with pytest.raises(ConfigError, match="no portal given"):
-        settings_from(parse("--config", "t.yaml"), ENV, read_text=files(**{"t.yaml": CONFIG}))
-
-
-def test_unknown_target_lists_the_known_ones() -> None:
-    with pytest.raises(ConfigError, match=r"no target 'qa' \(known: dev, prod\)"):
-        settings_from(parse("--config", "t.yaml", "--target", "qa"), ENV, read_text=files(**{"t.yaml": CONFIG}))
-
-
-def test_target_without_config_file() -> None:
-    with pytest.raises(ConfigError, match="target 'dev' given but no config file"):
-        settings_from(parse("--target", "dev"), ENV)
-
-
-@pytest.mark.parametrize("key", ["password", "token", "Password"])
-def test_a_secret_in_the_config_file_is_refused(key: str) -> None:
-    text = f"targets:\n  dev: {{portal: https://d.example.com, {key}: hunter2}}\n  prod: {{portal: https://p.example.com}}\n"
-    with pytest.raises(ConfigError) as e:
-        settings_from(parse("--config", "t.yaml", "--target", "prod"), ENV, read_text=files(**{"t.yaml": text}))
-    assert "target 'dev' holds a secret" in str(e.value) and "hunter2" not in str(e.value)
-    assert "RECONCILER_PASSWORD or RECONCILER_TOKEN" in str(e.value)
-
-
-def test_unknown_key_in_target() -> None:
-    text = "targets:\n  dev: {portal: https://d.example.com, user: x}\n"
-    with pytest.raises(ConfigError, match=r"unknown key\(s\) user"):
-        settings_from(parse("--config", "t.yaml", "--target", "dev"), ENV, read_text=files(**{"t.yaml": text}))
-
-
-@pytest.mark.parametrize("text, message", [("targets: [1, 2]", "expected a mapping 'targets:'"),
-                                           ("targets: {dev: [", "not valid YAML")])
-def test_malformed_config_file(text: str, message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
-        settings_from(parse("--config", "t.yaml", "--target", "dev"), ENV, read_text=files(**{"t.yaml": text}))
-
-
-def test_missing_config_file() -> None:
-    with pytest.raises(ConfigError, match="config file nope.yaml: No such file or directory"):
-        settings_from(parse("--config", "nope.yaml", "--target", "dev"), ENV, read_text=files())
-
-
-def test_config_file_is_read_from_disk(tmp_path) -> None:
-    path = tmp_path / "targets.yaml"
-    path.write_text(CONFIG)
-    s = settings_from(parse("--config", str(path), "--target", "prod"), ENV)
-    assert s.owner == "gp_owner"
+def test_flags_beat_the_project_environment() -> None:
+    s = settings_from(parse("--owner", "other", "--portal", "https://flag.example.com"), ENV,
+                      defaults={"portal": "https://gis.example.com/portal", "owner": "gp_owner"})
+    assert s.portal_url == "https://flag.example.com/sharing/rest" and s.owner == "other"
 
 
 def test_build_settings_defaults() -> None:

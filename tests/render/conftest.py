@@ -145,6 +145,10 @@ def full_plan() -> Plan:
     unmanaged = (
         UnmanagedTask(id="u1", owner="publisher", title="Hand-made *export* <b>task</b>", task_type="GPService", active=True),
         UnmanagedTask(id="u2", owner="bob", title="bob's notebook", task_type="Notebook", active=False),
+        UnmanagedTask(id="u3", owner="bob", title="[reconciler:parcels] refresh", task_type="GPService", active=True,
+                      managed_by="parcels"),
+        UnmanagedTask(id="u4", owner="bob", title="[reconciler] legacy", task_type="GPService", active=True,
+                      managed_by=""),
     )
     return make_plan(
         changes=changes,

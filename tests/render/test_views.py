@@ -181,6 +181,6 @@ def test_json_says_what_a_delete_waits_for() -> None:
 
 def test_text_and_markdown_say_what_a_delete_waits_for() -> None:
     plan = make_plan(changes=(_moved(),))
-    assert "\n    # deleted only after new-name is created under bob\n" in render(plan, "text") + "\n"
-    assert "- Deleted only after new-name is created under bob\n" in render(plan, "markdown")
-    assert "deleted only after" not in render(make_plan(changes=(replace(_moved(), waits_for=None),)), "text")
+    assert "\n    # deleted only once new-name under bob is in place (one move)\n" in render(plan, "text") + "\n"
+    assert "- Deleted only once new-name under bob is in place (one move)\n" in render(plan, "markdown")
+    assert "deleted only once" not in render(make_plan(changes=(replace(_moved(), waits_for=None),)), "text")

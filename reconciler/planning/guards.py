@@ -1,0 +1,93 @@
+"""What the plan refuses, or warns about, for the project as a whole. Pure.
+
+- An empty task folder would remove every managed task: refused without --allow-empty.
+- Deleting more than `mass_delete_count` managed tasks and more than `mass_delete_share` of
+  them in one plan is refused without --allow-mass-delete (the refusal lists what would go).
+  Copies of a duplicate and the old copy of a task moving to another owner do not count: no
+  task is lost with them.
+- A title longer than ownership.MAX_TITLE is refused.
+- A task to create whose name is the title of an unmanaged task of the same owner is a warning:
+  it would run beside the hand-made one; adopting that one keeps its run history.
+- No owner pinned: a warning saying who the owner-less tasks belong to and how to pin one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from reconciler.model import RemoteTask, Severity, TaskSpec
+from reconciler.planning.options import Policy
+from reconciler.planning.ownership import MAX_TITLE, title_for
+from reconciler.planning.plan import Diagnostic, Key
+
+LISTED = 20  # names shown in a refusal before "and N more"
+
+
+def empty_folder(count: int, verb: str) -> Diagnostic | None:
+    """`count` managed tasks an empty task folder would `verb` (delete or disable)."""
+    if not count:
+        return None
+    return Diagnostic(
+        severity=Severity.ERROR,
+        message=f"the task folder holds no tasks: refusing to {verb} all {count} managed tasks",
+        hint=f"pass --allow-empty to {verb} them all, or check that you pointed at the right folder",
+    )
+
+
+def mass_delete(deleted: Sequence[Key], managed: int, policy: Policy) -> Diagnostic | None:
+    """The refusal of a plan deleting too many of the project's `managed` tasks, or None."""
+    count = len(deleted)
+    if policy.allow_mass_delete or count <= policy.mass_delete_count or count <= policy.mass_delete_share * managed:
+        return None
+    names = [f"{k.name} ({k.owner})" for k in sorted(deleted, key=lambda k: (k.owner, k.name))]
+    shown = ", ".join(names[:LISTED]) + (f" and {count - LISTED} more" if count > LISTED else "")
+    return Diagnostic(
+        severity=Severity.ERROR,
+        message=f"this plan deletes {count} of the project's {managed} managed tasks (the guard allows at most "
+        f"{policy.mass_delete_count}, or {policy.mass_delete_share:.0%} of them): {shown}",
+        hint="if that is what you mean, pass --allow-mass-delete; otherwise check the task folder, the project "
+        "file and --environment (a wrong folder or project deletes everything). The guard's bounds are "
+        "`mass_delete: {share, count}` in reconciler.yaml",
+    )
+
+
+def long_titles(specs: Iterable[TaskSpec], mark: str) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            severity=Severity.ERROR,
+            message=f"the portal title {title_for(s.name, mark)!r} would be {len(title_for(s.name, mark))} characters, "
+            f"more than the {MAX_TITLE} the reconciler writes",
+            hint=f"shorten the name to at most {MAX_TITLE - len(mark)} characters (the mark {mark!r} takes the rest)",
+            name=s.name, owner=s.owner, source=s.source,
+        )
+        for s in specs if len(title_for(s.name, mark)) > MAX_TITLE
+    ]
+
+
+def hand_made_twins(creates: Iterable[tuple[TaskSpec, str]], unmanaged: Sequence[RemoteTask], mark: str) -> list[Diagnostic]:
+    """A warning per task to create that has an unmanaged namesake (title == name) of its owner."""
+    titles = {(t.owner, t.title): t for t in unmanaged}
+    found = []
+    for spec, owner in creates:
+        twin = titles.get((owner, spec.name))
+        if twin is None:
+            continue
+        found.append(Diagnostic(
+            severity=Severity.WARNING,
+            message=f"{owner} already has an unmanaged task titled {spec.name!r} ({twin.id}); creating {spec.name} "
+            "makes a second task beside it, and both run",
+            hint=f"to adopt the existing task instead (keeping its run history), retitle it on the portal to "
+            f"{title_for(spec.name, mark)!r} before applying; or delete it; or give this task another name",
+            name=spec.name, owner=owner, source=spec.source,
+        ))
+    return found
+
+
+def unpinned_owner(owner: str) -> Diagnostic:
+    return Diagnostic(
+        severity=Severity.WARNING,
+        message=f"no owner is pinned: tasks without an owner: line belong to {owner}, the user signed in now; "
+        "signed in as someone else, they would be someone else's",
+        hint=f"pin it: `owner: {owner}` in reconciler.yaml (or per environment), or --owner {owner} "
+        "(RECONCILER_OWNER)",
+    )
