@@ -6,8 +6,9 @@
   Copies of a duplicate and the old copy of a task moving to another owner do not count: no
   task is lost with them.
 - A title longer than ownership.MAX_TITLE is refused.
-- A task to create whose name is the title of an unmanaged task of the same owner is a warning:
-  it would run beside the hand-made one; adopting that one keeps its run history.
+- A task to create that has a namesake of the same owner this project does not manage: a
+  warning for a hand-made task (adopting it keeps its run history) or another project's; an error
+  for one with the plain mark of runs without a project (see twins).
 - No owner pinned: a warning saying who the owner-less tasks belong to and how to pin one.
 """
 
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from reconciler.model import RemoteTask, Severity, TaskSpec
 from reconciler.planning.options import Policy
-from reconciler.planning.ownership import MAX_TITLE, title_for
+from reconciler.planning.ownership import MAX_TITLE, PLAIN_MARK, managed_by, title_for
 from reconciler.planning.plan import Diagnostic, Key
 
 LISTED = 20  # names shown in a refusal before "and N more"
@@ -64,23 +65,48 @@ def long_titles(specs: Iterable[TaskSpec], mark: str) -> list[Diagnostic]:
     ]
 
 
-def hand_made_twins(creates: Iterable[tuple[TaskSpec, str]], unmanaged: Sequence[RemoteTask], mark: str) -> list[Diagnostic]:
-    """A warning per task to create that has an unmanaged namesake (title == name) of its owner."""
-    titles = {(t.owner, t.title): t for t in unmanaged}
+def twins(creates: Iterable[tuple[TaskSpec, str]], unmanaged: Sequence[RemoteTask], mark: str) -> list[Diagnostic]:
+    """What a task to create would run beside: a namesake of the same owner that this project
+    does not manage. Hand-made (title == name) or another project's: a warning. Marked with the
+    plain mark of runs without a project: an error, since that is this repository's own task from
+    before it was a project, and creating it again would run every schedule twice."""
+    by_title: dict[tuple[str, str], RemoteTask] = {}
+    for task in unmanaged:
+        name = task.title
+        project = managed_by(task.title, mark)
+        if project is not None:
+            name = task.title[task.title.index("] ") + 2:]
+        by_title.setdefault((task.owner, name), task)
     found = []
     for spec, owner in creates:
-        twin = titles.get((owner, spec.name))
-        if twin is None:
-            continue
-        found.append(Diagnostic(
-            severity=Severity.WARNING,
-            message=f"{owner} already has an unmanaged task titled {spec.name!r} ({twin.id}); creating {spec.name} "
-            "makes a second task beside it, and both run",
-            hint=f"to adopt the existing task instead (keeping its run history), retitle it on the portal to "
-            f"{title_for(spec.name, mark)!r} before applying; or delete it; or give this task another name",
-            name=spec.name, owner=owner, source=spec.source,
-        ))
+        twin = by_title.get((owner, spec.name))
+        if twin is not None:
+            found.append(_twin(spec, owner, twin, managed_by(twin.title, mark), mark))
     return found
+
+
+def _twin(spec: TaskSpec, owner: str, twin: RemoteTask, project: str | None, mark: str) -> Diagnostic:
+    if project == "":
+        return Diagnostic(
+            severity=Severity.ERROR,
+            message=f"{owner} has {twin.title!r} ({twin.id}), marked by reconciler before this repository named its "
+            f"project; creating {spec.name} would run it twice",
+            hint=f"take those tasks over: add `adopt_mark: '{PLAIN_MARK}'` to reconciler.yaml (the next apply retitles "
+            f"them to {mark!r}, keeping their run history), then remove the line",
+            name=spec.name, owner=owner, source=spec.source)
+    if project is not None:
+        return Diagnostic(
+            severity=Severity.WARNING,
+            message=f"project {project} already schedules {spec.name} for {owner} ({twin.id}); both would run",
+            hint="if one repository should own it, remove it from the other's tasks.d, or give this task another name",
+            name=spec.name, owner=owner, source=spec.source)
+    return Diagnostic(
+        severity=Severity.WARNING,
+        message=f"{owner} already has an unmanaged task titled {spec.name!r} ({twin.id}); creating {spec.name} "
+        "makes a second task beside it, and both run",
+        hint=f"to adopt the existing task instead (keeping its run history), retitle it on the portal to "
+        f"{title_for(spec.name, mark)!r} before applying; or delete it; or give this task another name",
+        name=spec.name, owner=owner, source=spec.source)
 
 
 def unpinned_owner(owner: str) -> Diagnostic:

@@ -141,7 +141,7 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     refusal = guards.mass_delete(deleted, managed, policy)
     diagnostics.extend([refusal] if refusal is not None else [])
     creates = [(e.spec, e.owner) for e in seen if e.spec is not None and e.actions == (Action.CREATE,)]
-    diagnostics.extend(guards.hand_made_twins(creates, matched.unmanaged, options.mark))
+    diagnostics.extend(guards.twins(creates, matched.unmanaged, options.mark))
     return _Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics))
 
 

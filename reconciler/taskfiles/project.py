@@ -67,7 +67,7 @@ def find(start: Path) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / PROJECT_FILE
         if candidate.is_file():
-            return candidate
+            return _relative(candidate)
         if (folder / ".git").exists():
             return None
     return None

@@ -211,6 +211,8 @@ def _message(error: ValidationError, path: FieldPath) -> str:
         return "must be one of: " + ", ".join(str(v) for v in value)
     if kind == "minimum":
         return f"must be at least {value}"
+    if kind == "exclusiveMinimum":
+        return f"must be more than {value}"
     if kind == "maximum":
         return f"must be at most {value}"
     if kind in ("minLength", "maxLength"):

@@ -1,0 +1,270 @@
+"""Issue 10 end to end: the project file, the project in the ownership mark, a pinned owner,
+the mass-delete and twin guards, owner moves as one unit, and --only; through the CLI, the
+client and the emulator over HTTP."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from reconciler.emulator.server import Emulator
+from reconciler.portal.client import PortalClient
+from tests.conftest import BUFFER_PARAMS, PASSWORDS, advance_clock, fault, titles
+from tests.conftest import buffer_fields as fields
+from tests.e2e.conftest import MARK, SHIPPED, Result, Run, edit_task, plan_json, write_tasks
+
+GIS = "[reconciler:gis] "
+BUFFER = "nightly-parcel-buffer"
+
+
+@pytest.fixture
+def cli(emu: Emulator, run: Run, monkeypatch: pytest.MonkeyPatch):
+    """cli(user, command, *argv): the CLI against `emu`, signed in as `user`."""
+    monkeypatch.setenv("GP_SERVER_URL", emu.server_url)
+
+    def invoke(user: str, command: str, *argv: str) -> Result:
+        monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS[user])
+        return run(command, "--portal", emu.sharing_url, "--username", user, *argv)
+
+    return invoke
+
+
+def project(folder: Path, text: str) -> Path:
+    path = folder / "reconciler.yaml"
+    path.write_text(text)
+    return path
+
+
+def ours(client: PortalClient, owner: str, mark: str = GIS) -> set[str]:
+    return {t[len(mark):] for t in titles(client, owner) if t.startswith(mark)}
+
+
+def extra(emu: Emulator, name: str) -> dict:
+    return {"name": name, "schedule": "0 0 3 ? * *", "task_url": emu.task_url("Samples/Buffer/GPServer/Buffer"),
+            "parameters": BUFFER_PARAMS}
+
+
+def messages(data: dict, kind: str = "errors") -> list[str]:
+    return [d["message"] for d in data[kind]]
+
+
+def test_a_pinned_owner_stays_put_whoever_plans_or_applies(cli, workdir: Path, admin: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    for user in ("admin", "publisher"):  # the planning account, then the apply account
+        planned = cli(user, "plan", "--detailed-exitcode")
+        assert planned.code == 0, planned.out + planned.err
+        assert "no owner is pinned" not in planned.out
+    applied = cli("admin", "apply", "--auto-approve")
+    assert applied.code == 0 and "Apply complete" not in applied.out, applied.out
+    assert ours(admin, "publisher") == set(SHIPPED) and ours(admin, "admin") == set()
+
+
+def test_without_a_pinned_owner_another_account_is_refused_not_a_move(cli, workdir: Path, admin: PortalClient) -> None:
+    project(workdir, "project: gis\n")
+    first = plan_json(cli("publisher", "plan", "--format", "json"))
+    assert [w["message"] for w in first["warnings"]][0].startswith("no owner is pinned: tasks without an owner: "
+                                                                   "line belong to publisher")
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    result = cli("admin", "apply", "--auto-approve")
+    assert result.code == 1
+    data = plan_json(cli("admin", "plan", "--format", "json"))
+    assert data["changes"] == [] and len(data["errors"]) == 3
+    assert all("no owner is pinned" in m and "under publisher" in m for m in messages(data))
+    assert "`owner: publisher` in reconciler.yaml" in data["errors"][0]["hint"]
+    assert ours(admin, "publisher") == set(SHIPPED) and ours(admin, "admin") == set(), "nothing moved or duplicated"
+
+
+def test_two_projects_on_one_portal_never_touch_each_others_tasks(cli, workdir: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   admin: PortalClient) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(workdir / "tasks.d", other / "tasks.d")
+    project(other, "project: parcels\nowner: publisher\n")
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    monkeypatch.chdir(other)
+    assert cli("publisher", "apply", "--auto-approve").code == 0, "same names, another project: its own tasks"
+    parcels = "[reconciler:parcels] "
+    assert ours(admin, "publisher") == set(SHIPPED) == ours(admin, "publisher", parcels)
+    listed = plan_json(cli("admin", "plan", "--format", "json"))
+    assert {(u["title"], u["managed_by"]) for u in listed["unmanaged"]} == {(GIS + n, "gis") for n in SHIPPED}
+    assert any("(owner publisher, GPService, active, managed by project gis)" in line
+               for line in cli("admin", "plan").lines)
+    (other / "tasks.d" / "nightly-buffer.yaml").unlink()
+    assert cli("admin", "apply", "--auto-approve").code == 0
+    assert ours(admin, "publisher", parcels) == set(SHIPPED) - {BUFFER}
+    assert ours(admin, "publisher") == set(SHIPPED), "the other project's namesake is untouched"
+    shutil.rmtree(other / "tasks.d")
+    (other / "tasks.d").mkdir()
+    assert cli("publisher", "apply", "--auto-approve", "--allow-empty").code == 0
+    assert ours(admin, "publisher", parcels) == set() and ours(admin, "publisher") == set(SHIPPED)
+
+
+def test_deleting_most_of_the_project_is_refused_and_lists_what_would_go(cli, workdir: Path, portal: PortalClient,
+                                                                         emu: Emulator) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    write_tasks(workdir / "tasks.d" / "more.yaml", *(extra(emu, f"extra-{i}") for i in range(3)))
+    assert cli("publisher", "apply", "--auto-approve").code == 0 and len(ours(portal, "publisher")) == 6
+    (workdir / "tasks.d" / "more.yaml").unlink()
+    (workdir / "tasks.d" / "month-end.yaml").unlink()
+    data = plan_json(cli("publisher", "plan", "--format", "json"))
+    (refusal,) = data["errors"]
+    assert refusal["message"] == ("this plan deletes 5 of the project's 6 managed tasks (the guard allows at most 3, "
+                                  "or 50% of them): extra-0 (publisher), extra-1 (publisher), extra-2 (publisher), "
+                                  "month-end-service-areas (publisher), quarterly-flood-model (publisher)")
+    assert "--allow-mass-delete" in refusal["hint"]
+    refused = cli("publisher", "apply", "--auto-approve")
+    assert refused.code == 1 and len(ours(portal, "publisher")) == 6
+    assert cli("publisher", "plan", "--detailed-exitcode", "--no-delete").code == 0, "nothing deleted: no refusal"
+    project(workdir, "project: gis\nowner: publisher\nmass_delete: {count: 5}\n")
+    assert cli("publisher", "plan", "--format", "json").code == 0, "the bound comes from the project file"
+    project(workdir, "project: gis\nowner: publisher\n")
+    allowed = cli("publisher", "apply", "--auto-approve", "--allow-mass-delete")
+    assert allowed.code == 0, allowed.out + allowed.err
+    assert ours(portal, "publisher") == {BUFFER}
+
+
+def test_a_hand_made_namesake_gets_the_adopt_warning(cli, workdir: Path, portal: PortalClient, emu: Emulator) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    hand_made = portal.create_task(fields(emu, BUFFER))
+    data = plan_json(cli("publisher", "plan", "--format", "json"))
+    (warning,) = [w for w in data["warnings"] if w["name"] == BUFFER]
+    assert warning["message"] == (f"publisher already has an unmanaged task titled '{BUFFER}' ({hand_made}); "
+                                  f"creating {BUFFER} makes a second task beside it, and both run")
+    assert f"retitle it on the portal to '{GIS}{BUFFER}'" in warning["hint"]
+    assert warning["source"]["path"].endswith("nightly-buffer.yaml")
+
+
+def test_the_plain_mark_is_claimed_only_explicitly(cli, workdir: Path, portal: PortalClient) -> None:
+    """Tasks applied before the repository named its project: never guessed to be its own, never
+    created a second time; one line in the project file takes them over, run history and all."""
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    before = {t.title: t.id for t in portal.iter_tasks()}
+    project(workdir, "project: gis\nowner: publisher\n")
+    data = plan_json(cli("publisher", "plan", "--format", "json"))
+    assert data["changes"] != [] and len(data["errors"]) == 3
+    assert "adopt_mark: '[reconciler] '" in data["errors"][0]["hint"]
+    assert {u["managed_by"] for u in data["unmanaged"]} == {""}
+    assert cli("publisher", "apply", "--auto-approve").code == 1 and len(titles(portal)) == 3
+    project(workdir, "project: gis\nowner: publisher\nadopt_mark: '[reconciler] '\n")
+    adopted = plan_json(cli("publisher", "plan", "--format", "json"))
+    assert {(c["name"], c["action"]) for c in adopted["changes"]} == {(n, "update") for n in SHIPPED}
+    assert {f["path"] for c in adopted["changes"] for f in c["fields"]} == {"title"}
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    assert {t.title: t.id for t in portal.iter_tasks()} == {GIS + t[len(MARK):]: i for t, i in before.items()}
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "plan", "--detailed-exitcode").code == 0
+
+
+def test_a_move_whose_old_copy_is_busy_waits_whole(cli, workdir: Path, emu: Emulator, admin: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    advance_clock(emu, 2 * 3600)  # Thursday 02:00: the buffer fires; its run is in flight
+    edit_task(workdir, BUFFER, lambda d: d.update(owner="admin"))
+    data = plan_json(cli("admin", "plan", "--format", "json"))
+    moves = {(c["owner"], c["action"]): c for c in data["changes"]}
+    assert set(moves) == {("publisher", "delete"), ("admin", "create")}
+    assert moves[("admin", "create")]["actions"] == ["create", "enable"]
+    assert moves[("publisher", "delete")]["blocked"].startswith("a run is")
+    assert moves[("admin", "create")]["blocked"].startswith("the move waits: the old copy under publisher cannot be "
+                                                            "deleted now")
+    result = cli("admin", "apply", "--auto-approve")
+    assert result.code == 1
+    assert BUFFER not in ours(admin, "admin") and BUFFER in ours(admin, "publisher"), "no second copy"
+
+
+def test_a_move_whose_delete_fails_leaves_the_new_copy_paused(cli, workdir: Path, emu: Emulator,
+                                                              admin: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    edit_task(workdir, BUFFER, lambda d: d.update(owner="admin"))
+    fault(emu, "/tasks/[0-9a-f]+/delete$", "arcgis_error", count=10)
+    result = cli("admin", "apply", "--auto-approve")
+    assert result.code == 1
+    assert any(line.startswith(f"x failed to enable {BUFFER} (admin) after it was created: left paused: the old "
+                               "copy under publisher could not be deleted") for line in result.lines), result.out
+    both = [titles(admin, owner)[GIS + BUFFER] for owner in ("publisher", "admin")]
+    assert [t.active for t in both] == [True, False], "never two active copies"
+    requests.delete(emu.control_url + "/faults", timeout=10)
+    data = plan_json(cli("admin", "plan", "--format", "json"))
+    finish = {(c["owner"], c["action"]): c for c in data["changes"]}
+    assert set(finish) == {("publisher", "delete"), ("admin", "enable")}
+    assert finish[("publisher", "delete")]["waits_for"] == {"name": BUFFER, "owner": "admin"}
+    assert cli("admin", "apply", "--auto-approve").code == 0
+    assert BUFFER not in ours(admin, "publisher") and titles(admin, "admin")[GIS + BUFFER].active
+
+
+def test_only_plans_the_named_tasks_and_says_the_plan_is_partial(cli, workdir: Path, portal: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    data = plan_json(cli("publisher", "plan", "--format", "json", "--only", "nightly-*"))
+    assert [c["name"] for c in data["changes"]] == [BUFFER]
+    assert data["warnings"][0]["message"].startswith("partial plan: only tasks matching nightly-* are planned")
+    assert cli("publisher", "apply", "--auto-approve", "--only", BUFFER).code == 0
+    assert ours(portal, "publisher") == {BUFFER}
+    (workdir / "tasks.d" / "nightly-buffer.yaml").unlink()
+    removal = plan_json(cli("publisher", "plan", "--format", "json", "--only", BUFFER))
+    assert [(c["name"], c["action"]) for c in removal["changes"]] == [(BUFFER, "delete")]
+    missing = cli("publisher", "plan", "--format", "json", "--only", "no-such-*")
+    assert missing.code == 1
+    assert plan_json(missing)["errors"][0]["message"] == ("--only 'no-such-*' matches no task in tasks.d and no "
+                                                          "managed task on the portal")
+
+
+def test_the_saved_plan_keeps_only_and_the_guard(cli, workdir: Path, portal: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "plan", "--only", BUFFER, "--out", "plan.json").code == 0
+    applied = cli("publisher", "apply", "plan.json")
+    assert applied.code == 0, applied.out + applied.err
+    assert ours(portal, "publisher") == {BUFFER}
+
+
+def test_an_environment_gives_the_portal_user_and_variables(emu: Emulator, run: Run, workdir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            portal: PortalClient) -> None:
+    project(workdir, f"project: gis\nowner: publisher\nenvironments:\n  lab:\n    portal: {emu.sharing_url}\n"
+                     f"    username: publisher\n    variables: {{GP_SERVER_URL: '{emu.server_url}'}}\n")
+    monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["publisher"])
+    monkeypatch.setenv("GP_SERVER_URL", "https://elsewhere.example.com/server")  # the file wins over the ambient
+    result = run("apply", "--auto-approve", "--environment", "lab")
+    assert result.code == 0, result.out + result.err
+    assert ours(portal, "publisher") == set(SHIPPED)
+    unknown = run("plan", "-e", "qa")
+    assert unknown.code == 1 and "reconciler.yaml:3:1: environments: no environment 'qa' (known: lab)" in unknown.err
+
+
+def test_a_bad_project_file_names_its_lines_and_changes_nothing(cli, run: Run, workdir: Path,
+                                                                portal: PortalClient) -> None:
+    project(workdir, "project: GIS Prod\nowner: publisher\nenvironments:\n  prod: {portal: x, password: hunter2}\n")
+    result = cli("publisher", "apply", "--auto-approve")
+    assert result.code == 1 and result.out == "" and "hunter2" not in result.err
+    assert "reconciler.yaml:1:10: project: must be 1-20 lower-case letters" in result.err
+    assert "reconciler.yaml:4:21: environments.prod.password: holds a credential" in result.err
+    assert titles(portal) == {}
+    validated = run("validate")
+    assert validated.code == 1 and "reconciler.yaml:1:10: project:" in validated.err
+
+
+def test_the_old_targets_file_and_target_flag_say_how_to_migrate(cli, workdir: Path) -> None:
+    old = workdir / "targets.yaml"
+    old.write_text("targets:\n  prod: {portal: https://gis.example.com/portal}\n")
+    result = cli("publisher", "plan", "--config", str(old))
+    assert result.code == 1 and "is a targets file of an earlier reconciler: rename `targets:` to `environments:`" \
+        in result.err
+    flag = cli("publisher", "plan", "--target", "prod")
+    assert flag.code == 1 and "use --only NAME" in flag.err and "--environment NAME" in flag.err
+
+
+def test_a_name_too_long_for_a_title_is_refused(cli, workdir: Path, emu: Emulator) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    long = "n" * 100  # a valid task name; with "[reconciler:gis] " the title is 117 characters
+    write_tasks(workdir / "tasks.d" / "long.yaml", extra(emu, long))
+    ok = plan_json(cli("publisher", "plan", "--format", "json"))
+    assert ok["errors"] == [], "117 characters fit"
+    project(workdir, "project: a-long-project-name\nowner: publisher\n")
+    data = plan_json(cli("publisher", "plan", "--format", "json"))
+    (error,) = data["errors"]
+    assert error["message"].endswith("would be 133 characters, more than the 128 the reconciler writes")
