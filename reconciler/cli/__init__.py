@@ -77,12 +77,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         from reconciler.cli import resolve
         from reconciler.commands import validate
+        from reconciler.planning.ownership import mark_for
 
         found = resolve.project(args, os.environ, Path.cwd())  # a broken project file: exit 1, its lines
         return validate.run(
             args.directory or (found.tasks_dir if found else "tasks.d"),
             fmt=args.format,
             variables={**os.environ, **(found.variables if found else {}), **_assignments(args.var)},
+            mark=mark_for(found.project) if found else None,
             github_actions=os.environ.get("GITHUB_ACTIONS") == "true",
             echo=echo,
         )

@@ -43,7 +43,8 @@ def load_tasks(request: Request, connection: Connection, *, now: datetime) -> Lo
     """tasks.d/ with the connection's default variables (e.g. GP_SERVER_URL for the emulator)
     under the user's own."""
     variables = {**connection.defaults, **request.variables}
-    return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.policy.allow_empty)
+    return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.policy.allow_empty,
+                       mark=request.mark)
 
 
 def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,

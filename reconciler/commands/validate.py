@@ -11,9 +11,12 @@ from reconciler.taskfiles import loader
 
 
 def run(
-    directory: str, *, fmt: str, variables: Mapping[str, str], github_actions: bool, echo: Echo
+    directory: str, *, fmt: str, variables: Mapping[str, str], github_actions: bool, echo: Echo,
+    mark: str | None = None,
 ) -> int:
-    result = loader.load(directory, variables=variables, now=datetime.now(timezone.utc))
+    """`mark`: the project's ownership mark (from the project file), so names too long for a
+    portal title with it are reported here already."""
+    result = loader.load(directory, variables=variables, now=datetime.now(timezone.utc), mark=mark)
     if github_actions and fmt == "text" and result.problems:
         echo(validate_views.github_annotations(validate_views.to_dict(result)))
     echo(validate_views.report(result, fmt))

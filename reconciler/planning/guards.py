@@ -5,7 +5,6 @@
   them in one plan is refused without --allow-mass-delete (the refusal lists what would go).
   Copies of a duplicate and the old copy of a task moving to another owner do not count: no
   task is lost with them.
-- A title longer than ownership.MAX_TITLE is refused.
 - A task to create that has a namesake of the same owner this project does not manage: a
   warning for a hand-made task (adopting it keeps its run history) or another project's; an error
   for one with the plain mark of runs without a project (see twins).
@@ -18,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from reconciler.model import RemoteTask, Severity, TaskSpec
 from reconciler.planning.options import Policy
-from reconciler.planning.ownership import MAX_TITLE, PLAIN_MARK, managed_by, title_for
+from reconciler.planning.ownership import PLAIN_MARK, managed_by, title_for
 from reconciler.planning.plan import Diagnostic, Key
 
 LISTED = 20  # names shown in a refusal before "and N more"
@@ -50,19 +49,6 @@ def mass_delete(deleted: Sequence[Key], managed: int, policy: Policy) -> Diagnos
         "file and --environment (a wrong folder or project deletes everything). The guard's bounds are "
         "`mass_delete: {share, count}` in reconciler.yaml",
     )
-
-
-def long_titles(specs: Iterable[TaskSpec], mark: str) -> list[Diagnostic]:
-    return [
-        Diagnostic(
-            severity=Severity.ERROR,
-            message=f"the portal title {title_for(s.name, mark)!r} would be {len(title_for(s.name, mark))} characters, "
-            f"more than the {MAX_TITLE} the reconciler writes",
-            hint=f"shorten the name to at most {MAX_TITLE - len(mark)} characters (the mark {mark!r} takes the rest)",
-            name=s.name, owner=s.owner, source=s.source,
-        )
-        for s in specs if len(title_for(s.name, mark)) > MAX_TITLE
-    ]
 
 
 def twins(creates: Iterable[tuple[TaskSpec, str]], unmanaged: Sequence[RemoteTask], mark: str) -> list[Diagnostic]:

@@ -17,10 +17,6 @@ import re
 
 PLAIN_MARK = "[reconciler] "
 DEFAULT_MARK = PLAIN_MARK
-# The longest title the reconciler writes (mark and name). Esri documents no limit for task
-# titles [I]; 128 characters stays well under the item title limits seen in portals, and a
-# portal that cut a title short would make the task look unmanaged.
-MAX_TITLE = 128
 _ANY_MARK = re.compile(r"\[reconciler(?::([^\]\s]+))?\] ")
 
 

@@ -122,7 +122,6 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     now_ms = to_ms(options.now)
     entries = [_for_match(m, options, now_ms) for m in matched.matches]
     diagnostics.extend(matched.diagnostics)
-    diagnostics.extend(guards.long_titles(specs, options.mark))
     if not options.owner_pinned and any(s.owner is None for s in specs):
         diagnostics.append(guards.unpinned_owner(options.default_owner))
     removals = list(matched.removals)

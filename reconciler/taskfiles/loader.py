@@ -81,7 +81,8 @@ def _entry(path: Path, entry: os.DirEntry[str], visit: Any, files: list[Path], p
 
 
 def load(
-    directory: str | Path, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False
+    directory: str | Path, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False,
+    mark: str | None = None,
 ) -> LoadResult:
     """Load and check every task file in `directory`.
 
@@ -91,6 +92,8 @@ def load(
         now: the current time, for warnings about schedules that already ended.
         allow_empty: a folder without task files is a warning, not an error (plan/apply
             --allow-empty: the user means to remove every managed task).
+        mark: the ownership mark titles will carry, when known: names too long for a title
+            with it are errors (rules.long_names).
     """
     root = Path(directory)
     if not root.is_dir():
@@ -120,6 +123,7 @@ def load(
             )
         )
     problems.extend(rules.duplicate_names(specs))
+    problems.extend(rules.long_names(specs, mark) if mark is not None else ())
     problems.sort(key=lambda p: (p.source.path, p.source.line or 0, p.source.column or 0))
     masked = tuple(_mask(p, tuple(secrets)) for p in problems)
     return LoadResult(

@@ -73,3 +73,23 @@ def duplicate_names(specs: Iterable[TaskSpec]) -> list[Problem]:
             else:
                 seen[name] = spec
     return problems
+
+
+# The longest portal title the reconciler writes, ownership mark included. Esri documents no limit
+# for task titles [I]; 128 characters stays well under the item title limits portals apply, and a
+# portal that cut a title short would make the task look unmanaged (README, "The project file").
+MAX_TITLE = 128
+
+
+def long_names(specs: Iterable[TaskSpec], mark: str) -> list[Problem]:
+    """Names whose title (`mark` + name) would be longer than MAX_TITLE."""
+    return [
+        Problem(
+            source=spec.source,
+            field="name",
+            message=f"the portal title {mark + spec.name!r} would be {len(mark + spec.name)} characters, more than "
+            f"the {MAX_TITLE} the reconciler writes",
+            hint=f"shorten the name to at most {MAX_TITLE - len(mark)} characters (the mark {mark!r} takes the rest)",
+        )
+        for spec in specs if len(mark + spec.name) > MAX_TITLE
+    ]

@@ -4,6 +4,7 @@ client and the emulator over HTTP."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -258,13 +259,15 @@ def test_the_old_targets_file_and_target_flag_say_how_to_migrate(cli, workdir: P
     assert flag.code == 1 and "use --only NAME" in flag.err and "--environment NAME" in flag.err
 
 
-def test_a_name_too_long_for_a_title_is_refused(cli, workdir: Path, emu: Emulator) -> None:
+def test_a_name_too_long_for_a_title_is_refused_at_its_line(cli, run: Run, workdir: Path, emu: Emulator) -> None:
     project(workdir, "project: gis\nowner: publisher\n")
-    long = "n" * 100  # a valid task name; with "[reconciler:gis] " the title is 117 characters
-    write_tasks(workdir / "tasks.d" / "long.yaml", extra(emu, long))
-    ok = plan_json(cli("publisher", "plan", "--format", "json"))
-    assert ok["errors"] == [], "117 characters fit"
+    write_tasks(workdir / "tasks.d" / "long.yaml", extra(emu, "n" * 100))  # a valid task name
+    assert run("validate").code == 0, "with '[reconciler:gis] ' the title is 117 characters: it fits"
     project(workdir, "project: a-long-project-name\nowner: publisher\n")
-    data = plan_json(cli("publisher", "plan", "--format", "json"))
-    (error,) = data["errors"]
-    assert error["message"].endswith("would be 133 characters, more than the 128 the reconciler writes")
+    result = run("validate", "--format", "json")
+    assert result.code == 1
+    (problem,) = json.loads(result.out)["problems"]
+    assert (problem["path"], problem["line"], problem["field"]) == ("tasks.d/long.yaml", 1, "name")
+    assert problem["message"].endswith("would be 133 characters, more than the 128 the reconciler writes")
+    planned = cli("publisher", "apply", "--auto-approve")
+    assert planned.code == 1 and "would be 133 characters" in planned.out
