@@ -299,8 +299,9 @@ def quota(changes: Iterable[tuple[Change, RemoteTask | None]], available: Mappin
 
 
 def _activation(change: Change, remote: RemoteTask | None) -> int:
-    if change.action is Action.CREATE:
-        return 1 if change.desired is not None and change.desired.active else 0
+    if change.action is Action.CREATE:  # (CREATE, ENABLE) for a move: created paused, then enabled
+        wanted = Action.ENABLE in change.actions or (change.desired is not None and change.desired.active)
+        return 1 if wanted else 0
     if Action.ENABLE in change.actions:
         return 1
     stops = Action.DISABLE in change.actions or change.action is Action.DELETE

@@ -164,3 +164,13 @@ def test_plain_removals_wait_for_nothing() -> None:
     tasks = (remote_of(s, id="t1"), remote("[reconciler] old-nightly", id="t7"), remote("[reconciler] gone", id="t8"))
     plan = make_plan([s], state(*tasks), options())
     assert [(c.name, c.waits_for) for c in plan.changes] == [("gone", None), ("old-nightly", None)]
+
+
+def test_a_move_counts_once_against_the_new_owners_quota() -> None:
+    from reconciler.planning import checks
+
+    s = spec("owner: bob\n")
+    plan = make_plan([s], state(remote_of(s, owner="alice", id="t1"), user=ADMIN), options())
+    create = next(c for c in plan.changes if c.owner == "bob")
+    assert checks.quota([(create, None)], {"bob": 0}) != [], "created paused, then enabled: it needs a slot"
+    assert checks.quota([(create, None)], {"bob": 1}) == []
