@@ -58,7 +58,7 @@ PORTAL_PURE = ("wire", "envelope", "retry", "auth", "paging", "listing", "protoc
 FILE_ACCESS_ALLOWED = {
     "reconciler.taskfiles.loader": {"load:is_dir", "load_file:open"},
     "reconciler.taskfiles.schema": {"schema_text:read_text"},
-    "reconciler.taskfiles.project": {"load:open"},
+    "reconciler.taskfiles.project": {"load:open", "_merged:is_dir"},
 }
 # Each third-party library and the only modules that may import it.
 LIBRARIES = {

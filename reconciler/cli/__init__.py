@@ -78,10 +78,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         from reconciler.cli import resolve
         from reconciler.commands import validate
         from reconciler.planning.ownership import mark_for
+        from reconciler.model import Problem
+        from reconciler.taskfiles.project import ProjectFileError
 
-        found = resolve.project(args, os.environ, Path.cwd())  # a broken project file: exit 1, its lines
+        broken: tuple[Problem, ...] = ()
+        try:
+            found = resolve.project(args, os.environ, Path.cwd())
+        except ProjectFileError as e:  # reported like a task file's problems, in the format asked for
+            found, broken = None, tuple(e.problems)
         return validate.run(
-            args.directory or (found.tasks_dir if found else "tasks.d"),
+            args.directory or (found.tasks_dir if found else "tasks.d"), project_problems=broken,
             fmt=args.format,
             variables={**os.environ, **(found.variables if found else {}), **_assignments(args.var)},
             mark=mark_for(found.project) if found else None,

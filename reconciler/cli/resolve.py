@@ -29,7 +29,7 @@ MOVED_TARGET = (
 )
 MOVED_MARK = (
     "--ownership-mark (and RECONCILER_OWNERSHIP_MARK) were replaced by projects: put `project: <id>` in "
-    "reconciler.yaml (managed titles then start with '[reconciler:<id>] ') and `adopt_mark: '{mark}'` so the "
+    "reconciler.yaml (managed titles then start with '[reconciler:<id>] ') and {keep} so the "
     "next apply takes over the tasks titled with your old mark (then remove that line)"
 )
 OLD_TARGETS_FILE = ("{path} is a targets file of an earlier reconciler: rename `targets:` to `environments:`, add "
@@ -53,9 +53,10 @@ def project(args: argparse.Namespace, environ: Mapping[str, str], cwd: Path) -> 
     if getattr(args, "target", None) or environ.get("RECONCILER_TARGET"):
         raise UsageError(MOVED_TARGET)
     old_mark = getattr(args, "ownership_mark", None)
-    old_mark = environ.get("RECONCILER_OWNERSHIP_MARK") if old_mark is None else old_mark
+    old_mark = (environ.get("RECONCILER_OWNERSHIP_MARK") or None) if old_mark is None else old_mark
     if old_mark is not None:
-        raise UsageError(MOVED_MARK.format(mark=old_mark))
+        keep = f"`adopt_mark: '{old_mark}'`" if old_mark.strip() else "`adopt_mark:` with your old mark"
+        raise UsageError(MOVED_MARK.format(keep=keep))
     named = getattr(args, "config", None) or environ.get("RECONCILER_CONFIG")
     path = Path(named) if named else project_file.find(cwd)
     environment = getattr(args, "environment", None) or environ.get("RECONCILER_ENVIRONMENT") or None

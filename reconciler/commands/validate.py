@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from reconciler.commands import Echo
+from reconciler.model import Problem
 from reconciler.render import validate as validate_views
 from reconciler.taskfiles import loader
 
 
 def run(
     directory: str, *, fmt: str, variables: Mapping[str, str], github_actions: bool, echo: Echo,
-    mark: str | None = None,
+    mark: str | None = None, project_problems: tuple[Problem, ...] = (),
 ) -> int:
     """`mark`: the project's ownership mark (from the project file), so names too long for a
-    portal title with it are reported here already."""
+    portal title with it are reported here already. `project_problems`: the project file's,
+    reported first, like a task file's."""
     result = loader.load(directory, variables=variables, now=datetime.now(timezone.utc), mark=mark)
+    if project_problems:
+        result = replace(result, problems=project_problems + result.problems)
     if github_actions and fmt == "text" and result.problems:
         echo(validate_views.github_annotations(validate_views.to_dict(result)))
     echo(validate_views.report(result, fmt))

@@ -56,19 +56,25 @@ def twins(creates: Iterable[tuple[TaskSpec, str]], unmanaged: Sequence[RemoteTas
     does not manage. Hand-made (title == name) or another project's: a warning. Marked with the
     plain mark of runs without a project: an error, since that is this repository's own task from
     before it was a project, and creating it again would run every schedule twice."""
-    by_title: dict[tuple[str, str], RemoteTask] = {}
+    by_title: dict[tuple[str, str], list[RemoteTask]] = {}
     for task in unmanaged:
         name = task.title
-        project = managed_by(task.title, mark)
-        if project is not None:
+        if managed_by(task.title, mark) is not None:
             name = task.title[task.title.index("] ") + 2:]
-        by_title.setdefault((task.owner, name), task)
-    found = []
+        by_title.setdefault((task.owner, name), []).append(task)
+    found: list[Diagnostic] = []
     for spec, owner in creates:
-        twin = by_title.get((owner, spec.name))
-        if twin is not None:
-            found.append(_twin(spec, owner, twin, managed_by(twin.title, mark), mark))
+        namesakes = sorted(by_title.get((owner, spec.name), ()), key=lambda t: _GRAVITY[_kind(t, mark)])
+        found.extend(_twin(spec, owner, twin, managed_by(twin.title, mark), mark) for twin in namesakes[:1])
     return found
+
+
+def _kind(task: RemoteTask, mark: str) -> str:
+    project = managed_by(task.title, mark)
+    return "hand-made" if project is None else ("plain" if project == "" else "project")
+
+
+_GRAVITY = {"plain": 0, "project": 1, "hand-made": 2}  # the most serious namesake is the one reported
 
 
 def _twin(spec: TaskSpec, owner: str, twin: RemoteTask, project: str | None, mark: str) -> Diagnostic:

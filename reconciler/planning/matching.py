@@ -49,6 +49,7 @@ class Matching:
     removals: tuple[Removal, ...]
     unmanaged: tuple[RemoteTask, ...]
     diagnostics: tuple[Diagnostic, ...]
+    unpinned: bool = False  # a task was left alone because no owner is pinned (an error says how to pin)
 
 
 def owner_of(spec: TaskSpec, default_owner: str) -> str:
@@ -83,6 +84,7 @@ def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, defau
         removals=tuple(matcher.copies + matcher.removals + matcher.leftovers()),
         unmanaged=tuple(unmanaged),
         diagnostics=tuple(matcher.duplicates() + matcher.unpinned + edited),
+        unpinned=bool(matcher.unpinned),
     )
 
 

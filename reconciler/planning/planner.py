@@ -122,8 +122,8 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     now_ms = to_ms(options.now)
     entries = [_for_match(m, options, now_ms) for m in matched.matches]
     diagnostics.extend(matched.diagnostics)
-    if not options.owner_pinned and any(s.owner is None for s in specs):
-        diagnostics.append(guards.unpinned_owner(options.default_owner))
+    if not options.owner_pinned and not matched.unpinned and any(s.owner is None for s in specs):
+        diagnostics.append(guards.unpinned_owner(options.default_owner))  # the errors say how to pin, if any
     removals = list(matched.removals)
     if not specs and not policy.allow_empty and not policy.only:
         guard = guards.empty_folder(*_would_remove(removals, policy))
@@ -132,6 +132,10 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
             removals = []
     for removal in removals:
         entries.extend(_removal(removal, options, diagnostics))
+    if policy.no_delete:  # a move deletes its old copy: with deletions off, the task stays where it is
+        stuck = {r.waits_for for r in removals if r.waits_for is not None}
+        diagnostics.extend(_not_moved(e) for e in entries if Key(e.name, e.owner) in stuck)
+        entries = [e for e in entries if Key(e.name, e.owner) not in stuck]
     blind = blind_spots(state, options.mark, options.adopts)
     diagnostics.extend(blind.diagnostics)
     seen = [e for e in entries if not blind.hides(e.name, e.owner)]
@@ -220,6 +224,12 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
     """A managed task no spec keeps: delete, disable (on_remove) or skip (--no-delete)."""
     remote, name, reason = r.remote, r.name, r.reason
     source = r.spec.source if r.spec is not None else None
+    if r.waits_for is not None:  # a move, not a removal: whatever on_remove says (with --no-delete, no move)
+        if options.policy.no_delete:
+            return []
+        return [_Entry(owner=remote.owner, name=name, actions=(Action.DELETE,), remote=remote,
+                       reason=f"{reason}; deleting erases the task's run history", source=source,
+                       waits_for=r.waits_for)]
     if r.duplicate_of is not None and not options.policy.no_delete:  # a copy goes whatever on_remove says
         return [_Entry(owner=remote.owner, name=name, actions=(Action.DELETE,), remote=remote,
                        reason=f"{reason}; the copy kept keeps its run history", duplicate_of=r.duplicate_of)]
@@ -238,6 +248,13 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
     why = f"{reason}; deleting erases the task's run history"
     return [_Entry(owner=remote.owner, name=name, actions=(Action.DELETE,), remote=remote, reason=why,
                    source=source, waits_for=r.waits_for)]
+
+
+def _not_moved(entry: _Entry) -> Diagnostic:
+    return Diagnostic(severity=Severity.WARNING, message=f"not moving {entry.name} to {entry.owner} (--no-delete): "
+                      "a move deletes the old copy, so the task stays where it is",
+                      hint="run without --no-delete to move it", name=entry.name, owner=entry.owner,
+                      source=entry.source)
 
 
 def _would_remove(removals: Sequence[Removal], policy: Policy) -> tuple[int, str]:

@@ -19,7 +19,7 @@ HINTS = {
          "or set a fresh RECONCILER_TOKEN",
     499: "the portal wants a token: set RECONCILER_USERNAME and RECONCILER_PASSWORD, or RECONCILER_TOKEN",
     403: "the signed-in user lacks a privilege for this, or the tasks belong to someone else: sign in as the "
-         "owner (--owner defaults to the signed-in user) or as an administrator, and check the user's role",
+         "owner (the project file's owner, or --owner) or as an administrator, and check the user's role",
     404: "it does not exist (any more): check the ID and --owner; it may have been deleted on the portal",
     429: "the portal is rate-limiting requests: wait a little and run again",
     500: "the portal failed internally: try again later; if it persists, check the portal's logs",

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from reconciler.errors import ConfigError
 from reconciler.masking import is_credential_key
@@ -119,11 +120,58 @@ def _problems(document: Document, where: str) -> list[Problem]:
                  for p in schema.check(document.data, schema.PROJECT_SCHEMA_FILE)
                  if not any(p.path[: len(c)] == c for c in credentials)]
     data = document.data
+    problems += [at((*path[:-1], str(path[-1])), f"a name must be text, and YAML reads this key as "
+                    f"{_yaml_word(path[-1])}", "quote it, e.g. \"1\": or \"null\":", key=True)
+                 for path in _odd_keys(data)]  # positions are recorded under the key's text
+    problems += [at(path, "must not hold a user name or password", "give the user as `username:`; the password "
+                    "comes from RECONCILER_PASSWORD", key=False) for path in _urls_with_credentials(data)]
     adopt = data.get("adopt_mark") if isinstance(data, dict) else None
     if isinstance(adopt, str) and adopt and (adopt[0].isspace() or not adopt.isprintable()):
         problems.append(at(("adopt_mark",), "must start with visible text and hold no control characters",
                            "copy the mark exactly as your task titles start, e.g. adopt_mark: '[reconciler] '", key=False))
     return problems
+
+
+def _named(data: Any) -> list[tuple[FieldPath, dict[Any, Any]]]:
+    """The mappings whose keys are names: environments, and every `variables`."""
+    if not isinstance(data, dict):
+        return []
+    found: list[tuple[FieldPath, Any]] = [(("variables",), data.get("variables"))]
+    environments = data.get("environments")
+    if isinstance(environments, dict):
+        found.append((("environments",), environments))
+        found += [(("environments", name, "variables"), entry.get("variables"))
+                  for name, entry in environments.items() if isinstance(entry, dict)]
+    return [(path, value) for path, value in found if isinstance(value, dict)]
+
+
+def _odd_keys(data: Any) -> list[FieldPath]:
+    """Keys of name mappings that YAML read as something else (`1:`, `true:`, `~:`)."""
+    return [(*path, key) for path, mapping in _named(data) for key in mapping if not isinstance(key, str)]
+
+
+def _yaml_word(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number" if isinstance(value, (int, float)) else type(value).__name__
+
+
+def _urls_with_credentials(data: Any) -> list[FieldPath]:
+    environments = data.get("environments") if isinstance(data, dict) else None
+    if not isinstance(environments, dict):
+        return []
+    return [("environments", name, "portal") for name, entry in environments.items()
+            if isinstance(entry, dict) and isinstance(entry.get("portal"), str) and _has_userinfo(entry["portal"])]
+
+
+def _has_userinfo(url: str) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+        return bool(parts.username or parts.password)
+    except ValueError:
+        return False
 
 
 def _credentials(value: Any, path: FieldPath) -> list[FieldPath]:
@@ -156,6 +204,9 @@ def _merged(document: Document, path: Path, environment: str | None) -> ProjectC
     tasks = Path(data.get("tasks", DEFAULT_TASKS))
     if not tasks.is_absolute():
         tasks = _relative(path.parent / tasks)
+    if "tasks" in data and not tasks.is_dir():
+        raise _error(str(path), ("tasks",), f"the task folder {tasks} is not a folder (or does not exist)",
+                     hint="`tasks:` is relative to this file; point it at the folder of task files", document=document)
     return ProjectConfig(
         path=str(path),
         project=data["project"],

@@ -234,7 +234,7 @@ def _hint(error: ValidationError, path: FieldPath) -> str | None:
         close = difflib.get_close_matches(error.instance, choices, n=1, cutoff=0.5)
         lowered = {c.lower(): c for c in choices}
         if error.instance.lower() in lowered:
-            return f"the portal is case-sensitive: write {lowered[error.instance.lower()]}"
+            return f"case matters: write {lowered[error.instance.lower()]}"
         return f"did you mean {close[0]}?" if close else None
     if error.validator == "type" and _field(path) in ("start", "end"):
         return 'quote the date-time, e.g. start: "2027-01-01T00:00:00Z"'

@@ -246,7 +246,10 @@ def test_a_bad_project_file_names_its_lines_and_changes_nothing(cli, run: Run, w
     assert "reconciler.yaml:4:21: environments.prod.password: holds a credential" in result.err
     assert titles(portal) == {}
     validated = run("validate")
-    assert validated.code == 1 and "reconciler.yaml:1:10: project:" in validated.err
+    assert validated.code == 1 and validated.out.startswith("reconciler.yaml:1:10: project:")
+    report = json.loads(run("validate", "--format", "json").out)
+    assert [(p["path"], p["line"], p["field"]) for p in report["problems"]] == [
+        ("reconciler.yaml", 1, "project"), ("reconciler.yaml", 4, "environments.prod.password")]
 
 
 def test_the_old_targets_file_and_target_flag_say_how_to_migrate(cli, workdir: Path) -> None:

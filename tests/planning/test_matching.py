@@ -42,10 +42,21 @@ def test_owner_move_is_delete_on_one_and_create_on_the_other() -> None:
     assert not plan.errors
 
 
-def test_owner_move_with_on_remove_disable_keeps_the_old_task() -> None:
+def test_an_owner_move_deletes_the_old_copy_whatever_on_remove_says() -> None:
+    """A move is not a removal: a paused old copy left behind would be a second copy for ever,
+    and a disable that failed would leave two active copies."""
     s = spec("owner: bob\n")
     plan = make_plan([s], state(remote_of(s, owner="alice"), user=ADMIN), options(on_remove="disable"))
-    assert sorted((c.owner, c.action.value) for c in plan.changes) == [("alice", "disable"), ("bob", "create")]
+    assert sorted((c.owner, c.action.value) for c in plan.changes) == [("alice", "delete"), ("bob", "create")]
+    assert next(c for c in plan.changes if c.owner == "alice").waits_for == ("nightly", "bob")
+
+
+def test_with_no_delete_a_task_does_not_move() -> None:
+    s = spec("owner: bob\n")
+    plan = make_plan([s], state(remote_of(s, owner="alice"), user=ADMIN), options(no_delete=True))
+    assert plan.changes == ()
+    assert [w.message for w in plan.warnings] == [
+        "not moving nightly to bob (--no-delete): a move deletes the old copy, so the task stays where it is"]
 
 
 def test_task_already_under_new_owner_deletes_the_stale_copy() -> None:

@@ -132,7 +132,7 @@ def test_every_problem_in_every_file_with_positions(tmp_path: Path) -> None:
     ]
     hints = [p.hint for p in result.problems]
     assert hints[0] == "did you mean 'enabled'?"
-    assert hints[3] == "the portal is case-sensitive: write GPService"
+    assert hints[3] == "case matters: write GPService"
     assert result.specs == ()
     assert not result.ok
 

@@ -43,6 +43,7 @@ def problems(path: Path, environment: str | None = None) -> list[str]:
 
 def test_an_environment_overrides_the_top_level_key_by_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "jobs").mkdir()
     path = write(tmp_path, FULL)
     staging = project.load(path, environment="staging")
     assert (staging.project, staging.owner, staging.tasks_dir, staging.on_remove) == ("gis-prod", "gp_owner", "jobs", None)
@@ -109,9 +110,27 @@ def test_malformed_files(tmp_path: Path, text: str, message: str) -> None:
 
 
 def test_an_unknown_environment_lists_the_known_ones(tmp_path: Path) -> None:
+    (tmp_path / "jobs").mkdir()
     assert problems(write(tmp_path, FULL), "qa") == ["6:1 environments: no environment 'qa' (known: production, staging)"]
 
 
 def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(project.ConfigError, match="cannot read the project file"):
         project.load(tmp_path / "nope.yaml")
+
+
+def test_keys_yaml_does_not_read_as_names_and_urls_with_credentials(tmp_path: Path) -> None:
+    path = write(tmp_path, "project: p\nvariables: {1: a}\nenvironments:\n  ~: {}\n"
+                           "  prod: {portal: 'https://bob:pw@gis.example.com/portal'}\n")
+    assert problems(path) == [
+        "2:13 variables.1: a name must be text, and YAML reads this key as a number",
+        "4:3 environments.None: a name must be text, and YAML reads this key as null",
+        "5:18 environments.prod.portal: must not hold a user name or password",
+    ]
+
+
+def test_a_tasks_folder_that_is_not_there_is_refused_at_its_line(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert problems(write(tmp_path, "project: p\ntasks: nope\n")) == [
+        "2:1 tasks: the task folder nope is not a folder (or does not exist)"]
