@@ -77,8 +77,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         from reconciler.cli import resolve
         from reconciler.commands import validate
-        from reconciler.planning.ownership import mark_for
         from reconciler.model import Problem
+        from reconciler.planning.ownership import mark_for
         from reconciler.taskfiles.project import ProjectFileError
 
         broken: tuple[Problem, ...] = ()
