@@ -73,12 +73,30 @@ def project(args: argparse.Namespace, environ: Mapping[str, str], cwd: Path) -> 
         raise
 
 
+PLAN_FLAGS = {"tasks": "--tasks", "only": "--only", "on_remove": "--on-remove", "no_delete": "--no-delete",
+              "allow_empty": "--allow-empty", "allow_mass_delete": "--allow-mass-delete",
+              "allow_active_runs": "--allow-active-runs"}
+
+
+def _saved_plan_flags(args: argparse.Namespace) -> None:
+    """`apply PLANFILE` carries out the plan as it was made, with the options it was made with
+    (as Terraform refuses planning options with a saved plan): a planning flag given with it is
+    refused rather than silently ignored."""
+    if getattr(args, "plan_file", None) is None:
+        return
+    given = [flag for name, flag in PLAN_FLAGS.items() if getattr(args, name, None)]
+    if given:
+        raise UsageError(f"{', '.join(given)} cannot be combined with a saved plan: {args.plan_file} is applied with "
+                         "the options it was planned with; drop them, or run plan again with them")
+
+
 def planning(args: argparse.Namespace, environ: Mapping[str, str], *, variables: dict[str, str],
              cwd: Path) -> Planning:
     """The plan request and how to connect, for plan and apply.
 
     `variables` are the --var assignments. Raises: UsageError, ConfigError.
     """
+    _saved_plan_flags(args)
     found = project(args, environ, cwd)
     on_remove = args.on_remove or environ.get("RECONCILER_ON_REMOVE") or (found.on_remove if found else None) or "delete"
     if on_remove not in ON_REMOVE:  # argparse checks a flag's value, not the environment's

@@ -23,6 +23,7 @@ from reconciler.masking import mask_output
 from reconciler.planning.plan import Plan
 from reconciler.render import apply as views
 from reconciler.render import render
+from reconciler.render.common import in_sync
 from reconciler.render.plan_json import plan_to_dict
 
 Confirm = Callable[[str], bool]
@@ -70,7 +71,7 @@ def run(
             return _finish(fmt, echo, plan, None, None, code=1)
         if plan.is_empty:
             if saved is not None:
-                out(views.NO_CHANGES)
+                out(in_sync(plan_to_dict(plan)))
             return _finish(fmt, echo, plan, None, plan, code=0)
         if saved is None and not auto_approve and not _confirmed(confirm, out):
             return 1

@@ -1,14 +1,17 @@
 """What the plan refuses, or warns about, for the project as a whole. Pure.
 
 - An empty task folder would remove every managed task: refused without --allow-empty.
-- Deleting more than `mass_delete_count` managed tasks and more than `mass_delete_share` of
-  them in one plan is refused without --allow-mass-delete (the refusal lists what would go).
+- Deleting (or, with on_remove: disable, disabling) more than `mass_delete_count` managed tasks
+  and more than `mass_delete_share` of them in one plan is refused without --allow-mass-delete
+  (the refusal lists what would go).
   Copies of a duplicate and the old copy of a task moving to another owner do not count: no
   task is lost with them.
 - A task to create that has a namesake of the same owner this project does not manage: a
   warning for a hand-made task (adopting it keeps its run history) or another project's; an error
   for one with the plain mark of runs without a project (see twins).
 - No owner pinned: a warning saying who the owner-less tasks belong to and how to pin one.
+- A non-administrator that sees none of the project's tasks and creates some: a warning that
+  copies under other owners are out of its sight.
 """
 
 from __future__ import annotations
@@ -34,16 +37,18 @@ def empty_folder(count: int, verb: str) -> Diagnostic | None:
     )
 
 
-def mass_delete(deleted: Sequence[Key], managed: int, policy: Policy) -> Diagnostic | None:
-    """The refusal of a plan deleting too many of the project's `managed` tasks, or None."""
-    count = len(deleted)
+def mass_delete(removed: Sequence[Key], managed: int, policy: Policy) -> Diagnostic | None:
+    """The refusal of a plan removing (deleting, or with on_remove: disable disabling) too many of
+    the project's `managed` tasks, or None."""
+    count = len(removed)
     if policy.allow_mass_delete or count <= policy.mass_delete_count or count <= policy.mass_delete_share * managed:
         return None
-    names = [f"{k.name} ({k.owner})" for k in sorted(deleted, key=lambda k: (k.owner, k.name))]
+    names = [f"{k.name} ({k.owner})" for k in sorted(removed, key=lambda k: (k.owner, k.name))]
+    verb = "disables" if policy.on_remove == "disable" else "deletes"
     shown = ", ".join(names[:LISTED]) + (f" and {count - LISTED} more" if count > LISTED else "")
     return Diagnostic(
         severity=Severity.ERROR,
-        message=f"this plan deletes {count} of the project's {managed} managed tasks (the guard allows at most "
+        message=f"this plan {verb} {count} of the project's {managed} managed tasks (the guard allows at most "
         f"{policy.mass_delete_count}, or {policy.mass_delete_share:.0%} of them): {shown}",
         hint="if that is what you mean, pass --allow-mass-delete; otherwise check the task folder, the project "
         "file and --environment (a wrong folder or project deletes everything). The guard's bounds are "
@@ -108,4 +113,17 @@ def unpinned_owner(owner: str) -> Diagnostic:
         "signed in as someone else, they would be someone else's",
         hint=f"pin it: `owner: {owner}` in reconciler.yaml (or per environment), or --owner {owner} "
         "(RECONCILER_OWNER)",
+    )
+
+
+def unseen_owners(user: str, creates: int) -> Diagnostic:
+    """A non-administrator sees only its own tasks: when it sees none of the project's and plans
+    to create tasks, copies under another owner (an earlier owner:, or applies before the owner
+    was pinned) would be missed and run twice. Said, since it cannot be checked from here."""
+    return Diagnostic(
+        severity=Severity.WARNING,
+        message=f"signed in as {user}, not an administrator, and none of this project's tasks is visible: this plan "
+        f"creates {creates}; copies of them under another owner (an earlier owner:, or applies before the owner "
+        "was pinned) cannot be seen from this account and would keep running beside the new ones",
+        hint="if the project's tasks may be owned by someone else, plan once as an administrator, who sees every owner",
     )

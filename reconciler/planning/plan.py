@@ -157,6 +157,7 @@ class Plan:
     portal: str  # the Sharing API root the plan was made against, or "emulator"
     owner: str  # the default owner (the signed-in user unless --owner)
     mark: str  # the ownership mark in managed titles
+    only: tuple[str, ...] = ()  # --only patterns: a partial plan (empty: every task)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -66,6 +66,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         portal=options.portal,
         owner=options.default_owner,
         mark=options.mark,
+        only=options.policy.only,
     )
 
 
@@ -139,12 +140,15 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     blind = blind_spots(state, options.mark, options.adopts)
     diagnostics.extend(blind.diagnostics)
     seen = [e for e in entries if not blind.hides(e.name, e.owner)]
-    deleted = [Key(e.name, e.owner) for e in seen
-               if e.actions == (Action.DELETE,) and e.duplicate_of is None and e.waits_for is None]
-    refusal = guards.mass_delete(deleted, managed, policy)
+    removed = [Key(e.name, e.owner) for e in seen  # neither a duplicate's copy nor a move's old copy
+               if (e.actions == (Action.DELETE,) and e.duplicate_of is None and e.waits_for is None)
+               or (e.actions == (Action.DISABLE,) and e.spec is None)]  # on_remove: disable
+    refusal = guards.mass_delete(removed, managed, policy)
     diagnostics.extend([refusal] if refusal is not None else [])
     creates = [(e.spec, e.owner) for e in seen if e.spec is not None and e.actions == (Action.CREATE,)]
     diagnostics.extend(guards.twins(creates, matched.unmanaged, options.mark))
+    if creates and not managed and not state.user.is_admin:
+        diagnostics.append(guards.unseen_owners(state.user.username, len(creates)))
     return _Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics))
 
 

@@ -70,7 +70,6 @@ def render_json(report: dict[str, Any]) -> str:
 
 SAVED_PLAN_CURRENT = "The saved plan {path} is up to date: applying it."
 NOTHING_APPLIED = "Nothing applied: the plan has errors (above). Fix them and run apply again."
-NO_CHANGES = "No changes. The portal matches tasks.d."
 CANCELLED = "Apply cancelled; nothing was changed."
 NO_LOCK = ("warning: --no-lock: applying without the apply lock; another apply of this project may write to "
            "the portal at the same time")
@@ -137,6 +136,8 @@ def summary(outcomes: list[dict[str, Any]], *, blocked: bool,
 
 def convergence(after: dict[str, Any]) -> str:
     """The line after applying, from the JSON form of the plan read afterwards."""
+    if not after["changes"] and not after["errors"] and after.get("only"):
+        return f"The tasks matching {', '.join(after['only'])} now match tasks.d (a partial apply: --only)."
     if not after["changes"] and not after["errors"]:
         return "The portal now matches tasks.d."
     lines = ["The portal does not match tasks.d yet; still to do:"]

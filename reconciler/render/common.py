@@ -133,3 +133,10 @@ def managed_by(task: dict[str, Any]) -> str:
     if project is None:
         return ""
     return f"managed by project {project}" if project else "managed by reconciler without a project"
+
+
+def in_sync(doc: dict[str, Any]) -> str:
+    """What a plan without changes or errors says; a partial one (--only) says it is partial."""
+    if doc.get("only"):
+        return f"No changes among the tasks matching {', '.join(doc['only'])} (a partial plan: --only)."
+    return "No changes. The portal matches tasks.d."

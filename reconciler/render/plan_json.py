@@ -8,6 +8,7 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
       "portal": str,            # Sharing API root (a token in its query string is masked)
       "owner": str,             # default owner
       "mark": str,              # ownership mark in managed titles
+      "only": [str],            # --only patterns: a partial plan; empty for a full one
       "observed": str,          # fingerprint of the managed portal tasks the plan was made from
       "desired": str,           # fingerprint of the task definitions (secret values left out)
       "summary": {"create": int, "update": int, "enable": int, "disable": int,
@@ -62,6 +63,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "portal": mask_url_token(plan.portal),
         "owner": plan.owner,
         "mark": plan.mark,
+        "only": list(plan.only),
         "observed": plan.observed,
         "desired": plan.desired,
         "summary": plan.counts,

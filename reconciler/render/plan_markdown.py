@@ -26,6 +26,7 @@ from reconciler.render.common import (
     clean,
     field_symbol,
     fire,
+    in_sync,
     managed_by,
     plural,
     summary_parts,
@@ -130,7 +131,7 @@ def _head(doc: dict[str, Any]) -> str:
         lines.append(f"| {symbol}{key} | {summary[key]} |")
     lines.append("")
     if not doc["changes"] and not doc["errors"]:
-        lines += ["No changes. The portal matches tasks.d.", ""]
+        lines += [in_sync(doc), ""]
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
         lines += ["> [!IMPORTANT]", f"> {blocked_line(len(blocked))}"]

@@ -16,6 +16,7 @@ from reconciler.render.common import (
     clean,
     field_symbol,
     fire,
+    in_sync,
     managed_by,
     owners_by_name,
     summary_line,
@@ -60,7 +61,7 @@ def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
     out.add()
     clean_plan = not doc["changes"] and not doc["errors"]
     if clean_plan:
-        out.add("No changes. The portal matches tasks.d.", "bold")
+        out.add(in_sync(doc), "bold")
         out.add()
     else:
         _legend(out, doc["changes"])

@@ -274,3 +274,67 @@ def test_a_name_too_long_for_a_title_is_refused_at_its_line(cli, run: Run, workd
     assert problem["message"].endswith("would be 133 characters, more than the 128 the reconciler writes")
     planned = cli("publisher", "apply", "--auto-approve")
     assert planned.code == 1 and "would be 133 characters" in planned.out
+
+
+def test_a_partial_apply_never_claims_the_whole_portal_matches(cli, workdir: Path) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    applied = cli("publisher", "apply", "--auto-approve", "--only", "nightly-*")
+    assert applied.code == 0
+    assert applied.lines[-1] == "The tasks matching nightly-* now match tasks.d (a partial apply: --only)."
+    again = cli("publisher", "plan", "--only", "nightly-*", "--detailed-exitcode")
+    assert again.code == 0 and "No changes among the tasks matching nightly-* (a partial plan: --only)." in again.lines
+    assert plan_json(cli("publisher", "plan", "--format", "json", "--only", "nightly-*"))["only"] == ["nightly-*"]
+    assert cli("publisher", "plan", "--detailed-exitcode").code == 2, "a full plan still sees the rest"
+
+
+def test_a_saved_plan_refuses_planning_flags_rather_than_ignoring_them(cli, workdir: Path, portal: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "plan", "--only", BUFFER, "--out", "plan.json").code == 0
+    for flags in (["--only", "month-*"], ["--no-delete"], ["--allow-mass-delete"], ["--tasks", "tasks.d"]):
+        refused = cli("publisher", "apply", "plan.json", *flags)
+        assert refused.code == 1 and "cannot be combined with a saved plan" in refused.err, flags
+    assert titles(portal) == {}
+
+
+def test_removing_most_of_the_project_by_disabling_is_guarded_too(cli, workdir: Path, portal: PortalClient,
+                                                                  emu: Emulator) -> None:
+    project(workdir, "project: gis\nowner: publisher\non_remove: disable\n")
+    write_tasks(workdir / "tasks.d" / "more.yaml", *(extra(emu, f"extra-{i}") for i in range(3)))
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    (workdir / "tasks.d" / "more.yaml").unlink()
+    (workdir / "tasks.d" / "nightly-buffer.yaml").unlink()
+    data = plan_json(cli("publisher", "plan", "--format", "json"))
+    assert [e["message"].split(":")[0] for e in data["errors"]] == [
+        "this plan disables 4 of the project's 6 managed tasks (the guard allows at most 3, or 50% of them)"]
+    assert cli("publisher", "apply", "--auto-approve", "--allow-mass-delete").code == 0
+    assert sum(t.active for t in portal.iter_tasks()) == 1  # month-end; the flood model is paused by its file
+
+
+def test_a_move_deletes_the_old_copy_even_with_on_remove_disable_and_never_with_no_delete(cli, workdir: Path,
+                                                                                          admin: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\non_remove: disable\n")
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    edit_task(workdir, BUFFER, lambda d: d.update(owner="admin"))
+    held = cli("admin", "apply", "--auto-approve", "--no-delete")
+    assert held.code == 0 and any(f"not moving {BUFFER} to admin (--no-delete)" in line for line in held.lines)
+    assert BUFFER not in ours(admin, "admin") and titles(admin, "publisher")[GIS + BUFFER].active
+    moved = cli("admin", "apply", "--auto-approve")
+    assert moved.code == 0, moved.out
+    assert BUFFER not in ours(admin, "publisher"), "deleted, not left paused for ever"
+    assert titles(admin, "admin")[GIS + BUFFER].active
+
+
+def test_the_plain_mark_error_is_not_hidden_by_another_projects_namesake(cli, workdir: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         portal: PortalClient) -> None:
+    alpha = tmp_path / "alpha"
+    shutil.copytree(workdir / "tasks.d", alpha / "tasks.d")
+    project(alpha, "project: alpha\nowner: publisher\n")
+    monkeypatch.chdir(alpha)
+    assert cli("publisher", "apply", "--auto-approve").code == 0  # the older namesakes
+    monkeypatch.chdir(workdir)
+    assert cli("publisher", "apply", "--auto-approve", "--owner", "publisher").code == 0  # plain-marked, no project
+    project(workdir, "project: delta\nowner: publisher\n")
+    data = plan_json(cli("publisher", "plan", "--format", "json"))
+    assert len(data["errors"]) == 3 and all("marked by reconciler before" in m for m in messages(data))
+    assert cli("publisher", "apply", "--auto-approve").code == 1 and len(titles(portal)) == 6

@@ -7,7 +7,7 @@ from dataclasses import replace
 from reconciler.model import Severity
 from reconciler.planning.plan import Action, FieldChange
 from reconciler.planning.planner import make_plan
-from tests.planning.conftest import options, remote, remote_of, spec, state
+from tests.planning.conftest import ADMIN, options, remote, remote_of, spec, state
 
 
 def test_create_lists_set_fields_and_next_three_fire_times() -> None:
@@ -188,5 +188,5 @@ def test_disabled_spec_created_inactive() -> None:
 
 def test_errors_are_listed_before_warnings() -> None:
     specs = [spec('schedule: "0 */5 * * * ?"\n')]
-    plan = make_plan(specs, state(federated_servers=()), options())
+    plan = make_plan(specs, state(federated_servers=(), user=ADMIN), options())
     assert [d.severity for d in plan.diagnostics] == [Severity.ERROR, Severity.WARNING]

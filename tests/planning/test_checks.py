@@ -146,26 +146,26 @@ def test_quota_counts_disables_and_deletes() -> None:
 
 
 def test_fires_more_often_than_every_15_minutes() -> None:
-    plan = make_plan([spec('schedule: "0 0,50 * * * ?"\n')], state(), options())
+    plan = make_plan([spec('schedule: "0 0,50 * * * ?"\n')], state(user=ADMIN), options())
     assert messages(plan, Severity.WARNING) == [
         "the schedule fires as often as every 10 minutes, more often than every 15 minutes"
     ]
-    assert not make_plan([spec('schedule: "0 0/15 * * * ?"\n')], state(), options()).warnings
-    assert not make_plan([spec('schedule: "0 0,50 2 * * ?"\n')], state(), options()).warnings
+    assert not make_plan([spec('schedule: "0 0/15 * * * ?"\n')], state(user=ADMIN), options()).warnings
+    assert not make_plan([spec('schedule: "0 0,50 2 * * ?"\n')], state(user=ADMIN), options()).warnings
 
 
 def test_end_within_30_days() -> None:
-    plan = make_plan([spec('end: "2030-01-20T00:00:00Z"\n')], state(), options())
+    plan = make_plan([spec('end: "2030-01-20T00:00:00Z"\n')], state(user=ADMIN), options())
     assert messages(plan, Severity.WARNING) == ["end 2030-01-20T00:00:00Z stops the task within 30 days"]
-    assert not make_plan([spec('end: "2030-03-20T00:00:00Z"\n')], state(), options()).warnings
+    assert not make_plan([spec('end: "2030-03-20T00:00:00Z"\n')], state(user=ADMIN), options()).warnings
 
 
 def test_max_occurrences_within_30_days() -> None:
-    plan = make_plan([spec("max_occurrences: 10\n")], state(), options())
+    plan = make_plan([spec("max_occurrences: 10\n")], state(user=ADMIN), options())
     assert messages(plan, Severity.WARNING) == [
         "max_occurrences 10 stops the task within 30 days (its last run at 2030-01-17T02:30:00Z)"
     ]
-    assert not make_plan([spec("max_occurrences: 40\n")], state(), options()).warnings
+    assert not make_plan([spec("max_occurrences: 40\n")], state(user=ADMIN), options()).warnings
 
 
 def test_max_occurrences_on_a_frequent_schedule_stays_cheap() -> None:
@@ -266,3 +266,15 @@ def test_finished_runs_do_not_block() -> None:
     done = replace(executing(), status="succeeded")
     plan = make_plan([s], state(remote_of(spec()), runs={"t1": (done,)}), options())
     assert plan.changes[0].blocked is None and plan.diagnostics == ()
+
+
+def test_a_non_administrator_that_sees_none_of_the_project_is_told_what_it_cannot_see() -> None:
+    created = make_plan([spec("")], state(), options())
+    assert [w.message for w in created.warnings] == [
+        "signed in as alice, not an administrator, and none of this project's tasks is visible: this plan "
+        "creates 1; copies of them under another owner (an earlier owner:, or applies before the owner was "
+        "pinned) cannot be seen from this account and would keep running beside the new ones"]
+    assert not make_plan([spec("")], state(user=ADMIN), options()).warnings, "an administrator sees every owner"
+    one = spec("")
+    known = make_plan([one, spec("name: second\n")], state(remote_of(one)), options())
+    assert not known.warnings, "the project is visible: not a first sight"
