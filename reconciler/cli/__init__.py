@@ -111,6 +111,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             enable_control=args.enable_control,
             echo=echo,
         )
+    if args.command == "show":
+        from reconciler.commands import show
+
+        color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+        return show.run(args.plan_file, fmt=args.format, color=color, echo=echo, echo_err=echo_err)
     if args.command in ("plan", "apply"):
         return _dispatch_planning(args)
     raise AssertionError(f"command {args.command!r} is not dispatched")

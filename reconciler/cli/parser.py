@@ -29,6 +29,7 @@ examples:
   reconciler apply --emulator --auto-approve   try it all on the embedded emulator
   reconciler plan --out plan.json          what would change on the portal; save the plan
   reconciler apply plan.json               carry out exactly that plan
+  reconciler show plan.json                review a saved plan without the portal
   reconciler emulator --port 8765          run the local portal emulator
 
 docs: README.md in the source distribution.
@@ -269,6 +270,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"{self.prog}: error: {message}\n")
 
 
+def _add_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "show",
+        help="show a saved plan without reading the portal",
+        description="Print a plan saved with `reconciler plan --out PLANFILE` as text, Markdown or JSON, exactly as "
+        "plan printed it, without contacting the portal: e.g. to review the plan an approval will apply.",
+        epilog="examples:\n  reconciler show plan.json\n  reconciler show plan.json --format markdown > plan.md\n"
+        "Exit: 0 shown, 1 not a readable plan file, 3 bug.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("plan_file", metavar="PLANFILE", help="a plan saved with `reconciler plan --out`")
+    p.add_argument("--format", choices=tuple(FORMATS), default="text", help="output format (default: text)")
+    p.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = _Parser(
         prog="reconciler",
@@ -286,4 +302,5 @@ def build_parser() -> argparse.ArgumentParser:
     _add_emulator(sub)
     add_plan(sub)
     add_apply(sub)
+    _add_show(sub)
     return parser

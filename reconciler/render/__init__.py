@@ -4,7 +4,8 @@ pure; `version` holds the one format_version. This face is the plan's renderer r
 
 from __future__ import annotations
 
-from typing import Protocol
+import json
+from typing import Any, Protocol
 
 from reconciler.planning.plan import Plan
 from reconciler.render import plan_json, plan_markdown, plan_text
@@ -29,3 +30,15 @@ def render(plan: Plan, fmt: str, *, color: bool = False) -> str:
     except KeyError:
         raise ValueError(f"unknown plan format {fmt!r}; expected one of {', '.join(FORMATS)}") from None
     return renderer(plan, color=color)
+
+
+def render_doc(doc: dict[str, Any], fmt: str, *, color: bool = False) -> str:
+    """A plan's JSON form (plan_json.plan_to_dict, e.g. as a saved plan holds it) in `fmt`: what
+    `render` prints for the Plan it came from, without the Plan (`reconciler show`)."""
+    if fmt == "json":
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+    if fmt == "markdown":
+        return plan_markdown.render_dict(doc)
+    if fmt == "text":
+        return plan_text.render_dict(doc, color=color)
+    raise ValueError(f"unknown plan format {fmt!r}; expected one of {', '.join(FORMATS)}")
