@@ -54,14 +54,19 @@ _SENDS = (Action.CREATE, Action.UPDATE, Action.ENABLE)
 _BLOCKABLE = (Action.UPDATE, Action.DELETE)
 
 
-def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, count: int = NEXT_FIRES) -> tuple[str, ...]:
-    """The next fire times (UTC ISO "Z") after max(now, start); empty for an invalid schedule."""
+def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, count: int = NEXT_FIRES,
+               end_ms: int | None = None, runs_left: int | None = None) -> tuple[str, ...]:
+    """The next fire times (UTC ISO "Z") after max(now, start), none after `end_ms` and at most
+    `runs_left` (what max_occurrences still allows); empty for an invalid schedule."""
     after = _counting_from(now, from_ms(start_ms) if start_ms is not None else None)
+    if runs_left is not None:
+        count = max(0, min(count, runs_left))
     try:
         expr = quartz.from_fields(schedule)
     except CronError:
         return ()
-    return tuple(iso(t) for t in quartz.next_fire_times(expr, after=after, count=count))
+    end = from_ms(end_ms) if end_ms is not None else None
+    return tuple(iso(t) for t in quartz.next_fire_times(expr, after=after, count=count) if end is None or t <= end)
 
 
 def _counting_from(now: datetime, start: datetime | None) -> datetime:

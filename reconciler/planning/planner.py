@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from reconciler.instants import to_ms
 from reconciler.masking import mask_credential_field, mask_values, mask_words
-from reconciler.model import CronFields, PortalState, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
+from reconciler.model import PortalState, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
 from reconciler.planning import checks, compare, guards, selection
 from reconciler.planning.blind import blind_spots
 from reconciler.planning.desired import desired_fields, secret_values
@@ -188,18 +188,20 @@ def _change(entry: _Entry, options: PlanOptions) -> Change | None:
         return change
     if remote is None:
         return replace(change, fields=compare.created_fields(desired, secret_paths=spec.secret_paths),
-                       desired=desired, next_fires_after=_fires(desired.schedule, desired.start_date, options))
+                       desired=desired, next_fires_after=_fires(desired, options))
     if entry.differences is None or Action.UPDATE not in entry.actions:
         return change
     change = replace(change, fields=entry.differences.field_changes(secret_paths=spec.secret_paths), desired=desired)
     if "schedule" not in entry.differences.fields:
         return change
-    return replace(change, next_fires_before=_fires(remote.schedule, remote.start_date, options),
-                   next_fires_after=_fires(desired.schedule, desired.start_date, options))
+    return replace(change, next_fires_before=_fires(remote, options), next_fires_after=_fires(desired, options))
 
 
-def _fires(schedule: CronFields, start_ms: int | None, options: PlanOptions) -> tuple[str, ...]:
-    return checks.next_fires(schedule, start_ms=start_ms, now=options.now)
+def _fires(task: TaskFields | RemoteTask, options: PlanOptions) -> tuple[str, ...]:
+    """Fire times within the task's end and its max_occurrences (the portal counts runs again for
+    a new schedule [I], so the whole cap is what a created or rescheduled task has left)."""
+    return checks.next_fires(task.schedule, start_ms=task.start_date, now=options.now, end_ms=task.end_date,
+                             runs_left=task.max_occurrences if task.max_occurrences not in (None, -1) else None)
 
 
 def _wanted_active(spec: TaskSpec, remote: RemoteTask, changed: AbstractSet[str]) -> bool:

@@ -278,3 +278,14 @@ def test_a_non_administrator_that_sees_none_of_the_project_is_told_what_it_canno
     one = spec("")
     known = make_plan([one, spec("name: second\n")], state(remote_of(one)), options())
     assert not known.warnings, "the project is visible: not a first sight"
+
+
+def test_next_fire_times_stop_at_end_and_at_max_occurrences() -> None:
+    capped = make_plan([spec("max_occurrences: 1\n")], state(user=ADMIN), options())
+    assert len(capped.changes[0].next_fires_after) == 1, "one run left: one fire time, not three"
+    ending = make_plan([spec('end: "2030-01-09T12:00:00Z"\n')], state(user=ADMIN), options())
+    assert ending.changes[0].next_fires_after and all(t <= "2030-01-09T12:00:00Z"
+                                                      for t in ending.changes[0].next_fires_after)
+    unbounded = make_plan([spec("")], state(user=ADMIN), options())
+    assert len(unbounded.changes[0].next_fires_after) == 3
+    assert len(ending.changes[0].next_fires_after) < 3
