@@ -118,6 +118,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return show.run(args.plan_file, fmt=args.format, color=color, echo=echo, echo_err=echo_err)
     if args.command in ("plan", "apply"):
         return _dispatch_planning(args)
+    if args.command in ("status", "runs"):
+        return _dispatch_reading(args)
     raise AssertionError(f"command {args.command!r} is not dispatched")
 
 
@@ -138,6 +140,22 @@ def _dispatch_planning(args: argparse.Namespace) -> int:
                      confirm=_confirm if sys.stdin.isatty() else None, parallelism=args.parallelism,
                      fmt=args.format, color=color, echo=echo, echo_err=echo_err,
                      lock_timeout=None if args.no_lock else args.lock_timeout)
+
+
+def _dispatch_reading(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from reconciler.cli import resolve
+
+    asked = resolve.planning(args, os.environ, variables=_assignments(args.var), cwd=Path.cwd())
+    if args.command == "status":
+        from reconciler.commands import status
+
+        return status.run(asked.request, connect=asked.connect, fmt=args.format, echo=echo, echo_err=echo_err)
+    from reconciler.commands import runs
+
+    return runs.run(asked.request, args.name, limit=args.limit, connect=asked.connect, fmt=args.format, echo=echo,
+                    echo_err=echo_err)
 
 
 def _confirm(prompt: str) -> bool:

@@ -285,6 +285,49 @@ def _add_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
 
 
+def add_reading(p: argparse.ArgumentParser) -> None:
+    """Flags of the commands that only read the portal (status, runs): the project and the portal."""
+    p.add_argument("--tasks", metavar="DIR", help="folder of task files (default: the project file's `tasks`, else tasks.d)")
+    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a variable for ${NAME} references (overrides the project file and the environment)")
+    p.add_argument("--emulator", action="store_true", help="use the embedded emulator (state in .reconciler/)")
+    p.add_argument("--config", metavar="FILE", help="the project file (default: reconciler.yaml, found upward)")
+    p.add_argument("-e", "--environment", metavar="NAME", help="the project file's environment to use")
+    add_portal_arguments(p)
+
+
+def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "status",
+        help="how every managed task is doing, and whether it drifted",
+        description="One line per managed task: its state, last run and its status, failures in a row, next fire "
+        "time, runs left, and whether it drifted from tasks.d. Unhealthy tasks first: failing (even while "
+        "active), stopped by the portal, or never run although due. Reads the portal; changes nothing.",
+        epilog="examples:\n  reconciler status --emulator\n  reconciler status --format markdown >> $GITHUB_STEP_SUMMARY\n"
+        "Exit: 0 all healthy and in sync, 1 error, 2 something unhealthy or drifted, 3 bug.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
+    add_reading(p)
+
+
+def _add_runs(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "runs",
+        help="a task's recent runs and their GP jobs",
+        description="A task's recent runs, newest first: status, start, end, duration, the GP job's status, the "
+        "error messages of a failed run, and the result. NAME is a task's name in tasks.d, or a portal task's "
+        "exact title or id.",
+        epilog="examples:\n  reconciler runs nightly-parcel-buffer --limit 5\n"
+        "Exit: 0 listed, 1 no such task (or several: give the id) or a portal error, 3 bug.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", metavar="NAME", help="task name (tasks.d), portal title, or task id")
+    p.add_argument("-n", "--limit", type=_positive, default=10, metavar="N", help="runs to show (default: 10)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    add_reading(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = _Parser(
         prog="reconciler",
@@ -303,4 +346,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_plan(sub)
     add_apply(sub)
     _add_show(sub)
+    _add_status(sub)
+    _add_runs(sub)
     return parser

@@ -98,17 +98,18 @@ def planning(args: argparse.Namespace, environ: Mapping[str, str], *, variables:
     """
     _saved_plan_flags(args)
     found = project(args, environ, cwd)
-    on_remove = args.on_remove or environ.get("RECONCILER_ON_REMOVE") or (found.on_remove if found else None) or "delete"
+    on_remove = getattr(args, "on_remove", None) or environ.get("RECONCILER_ON_REMOVE") or (found.on_remove if found else None) or "delete"
     if on_remove not in ON_REMOVE:  # argparse checks a flag's value, not the environment's
         raise UsageError(f"RECONCILER_ON_REMOVE={on_remove!r}: expected delete or disable")
     owner = args.owner or environ.get("RECONCILER_OWNER") or (found.owner if found else None)
     mass: Mapping[str, Any] = found.mass_delete if found else {}
+    flag = lambda name: bool(getattr(args, name, False))  # noqa: E731  (status and runs have no policy flags)
     policy = Policy(
-        on_remove=on_remove, no_delete=args.no_delete, allow_empty=args.allow_empty,
-        allow_active_runs=args.allow_active_runs, allow_mass_delete=args.allow_mass_delete,
+        on_remove=on_remove, no_delete=flag("no_delete"), allow_empty=flag("allow_empty"),
+        allow_active_runs=flag("allow_active_runs"), allow_mass_delete=flag("allow_mass_delete"),
         mass_delete_share=float(mass.get("share", Policy.mass_delete_share)),
         mass_delete_count=int(mass.get("count", Policy.mass_delete_count)),
-        only=tuple(args.only),
+        only=tuple(getattr(args, "only", ())),
     )
     request = Request(
         tasks_dir=args.tasks or (found.tasks_dir if found else "tasks.d"),

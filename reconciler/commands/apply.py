@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from reconciler.applying import executor, lock
 from reconciler.applying.outcomes import ApplyResult, Interrupted, Outcome
 from reconciler.commands import Echo, planfile
-from reconciler.commands.plan import Request, compute, load_and_plan
+from reconciler.commands.plan import Request, compute, load_and_plan, portal_now
 from reconciler.connection import Connect, Connection
 from reconciler.errors import ReconcilerError
 from reconciler.masking import mask_output
@@ -52,9 +52,9 @@ def run(
     if saved is not None:
         request = replace(request, tasks_dir=saved.tasks_dir, mark=saved.mark, adopts=saved.adopts, policy=saved.policy)
         now = saved.created  # recompute exactly as planned (next fire times, expiry warnings)
-    now = now or datetime.now(timezone.utc)
     out = echo if fmt == "text" else echo_err  # --format json: stdout carries only the report
     with connect() as connection, _locked(connection, request.mark, lock_timeout, out):
+        now = now or portal_now(connection)
         planned = load_and_plan(request, connection, now=now, fmt=fmt, echo=echo, note=out, warn=out)
         if planned is None:
             return 1
@@ -77,13 +77,13 @@ def run(
             return 1
         result = _execute(plan, connection, parallelism=parallelism, secrets=secrets, out=out)
         out(views.summary([views.outcome_to_dict(o) for o in result.outcomes], blocked=_blocked(plan)))
-        after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc), secrets=loaded.secret_values)
+        after = compute(connection, loaded.specs, request, now=portal_now(connection), secrets=loaded.secret_values)
         copies = _copies_only(after)
         if copies is not None:  # a create that landed twice (e.g. another apply at the same time)
             out(views.REMOVING_COPIES)
             healed = _execute(copies, connection, parallelism=parallelism, secrets=secrets, out=out)
             result = ApplyResult(outcomes=result.outcomes + healed.outcomes)
-            after = compute(connection, loaded.specs, request, now=datetime.now(timezone.utc),
+            after = compute(connection, loaded.specs, request, now=portal_now(connection),
                             secrets=loaded.secret_values)
         out(views.convergence(plan_to_dict(after)))
     code = 0 if result.ok and after.nothing_to_do else 1

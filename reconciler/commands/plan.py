@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from reconciler.commands import Echo, planfile
 from reconciler.connection import Connect, Connection
 from reconciler.masking import mask_output
-from reconciler.model import LoadResult, TaskSpec
+from reconciler.model import LoadResult, PortalState, TaskSpec
 from reconciler.planning.options import PlanOptions, Policy
 from reconciler.planning.ownership import is_managed
 from reconciler.planning.plan import Plan
@@ -39,6 +39,13 @@ class Request:
     owner_pinned: bool = True
 
 
+def portal_now(connection: Connection) -> datetime:
+    """Now by the portal's clock (the Date header of its answers; the emulator's virtual clock),
+    after signing in: fire times, expiry and "due" are the portal's, not this machine's."""
+    connection.portal.me()
+    return connection.portal.portal_time()
+
+
 def load_tasks(request: Request, connection: Connection, *, now: datetime) -> LoadResult:
     """tasks.d/ with the connection's default variables (e.g. GP_SERVER_URL for the emulator)
     under the user's own."""
@@ -53,6 +60,12 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
 
     `secrets` (the task files' secret values) are masked by the planner wherever they show up.
     """
+    return observe(connection, specs, request, now=now, secrets=secrets)[1]
+
+
+def observe(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,
+            secrets: tuple[str, ...] = ()) -> tuple[PortalState, Plan]:
+    """What the portal holds and the plan made from it (compute; `reconciler status` needs both)."""
     portal = connection.portal
     options = PlanOptions(default_owner=portal.owner, portal=connection.label, now=now, mark=request.mark,
                           adopts=request.adopts, owner_pinned=request.owner_pinned, policy=request.policy,
@@ -62,7 +75,7 @@ def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     needed = tasks_needing_runs(specs, found, options)
     if needed:
         found = snapshot.with_runs(portal, found, needed)
-    return make_plan(specs, found, options)
+    return found, make_plan(specs, found, options)
 
 
 def load_and_plan(request: Request, connection: Connection, *, now: datetime, fmt: str, echo: Echo, note: Echo,
@@ -92,9 +105,9 @@ def run(
     echo_err: Echo,
     now: datetime | None = None,
 ) -> int:
-    now = now or datetime.now(timezone.utc)
     note = echo if fmt == "text" else echo_err  # JSON and Markdown on stdout stay pure
     with connect() as connection:
+        now = now or portal_now(connection)
         planned = load_and_plan(request, connection, now=now, fmt=fmt, echo=echo, note=note,
                                 warn=echo if fmt != "json" else None)
         if planned is None:

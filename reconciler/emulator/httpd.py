@@ -64,6 +64,10 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: Server
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The `Date` header by the emulator's clock (virtual in tests), as a portal's is by its own."""
+        return super().date_time_string(self.server.ctx.clock.now_ms() / 1000 if timestamp is None else timestamp)
+
     def setup(self) -> None:
         super().setup()
         # Headers and body go out in two writes; without NODELAY, delayed ACKs add ~40 ms each.

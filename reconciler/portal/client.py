@@ -1,6 +1,5 @@
-"""PortalClient: every Sharing API operation the reconciler needs, over the one choke-point.
-Writes go through reconciler.portal.writes (how an unknown outcome is resolved without duplicates);
-listing through reconciler.portal.paging (ceil(N/100) requests, later pages concurrently)."""
+"""PortalClient: every Sharing API operation the reconciler needs, over the one choke-point. Writes go through
+reconciler.portal.writes (an unknown outcome resolved without duplicates); listing through reconciler.portal.paging."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -32,9 +32,8 @@ class PortalClient:
 
     Args:
         settings: connection settings (reconciler.portal.settings.settings_from).
-        retry: retry policy; tests pass tiny delays.
-        sleep: how to wait (tests record instead of sleeping).
-        clock: monotonic seconds, for token refresh (tests move it).
+        retry, sleep, clock: the retry policy, how to wait, and monotonic seconds for token refresh
+            (tests pass tiny delays, record instead of sleeping, and move the clock).
         expiration_minutes: token lifetime to ask generateToken for.
         max_workers: bound on concurrent page/job reads.
     """
@@ -50,6 +49,9 @@ class PortalClient:
         self._me: PortalUser | None = None
         self._servers: tuple[FederatedServer, ...] | None = None
         self._gp_tasks: dict[str, GPTaskInfo] = {}
+
+    def portal_time(self) -> datetime:
+        return self._http.portal_time()  # now by the portal's clock (its Date header)
 
     def _token_source(self, s: ConnectionSettings, clock: Callable[[], float], minutes: int) -> TokenSource:
         if s.token:
@@ -93,8 +95,7 @@ class PortalClient:
         return self.me().privileges
 
     @property
-    def owner(self) -> str:
-        """Whose tasks to manage: --owner, else the signed-in user."""
+    def owner(self) -> str:  # whose tasks to manage: the pinned owner, else the signed-in user
         return self.settings.owner or self.me().username
 
     def content(self) -> UserContent:

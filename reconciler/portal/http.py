@@ -7,11 +7,13 @@ query string, header or body, so no secret can reach a log.
 
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,6 +66,7 @@ class Http:
         self.trusted = {origin(settings.portal_url)}  # origins the token may be sent to
         self._lock = threading.Lock()
         self.level = logging.INFO if settings.verbose else logging.DEBUG
+        self._skew: float | None = None  # the portal's clock minus ours (its Date header), once known
         if settings.verify is False:
             # Said once, loudly, here; urllib3's per-request InsecureRequestWarning is turned off
             # once instead of a catch_warnings() around each request (global state, not thread-safe).
@@ -73,6 +76,19 @@ class Http:
 
     def __repr__(self) -> str:
         return f"Http(portal_url={self.settings.portal_url!r})"
+
+    def portal_time(self) -> datetime:
+        """Now by the portal's clock: this machine's, corrected by the `Date` header of the
+        portal's latest answer (to the second); this machine's until one was read."""
+        return datetime.now(timezone.utc) + timedelta(seconds=self._skew or 0.0)
+
+    def _note_date(self, response: requests.Response) -> None:
+        try:
+            said = email.utils.parsedate_to_datetime(response.headers.get("Date", ""))
+        except (TypeError, ValueError, IndexError):
+            return
+        if said.tzinfo is not None:
+            self._skew = (said - datetime.now(timezone.utc)).total_seconds()
 
     def close(self) -> None:
         self.session.close()
@@ -197,6 +213,8 @@ class Http:
             log.log(self.level, "%s %s -> %s (%d ms)", method, path, type(e).__name__, _ms(started))
             raise self._transport(e, url, write=write, operation=operation) from None
         log.log(self.level, "%s %s -> %d (%d ms)", method, path, response.status_code, _ms(started))
+        if urlsplit(url).netloc == urlsplit(self.settings.portal_url).netloc:
+            self._note_date(response)  # the portal's own answers only, not a federated server's
         if response.is_redirect:
             response.close()
             raise PortalError(f"the portal redirected to {urlsplit(response.headers.get('Location', '')).netloc or 'elsewhere'}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from reconciler.model import (
@@ -37,6 +38,8 @@ class Portal(Protocol):
     def owner(self) -> str: ...
 
     def me(self) -> PortalUser: ...
+
+    def portal_time(self) -> datetime: ...
 
     def content(self) -> UserContent: ...
 

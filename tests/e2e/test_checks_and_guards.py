@@ -90,7 +90,10 @@ def test_warnings_do_not_fail_the_plan(on_emu: Run, workdir: Path) -> None:
     edit_task(workdir, "month-end-service-areas", lambda d: d.update(enabled=True, end="2099-01-01T00:00:00Z"))
     from datetime import datetime, timedelta, timezone
 
-    soon = (datetime.now(timezone.utc) + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    from tests.conftest import T0
+
+    # Within 30 days by the portal's clock (the emulator's, at T0), which the plan counts from.
+    soon = (datetime.fromtimestamp(T0 / 1000, timezone.utc) + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
     edit_task(workdir, "month-end-service-areas", lambda d: d.update(end=soon))
     result = on_emu("plan", "--format", "json", "--detailed-exitcode")
     assert result.code == 2

@@ -36,3 +36,11 @@ def test_show_refuses_what_is_not_a_plan(run: Run, workdir: Path) -> None:
     result = run("show", "bad.json")
     assert result.code == 1 and result.err.startswith("error: bad.json: damaged plan file (KeyError(")
     assert run("show", "missing.json").code == 1
+
+
+def test_fire_times_count_from_the_portals_clock(on_emu: Run, workdir: Path) -> None:
+    """The emulator's clock stands at 2026-01-01T00:00Z (its Date header says so), far from this
+    machine's: the plan's next fire times are the portal's."""
+    data = json.loads(on_emu("plan", "--format", "json").out)
+    nightly = next(c for c in data["changes"] if c["name"] == "nightly-parcel-buffer")
+    assert nightly["next_fires"]["after"][0] == "2026-01-01T02:00:00Z"  # Thursday 02:00, MON-FRI

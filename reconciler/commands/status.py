@@ -1,0 +1,38 @@
+"""`reconciler status`: how every managed task is doing (state, last run, failures, next fire,
+runs left) and whether it drifted from tasks.d. Read-only; exit 0 all healthy and in sync, 2
+something unhealthy or drifted, 1 an error (invalid task files, a portal error, plan errors)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reconciler.commands import Echo
+from reconciler.commands.plan import Request, load_tasks, observe, portal_now
+from reconciler.connection import Connect
+from reconciler.masking import mask_output
+from reconciler.planning.health import assess
+from reconciler.planning.ownership import name_from_title
+from reconciler.render import status as views
+from reconciler.render import validate as validate_views
+
+EXIT_UNHEALTHY = 2
+
+
+def run(request: Request, *, connect: Connect, fmt: str, echo: Echo, echo_err: Echo,
+        now: datetime | None = None) -> int:
+    with connect() as connection:
+        now = now or portal_now(connection)
+        if connection.banner:
+            echo_err(connection.banner)
+        loaded = load_tasks(request, connection, now=now)
+        if not loaded.ok:
+            echo(validate_views.report(loaded, "json" if fmt == "json" else "text"))
+            return 1
+        state, plan = observe(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
+        names = {t.id: n for t in state.tasks if (n := name_from_title(t.title, request.mark, request.adopts))}
+        runs = {t.id: connection.portal.runs(t.id, t.owner) for t in state.tasks if t.id in names}
+    report = views.to_dict(assess(plan, state.tasks, names, runs, now=now), plan)
+    echo(mask_output(views.render(report, fmt), secret_values=loaded.secret_values, credentials=connection.secrets))
+    if plan.errors:
+        return 1
+    return EXIT_UNHEALTHY if report["summary"]["unhealthy"] or report["summary"]["drifted"] else 0

@@ -1,0 +1,104 @@
+"""The views of `reconciler status`, each rendered from its JSON form:
+
+    {"format_version": "1", "portal": str, "owner": str, "mark": str,
+     "summary": {"tasks": int, "unhealthy": int, "drifted": int},
+     "tasks": [{"name", "owner", "task_id", "state", "active", "last_run": {"status", "started",
+                "ended", "run_id"} | null, "failures", "next_fire", "would_fire", "runs_left",
+                "drift": [str], "problems": [str], "healthy": bool}],
+     "errors": [{"message", "hint", "name", "owner"}]}
+
+Unhealthy tasks come first. Text for people, Markdown for a job summary.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from reconciler.instants import iso_ms
+from reconciler.masking import mask_url_token
+from reconciler.planning.health import TaskHealth
+from reconciler.planning.plan import Plan
+from reconciler.render.common import clean
+from reconciler.render.plan_markdown import escape
+from reconciler.render.version import FORMAT_VERSION
+
+
+def to_dict(found: Sequence[TaskHealth], plan: Plan) -> dict[str, Any]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "portal": mask_url_token(plan.portal),
+        "owner": plan.owner,
+        "mark": plan.mark,
+        "summary": {"tasks": len(found), "unhealthy": sum(not h.healthy for h in found),
+                    "drifted": sum(bool(h.drift) for h in found)},
+        "tasks": [_task(h) for h in found],
+        "errors": [{"message": d.message, "hint": d.hint, "name": d.name, "owner": d.owner} for d in plan.errors],
+    }
+
+
+def _task(h: TaskHealth) -> dict[str, Any]:
+    run = h.last_run
+    return {
+        "name": h.name, "owner": h.owner, "task_id": h.task_id, "state": h.state, "active": h.active,
+        "last_run": None if run is None else {"status": run.status, "started": iso_ms(run.created),
+                                              "ended": iso_ms(run.updated) if run.status not in ("scheduled", "executing") else None,
+                                              "run_id": run.run_id},
+        "failures": h.failures, "next_fire": h.next_fire, "would_fire": h.would_fire, "runs_left": h.runs_left,
+        "drift": list(h.drift), "problems": list(h.problems), "healthy": h.healthy,
+    }
+
+
+def render(doc: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(doc, indent=2, ensure_ascii=False)
+    return _markdown(doc) if fmt == "markdown" else _text(doc)
+
+
+def _facts(task: dict[str, Any]) -> list[str]:
+    run = task["last_run"]
+    facts = [task["state"]]
+    facts.append(f"last run {run['status']} {run['started']}" if run else "no runs yet")
+    if task["failures"]:
+        facts.append(f"{task['failures']} failed in a row")
+    if task["next_fire"]:
+        facts.append(f"next {task['next_fire']}")
+    elif task["would_fire"]:
+        facts.append(f"will not fire (paused; would fire {task['would_fire']} if enabled)")
+    elif task["task_id"] is not None:
+        facts.append("will not fire")
+    if task["runs_left"] is not None:
+        facts.append(f"{task['runs_left']} runs left")
+    facts.append(f"drift: {'; '.join(task['drift'])}" if task["drift"] else "in sync")
+    return facts
+
+
+def _text(doc: dict[str, Any]) -> str:
+    summary = doc["summary"]
+    lines = [f"Status of {clean(doc['portal'])}, managed titles starting with {doc['mark']!r}: "
+             f"{summary['tasks']} tasks, {summary['unhealthy']} unhealthy, {summary['drifted']} drifted.", ""]
+    for task in doc["tasks"]:
+        symbol = "ok" if task["healthy"] else "!!"
+        lines.append(f"{symbol} {clean(task['name'])} ({clean(task['owner'])}): {clean('; '.join(_facts(task)))}")
+        lines += [f"     {clean(problem)}" for problem in task["problems"]]
+    lines += [f"error: {clean(e['message'])}" for e in doc["errors"]]
+    if not doc["tasks"]:
+        lines.append("No managed tasks.")
+    return "\n".join(lines).rstrip()
+
+
+def _markdown(doc: dict[str, Any]) -> str:
+    summary = doc["summary"]
+    lines = [f"### Task status: {summary['tasks']} tasks, {summary['unhealthy']} unhealthy, "
+             f"{summary['drifted']} drifted", "", "| | Task | Owner | State | Last run | Failures | Next fire | Drift |",
+             "| --- | --- | --- | --- | --- | ---: | --- | --- |"]
+    for task in doc["tasks"]:
+        run = task["last_run"]
+        last = f"{run['status']} {run['started']}" if run else "none"
+        fire = task["next_fire"] or ("paused" if task["would_fire"] else "none")
+        flag = "✅" if task["healthy"] else "❌ " + escape("; ".join(task["problems"]))
+        lines.append(f"| {flag} | {escape(task['name'])} | {escape(task['owner'])} | {escape(task['state'])} | "
+                     f"{escape(last)} | {task['failures']} | {escape(fire)} | {escape('; '.join(task['drift']) or 'in sync')} |")
+    lines += ["", *(f"> **Error:** {escape(e['message'])}" for e in doc["errors"])]
+    return "\n".join(lines).rstrip()
