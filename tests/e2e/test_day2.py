@@ -44,3 +44,75 @@ def test_fire_times_count_from_the_portals_clock(on_emu: Run, workdir: Path) -> 
     data = json.loads(on_emu("plan", "--format", "json").out)
     nightly = next(c for c in data["changes"] if c["name"] == "nightly-parcel-buffer")
     assert nightly["next_fires"]["after"][0] == "2026-01-01T02:00:00Z"  # Thursday 02:00, MON-FRI
+
+
+def _failing(workdir: Path, emu) -> None:
+    from tests.conftest import FAILS
+    from tests.e2e.conftest import write_tasks
+
+    write_tasks(workdir / "tasks.d" / "fails.yaml", {"name": "always-fails", "schedule": "0 0/15 * ? * *",
+                                                    "task_url": emu.task_url(FAILS), "max_occurrences": 100})
+
+
+def test_status_puts_a_task_failing_while_active_first_in_every_format(on_emu: Run, workdir: Path, emu) -> None:
+    from tests.conftest import advance_clock
+
+    _failing(workdir, emu)
+    assert on_emu("apply", "--auto-approve", "--owner", "publisher").code == 0
+    healthy = on_emu("status", "--owner", "publisher")
+    assert healthy.code == 0, healthy.out + healthy.err
+    assert "4 tasks, 0 unhealthy, 0 drifted." in healthy.lines[0]
+    for _ in range(3):
+        advance_clock(emu, 15 * 60)
+    advance_clock(emu, 10)  # the last run is submitted and fails
+    text = on_emu("status", "--owner", "publisher")
+    assert text.code == 2
+    assert text.lines[2].startswith("!! always-fails (publisher): active; last run failed 2026-01-01T00:45:00Z; "
+                                    "3 failed in a row; next 2026-01-01T01:00:00Z; 97 runs left; in sync")
+    assert text.lines[3].strip() == "the last 3 runs failed while the task is still active"
+    data = json.loads(on_emu("status", "--owner", "publisher", "--format", "json").out)
+    first = data["tasks"][0]
+    assert (first["name"], first["healthy"], first["failures"], first["runs_left"]) == ("always-fails", False, 3, 97)
+    assert data["summary"] == {"tasks": 4, "unhealthy": 1, "drifted": 0}
+    markdown = on_emu("status", "--owner", "publisher", "--format", "markdown")
+    assert markdown.code == 2 and "| ❌ the last 3 runs failed while the task is still active | always-fails |" \
+        in markdown.out
+    for _ in range(2):
+        advance_clock(emu, 15 * 60)
+    advance_clock(emu, 10)
+    stopped = json.loads(on_emu("status", "--owner", "publisher", "--format", "json").out)["tasks"][0]
+    assert stopped["problems"] == ["the last 5 runs failed", "stopped by the portal (taskState disabled) after "
+                                   "failed runs"]
+    assert stopped["next_fire"] is None
+
+
+def test_status_shows_drift_and_tasks_not_yet_created(on_emu: Run, workdir: Path) -> None:
+    from tests.e2e.conftest import edit_task
+
+    assert on_emu("apply", "--auto-approve", "--owner", "publisher").code == 0
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(schedule="0 0 3 ? * MON-FRI"))
+    (workdir / "tasks.d" / "extra.yaml").write_text((workdir / "tasks.d" / "nightly-buffer.yaml").read_text()
+                                                    .replace("nightly-parcel-buffer", "not-yet"))
+    data = json.loads(on_emu("status", "--owner", "publisher", "--format", "json").out)
+    drift = {t["name"]: (t["state"], t["drift"]) for t in data["tasks"] if t["drift"]}
+    assert drift == {"nightly-parcel-buffer": ("active", ["update: schedule"]), "not-yet": ("missing", ["create"])}
+    assert on_emu("status", "--owner", "publisher").code == 2
+
+
+def test_runs_lists_a_failed_runs_errors_first(on_emu: Run, workdir: Path, emu) -> None:
+    from tests.conftest import advance_clock
+
+    _failing(workdir, emu)
+    assert on_emu("apply", "--auto-approve", "--owner", "publisher").code == 0
+    advance_clock(emu, 15 * 60)
+    advance_clock(emu, 15 * 60)
+    advance_clock(emu, 10)
+    text = on_emu("runs", "always-fails", "--owner", "publisher", "--limit", "1")
+    assert text.code == 0, text.err
+    assert text.lines[0].startswith("Runs of always-fails (publisher, task ") and "1 of the 2" in text.lines[0]
+    assert text.lines[2].startswith("failed  started 2026-01-01T00:30:00Z")
+    assert text.lines[3].startswith("    error: ERROR 999999:")
+    data = json.loads(on_emu("runs", "always-fails", "--owner", "publisher", "--format", "json").out)
+    assert [r["status"] for r in data["runs"]] == ["failed", "failed"] and data["runs"][0]["job"]["status"]
+    missing = on_emu("runs", "no-such-task", "--owner", "publisher")
+    assert missing.code == 1 and "no task named 'no-such-task'" in missing.err
