@@ -115,6 +115,7 @@ class TaskSpec:
     previous_names: tuple[str, ...]
     secret_paths: tuple[FieldPath, ...]
     source: SourceRef
+    adopt_id: str | None = None  # an unmanaged portal task this one is (reconciler import)
 
     @property
     def parameters(self) -> dict[str, Any]:

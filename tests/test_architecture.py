@@ -62,7 +62,7 @@ FILE_ACCESS_ALLOWED = {
 }
 # Each third-party library and the only modules that may import it.
 LIBRARIES = {
-    "yaml": {"reconciler.taskfiles.yamlsource", "reconciler.portal.settings"},
+    "yaml": {"reconciler.taskfiles.yamlsource", "reconciler.taskfiles.writer"},
     "jsonschema": {"reconciler.taskfiles.schema"},
     "croniter": {"reconciler.quartz.expression"},
     "cron_descriptor": {"reconciler.quartz.text"},

@@ -118,7 +118,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return show.run(args.plan_file, fmt=args.format, color=color, echo=echo, echo_err=echo_err)
     if args.command in ("plan", "apply"):
         return _dispatch_planning(args)
-    if args.command in ("status", "runs"):
+    if args.command in ("status", "runs", "import"):
         return _dispatch_reading(args)
     raise AssertionError(f"command {args.command!r} is not dispatched")
 
@@ -152,6 +152,12 @@ def _dispatch_reading(args: argparse.Namespace) -> int:
         from reconciler.commands import status
 
         return status.run(asked.request, connect=asked.connect, fmt=args.format, echo=echo, echo_err=echo_err)
+    if args.command == "import":
+        from reconciler.commands import imports
+
+        selection = imports.Selection(names=tuple(args.names), match=args.match, all_owners=args.all_owners,
+                                      out=args.out, force=args.force)
+        return imports.run(asked.request, selection, connect=asked.connect, echo=echo, echo_err=echo_err)
     from reconciler.commands import runs
 
     return runs.run(asked.request, args.name, limit=args.limit, connect=asked.connect, fmt=args.format, echo=echo,

@@ -296,6 +296,29 @@ def add_reading(p: argparse.ArgumentParser) -> None:
     add_portal_arguments(p)
 
 
+def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "import",
+        help="write task files for tasks that already exist on the portal",
+        description="Write one task file per existing portal task (hand-made or already managed) into the task "
+        "folder: the schedule as Quartz text, parameters as YAML, dates as ISO 8601. A hand-made task gets "
+        "adopt_id, so the next plan adopts it by adding the ownership mark to its title (same task, run history "
+        "kept) instead of creating a second one. Values that look like credentials become ${secret:NAME}; the "
+        "NAME to set is printed. Reads the portal; writes only files.",
+        epilog="examples:\n  reconciler import                        every task of the owner\n"
+        "  reconciler import 'Nightly export' 5837c7bc37ac404e8e3c16d9022b2b59\n"
+        "  reconciler import --all-owners --match '^Parcels'   (an administrator)\n"
+        "Exit: 0 written, 1 nothing matched, a file exists (use --force) or a portal error, 3 bug.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("names", nargs="*", metavar="NAME", help="portal titles, task ids or task names (default: every task)")
+    p.add_argument("--match", metavar="REGEX", help="only tasks whose title matches this regular expression")
+    p.add_argument("--all-owners", action="store_true", help="every owner's tasks (an administrator only)")
+    p.add_argument("--out", metavar="DIR", help="where to write (default: the task folder)")
+    p.add_argument("--force", action="store_true", help="overwrite files that exist")
+    add_reading(p)
+
+
 def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "status",
@@ -348,4 +371,5 @@ def build_parser() -> argparse.ArgumentParser:
     _add_show(sub)
     _add_status(sub)
     _add_runs(sub)
+    _add_import(sub)
     return parser

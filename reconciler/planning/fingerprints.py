@@ -67,7 +67,7 @@ def desired_fingerprint(specs: Sequence[TaskSpec]) -> str:
     rows = sorted(
         [s.name, s.owner, s.task_type, _without_secrets(s), list(s.schedule.to_wire().values()),
          s.enabled, s.max_occurrences, to_ms(s.start), to_ms(s.end), list(s.previous_names),
-         sorted(json.dumps(p) for p in s.secret_paths)]
+         sorted(json.dumps(p) for p in s.secret_paths), s.adopt_id]
         for s in specs
     )
     return _sha256(rows)

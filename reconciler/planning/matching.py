@@ -7,11 +7,11 @@ are unmanaged and only listed. Every lookup is a dict, so matching is linear in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reconciler.model import RemoteTask, Severity, TaskSpec
 from reconciler.planning import duplicates
-from reconciler.planning.ownership import name_from_title
+from reconciler.planning.ownership import managed_by, name_from_title
 from reconciler.planning.plan import Diagnostic, Key
 from reconciler.taskfiles.rules import is_task_name
 
@@ -78,12 +78,14 @@ def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, defau
         else:
             managed.setdefault(Key(name, task.owner), []).append(task)
     matcher = _Matcher(managed, {Key(s.name, owner_of(s, default_owner)) for s in specs}, pinned=pinned)
-    matches = tuple(matcher.match(spec, owner_of(spec, default_owner)) for spec in specs)
+    matches = [matcher.match(spec, owner_of(spec, default_owner)) for spec in specs]
+    adopted, notes = _adopt(matches, specs, unmanaged, default_owner, mark)
+    taken = {m.remote.id for m in adopted if m.remote is not None}
     return Matching(
-        matches=tuple(m for m in matches if m is not None),
+        matches=tuple(adopted),
         removals=tuple(matcher.copies + matcher.removals + matcher.leftovers()),
-        unmanaged=tuple(unmanaged),
-        diagnostics=tuple(matcher.duplicates() + matcher.unpinned + edited),
+        unmanaged=tuple(t for t in unmanaged if t.id not in taken),
+        diagnostics=tuple(matcher.duplicates() + matcher.unpinned + edited + notes),
         unpinned=bool(matcher.unpinned),
     )
 
@@ -199,6 +201,34 @@ def _duplicate(key: Key, found: list[RemoteTask], fields: list[str]) -> Diagnost
         name=name,
         owner=owner,
     )
+
+
+def _adopt(matches: list[Match | None], specs: Sequence[TaskSpec], unmanaged: list[RemoteTask], default_owner: str,
+           mark: str) -> tuple[list[Match], list[Diagnostic]]:
+    """Matches to create whose spec names an unmanaged portal task (`adopt_id`, from reconciler
+    import) take that task instead: the plan retitles it with the mark, keeping its id and runs.
+    Only a task no reconciler marks, of the same owner: anything else is a warning, not adopted."""
+    by_id = {t.id: t for t in unmanaged}
+    found: list[Match] = []
+    notes: list[Diagnostic] = []
+    for match in matches:
+        if match is None:
+            continue
+        spec, wanted = match.spec, match.spec.adopt_id
+        task = by_id.pop(wanted, None) if match.remote is None and wanted and not match.moved else None
+        if task is None or (task.owner == match.owner and managed_by(task.title, mark) is None):
+            found.append(match if task is None else replace(
+                match, remote=task, reason=f"adopted: portal task {task.id}, titled {task.title!r}"))
+            continue
+        by_id[task.id] = task
+        whose = f"owned by {task.owner}, not {match.owner}" if task.owner != match.owner else \
+            f"marked by {'project ' + str(managed_by(task.title, mark)) if managed_by(task.title, mark) else 'reconciler'}"
+        notes.append(Diagnostic(severity=Severity.WARNING, message=f"adopt_id {wanted} of {spec.name} names a task "
+                                f"{whose}: it is not adopted, and {spec.name} is created", name=spec.name,
+                                owner=match.owner, source=spec.source,
+                                hint="import the task again as its owner, or remove adopt_id"))
+        found.append(match)
+    return found, notes
 
 
 def _unpinned(spec: TaskSpec, owner: str, found: list[Key]) -> Diagnostic:

@@ -281,6 +281,7 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         start=start,
         end=end,
         item_id=data.get("item_id"),
+        adopt_id=data.get("adopt_id"),
         owner=data.get("owner"),
         previous_names=tuple(data.get("previous_names", ())),
         secret_paths=tuple(resolved.secret_paths),

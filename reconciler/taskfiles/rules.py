@@ -72,6 +72,13 @@ def duplicate_names(specs: Iterable[TaskSpec]) -> list[Problem]:
                 )
             else:
                 seen[name] = spec
+    adopters: dict[str, TaskSpec] = {}
+    for spec in specs:
+        first = adopters.setdefault(spec.adopt_id, spec) if spec.adopt_id else spec
+        if first is not spec:
+            problems.append(Problem(source=spec.source, field="adopt_id",
+                                    message=f"adopt_id {spec.adopt_id} is already taken by {first.name} at {first.source}",
+                                    hint="one portal task can become one declared task: remove one of them"))
     return problems
 
 

@@ -35,6 +35,7 @@ _PATTERN_MESSAGES = {
         'e.g. end: "2027-12-31T23:59:59Z"',
     ),
     "item_id": ("must be a portal item ID: 32 lowercase hexadecimal characters", "copy it from the item's page URL"),
+    "adopt_id": ("must be a portal task id: letters and digits", "reconciler import writes it; copy it from the task"),
     # the project file's
     "project": ("must be 1-20 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
                 "e.g. project: gis-prod"),

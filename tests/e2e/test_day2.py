@@ -116,3 +116,70 @@ def test_runs_lists_a_failed_runs_errors_first(on_emu: Run, workdir: Path, emu) 
     assert [r["status"] for r in data["runs"]] == ["failed", "failed"] and data["runs"][0]["job"]["status"]
     missing = on_emu("runs", "no-such-task", "--owner", "publisher")
     assert missing.code == 1 and "no task named 'no-such-task'" in missing.err
+
+
+def test_import_adopts_hand_made_tasks_keeping_their_ids_and_runs(on_emu: Run, run: Run, workdir: Path, emu,
+                                                                  portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from tests.conftest import BUFFER_PARAMS, advance_clock, buffer_fields, titles
+
+    shutil.rmtree(workdir / "tasks.d")
+    (workdir / "reconciler.yaml").write_text("project: gis\nowner: publisher\n")
+    token = "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0hIj"
+    made = {
+        "Nightly parcels (v2)": buffer_fields(emu, "Nightly parcels (v2)", parameters_json=json.dumps(BUFFER_PARAMS)),
+        "weekly ${export}": buffer_fields(emu, "weekly ${export}", parameters_json=json.dumps(
+            {**BUFFER_PARAMS, "in_features": {**BUFFER_PARAMS["in_features"], "token": "hunter2hunter2"},
+             "esri_out_feature_service_name": {"itemProperties": {"snippet": "cost ${center}", "tag": token}}})),
+        "paused one": buffer_fields(emu, "paused one", active=False, max_occurrences=12,
+                                    parameters_json=json.dumps(BUFFER_PARAMS)),
+    }
+    ids = {title: portal.create_task(fields) for title, fields in made.items()}
+    advance_clock(emu, 2 * 3600 + 10)  # the weeknight ones run once
+    runs_before = {i: len(portal.runs(i)) for i in ids.values()}
+    assert sum(runs_before.values()) == 2
+    result = on_emu("import")
+    assert result.code == 0, result.out + result.err
+    assert "hunter2" not in result.out and token not in result.out
+    files = sorted(p.name for p in (workdir / "tasks.d").iterdir())
+    assert files == ["Nightly-parcels-v2.yaml", "paused-one.yaml", "weekly-export.yaml"]
+    weekly = (workdir / "tasks.d" / "weekly-export.yaml").read_text()
+    assert "hunter2" not in weekly and token not in weekly
+    assert "${secret:IMPORTED_WEEKLY_EXPORT_IN_FEATURES_TOKEN}" in weekly and "cost $${center}" in weekly
+    tag = "IMPORTED_WEEKLY_EXPORT_ESRI_OUT_FEATURE_SERVICE_NAME_ITEMPROPERTIES_TAG"
+    assert f"set {tag} in the environment" in result.out
+    monkeypatch.setenv("IMPORTED_WEEKLY_EXPORT_IN_FEATURES_TOKEN", "hunter2hunter2")
+    monkeypatch.setenv(tag, token)
+    validated = run("validate")
+    assert validated.code == 0 and "0 errors, 0 warnings" in validated.out, validated.out
+    plan = json.loads(on_emu("plan", "--format", "json").out)
+    assert plan["errors"] == [] and plan["unmanaged"] == []
+    assert {(c["action"], tuple(f["path"] for f in c["fields"])) for c in plan["changes"]} == {("update", ("title",))}
+    assert on_emu("apply", "--auto-approve").code == 0
+    after = {t.id: t for t in portal.iter_tasks()}
+    assert set(after) == set(ids.values()), "same tasks: nothing deleted, nothing created"
+    assert {t.title for t in after.values()} == {"[reconciler:gis] Nightly-parcels-v2", "[reconciler:gis] weekly-export",
+                                                 "[reconciler:gis] paused-one"}
+    assert {i: len(portal.runs(i)) for i in ids.values()} == runs_before, "run history intact"
+    assert not after[ids["paused one"]].active and after[ids["paused one"]].max_occurrences == 12
+    assert on_emu("plan", "--detailed-exitcode").code == 0
+    again = on_emu("import")
+    assert again.code == 0 and all(line.startswith(("=", "Next")) for line in again.lines), again.out
+    assert titles(portal).keys() == {t.title for t in after.values()}
+
+
+def test_import_never_overwrites_without_force_and_refuses_a_bad_match(on_emu: Run, workdir: Path, emu,
+                                                                       portal) -> None:
+    from tests.conftest import buffer_fields
+
+    portal.create_task(buffer_fields(emu, "Hand made"))
+    (workdir / "tasks.d" / "Hand-made.yaml").write_text("# mine\n")
+    refused = on_emu("import", "Hand made")
+    assert refused.code == 1 and "exists (pass --force to overwrite it)" in refused.out
+    assert (workdir / "tasks.d" / "Hand-made.yaml").read_text() == "# mine\n"
+    forced = on_emu("import", "Hand made", "--force")
+    assert forced.code == 0 and "adopt_id:" in (workdir / "tasks.d" / "Hand-made.yaml").read_text()
+    assert on_emu("import", "--match", "(").code == 1
+    nothing = on_emu("import", "no such title")
+    assert nothing.code == 1 and "no portal task matches" in nothing.err

@@ -1,0 +1,118 @@
+"""`reconciler import`: write task files for tasks that already exist on the portal.
+
+One file per task in the task folder (or --out): the next plan adopts each hand-made task by
+adding the ownership mark to its title (adopt_id), keeping its id and run history; it never
+deletes and creates. A task of this project already declared in tasks.d is left as it is; a
+task of another project is never imported (nor one with the plain mark: that is adopt_mark's job).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from reconciler.commands import Echo
+from reconciler.commands.plan import Request, load_tasks
+from reconciler.connection import Connect
+from reconciler.errors import UsageError
+from reconciler.model import RemoteTask
+from reconciler.planning.ownership import managed_by, name_from_title
+from reconciler.portal.paging import ListingError
+from reconciler.portal.protocol import Portal
+from reconciler.taskfiles.rules import MAX_TITLE
+from reconciler.taskfiles.writer import imported, name_for
+
+
+@dataclass(frozen=True, kw_only=True)
+class Selection:
+    names: tuple[str, ...] = ()  # titles, task ids or managed names; empty: every task
+    match: str | None = None  # a regular expression searched in titles
+    all_owners: bool = False
+    out: str | None = None
+    force: bool = False
+
+
+def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo, echo_err: Echo) -> int:
+    """Raises: UsageError (a bad --match, --all-owners without administrator rights, nothing to
+    import), PortalError."""
+    try:
+        pattern = re.compile(selection.match) if selection.match else None
+    except re.error as e:
+        raise UsageError(f"--match {selection.match!r} is not a regular expression: {e}") from None
+    with connect() as connection:
+        if connection.banner:
+            echo_err(connection.banner)
+        loaded = load_tasks(request, connection, now=datetime.now(timezone.utc))
+        tasks = _listed(connection.portal, selection.all_owners, echo)
+        default_owner = connection.portal.owner
+    declared = {(s.name, s.owner or default_owner): s for s in loaded.specs}
+    adopted = {s.adopt_id for s in loaded.specs if s.adopt_id}
+    taken = {s.name for s in loaded.specs} | {n for t in tasks if (n := name_from_title(t.title, request.mark))}
+    chosen = [t for t in tasks if _chosen(t, selection, pattern, request)]
+    if not chosen:
+        raise UsageError("no portal task matches: `reconciler status` lists managed tasks, `reconciler plan` the others")
+    out = Path(selection.out or request.tasks_dir)
+    failed = 0
+    for task in sorted(chosen, key=lambda t: (t.owner, t.title, t.id)):
+        name = name_from_title(task.title, request.mark, request.adopts)
+        project = managed_by(task.title, request.mark, request.adopts)
+        if project is not None:
+            echo(f"- skipped {task.title!r} ({task.id}): managed by "
+                 + (f"project {project}" if project else "reconciler without a project; use adopt_mark in reconciler.yaml"))
+            continue
+        if name is not None and (name, task.owner) in declared or task.id in adopted:
+            where = declared[(name, task.owner)].source.path if name is not None and (name, task.owner) in declared else "tasks.d"
+            echo(f"= {task.title!r} ({task.id}) is already declared in {where}: nothing to import")
+            continue
+        if name is None:
+            name = name_for(task.title, taken, longest=MAX_TITLE - len(request.mark))
+            taken.add(name)
+        written = imported(task, name=name, default_owner=default_owner, adopt=name_from_title(
+            task.title, request.mark, request.adopts) is None)
+        path = out / written.file_name
+        if path.exists() and not selection.force:
+            echo(f"x not written: {path} exists (pass --force to overwrite it)")
+            failed += 1
+            continue
+        _write(path, written.text)
+        echo(f"+ wrote {path}: {name} from {task.title!r} ({task.id}, {task.owner})")
+        for where, var in written.secrets:
+            echo(f"    {where} looks like a credential: it reads ${{secret:{var}}}; set {var} in the environment")
+    echo("Next: `reconciler validate`, then `reconciler plan`: an imported task shows as an update of its title (the "
+         "ownership mark is added), never as a create and a delete.")
+    return 1 if failed else 0
+
+
+def _listed(portal: Portal, all_owners: bool, echo: Echo) -> list[RemoteTask]:
+    try:
+        if all_owners and not portal.me().is_admin:
+            raise UsageError("--all-owners needs an administrator: only an administrator may list every owner's "
+                             "tasks; sign in as one, or import one owner's with --owner")
+        listing = portal.list_all_tasks() if all_owners else portal.list_tasks(portal.owner)
+        for lost in listing.unreadable:
+            echo(f"! not imported: {lost.reason}")
+        return list(listing.tasks)
+    except ListingError as e:
+        raise UsageError(f"the portal's task listing is incomplete ({e.detail}); nothing imported, run import again") from None
+
+
+def _chosen(task: RemoteTask, selection: Selection, pattern: re.Pattern[str] | None, request: Request) -> bool:
+    if pattern is not None and not pattern.search(task.title):
+        return False
+    if selection.names:
+        managed = name_from_title(task.title, request.mark, request.adopts)
+        return any(n in (task.id, task.title, managed) for n in selection.names)
+    return True
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
