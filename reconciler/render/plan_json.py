@@ -25,7 +25,8 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
         "source": {"path": str, "line": int | null} | null,
         "fields": [{"path": str, "before": any, "after": any, "secret": bool}],
                                 # secrets masked by path (secret: true) and by value anywhere
-        "next_fires": {"before": [str], "after": [str]},   # UTC ISO 8601
+        "next_fires": {"before": [str], "after": [str],    # UTC ISO 8601
+                       "paused": bool},   # the task stays paused: it will not fire ("after" = if enabled)
         "warnings": [{"message": str, "hint": str | null}],
         "errors": [{"message": str, "hint": str | null}]
       }],
@@ -49,7 +50,7 @@ from typing import Any
 
 from reconciler.masking import mask_scalar, mask_url_token
 from reconciler.model import Severity, SourceRef
-from reconciler.planning.plan import Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
+from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
 from reconciler.render.common import concerns
 from reconciler.render.version import FORMAT_VERSION
 
@@ -80,6 +81,12 @@ def render(plan: Plan, *, color: bool = False) -> str:
     return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False)
 
 
+def _paused(change: Change) -> bool:
+    """The task ends up paused (created or updated with enabled: false), so its "after" fire times
+    are those it would have if enabled."""
+    return change.desired is not None and not change.desired.active and Action.ENABLE not in change.actions
+
+
 def _change(change: Change, named: list[Diagnostic]) -> dict[str, Any]:
     mine = [d for d in named if concerns((d.name, d.owner), (change.name, change.owner))]
     return {
@@ -93,7 +100,8 @@ def _change(change: Change, named: list[Diagnostic]) -> dict[str, Any]:
         "waits_for": _waits_for(change.waits_for),
         "source": _source(change.source),
         "fields": [_field(f) for f in change.fields],
-        "next_fires": {"before": list(change.next_fires_before), "after": list(change.next_fires_after)},
+        "next_fires": {"before": list(change.next_fires_before), "after": list(change.next_fires_after),
+                       "paused": _paused(change)},
         "warnings": [_short(d) for d in mine if d.severity is Severity.WARNING],
         "errors": [_short(d) for d in mine if d.severity is Severity.ERROR],
     }

@@ -226,8 +226,10 @@ def _fires(fires: dict[str, list[str]]) -> list[str]:
     columns = [(label, fires[label]) for label in ("before", "after") if fires[label]]
     if not columns:
         return []
+    heading = "Next fire times (UTC) if enabled: it stays paused and will not fire" if fires.get("paused") else \
+        "Next fire times (UTC)"
     rows = [
-        "| Next fire times (UTC) | " + " | ".join(label.capitalize() for label, _ in columns) + " |",
+        f"| {heading} | " + " | ".join(label.capitalize() for label, _ in columns) + " |",
         "| ---: |" + " --- |" * len(columns),
     ]
     for i in range(max(len(times) for _, times in columns)):

@@ -141,7 +141,8 @@ def _field(out: _Out, field: dict[str, Any], action: str) -> None:
 def _fires(out: _Out, fires: dict[str, list[str]]) -> None:
     if not fires["before"] and not fires["after"]:
         return
-    out.add("    next fire times (UTC):")
+    out.add("    next fire times (UTC), were it enabled: it stays paused and will not fire:" if fires.get("paused")
+            else "    next fire times (UTC):")
     for label in ("before", "after"):
         if fires[label]:
             out.add(f"      {label + ':':7} {', '.join(fire(t) for t in fires[label])}")

@@ -127,10 +127,11 @@ def test_import_adopts_hand_made_tasks_keeping_their_ids_and_runs(on_emu: Run, r
     shutil.rmtree(workdir / "tasks.d")
     (workdir / "reconciler.yaml").write_text("project: gis\nowner: publisher\n")
     token = "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7dEf0hIj"
+    features: dict = {**BUFFER_PARAMS["in_features"], "token": "hunter2hunter2"}  # type: ignore[dict-item]
     made = {
         "Nightly parcels (v2)": buffer_fields(emu, "Nightly parcels (v2)", parameters_json=json.dumps(BUFFER_PARAMS)),
         "weekly ${export}": buffer_fields(emu, "weekly ${export}", parameters_json=json.dumps(
-            {**BUFFER_PARAMS, "in_features": {**BUFFER_PARAMS["in_features"], "token": "hunter2hunter2"},
+            {**BUFFER_PARAMS, "in_features": features,
              "esri_out_feature_service_name": {"itemProperties": {"snippet": "cost ${center}", "tag": token}}})),
         "paused one": buffer_fields(emu, "paused one", active=False, max_occurrences=12,
                                     parameters_json=json.dumps(BUFFER_PARAMS)),
