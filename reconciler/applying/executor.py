@@ -29,7 +29,7 @@ DEFAULT_PARALLELISM = 4
 _FREES_QUOTA = frozenset({Action.DISABLE, Action.DELETE})
 Move = tuple[Change, tuple[Change, ...]]  # (the task under its new owner, the DELETEs of its old copies)
 Work = Change | Move
-KEPT = "kept: {what} did not succeed, so the task stays under {owner}"
+KEPT = "kept: {what} did not happen, so the task stays under {owner}"
 NOT_ENABLED = ("left paused: the old copy under {owner} could not be deleted, and two active copies would both run; "
                "the next apply enables it once the old copy is gone")
 
@@ -51,7 +51,8 @@ def phases(changes: Iterable[Change]) -> tuple[tuple[Change, ...], tuple[Work, .
     for change in changes:
         if awaited(change) is not None:
             continue
-        olds = waiting.pop(change.key, [])
+        # The new copy's change is never a lone DELETE: that is a duplicate copy's, of the same key.
+        olds = waiting.pop(change.key, []) if change.actions != (Action.DELETE,) else []
         if olds:
             second.append((change, tuple(olds)))
         else:

@@ -50,6 +50,7 @@ def run(
     None: take no lock (--no-lock)."""
     saved = planfile.read(plan_file) if plan_file else None
     if saved is not None:
+        planfile.check_project(saved, mark=request.mark, adopts=request.adopts)
         request = replace(request, tasks_dir=saved.tasks_dir, mark=saved.mark, adopts=saved.adopts, policy=saved.policy)
         now = saved.created  # recompute exactly as planned (next fire times, expiry warnings)
     out = echo if fmt == "text" else echo_err  # --format json: stdout carries only the report

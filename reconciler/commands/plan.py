@@ -15,7 +15,7 @@ from reconciler.connection import Connect, Connection
 from reconciler.masking import mask_output
 from reconciler.model import LoadResult, PortalState, TaskSpec
 from reconciler.planning.options import PlanOptions, Policy
-from reconciler.planning.ownership import is_managed
+from reconciler.planning.ownership import PLAIN_MARK, is_managed
 from reconciler.planning.plan import Plan
 from reconciler.planning.planner import make_plan, tasks_needing_runs
 from reconciler.portal import snapshot
@@ -70,8 +70,11 @@ def observe(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     options = PlanOptions(default_owner=portal.owner, portal=connection.label, now=now, mark=request.mark,
                           adopts=request.adopts, owner_pinned=request.owner_pinned, policy=request.policy,
                           secret_values=secrets)
+    # An administrator reads every owner holding one of this project's tasks, or a plain-marked one
+    # (this repository's from before it named its project, which a create must not run beside).
     found = snapshot.gather(portal, specs, default_owner=options.default_owner,
-                            managed=lambda title: is_managed(title, request.mark, request.adopts))
+                            managed=lambda title: is_managed(title, request.mark, request.adopts)
+                            or title.startswith(PLAIN_MARK))
     needed = tasks_needing_runs(specs, found, options)
     if needed:
         found = snapshot.with_runs(portal, found, needed)

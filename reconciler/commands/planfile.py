@@ -124,6 +124,14 @@ def differences(saved: SavedPlan, current: Plan) -> tuple[str, ...]:
     return tuple(found)
 
 
+def check_project(saved: SavedPlan, *, mark: str, adopts: str | None) -> None:
+    """Raises: StalePlanError when the project file now gives another project (mark) or adopt_mark:
+    applied with the saved ones, the plan would manage tasks the project no longer claims."""
+    if (saved.mark, saved.adopts) != (mark, adopts):
+        raise StalePlanError(f"{STALE}: the plan was made for the ownership mark {saved.mark!r} (adopting "
+                             f"{saved.adopts!r}), and the project file now gives {mark!r} (adopting {adopts!r}).")
+
+
 def check_fresh(saved: SavedPlan, current: Plan) -> None:
     """Raises: StalePlanError naming what differs."""
     found = differences(saved, current)

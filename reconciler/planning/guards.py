@@ -57,19 +57,24 @@ def mass_delete(removed: Sequence[Key], managed: int, policy: Policy) -> Diagnos
 
 
 def twins(creates: Iterable[tuple[TaskSpec, str]], unmanaged: Sequence[RemoteTask], mark: str) -> list[Diagnostic]:
-    """What a task to create would run beside: a namesake of the same owner that this project
-    does not manage. Hand-made (title == name) or another project's: a warning. Marked with the
-    plain mark of runs without a project: an error, since that is this repository's own task from
-    before it was a project, and creating it again would run every schedule twice."""
+    """What a task to create would run beside: a namesake that this project does not manage.
+    Hand-made (title == name) or another project's, of the same owner: a warning. Marked with the
+    plain mark of runs without a project, under any owner and by its name or a previous name: an
+    error, since that is this repository's own task from before it was a project (perhaps
+    applied by another account), and creating it again would run it twice."""
     by_title: dict[tuple[str, str], list[RemoteTask]] = {}
+    plain: dict[str, list[RemoteTask]] = {}
     for task in unmanaged:
         name = task.title
         if managed_by(task.title, mark) is not None:
             name = task.title[task.title.index("] ") + 2:]
         by_title.setdefault((task.owner, name), []).append(task)
+        if managed_by(task.title, mark) == "":
+            plain.setdefault(name, []).append(task)
     found: list[Diagnostic] = []
     for spec, owner in creates:
-        namesakes = sorted(by_title.get((owner, spec.name), ()), key=lambda t: _GRAVITY[_kind(t, mark)])
+        legacy = [t for n in (spec.name, *spec.previous_names) for t in plain.get(n, ())]
+        namesakes = legacy or sorted(by_title.get((owner, spec.name), ()), key=lambda t: _GRAVITY[_kind(t, mark)])
         found.extend(_twin(spec, owner, twin, managed_by(twin.title, mark), mark) for twin in namesakes[:1])
     return found
 
@@ -86,8 +91,8 @@ def _twin(spec: TaskSpec, owner: str, twin: RemoteTask, project: str | None, mar
     if project == "":
         return Diagnostic(
             severity=Severity.ERROR,
-            message=f"{owner} has {twin.title!r} ({twin.id}), marked by reconciler before this repository named its "
-            f"project; creating {spec.name} would run it twice",
+            message=f"{twin.owner} has {twin.title!r} ({twin.id}), marked by reconciler before this repository named "
+            f"its project; creating {spec.name} would run it twice",
             hint=f"take those tasks over: add `adopt_mark: '{PLAIN_MARK}'` to reconciler.yaml (the next apply retitles "
             f"them to {mark!r}, keeping their run history), then remove the line",
             name=spec.name, owner=owner, source=spec.source)
@@ -127,3 +132,4 @@ def unseen_owners(user: str, creates: int) -> Diagnostic:
         "was pinned) cannot be seen from this account and would keep running beside the new ones",
         hint="if the project's tasks may be owned by someone else, plan once as an administrator, who sees every owner",
     )
+

@@ -158,6 +158,7 @@ class Plan:
     owner: str  # the default owner (the signed-in user unless --owner)
     mark: str  # the ownership mark in managed titles
     only: tuple[str, ...] = ()  # --only patterns: a partial plan (empty: every task)
+    withheld: tuple[str, ...] = ()  # names that differ from tasks.d but --no-delete holds back
 
     @property
     def counts(self) -> dict[str, int]:

@@ -67,6 +67,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         owner=options.default_owner,
         mark=options.mark,
         only=options.policy.only,
+        withheld=draft.withheld,
     )
 
 
@@ -105,6 +106,7 @@ class _Draft:
     entries: tuple[_Entry, ...]
     unmanaged: tuple[RemoteTask, ...]
     diagnostics: tuple[Diagnostic, ...]
+    withheld: tuple[str, ...] = ()
 
 
 def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> _Draft:
@@ -113,7 +115,7 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     policy = options.policy
     diagnostics: list[Diagnostic] = []
     tasks: Sequence[RemoteTask] = state.tasks
-    managed = sum(1 for t in tasks if _name_of(t.title, options) is not None)
+    managed = len({(n, t.owner) for t in tasks if (n := _name_of(t.title, options)) is not None})  # copies count once
     if policy.only:
         chosen = selection.select(specs, tasks, policy.only, lambda title: _name_of(title, options))
         specs, tasks = chosen.specs, chosen.tasks
@@ -133,23 +135,30 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
             removals = []
     for removal in removals:
         entries.extend(_removal(removal, options, diagnostics))
+    withheld: set[str] = set()
     if policy.no_delete:  # a move deletes its old copy: with deletions off, the task stays where it is
         stuck = {r.waits_for for r in removals if r.waits_for is not None}
         diagnostics.extend(_not_moved(e) for e in entries if Key(e.name, e.owner) in stuck)
+        withheld |= {e.name for e in entries if Key(e.name, e.owner) in stuck}
         entries = [e for e in entries if Key(e.name, e.owner) not in stuck]
+        kept = {Key(e.name, e.owner) for e in entries}
+        withheld |= {r.name for r in removals if policy.on_remove == "delete" and r.waits_for is None
+                     and Key(r.name, r.remote.owner) not in kept}
     blind = blind_spots(state, options.mark, options.adopts)
     diagnostics.extend(blind.diagnostics)
     seen = [e for e in entries if not blind.hides(e.name, e.owner)]
     removed = [Key(e.name, e.owner) for e in seen  # neither a duplicate's copy nor a move's old copy
                if (e.actions == (Action.DELETE,) and e.duplicate_of is None and e.waits_for is None)
                or (e.actions == (Action.DISABLE,) and e.spec is None)]  # on_remove: disable
-    refusal = guards.mass_delete(removed, managed, policy)
+    emptied = not specs and policy.allow_empty and not policy.only  # --allow-empty: removing them all is the point
+    refusal = None if emptied else guards.mass_delete(removed, managed, policy)
     diagnostics.extend([refusal] if refusal is not None else [])
-    creates = [(e.spec, e.owner) for e in seen if e.spec is not None and e.actions == (Action.CREATE,)]
+    creates = [(e.spec, e.owner) for e in seen if e.spec is not None and e.actions[:1] == (Action.CREATE,)]
     diagnostics.extend(guards.twins(creates, matched.unmanaged, options.mark))
     if creates and not managed and not state.user.is_admin:
         diagnostics.append(guards.unseen_owners(state.user.username, len(creates)))
-    return _Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics))
+    return _Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics),
+                  withheld=tuple(sorted(withheld)))
 
 
 def _name_of(title: str, options: PlanOptions) -> str | None:
@@ -297,7 +306,7 @@ def _moves_held_together(changes: list[Change]) -> list[Change]:
     """A move is one unit (reconciler.applying.executor): when the old copy's delete is blocked
     (a run in flight), the new copy waits too, and the other way round, so that apply never
     leaves two active copies, nor none."""
-    by_key = {c.key: c for c in changes if c.waits_for is None}
+    by_key = {c.key: c for c in changes if c.waits_for is None and c.actions != (Action.DELETE,)}
     held: dict[int, str] = {}
     for old in changes:
         new = by_key.get(old.waits_for) if old.waits_for is not None else None

@@ -132,14 +132,19 @@ def build_settings(
 
 def sharing_root(url: str) -> str:
     """Normalise a portal URL to its Sharing API root; refuse plain HTTP except to loopback."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError:
+        raise ConfigError(f"portal URL {url!r} is not a valid URL: {HOW_TO_SET_PORTAL}") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise ConfigError(f"portal URL {url!r} is not an http(s) URL: {HOW_TO_SET_PORTAL}")
     if parts.username or parts.password:
         raise ConfigError("the portal URL must not contain credentials: use RECONCILER_USERNAME/RECONCILER_PASSWORD")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(host):
         raise ConfigError(
-            f"refusing plain http:// for {parts.hostname}: the password or token would travel unencrypted. "
+            f"refusing plain http:// for {host}: the password or token would travel unencrypted. "
             f"Use https://{parts.netloc}{parts.path} (with --ca-bundle for an enterprise CA)"
         )
     path = parts.path.rstrip("/")

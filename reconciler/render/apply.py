@@ -138,6 +138,8 @@ def convergence(after: dict[str, Any]) -> str:
     """The line after applying, from the JSON form of the plan read afterwards."""
     if not after["changes"] and not after["errors"] and after.get("only"):
         return f"The tasks matching {', '.join(after['only'])} now match tasks.d (a partial apply: --only)."
+    if not after["changes"] and not after["errors"] and after.get("withheld"):
+        return f"The portal now matches tasks.d, except what --no-delete holds back: {', '.join(after['withheld'])}."
     if not after["changes"] and not after["errors"]:
         return "The portal now matches tasks.d."
     lines = ["The portal does not match tasks.d yet; still to do:"]

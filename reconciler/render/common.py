@@ -139,4 +139,8 @@ def in_sync(doc: dict[str, Any]) -> str:
     """What a plan without changes or errors says; a partial one (--only) says it is partial."""
     if doc.get("only"):
         return f"No changes among the tasks matching {', '.join(doc['only'])} (a partial plan: --only)."
+    if doc.get("withheld"):
+        held = doc["withheld"]
+        return (f"No changes planned, but {plural(len(held), 'task')} still {'differs' if len(held) == 1 else 'differ'} "
+                f"from tasks.d, held back by --no-delete: {', '.join(held)}.")
     return "No changes. The portal matches tasks.d."

@@ -9,6 +9,7 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
       "owner": str,             # default owner
       "mark": str,              # ownership mark in managed titles
       "only": [str],            # --only patterns: a partial plan; empty for a full one
+      "withheld": [str],        # names that still differ from tasks.d, held back by --no-delete
       "observed": str,          # fingerprint of the managed portal tasks the plan was made from
       "desired": str,           # fingerprint of the task definitions (secret values left out)
       "summary": {"create": int, "update": int, "enable": int, "disable": int,
@@ -65,6 +66,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "owner": plan.owner,
         "mark": plan.mark,
         "only": list(plan.only),
+        "withheld": list(plan.withheld),
         "observed": plan.observed,
         "desired": plan.desired,
         "summary": plan.counts,

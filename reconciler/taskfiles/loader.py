@@ -118,7 +118,8 @@ def load(
                 source=SourceRef(path=str(root)),
                 field="",
                 message="no task files (*.yaml, *.yml) found",
-                hint="add a task file, e.g. tasks.d/nightly-buffer.yaml; see the README for the format",
+                hint="add a task file, e.g. tasks.d/nightly-buffer.yaml (see the README for the format); plan and "
+                "apply --allow-empty remove every managed task on purpose",
                 severity=Severity.WARNING if allow_empty else Severity.ERROR,
             )
         )

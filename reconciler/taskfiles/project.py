@@ -123,8 +123,7 @@ def _problems(document: Document, where: str) -> list[Problem]:
     problems += [at((*path[:-1], str(path[-1])), f"a name must be text, and YAML reads this key as "
                     f"{_yaml_word(path[-1])}", "quote it, e.g. \"1\": or \"null\":", key=True)
                  for path in _odd_keys(data)]  # positions are recorded under the key's text
-    problems += [at(path, "must not hold a user name or password", "give the user as `username:`; the password "
-                    "comes from RECONCILER_PASSWORD", key=False) for path in _urls_with_credentials(data)]
+    problems += [at(path, message, hint, key=False) for path, message, hint in _bad_portals(data)]
     adopt = data.get("adopt_mark") if isinstance(data, dict) else None
     if isinstance(adopt, str) and adopt and (adopt[0].isspace() or not adopt.isprintable()):
         problems.append(at(("adopt_mark",), "must start with visible text and hold no control characters",
@@ -158,20 +157,32 @@ def _yaml_word(value: Any) -> str:
     return "a number" if isinstance(value, (int, float)) else type(value).__name__
 
 
-def _urls_with_credentials(data: Any) -> list[FieldPath]:
+def _bad_portals(data: Any) -> list[tuple[FieldPath, str, str]]:
+    """Environment portals that are no http(s) URL, or that carry a user name or password."""
     environments = data.get("environments") if isinstance(data, dict) else None
-    if not isinstance(environments, dict):
-        return []
-    return [("environments", name, "portal") for name, entry in environments.items()
-            if isinstance(entry, dict) and isinstance(entry.get("portal"), str) and _has_userinfo(entry["portal"])]
+    found: list[tuple[FieldPath, str, str]] = []
+    for name, entry in (environments or {}).items() if isinstance(environments, dict) else ():
+        url = entry.get("portal") if isinstance(entry, dict) else None
+        if isinstance(url, str):
+            problem = _url_problem(url)
+            if problem is not None:
+                found.append((("environments", name, "portal"), *problem))
+    return found
 
 
-def _has_userinfo(url: str) -> bool:
+def _url_problem(url: str) -> tuple[str, str] | None:
+    example = "e.g. https://gis.example.com/portal"
     try:
         parts = urlsplit(url.strip())
-        return bool(parts.username or parts.password)
+        host, _ = parts.hostname, parts.port
     except ValueError:
-        return False
+        return "is not a valid URL", example
+    if parts.scheme not in ("http", "https") or not host:
+        return "is not an http(s) URL", example
+    if parts.username or parts.password:
+        return ("must not hold a user name or password",
+                "give the user as `username:`; the password comes from RECONCILER_PASSWORD")
+    return None
 
 
 def _credentials(value: Any, path: FieldPath) -> list[FieldPath]:

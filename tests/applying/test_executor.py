@@ -98,7 +98,7 @@ def test_a_moved_task_is_deleted_only_after_its_new_copy_exists(emu: Emulator, p
     result = execute(move, portal, on_outcome=lambda o: None)
     assert not result.ok and "moved" in titles(portal), "a failed create must not lose the task"
     (skipped,) = result.skipped
-    assert skipped.skipped_reason == "kept: creating moved (admin) did not succeed, so the task stays under publisher"
+    assert skipped.skipped_reason == "kept: creating moved (admin) did not happen, so the task stays under publisher"
 
 
 def test_a_move_whose_old_copy_cannot_be_deleted_leaves_the_new_copy_paused(emu: Emulator, portal: PortalClient,
@@ -138,7 +138,7 @@ def test_a_renamed_and_moved_task_is_deleted_only_after_its_create(emu: Emulator
     assert "old-name" in titles(portal), "a failed create must not lose the task"
     (skipped,) = result.skipped
     assert skipped.change is delete
-    assert skipped.skipped_reason == "kept: creating new-name (admin) did not succeed, so the task stays under publisher"
+    assert skipped.skipped_reason == "kept: creating new-name (admin) did not happen, so the task stays under publisher"
     requests.delete(emu.control_url + "/faults", timeout=10)
     done = execute(plan_of(delete, create), admin, on_outcome=lambda o: None)
     assert done.ok and [o.change for o in done.outcomes] == [delete, create]
@@ -151,7 +151,7 @@ def test_the_old_copy_of_a_settled_move_is_a_plain_delete_and_a_blocked_move_wai
     blocked = change("moved", Action.UPDATE, task_id="2", owner="admin", blocked="a run is executing")
     result = execute(plan_of(delete, blocked), object(), on_outcome=lambda o: None)  # type: ignore[arg-type]
     assert {o.skipped_reason for o in result.skipped} == {
-        "a run is executing", "kept: changing moved (admin) did not succeed, so the task stays under publisher"}
+        "a run is executing", "kept: changing moved (admin) did not happen, so the task stays under publisher"}
 
 
 def test_freed_quota_is_used_in_the_same_apply(small_emu: Emulator) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -249,7 +250,8 @@ def test_a_bad_project_file_names_its_lines_and_changes_nothing(cli, run: Run, w
     assert validated.code == 1 and validated.out.startswith("reconciler.yaml:1:10: project:")
     report = json.loads(run("validate", "--format", "json").out)
     assert [(p["path"], p["line"], p["field"]) for p in report["problems"]] == [
-        ("reconciler.yaml", 1, "project"), ("reconciler.yaml", 4, "environments.prod.password")]
+        ("reconciler.yaml", 1, "project"), ("reconciler.yaml", 4, "environments.prod.portal"),
+        ("reconciler.yaml", 4, "environments.prod.password")]
 
 
 def test_the_old_targets_file_and_target_flag_say_how_to_migrate(cli, workdir: Path) -> None:
@@ -338,3 +340,92 @@ def test_the_plain_mark_error_is_not_hidden_by_another_projects_namesake(cli, wo
     data = plan_json(cli("publisher", "plan", "--format", "json"))
     assert len(data["errors"]) == 3 and all("marked by reconciler before" in m for m in messages(data))
     assert cli("publisher", "apply", "--auto-approve").code == 1 and len(titles(portal)) == 6
+
+
+def test_a_duplicate_of_the_new_copy_never_lets_it_be_enabled_before_the_old_one_goes(
+        cli, workdir: Path, emu: Emulator, admin: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    edit_task(workdir, BUFFER, lambda d: d.update(owner="admin"))
+    fault(emu, "/users/publisher/tasks/[0-9a-f]+/delete$", "arcgis_error", count=50)
+    assert cli("admin", "apply", "--auto-approve").code == 1  # the new copy is left paused
+    paused = titles(admin, "admin")[GIS + BUFFER]
+    admin.create_task(replace(fields(emu, GIS + BUFFER), **{  # an identical copy of the paused one
+        "parameters_json": paused.parameters_json, "schedule": paused.schedule, "active": False,
+        "task_url": paused.task_url, "max_occurrences": paused.max_occurrences}), "admin")
+    again = cli("admin", "apply", "--auto-approve")
+    assert again.code == 1
+    actives = [t.active for owner in ("publisher", "admin") for t in admin.iter_tasks(owner) if t.title == GIS + BUFFER]
+    assert actives.count(True) == 1, "never two active copies"
+
+
+def test_plain_mark_namesakes_are_found_under_any_owner_by_any_name(cli, workdir: Path, admin: PortalClient,
+                                                                    emu: Emulator) -> None:
+    admin.create_task(replace(fields(emu, MARK + BUFFER), parameters_json=json.dumps(BUFFER_PARAMS)), "admin")
+    project(workdir, "project: gis\nowner: publisher\n")
+    data = plan_json(cli("admin", "plan", "--format", "json"))
+    assert [(e["name"], "admin has" in e["message"]) for e in data["errors"]] == [(BUFFER, True)]
+    edit_task(workdir, BUFFER, lambda d: d.update(name="renamed-buffer", previous_names=[BUFFER]))
+    renamed = plan_json(cli("admin", "plan", "--format", "json"))
+    assert [e["name"] for e in renamed["errors"]] == ["renamed-buffer"], "found by its previous name too"
+
+
+def test_copies_do_not_water_down_the_mass_delete_guard(cli, workdir: Path, portal: PortalClient, emu: Emulator) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    write_tasks(workdir / "tasks.d" / "more.yaml", *(extra(emu, f"extra-{i}") for i in range(3)))
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    for task in list(portal.iter_tasks()):  # an identical copy of each: 12 titles, 6 tasks
+        portal.create_task(replace(fields(emu, task.title), parameters_json=task.parameters_json,
+                                   schedule=task.schedule, task_url=task.task_url, active=task.active,
+                                   max_occurrences=task.max_occurrences, start_date=task.start_date,
+                                   end_date=task.end_date, item_id=task.item_id))
+    (workdir / "tasks.d" / "more.yaml").unlink()
+    (workdir / "tasks.d" / "month-end.yaml").unlink()
+    data = plan_json(cli("publisher", "plan", "--format", "json"))
+    assert [e["message"].split(":")[0] for e in data["errors"]] == [
+        "this plan deletes 5 of the project's 6 managed tasks (the guard allows at most 3, or 50% of them)"]
+
+
+def test_allow_empty_needs_no_second_flag_and_the_loader_says_how(cli, workdir: Path, portal: PortalClient,
+                                                                   emu: Emulator) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    write_tasks(workdir / "tasks.d" / "more.yaml", *(extra(emu, f"extra-{i}") for i in range(3)))
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    shutil.rmtree(workdir / "tasks.d")
+    (workdir / "tasks.d").mkdir()
+    refused = cli("publisher", "plan")
+    assert refused.code == 1 and "--allow-empty" in refused.out
+    emptied = cli("publisher", "apply", "--auto-approve", "--allow-empty")
+    assert emptied.code == 0, emptied.out
+    assert titles(portal) == {}
+
+
+def test_a_saved_plan_is_stale_once_the_project_changes(cli, workdir: Path, portal: PortalClient) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "plan", "--out", "plan.json").code == 0
+    project(workdir, "project: other\nowner: publisher\n")
+    stale = cli("publisher", "apply", "plan.json")
+    assert stale.code == 1 and "plan is stale, run plan again: the plan was made for the ownership mark " \
+        "'[reconciler:gis] '" in stale.err
+    assert titles(portal) == {}
+
+
+def test_a_malformed_portal_url_is_an_error_at_its_line_not_a_traceback(run: Run, workdir: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    project(workdir, "project: gis\nenvironments:\n  p: {portal: 'http://[::1', username: u}\n")
+    monkeypatch.setenv("RECONCILER_PASSWORD", "x")
+    result = run("plan", "-e", "p")
+    assert result.code == 1 and "reconciler.yaml:3:15: environments.p.portal: is not a valid URL" in result.err
+    flag = run("plan", "--portal", "http://[::1")
+    assert flag.code == 1 and "is not a valid URL" in flag.err
+
+
+def test_no_delete_never_claims_the_portal_matches(cli, workdir: Path) -> None:
+    project(workdir, "project: gis\nowner: publisher\n")
+    assert cli("publisher", "apply", "--auto-approve").code == 0
+    (workdir / "tasks.d" / "nightly-buffer.yaml").unlink()
+    held = cli("publisher", "apply", "--auto-approve", "--no-delete")
+    assert held.code == 0
+    assert f"No changes planned, but 1 task still differs from tasks.d, held back by --no-delete: {BUFFER}." \
+        in held.lines, held.out
+    assert "The portal matches tasks.d" not in held.out
