@@ -20,7 +20,7 @@ from reconciler.planning.plan import Change, Plan
 
 FAILED = ("failed", "submitfailed")
 STOPPED = (AUTO_DISABLED, "failed")  # states the portal puts a task in after failed runs
-COUNTED = ("succeeded", "failed", "submitfailed")  # runs that use up an occurrence [I]
+COUNTED = ("succeeded", "failed", "submitfailed", "skipped")  # runs that use up an occurrence (as the emulator counts) [I]
 DUE_GRACE = timedelta(minutes=10)  # a fire time this long past without a run: "never run although due"
 
 
