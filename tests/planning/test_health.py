@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from reconciler.instants import to_ms
 from reconciler.model import RemoteRun
@@ -12,7 +13,7 @@ from reconciler.planning.planner import make_plan
 from tests.planning.conftest import ADMIN, NOW, options, remote_of, spec, state
 
 
-def health(*runs: RemoteRun, **over: object):
+def health(*runs: RemoteRun, **over: Any):
     s = spec("")
     task = replace(remote_of(s, id="t1"), **over)
     plan = make_plan([s], state(task, user=ADMIN), options())
