@@ -238,8 +238,14 @@ def matches(task: RemoteTask, fields: TaskFields, *, check_active: bool = True) 
     return same and (not check_active or mine.active == fields.active)
 
 
-def run_from_wire(data: Mapping[str, Any], task_id: str) -> RemoteRun:
-    """A run (§6.7, §8). Dates in epoch ms; `modified` (admin API) read where `updated` is absent [I]."""
+def run_from_wire(data: Any, task_id: str) -> RemoteRun:
+    """A run (§6.7, §8). Dates in epoch ms; `modified` (admin API) read where `updated` is absent [I].
+
+    Raises: PortalError for an entry that is not a run (no runId), rather than a crash.
+    """
+    if not isinstance(data, Mapping) or not isinstance(data.get("runId"), (str, int)) or isinstance(data["runId"], bool):
+        raise PortalError(f"the portal listed a run of task {task_id} that has no runId",
+                          hint="the portal's answer is not what the Sharing API documents; try again, or check the task on the portal")
     return RemoteRun(
         run_id=str(data["runId"]),
         task_id=str(data.get("taskId") or (data.get("task") or {}).get("id") or task_id),

@@ -141,3 +141,12 @@ def test_other_error_shapes(body: dict, message: str) -> None:
 @pytest.mark.parametrize("body", [{"success": True}, {"runs": []}, {"status": "failed", "runId": "r"}, [1]])
 def test_success_bodies_are_not_errors(body: object) -> None:
     assert envelope.error_of(body) is None
+
+
+@pytest.mark.parametrize("entry", [{}, {"runId": None}, {"runId": True}, "run", [1]])
+def test_a_run_entry_without_a_run_id_is_a_portal_error_not_a_crash(entry) -> None:
+    from reconciler.errors import PortalError
+    from reconciler.portal.wire import run_from_wire
+
+    with pytest.raises(PortalError, match="has no runId"):
+        run_from_wire(entry, "t1")
