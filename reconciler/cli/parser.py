@@ -50,16 +50,8 @@ Colour only on a terminal; NO_COLOR or --no-color turns it off.
 
 def add_planning(p: argparse.ArgumentParser) -> None:
     """Flags shared by plan and apply."""
-    p.add_argument("--tasks", metavar="DIR", help="folder of task files (default: the project file's `tasks`, else tasks.d)")
-    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a variable for ${NAME} references (overrides the project file and the environment; repeatable)")
-    p.add_argument("--emulator", action="store_true",
-                   help="use the embedded emulator (state in .reconciler/) instead of a portal")
+    _add_project(p)
     g = p.add_argument_group("planning")
-    g.add_argument("--config", metavar="FILE",
-                   help="the project file (or RECONCILER_CONFIG; default: reconciler.yaml, found upward)")
-    g.add_argument("-e", "--environment", metavar="NAME",
-                   help="the project file's environment to use (or RECONCILER_ENVIRONMENT); not Terraform's -target: see --only")
     g.add_argument("--only", action="append", default=[], metavar="PATTERN",
                    help="plan only the tasks whose names match (a name or a glob such as 'nightly-*'; repeatable). "
                    "The plan is partial: like Terraform's -target, for exceptions, not routine changes")
@@ -77,6 +69,19 @@ def add_planning(p: argparse.ArgumentParser) -> None:
     g.add_argument("--ownership-mark", help=argparse.SUPPRESS)  # replaced by projects: a migration error
     p.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
     add_portal_arguments(p)
+
+
+def _add_project(p: argparse.ArgumentParser) -> None:
+    """Where the tasks and the portal come from: every command that reads the portal."""
+    p.add_argument("--tasks", metavar="DIR", help="folder of task files (default: the project file's `tasks`, else tasks.d)")
+    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a variable for ${NAME} references (overrides the project file and the environment; repeatable)")
+    p.add_argument("--emulator", action="store_true",
+                   help="use the embedded emulator (state in .reconciler/) instead of a portal")
+    p.add_argument("--config", metavar="FILE",
+                   help="the project file (or RECONCILER_CONFIG; default: reconciler.yaml, found upward)")
+    p.add_argument("-e", "--environment", metavar="NAME",
+                   help="the project file's environment to use (or RECONCILER_ENVIRONMENT); not Terraform's -target: see --only")
 
 
 def add_plan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -286,13 +291,8 @@ def _add_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def add_reading(p: argparse.ArgumentParser) -> None:
-    """Flags of the commands that only read the portal (status, runs): the project and the portal."""
-    p.add_argument("--tasks", metavar="DIR", help="folder of task files (default: the project file's `tasks`, else tasks.d)")
-    p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a variable for ${NAME} references (overrides the project file and the environment)")
-    p.add_argument("--emulator", action="store_true", help="use the embedded emulator (state in .reconciler/)")
-    p.add_argument("--config", metavar="FILE", help="the project file (default: reconciler.yaml, found upward)")
-    p.add_argument("-e", "--environment", metavar="NAME", help="the project file's environment to use")
+    """Flags of the commands that only read the portal (status, runs, import): the project and the portal."""
+    _add_project(p)
     add_portal_arguments(p)
 
 

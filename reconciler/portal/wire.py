@@ -26,6 +26,7 @@ from reconciler.model import (
 )
 
 UNLIMITED = -1  # maxOccurrences -1 = unlimited, as in the admin samples (§6.2) [I for the Sharing API]
+_NOT_DOCUMENTED = "the portal's answer is not what the Sharing API documents; try again, or check the task on the portal"
 
 
 class MalformedTask(PortalError):
@@ -240,12 +241,9 @@ def matches(task: RemoteTask, fields: TaskFields, *, check_active: bool = True) 
 
 def run_from_wire(data: Any, task_id: str) -> RemoteRun:
     """A run (§6.7, §8). Dates in epoch ms; `modified` (admin API) read where `updated` is absent [I].
-
-    Raises: PortalError for an entry that is not a run (no runId), rather than a crash.
-    """
+    Raises: PortalError for an entry that is not a run (no runId), rather than a crash."""
     if not isinstance(data, Mapping) or not isinstance(data.get("runId"), (str, int)) or isinstance(data["runId"], bool):
-        raise PortalError(f"the portal listed a run of task {task_id} that has no runId",
-                          hint="the portal's answer is not what the Sharing API documents; try again, or check the task on the portal")
+        raise PortalError(f"the portal listed a run of task {task_id} that has no runId", hint=_NOT_DOCUMENTED)
     return RemoteRun(
         run_id=str(data["runId"]),
         task_id=str(data.get("taskId") or (data.get("task") or {}).get("id") or task_id),

@@ -34,6 +34,14 @@ def cli(emu: Emulator, run: Run, monkeypatch: pytest.MonkeyPatch):
     return invoke
 
 
+def another(workdir: Path, tmp_path: Path, project_id: str) -> Path:
+    """A second repository with the same tasks.d under another project id."""
+    folder = tmp_path / project_id
+    shutil.copytree(workdir / "tasks.d", folder / "tasks.d")
+    project(folder, f"project: {project_id}\nowner: publisher\n")
+    return folder
+
+
 def project(folder: Path, text: str) -> Path:
     path = folder / "reconciler.yaml"
     path.write_text(text)
@@ -83,9 +91,7 @@ def test_without_a_pinned_owner_another_account_is_refused_not_a_move(cli, workd
 def test_two_projects_on_one_portal_never_touch_each_others_tasks(cli, workdir: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch,
                                                                    admin: PortalClient) -> None:
-    other = tmp_path / "other"
-    shutil.copytree(workdir / "tasks.d", other / "tasks.d")
-    project(other, "project: parcels\nowner: publisher\n")
+    other = another(workdir, tmp_path, "parcels")
     project(workdir, "project: gis\nowner: publisher\n")
     assert cli("publisher", "apply", "--auto-approve").code == 0
     monkeypatch.chdir(other)
@@ -329,9 +335,7 @@ def test_a_move_deletes_the_old_copy_even_with_on_remove_disable_and_never_with_
 def test_the_plain_mark_error_is_not_hidden_by_another_projects_namesake(cli, workdir: Path, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch,
                                                                          portal: PortalClient) -> None:
-    alpha = tmp_path / "alpha"
-    shutil.copytree(workdir / "tasks.d", alpha / "tasks.d")
-    project(alpha, "project: alpha\nowner: publisher\n")
+    alpha = another(workdir, tmp_path, "alpha")
     monkeypatch.chdir(alpha)
     assert cli("publisher", "apply", "--auto-approve").code == 0  # the older namesakes
     monkeypatch.chdir(workdir)
