@@ -22,7 +22,7 @@ from reconciler.model import RemoteTask
 from reconciler.planning.ownership import managed_by, name_from_title
 from reconciler.portal.paging import ListingError
 from reconciler.portal.protocol import Portal
-from reconciler.taskfiles.rules import MAX_TITLE
+from reconciler.taskfiles.rules import MAX_TITLE, is_task_name
 from reconciler.taskfiles.writer import imported, name_for
 
 
@@ -58,6 +58,9 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
     failed = 0
     for task in sorted(chosen, key=lambda t: (t.owner, t.title, t.id)):
         name = name_from_title(task.title, request.mark, request.adopts)
+        if name is not None and not is_task_name(name):
+            name = None  # marked, but not a task name: unmanaged, as the planner's matching reads it
+        managed = name is not None
         project = managed_by(task.title, request.mark, request.adopts)
         if project is not None:
             echo(f"- skipped {task.title!r} ({task.id}): managed by "
@@ -70,11 +73,14 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
         if name is None:
             name = name_for(task.title, taken, longest=MAX_TITLE - len(request.mark))
             taken.add(name)
-        written = imported(task, name=name, default_owner=default_owner, adopt=name_from_title(
-            task.title, request.mark, request.adopts) is None)
+        written = imported(task, name=name, default_owner=default_owner, adopt=not managed)
         path = out / written.file_name
-        if path.exists() and not selection.force:
-            echo(f"x not written: {path} exists (pass --force to overwrite it)")
+        if path.resolve().parent != out.resolve():  # task names hold no separator; never write elsewhere
+            raise UsageError(f"refusing to write {path}: outside {out}")
+        others = sorted(s.name for s in loaded.specs if Path(s.source.path).resolve() == path.resolve() and s.name != name)
+        if others or (path.exists() and not selection.force):
+            why = f"declares {', '.join(others)}" if others else "exists (pass --force to overwrite it)"
+            echo(f"x not written: {path} {why}")
             failed += 1
             continue
         _write(path, written.text)

@@ -184,3 +184,28 @@ def test_import_never_overwrites_without_force_and_refuses_a_bad_match(on_emu: R
     assert on_emu("import", "--match", "(").code == 1
     nothing = on_emu("import", "no such title")
     assert nothing.code == 1 and "no portal task matches" in nothing.err
+
+
+def test_import_never_writes_outside_the_task_folder(on_emu: Run, workdir: Path, emu, portal) -> None:
+    """A title with the mark but no task name after it (edited on the portal) is read as the
+    planner reads it: unmanaged, so its file name is reduced like any hand-made title's."""
+    from tests.conftest import buffer_fields
+
+    for title in ("[reconciler] ../../evil", "[reconciler] /tmp/abs", "[reconciler] sub/dir/name"):
+        portal.create_task(buffer_fields(emu, title))
+    result = on_emu("import", "--owner", "publisher")
+    assert result.code == 0, result.out + result.err
+    assert not (workdir.parent / "evil.yaml").exists() and not Path("/tmp/abs.yaml").exists()
+    assert not any(p.is_dir() for p in (workdir / "tasks.d").iterdir()), "no folders made inside tasks.d"
+    written = sorted(p.name for p in (workdir / "tasks.d").iterdir() if p.name.startswith("reconciler"))
+    assert written == ["reconciler-..-..-evil.yaml", "reconciler-sub-dir-name.yaml", "reconciler-tmp-abs.yaml"]
+
+
+def test_import_force_never_overwrites_a_file_declaring_other_tasks(on_emu: Run, workdir: Path, emu, portal) -> None:
+    from tests.conftest import buffer_fields
+
+    portal.create_task(buffer_fields(emu, "month-end"))  # reduces to the shipped month-end.yaml's file name
+    before = (workdir / "tasks.d" / "month-end.yaml").read_text()
+    result = on_emu("import", "month-end", "--force", "--owner", "publisher")
+    assert result.code == 1 and "declares month-end-service-areas, quarterly-flood-model" in result.out
+    assert (workdir / "tasks.d" / "month-end.yaml").read_text() == before
