@@ -2,9 +2,10 @@
 
 What is written reads back as the same task: the schedule as Quartz text, parameters as YAML,
 dates as ISO 8601, and every `${` in a value escaped as `$${` (it would read as a variable).
-A parameter value that looks like a credential (at a credential-named key, or a long token-like
-string [I]) is never written: it becomes `${secret:NAME}`, and NAME is reported so that it can
-be set in the environment. A task that is not yet managed gets `adopt_id`, so the next plan
+A credential in a parameter (see credentials.py) is never written: it, or the part of a string
+that is one, becomes `${secret:NAME}`, and NAME is reported so that it can be set in the
+environment. A number at a credential-named key cannot be written either way (a variable reads
+as text): such a task is not imported. A task that is not yet managed gets `adopt_id`, so the next plan
 retitles it with the ownership mark instead of creating a second one.
 """
 
@@ -19,14 +20,11 @@ import yaml
 from reconciler import quartz
 from reconciler.errors import CronError
 from reconciler.instants import iso_ms
-from reconciler.masking import is_credential_key
 from reconciler.model import RemoteTask
+from reconciler.taskfiles.credentials import is_credential_key, is_token, spans
 
 MAX_NAME = 100
 _NOT_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-# A long unbroken string mixing cases and digits, or a JWT: what access tokens and API keys look
-# like. Item ids (32 lower-case hex) and URLs do not match [I].
-_TOKEN = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9._~+=-]{40,}$|^[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +33,7 @@ class Imported:
     file_name: str
     text: str
     secrets: tuple[tuple[str, str], ...]  # (parameter path, environment variable to set)
+    refused: tuple[str, ...]  # why the file must not be written; empty: write it
 
 
 def name_for(title: str, taken: set[str], *, longest: int = MAX_NAME) -> str:
@@ -51,7 +50,7 @@ def name_for(title: str, taken: set[str], *, longest: int = MAX_NAME) -> str:
 
 def imported(task: RemoteTask, *, name: str, default_owner: str, adopt: bool) -> Imported:
     """The task file for `task`; `adopt`: the task is not managed yet (write adopt_id)."""
-    secrets: list[tuple[str, str]] = []
+    found = _Found(secrets=[], refused=[])
     data: dict[str, Any] = {"name": name}
     if adopt:
         data["adopt_id"] = task.id
@@ -64,7 +63,7 @@ def imported(task: RemoteTask, *, name: str, default_owner: str, adopt: bool) ->
     if task.item_id:
         data["item_id"] = task.item_id
     if task.parameters:
-        data["parameters"] = _parameters(task.parameters, name, ("parameters",), secrets)
+        data["parameters"] = _parameters(task.parameters, name, ("parameters",), found)
     notes = [f"# Imported by `reconciler import` from portal task {task.id} of {task.owner}, titled {task.title!r}."]
     try:
         quartz.from_fields(task.schedule)
@@ -81,30 +80,49 @@ def imported(task: RemoteTask, *, name: str, default_owner: str, adopt: bool) ->
         if ms is not None:
             data[key] = iso_ms(ms)
     notes += [f"# {path}: the portal's value looks like a credential and is not written; set {var} in the "
-              "environment" for path, var in secrets]
+              "environment" for path, var in found.secrets]
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-    return Imported(name=name, file_name=f"{name}.yaml", text="\n".join(notes) + "\n" + body, secrets=tuple(secrets))
+    return Imported(name=name, file_name=f"{name}.yaml", text="\n".join(notes) + "\n" + body,
+                    secrets=tuple(found.secrets), refused=tuple(found.refused))
 
 
-def _parameters(value: Any, name: str, path: tuple[str, ...], secrets: list[tuple[str, str]]) -> Any:
+def _parameters(value: Any, name: str, path: tuple[str, ...], found: _Found, *, credential: bool = False) -> Any:
+    """`value` as it is written: every credential in it a `${secret:NAME}` reference; under a
+    credential-named key, every string is one."""
     if isinstance(value, dict):
-        return {k: _secret(name, (*path, str(k)), secrets) if is_credential_key(str(k)) and _scalar(v)
-                else _parameters(v, name, (*path, str(k)), secrets) for k, v in value.items()}
+        return {k: _parameters(v, name, (*path, str(k)), found, credential=credential or is_credential_key(str(k)))
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_parameters(v, name, (*path, str(i)), secrets) for i, v in enumerate(value)]
-    if isinstance(value, str) and _TOKEN.match(value):
-        return _secret(name, path, secrets)
-    return _escaped(value) if isinstance(value, str) else value
+        return [_parameters(v, name, (*path, str(i)), found, credential=credential) for i, v in enumerate(value)]
+    if isinstance(value, str):
+        if value and (credential or is_token(value)):
+            return _secret(name, path, found)
+        parts, at = [], 0
+        for start, end in spans(value):
+            parts += [_escaped(value[at:start]), _secret(name, path, found)]
+            at = end
+        return "".join(parts) + _escaped(value[at:])
+    if credential and isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A task file reads a variable as text: a number written as ${secret:...} would change type.
+        found.refused.append(f"{'.'.join(path)} holds a number at a credential-named key; a task file can hold a "
+                             "secret only as text, so write this task's file by hand")
+    return value
 
 
-def _secret(name: str, path: tuple[str, ...], secrets: list[tuple[str, str]]) -> str:
-    var = re.sub(r"[^A-Z0-9]+", "_", f"IMPORTED_{name}_{'_'.join(path[1:])}".upper()).strip("_")
-    secrets.append((".".join(path), var))
+@dataclass
+class _Found:
+    secrets: list[tuple[str, str]]
+    refused: list[str]
+
+
+def _secret(name: str, path: tuple[str, ...], found: _Found) -> str:
+    base = re.sub(r"[^A-Z0-9]+", "_", f"IMPORTED_{name}_{'_'.join(path[1:])}".upper()).strip("_")
+    taken = {v for _, v in found.secrets}
+    var, n = base, 2
+    while var in taken:
+        var, n = f"{base}_{n}", n + 1
+    found.secrets.append((".".join(path), var))
     return f"${{secret:{var}}}"
-
-
-def _scalar(value: Any) -> bool:
-    return value is not None and not isinstance(value, (dict, list))
 
 
 def _escaped(text: str) -> str:

@@ -45,7 +45,7 @@ def test_the_file_reads_back_as_the_same_task() -> None:
 
 
 def test_credentials_and_variable_syntax_never_leak_into_the_file() -> None:
-    token = "Zz9" * 15
+    token = "q8Xv2LmN4pRt7YwZ0aBcD3eFgH6iJkL9oPsTuV1xYz-_K5mQ"  # shaped like a portal token
     secret = task(owner="bob", parameters_json=json.dumps({"password": "hunter2", "deep": [{"key": token}],
                                                             "note": "costs ${center}", "itemid": "a" * 32}))
     written = imported(secret, name="t", default_owner="publisher", adopt=False)
@@ -56,3 +56,46 @@ def test_credentials_and_variable_syntax_never_leak_into_the_file() -> None:
     assert problems == []
     assert specs[0].parameters == json.loads(secret.parameters_json), "the same values once the variables are set"
     assert specs[0].owner == "bob" and specs[0].adopt_id is None
+
+
+def test_credentials_inside_longer_strings_become_references_in_place() -> None:
+    values = {
+        "url": "https://gis.example.com/server/rest/services/T/MapServer?f=json&token=tok-123&x=1",
+        "sde": "SERVER=db1;DATABASE=gis;UID=loader;PWD=s3cr3t-pw;",
+        "header": "Basic dXNlcjpodW50ZXIy",
+        "json": json.dumps({"user": "loader", "passphrase": "open sesame", "password": 4711}),
+        "dsn": "postgresql://loader:pg-pass@db.example.com:5432/gis",
+        "keys": {"api_key": ["k-one", "k-two"]},
+        "note": "costs ${center}",
+    }
+    written = imported(task(parameters_json=json.dumps(values)), name="t", default_owner="publisher", adopt=False)
+    for clear in ("tok-123", "s3cr3t-pw", "dXNlcjpodW50ZXIy", "open sesame", "4711", "pg-pass", "k-one", "k-two"):
+        assert clear not in written.text, clear
+    assert written.refused == ()
+    env = {}
+    for (path, var), value in zip(written.secrets, ["tok-123", "s3cr3t-pw", "dXNlcjpodW50ZXIy", "open sesame", "4711",
+                                                    "pg-pass", "k-one", "k-two"], strict=True):
+        env[var] = value
+        assert path.startswith("parameters.")
+    specs, problems, _ = load_text(written.text, "t.yaml", variables=env, now=NOW)
+    assert problems == []
+    assert specs[0].parameters == values, "the same text once the variables are set"
+
+
+def test_a_number_or_a_flag_at_a_credential_key_keeps_its_type() -> None:
+    flags = imported(task(parameters_json=json.dumps({"use_token": True, "password": None})), name="t",
+                     default_owner="publisher", adopt=False)
+    assert flags.refused == () and flags.secrets == () and "use_token: true" in flags.text
+    number = imported(task(parameters_json=json.dumps({"auth": {"password": 123456}})), name="t",
+                      default_owner="publisher", adopt=False)
+    assert "123456" in number.text  # not written by import: the task is refused
+    assert number.refused and "parameters.auth.password" in number.refused[0]
+
+
+def test_names_ids_and_data_are_not_taken_for_tokens() -> None:
+    values = {"table": "gisowner.Parcels_2024_Final_Version_Updated.Boundaries",
+              "hexid": "F3A9B2C4D5E6F7A8B9C0D1E2F3A4B5C6f3a9b2c4d5e6f7a8",
+              "geometry": "AAAAAQAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/+3xYzQ0AAAAAAAAAA==",
+              "where": "STATUS = 'ACTIVE' AND OWNER_TOKEN_COUNT = 3"}
+    written = imported(task(parameters_json=json.dumps(values)), name="t", default_owner="publisher", adopt=False)
+    assert written.secrets == ()
