@@ -55,9 +55,19 @@ def mask_output(text: str, *, secret_values: Iterable[str], credentials: Iterabl
     return mask_credentials(mask_words(text, secret_values), credentials)
 
 
-def leaks(text: str, secrets: Iterable[str]) -> bool:
-    """Whether `text` (e.g. a JSON document) holds a secret, as written or JSON-escaped."""
-    return any(secret and (secret in text or json.dumps(secret)[1:-1] in text) for secret in secrets)
+def leaks(document: Any, secrets: tuple[str, ...]) -> bool:
+    """Whether a JSON document (parsed) shows a secret where the views should have masked it: in
+    a string (key or value) as a whole word, as mask_words masks, or as a number equal to one.
+    Booleans and null never count: a secret "true" cannot be told from the JSON literal."""
+    if isinstance(document, dict):
+        return any(leaks(k, secrets) or leaks(v, secrets) for k, v in document.items())
+    if isinstance(document, list):
+        return any(leaks(v, secrets) for v in document)
+    if isinstance(document, str):
+        return mask_words(document, secrets) != document
+    if isinstance(document, (int, float)) and not isinstance(document, bool):
+        return bool(_secret_forms(secrets)) and canonical_json(normal_json(document)) in _secret_forms(secrets)
+    return False
 
 
 _TOKEN_IN_URL = re.compile(r"(?i)([?&](?:token|access_token)=)[^&#]*")
@@ -80,7 +90,7 @@ def mask_scalar(value: Any) -> Any:
 # masked in every view even when the task file does not mark them `${secret:...}` (e.g. a value
 # that stopped being a secret: the portal still holds the old one, and the plan is posted on a
 # pull request), and left out of fingerprints.
-_CREDENTIAL_KEY = re.compile(r"(?i)(passw(or)?d|secret|token|api_?key|credential|private_?key|access_?key)")
+_CREDENTIAL_KEY = re.compile(r"(?i)(passw(or)?d|passphrase|secret|token|api_?key|credential|private_?key|access_?key|authorization)")
 
 
 def is_credential_key(key: Any) -> bool:

@@ -42,9 +42,12 @@ def test_a_credential_field_is_masked_whole_or_inside() -> None:
     assert mask_credential_field("parameters.note", "a", "b") == ("a", "b", False)
 
 
-def test_leaks_finds_a_secret_as_written_or_json_escaped() -> None:
-    assert leaks('{"x": "pa\\"ss"}', ['pa"ss']) and leaks("xx s3cret yy", ["s3cret"])
-    assert not leaks("nothing here", ["s3cret", ""])
+def test_leaks_finds_a_secret_where_the_masking_would_hide_it() -> None:
+    assert leaks({"x": 'pa"ss'}, ('pa"ss',)) and leaks(["xx s3cret yy"], ("s3cret",)) and leaks({"S3CRET": 1}, ("s3cret",))
+    assert leaks({"n": 4711}, ("4711",))
+    assert not leaks({"x": "nothing here"}, ("s3cret", ""))
+    # Neither a longer word (as mask_words leaves it) nor a JSON literal equal to the secret's text.
+    assert not leaks({"x": "unchanged", "on": True, "off": None}, ("changed", "true", "null"))
 
 
 def test_a_token_in_a_url_is_masked() -> None:

@@ -70,8 +70,9 @@ def write(path: str, plan: Plan, *, tasks_dir: str, policy: Policy, created: dat
         UsageError: the file cannot be written.
         RuntimeError: a secret value would be written (a bug: the views must mask it).
     """
-    text = json.dumps(to_document(plan, tasks_dir=tasks_dir, policy=policy, created=created, adopts=adopts), indent=2)
-    if leaks(text, secrets):
+    document = to_document(plan, tasks_dir=tasks_dir, policy=policy, created=created, adopts=adopts)
+    text = json.dumps(document, indent=2)
+    if leaks(document, tuple(secrets)):
         raise RuntimeError("refusing to write a plan file that contains a secret value (a masking bug)")
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp")
