@@ -79,7 +79,7 @@ def match_tasks(specs: Sequence[TaskSpec], tasks: Sequence[RemoteTask], *, defau
             managed.setdefault(Key(name, task.owner), []).append(task)
     matcher = _Matcher(managed, {Key(s.name, owner_of(s, default_owner)) for s in specs}, pinned=pinned)
     matches = [matcher.match(spec, owner_of(spec, default_owner)) for spec in specs]
-    adopted, notes = _adopt(matches, specs, unmanaged, default_owner, mark)
+    adopted, notes = _adopt(matches, unmanaged, matcher, mark)
     taken = {m.remote.id for m in adopted if m.remote is not None}
     return Matching(
         matches=tuple(adopted),
@@ -203,32 +203,60 @@ def _duplicate(key: Key, found: list[RemoteTask], fields: list[str]) -> Diagnost
     )
 
 
-def _adopt(matches: list[Match | None], specs: Sequence[TaskSpec], unmanaged: list[RemoteTask], default_owner: str,
+def _adopt(matches: list[Match | None], unmanaged: list[RemoteTask], matcher: _Matcher,
            mark: str) -> tuple[list[Match], list[Diagnostic]]:
-    """Matches to create whose spec names an unmanaged portal task (`adopt_id`, from reconciler
-    import) take that task instead: the plan retitles it with the mark, keeping its id and runs.
-    Only a task no reconciler marks, of the same owner: anything else is a warning, not adopted."""
+    """Declared tasks with `adopt_id` (written by reconciler import) and no portal task by name
+    take the task that id names: a hand-made one of the same owner is adopted (the plan retitles
+    it with the mark, keeping its id and runs), one of this project's under another name is
+    renamed (the file's name changed after the adoption). An id that names neither is an error,
+    never a create: creating would duplicate a task the picture does not show."""
     by_id = {t.id: t for t in unmanaged}
+    ours = {found[0].id: key for key, found in matcher.managed.items() if matcher.free(key)}
     found: list[Match] = []
     notes: list[Diagnostic] = []
     for match in matches:
         if match is None:
             continue
         spec, wanted = match.spec, match.spec.adopt_id
-        task = by_id.pop(wanted, None) if match.remote is None and wanted and not match.moved else None
-        if task is None or (task.owner == match.owner and managed_by(task.title, mark) is None):
-            found.append(match if task is None else replace(
-                match, remote=task, reason=f"adopted: portal task {task.id}, titled {task.title!r}"))
+        if not wanted or match.moved or (match.remote is not None and match.remote.id == wanted):
+            found.append(match)
             continue
-        by_id[task.id] = task
-        whose = f"owned by {task.owner}, not {match.owner}" if task.owner != match.owner else \
-            f"marked by {'project ' + str(managed_by(task.title, mark)) if managed_by(task.title, mark) else 'reconciler'}"
-        notes.append(Diagnostic(severity=Severity.WARNING, message=f"adopt_id {wanted} of {spec.name} names a task "
-                                f"{whose}: it is not adopted, and {spec.name} is created", name=spec.name,
-                                owner=match.owner, source=spec.source,
-                                hint="import the task again as its owner, or remove adopt_id"))
-        found.append(match)
+        if match.remote is not None:
+            notes.append(_adopt_note(Severity.WARNING, spec, match.owner, f"names {wanted}, not the task {spec.name} "
+                                     f"is ({match.remote.id}): it is ignored", "remove adopt_id from the file"))
+            found.append(match)
+            continue
+        task, key = by_id.get(wanted), ours.get(wanted)
+        if task is not None and task.owner == match.owner and managed_by(task.title, mark) is None:
+            del by_id[wanted]
+            found.append(replace(match, remote=task, reason=f"adopted: portal task {task.id}, titled {task.title!r}"))
+        elif key is not None and key.owner == match.owner:
+            matcher.claimed.add(key)
+            del ours[wanted]
+            found.append(replace(match, remote=matcher.managed[key][0], reason=f"renamed from {key.name} (adopt_id)"))
+        else:
+            notes.append(_adopt_note(Severity.ERROR, spec, match.owner, _unadoptable(wanted, match.owner, task, key, mark),
+                                     "import the task again (`reconciler import`), or remove adopt_id to create a "
+                                     "new task"))
     return found, notes
+
+
+def _unadoptable(wanted: str, owner: str, task: RemoteTask | None, key: Key | None, mark: str) -> str:
+    if task is not None and task.owner != owner:
+        return f"names a task of {task.owner}, not {owner}; nothing is created"
+    if task is not None:
+        project = managed_by(task.title, mark)
+        return f"names a task marked by {'project ' + project if project else 'reconciler without a project'}; " \
+               "nothing is created"
+    if key is not None:
+        return f"names {key.name} of {key.owner}, not {owner}; nothing is created"
+    return "names no task this account can see (deleted, another owner's, or already taken by another " \
+           "task); nothing is created, so as not to duplicate it"
+
+
+def _adopt_note(severity: Severity, spec: TaskSpec, owner: str, what: str, hint: str) -> Diagnostic:
+    return Diagnostic(severity=severity, message=f"adopt_id {spec.adopt_id} of {spec.name} {what}", name=spec.name,
+                      owner=owner, source=spec.source, hint=hint)
 
 
 def _unpinned(spec: TaskSpec, owner: str, found: list[Key]) -> Diagnostic:
