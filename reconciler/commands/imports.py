@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from reconciler.commands import Echo
 from reconciler.commands.plan import Request, load_tasks
-from reconciler.connection import Connect
+from reconciler.connection import Connect, Connection
 from reconciler.errors import UsageError
 from reconciler.model import RemoteTask
 from reconciler.planning.ownership import managed_by, name_from_title
 from reconciler.portal.paging import ListingError
 from reconciler.portal.protocol import Portal
+from reconciler.render import validate as validate_views
+from reconciler.taskfiles.loader import LoadResult
 from reconciler.taskfiles.rules import MAX_TITLE, is_task_name
 from reconciler.taskfiles.writer import imported, name_for
 
@@ -45,17 +47,18 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
     with connect() as connection:
         if connection.banner:
             echo_err(connection.banner)
-        loaded = load_tasks(request, connection, now=datetime.now(timezone.utc))
-        tasks = _listed(connection.portal, selection.all_owners, echo)
+        loaded = _declared(request, connection, echo)
+        tasks, unread = _listed(connection.portal, selection.all_owners, echo)
         default_owner = connection.portal.owner
     declared = {(s.name, s.owner or default_owner): s for s in loaded.specs}
     adopted = {s.adopt_id for s in loaded.specs if s.adopt_id}
     taken = {s.name for s in loaded.specs} | {n for t in tasks if (n := name_from_title(t.title, request.mark))}
+    out = Path(selection.out or request.tasks_dir)
+    taken |= {p.stem for p in out.glob("*") if p.suffix.lower() in (".yaml", ".yml")}  # never beside a file of that name
     chosen = [t for t in tasks if _chosen(t, selection, pattern, request)]
     if not chosen:
         raise UsageError("no portal task matches: `reconciler status` lists managed tasks, `reconciler plan` the others")
-    out = Path(selection.out or request.tasks_dir)
-    failed = 0
+    failed = unread
     for task in sorted(chosen, key=lambda t: (t.owner, t.title, t.id)):
         name = name_from_title(task.title, request.mark, request.adopts)
         if name is not None and not is_task_name(name):
@@ -74,6 +77,10 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
             name = name_for(task.title, taken, longest=MAX_TITLE - len(request.mark))
             taken.add(name)
         written = imported(task, name=name, default_owner=default_owner, adopt=not managed)
+        if written.refused:
+            echo(f"x not imported {task.title!r} ({task.id}): " + "; ".join(written.refused))
+            failed += 1
+            continue
         path = out / written.file_name
         if path.resolve().parent != out.resolve():  # task names hold no separator; never write elsewhere
             raise UsageError(f"refusing to write {path}: outside {out}")
@@ -92,7 +99,23 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
     return 1 if failed else 0
 
 
-def _listed(portal: Portal, all_owners: bool, echo: Echo) -> list[RemoteTask]:
+def _declared(request: Request, connection: Connection, echo: Echo) -> LoadResult:
+    """What tasks.d declares (nothing, when the folder is not there yet). A file that does not
+    load may declare a task import would then write a second file for: refuse."""
+    if not Path(request.tasks_dir).exists():
+        return LoadResult(specs=(), problems=(), files=())
+    loaded = load_tasks(replace(request, policy=replace(request.policy, allow_empty=True)), connection,
+                        now=datetime.now(timezone.utc))
+    if not loaded.ok:
+        echo(validate_views.report(loaded, "text"))
+        raise UsageError(f"nothing imported: {request.tasks_dir} has errors (above), and a file that does not load may "
+                         "already declare a task import would write again; fix them (`reconciler validate`), then "
+                         "import")
+    return loaded
+
+
+def _listed(portal: Portal, all_owners: bool, echo: Echo) -> tuple[list[RemoteTask], int]:
+    """The tasks listed, and how many the portal listed but did not let us read."""
     try:
         if all_owners and not portal.me().is_admin:
             raise UsageError("--all-owners needs an administrator: only an administrator may list every owner's "
@@ -100,7 +123,7 @@ def _listed(portal: Portal, all_owners: bool, echo: Echo) -> list[RemoteTask]:
         listing = portal.list_all_tasks() if all_owners else portal.list_tasks(portal.owner)
         for lost in listing.unreadable:
             echo(f"! not imported: {lost.reason}")
-        return list(listing.tasks)
+        return list(listing.tasks), len(listing.unreadable)
     except ListingError as e:
         raise UsageError(f"the portal's task listing is incomplete ({e.detail}); nothing imported, run import again") from None
 

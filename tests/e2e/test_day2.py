@@ -176,14 +176,48 @@ def test_import_never_overwrites_without_force_and_refuses_a_bad_match(on_emu: R
 
     portal.create_task(buffer_fields(emu, "Hand made"))
     (workdir / "tasks.d" / "Hand-made.yaml").write_text("# mine\n")
-    refused = on_emu("import", "Hand made")
+    beside = on_emu("import", "Hand made")
+    assert beside.code == 0 and "Hand-made-2.yaml" in beside.out, beside.out
+    assert (workdir / "tasks.d" / "Hand-made.yaml").read_text() == "# mine\n", "a new name, never another's file"
+    # A managed task's file name is its name: an existing file there is kept unless --force.
+    portal.create_task(buffer_fields(emu, "[reconciler] orphan"))
+    (workdir / "tasks.d" / "orphan.yaml").write_text("# mine\n")
+    refused = on_emu("import", "orphan")
     assert refused.code == 1 and "exists (pass --force to overwrite it)" in refused.out
-    assert (workdir / "tasks.d" / "Hand-made.yaml").read_text() == "# mine\n"
-    forced = on_emu("import", "Hand made", "--force")
-    assert forced.code == 0 and "adopt_id:" in (workdir / "tasks.d" / "Hand-made.yaml").read_text()
+    assert (workdir / "tasks.d" / "orphan.yaml").read_text() == "# mine\n"
+    forced = on_emu("import", "orphan", "--force")
+    assert forced.code == 0 and "name: orphan" in (workdir / "tasks.d" / "orphan.yaml").read_text()
     assert on_emu("import", "--match", "(").code == 1
     nothing = on_emu("import", "no such title")
     assert nothing.code == 1 and "no portal task matches" in nothing.err
+
+
+def test_import_refuses_while_tasks_d_has_errors(on_emu: Run, workdir: Path, emu, portal) -> None:
+    """A file that does not load may already declare the task: importing it again would make a
+    second file, and the next apply a second task."""
+    from tests.conftest import buffer_fields
+
+    portal.create_task(buffer_fields(emu, "Hand made"))
+    (workdir / "tasks.d" / "broken.yaml").write_text("name: hand-made\nadopt_id: [\n")
+    before = sorted(p.name for p in (workdir / "tasks.d").iterdir())
+    result = on_emu("import")
+    assert result.code != 0 and "nothing imported" in result.err and "broken.yaml" in result.out
+    assert sorted(p.name for p in (workdir / "tasks.d").iterdir()) == before
+
+
+def test_import_writes_no_credential_and_refuses_a_numeric_one(on_emu: Run, workdir: Path, emu, portal) -> None:
+    from tests.conftest import BUFFER_PARAMS, buffer_fields
+
+    url = "https://gis.example.com/server/rest/services/x/FeatureServer/0?token=abc.def-ghi"
+    params = {**BUFFER_PARAMS, "in_features": {"url": url}}
+    portal.create_task(buffer_fields(emu, "With token", parameters_json=json.dumps(params)))
+    portal.create_task(buffer_fields(emu, "With pin", parameters_json=json.dumps(
+        {**BUFFER_PARAMS, "auth": {"password": 4711}})))
+    result = on_emu("import")
+    assert result.code == 1, "one task could not be written"
+    assert "abc.def-ghi" not in result.out + (workdir / "tasks.d" / "With-token.yaml").read_text()
+    assert "?token=${secret:IMPORTED_WITH_TOKEN_IN_FEATURES_URL}" in (workdir / "tasks.d" / "With-token.yaml").read_text()
+    assert "x not imported 'With pin'" in result.out and not (workdir / "tasks.d" / "With-pin.yaml").exists()
 
 
 def test_import_never_writes_outside_the_task_folder(on_emu: Run, workdir: Path, emu, portal) -> None:
@@ -201,11 +235,11 @@ def test_import_never_writes_outside_the_task_folder(on_emu: Run, workdir: Path,
     assert written == ["reconciler-..-..-evil.yaml", "reconciler-sub-dir-name.yaml", "reconciler-tmp-abs.yaml"]
 
 
-def test_import_force_never_overwrites_a_file_declaring_other_tasks(on_emu: Run, workdir: Path, emu, portal) -> None:
+def test_import_never_writes_into_a_file_declaring_other_tasks(on_emu: Run, workdir: Path, emu, portal) -> None:
     from tests.conftest import buffer_fields
 
     portal.create_task(buffer_fields(emu, "month-end"))  # reduces to the shipped month-end.yaml's file name
     before = (workdir / "tasks.d" / "month-end.yaml").read_text()
     result = on_emu("import", "month-end", "--force", "--owner", "publisher")
-    assert result.code == 1 and "declares month-end-service-areas, quarterly-flood-model" in result.out
+    assert result.code == 0 and "month-end-2.yaml" in result.out, result.out
     assert (workdir / "tasks.d" / "month-end.yaml").read_text() == before
