@@ -203,7 +203,10 @@ def _change(entry: _Entry, options: PlanOptions) -> Change | None:
     change = replace(change, fields=entry.differences.field_changes(secret_paths=spec.secret_paths), desired=desired)
     if "schedule" not in entry.differences.fields:
         return change
-    return replace(change, next_fires_before=_fires(remote, options), next_fires_after=_fires(desired, options))
+    # A completed task fires no more as it stands: listing its schedule's times as "before" would
+    # say the change moves runs that were never coming.
+    before = () if remote.task_state == checks.COMPLETED else _fires(remote, options)
+    return replace(change, next_fires_before=before, next_fires_after=_fires(desired, options))
 
 
 def _fires(task: TaskFields | RemoteTask, options: PlanOptions) -> tuple[str, ...]:

@@ -46,6 +46,14 @@ def test_update_shows_schedule_before_and_after() -> None:
     assert change.desired is not None and change.desired.schedule.hour == "3"
 
 
+def test_a_completed_task_has_no_fire_times_before_its_new_schedule() -> None:
+    s = spec('schedule: "0 0 3 * * ?"\n')
+    done = remote("[reconciler] nightly", active=False, task_state="completed")
+    (change,) = make_plan([s], state(done), options()).changes
+    assert Action.UPDATE in change.actions and change.next_fires_before == ()
+    assert change.next_fires_after[0] == "2030-01-08T03:00:00Z"
+
+
 def test_update_of_parameters_only_has_no_fire_times() -> None:
     s = spec("parameters:\n  distance: 5\n")
     plan = make_plan([s], state(remote_of(spec("parameters:\n  distance: 6\n"))), options())
