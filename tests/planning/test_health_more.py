@@ -4,14 +4,17 @@ a portal-disabled, drifted or missing task never looks paused or ok."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from reconciler.instants import to_ms
+from reconciler.masking import SECRET_MASK
 from reconciler.model import RemoteRun
 from reconciler.planning.health import TaskHealth, assess
 from reconciler.planning.planner import make_plan
+from reconciler.render import status as views
 from tests.planning.conftest import ADMIN, NOW, options, remote_of, spec, state
 
 # Daily at 02:30 UTC; NOW is 2030-01-07T12:00Z.
@@ -106,3 +109,74 @@ def test_due_counts_from_when_the_task_was_last_enabled_or_modified() -> None:
     assert enabled_now.healthy, enabled_now.problems
     enabled_long_ago = health(created=ago(30 * DAY), updated=ago(2 * DAY))
     assert enabled_long_ago.problems == ("never run although due",)
+
+
+def _doc(*runs: RemoteRun, spec_yaml: str = "", variables: dict[str, str] | None = None,
+         **over: Any) -> dict[str, Any]:
+    s = spec(spec_yaml, variables=variables)
+    task = replace(remote_of(s, id="t1"), **{"created": ago(30 * DAY), "updated": ago(30 * DAY), **over})
+    plan = make_plan([s], state(task, user=ADMIN), options())
+    return views.to_dict(assess(plan, (task,), {"t1": "nightly"}, {"t1": runs}, now=NOW), plan)
+
+
+def test_a_task_the_portal_disabled_is_not_shown_as_paused() -> None:
+    doc = _doc(*FOUR_FAILED, active=False, task_state="disabled")
+    text = views.render(doc, "text")
+    line = text.splitlines()[2]
+    assert line.startswith("!! nightly (alice): disabled by the portal; ") and "paused" not in text
+    assert "will not fire (disabled by the portal; would fire " in line
+    markdown = views.render(doc, "markdown")
+    assert "paused" not in markdown and "| disabled by the portal |" in markdown
+    paused = views.render(_doc(active=False, task_state="paused"), "text")
+    assert "paused; would fire " in paused
+
+
+def test_a_drifted_task_is_not_marked_ok() -> None:
+    doc = _doc(run("succeeded", 10, "a"), spec_yaml="parameters:\n  distance: 5\n", parameters_json='{"distance":4}')
+    (task,) = doc["tasks"]
+    assert task["healthy"] and task["drift"]
+    line = views.render(doc, "text").splitlines()[2]
+    assert line.startswith("~~ nightly (alice): ") and "drift: update: parameters" in line
+    row = next(r for r in views.render(doc, "markdown").splitlines() if "| nightly |" in r)
+    assert "✅" not in row and row.startswith("| 🔶 drifted |")
+
+
+def test_a_missing_task_is_not_marked_ok() -> None:
+    s = spec("")
+    plan = make_plan([s], state(user=ADMIN), options())
+    doc = views.to_dict(assess(plan, (), {}, {}, now=NOW), plan)
+    line = views.render(doc, "text").splitlines()[2]
+    assert line.startswith("-- nightly (alice): missing; ")
+    row = next(r for r in views.render(doc, "markdown").splitlines() if "| nightly |" in r)
+    assert "✅" not in row and row.startswith("| ➖ missing |")
+
+
+def test_a_task_in_sync_and_healthy_is_ok() -> None:
+    doc = _doc(run("succeeded", 10, "a"))
+    assert views.render(doc, "text").splitlines()[2].startswith("ok nightly (alice): ")
+    assert "| ✅ | nightly |" in views.render(doc, "markdown")
+
+
+SECRET_YAML = "parameters:\n  token: ${secret:TOKEN}\n  distance: 5\n"
+
+
+def test_status_json_shows_each_drifted_fields_before_and_after_masked_as_the_plan_masks_them() -> None:
+    doc = _doc(spec_yaml=SECRET_YAML, variables={"TOKEN": "new-t0ken-2"},
+               parameters_json='{"distance":4,"token":"old-t0ken-1"}')
+    (task,) = doc["tasks"]
+    assert task["drift"] == ["update: parameters"]
+    assert task["drift_fields"] == [
+        {"path": "parameters.distance", "before": 4, "after": 5, "secret": False},
+        {"path": "parameters.token", "before": SECRET_MASK, "after": SECRET_MASK, "secret": True},
+    ]
+    shown = views.render(doc, "json")
+    assert "t0ken" not in shown and json.loads(shown)["tasks"][0]["drift_fields"] == task["drift_fields"]
+
+
+def test_a_missing_task_lists_what_create_would_set() -> None:
+    s = spec(SECRET_YAML, variables={"TOKEN": "t0ken-x"})
+    plan = make_plan([s], state(user=ADMIN), options())
+    (task,) = views.to_dict(assess(plan, (), {}, {}, now=NOW), plan)["tasks"]
+    fields = {f["path"]: f for f in task["drift_fields"]}
+    assert fields["parameters.token"]["after"] == SECRET_MASK and fields["parameters.token"]["before"] is None
+    assert "t0ken" not in json.dumps(task)
