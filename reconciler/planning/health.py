@@ -1,10 +1,15 @@
 """How each managed task is doing (`reconciler status`): its state, runs, next fire, drift. Pure.
 
-A task is unhealthy when its last runs failed (even while it is still active), when the portal
-stopped it (taskState "disabled" or "failed" after failed runs, docs/portal-api.md §6.12), or
-when it is active and due but has never run. Drift is what the plan would change for it.
-Runs are those the portal keeps (TaskRunHistoryCount, 30 by default): "occurrences left" is
-max_occurrences minus the runs counted, so it is a lower bound once history was trimmed [I].
+A task is unhealthy when its last finished runs failed (even while it is still active), when the
+portal stopped it (taskState "disabled" or "failed" after failed runs, docs/portal-api.md §6.12),
+or when it is active and due but has never run. Drift is what the plan would change for it.
+
+"Runs left" is max_occurrences minus the runs since the portal last restarted its count. The
+emulator restarts it when an update changes the schedule, dates or max_occurrences; the portal
+shows no restart time, only `updated` (its last write, which is at or after the restart), and
+keeps only its last runs (TaskRunHistoryCount, 30 by default). So only runs after `updated` are
+counted, and the result is an upper bound ("at most"), exact only for a task never written since
+its creation whose whole history is kept [I].
 """
 
 from __future__ import annotations
@@ -15,12 +20,17 @@ from datetime import datetime, timedelta
 
 from reconciler.instants import from_ms, parse_instant
 from reconciler.model import RemoteRun, RemoteTask
-from reconciler.planning.checks import AUTO_DISABLED, COMPLETED, next_fires
-from reconciler.planning.plan import Change, Plan
+from reconciler.planning.checks import AUTO_DISABLED, COMPLETED, IN_FLIGHT, next_fires
+from reconciler.planning.plan import Change, FieldChange, Plan
 
 FAILED = ("failed", "submitfailed")
+# Runs that neither end nor extend a failure streak: under way, or skipped because the previous run
+# was still going (not a success; the portal's five-failures count, as the emulator keeps it,
+# ignores them too) [I]. Every run, these included, used up an occurrence when it fired [I].
+NEUTRAL = (*IN_FLIGHT, "skipped")
 STOPPED = (AUTO_DISABLED, "failed")  # states the portal puts a task in after failed runs
-COUNTED = ("succeeded", "failed", "submitfailed", "skipped")  # runs that use up an occurrence (as the emulator counts) [I]
+RUN_HISTORY = 30  # runs the portal keeps by default (TaskRunHistoryCount, §11); a full list may be trimmed
+SAME_WRITE_MS = 1000  # `updated` this close to `created`: the creation itself, no later write [I]
 DUE_GRACE = timedelta(minutes=10)  # a fire time this long past without a run: "never run although due"
 
 
@@ -32,11 +42,13 @@ class TaskHealth:
     state: str  # the portal's taskState, else active/paused; "missing" when not on the portal
     active: bool
     last_run: RemoteRun | None
-    failures: int  # consecutive failed runs, newest first
+    failures: int  # consecutive failed runs among the finished ones, newest first
     next_fire: str | None  # UTC ISO; None when it will not fire
     would_fire: str | None  # for a paused task: when it would fire if enabled
-    runs_left: int | None  # None: no max_occurrences
+    runs_left: int | None  # None: no max_occurrences; else at most this many (see the module doc)
+    runs_left_exact: bool  # runs_left is exactly what the portal still allows
     drift: tuple[str, ...]  # what the plan would do, e.g. ("update: schedule",); empty: in sync
+    drift_fields: tuple[FieldChange, ...]  # what differs, field by field (masked as in the plan)
     problems: tuple[str, ...]  # why it is unhealthy; empty: healthy
 
     @property
@@ -48,34 +60,31 @@ def assess(plan: Plan, tasks: Sequence[RemoteTask], names: Mapping[str, str],
            runs: Mapping[str, Sequence[RemoteRun]], *, now: datetime) -> tuple[TaskHealth, ...]:
     """Every managed task (`names`: task id -> managed name), and every declared task the portal
     lacks; unhealthy ones first, then by owner and name."""
-    drift: dict[tuple[str, str], list[str]] = {}
+    drift: dict[tuple[str, str], list[Change]] = {}
     for change in plan.changes:
-        drift.setdefault((change.name, change.owner), []).append(_drift(change))
+        drift.setdefault((change.name, change.owner), []).append(change)
     found = [_one(t, names[t.id], sorted(runs.get(t.id, ()), key=_newest), drift.get((names[t.id], t.owner), []), now)
              for t in tasks if t.id in names]
     seen = {(h.name, h.owner) for h in found}
     found += [TaskHealth(name=c.name, owner=c.owner, task_id=None, state="missing", active=False, last_run=None,
-                         failures=0, next_fire=None, would_fire=None, runs_left=None,
-                         drift=tuple(drift[(c.name, c.owner)]), problems=())
+                         failures=0, next_fire=None, would_fire=None, runs_left=None, runs_left_exact=False,
+                         drift=tuple(_drift(d) for d in drift[c.key]),
+                         drift_fields=tuple(f for d in drift[c.key] for f in d.fields), problems=())
               for c in plan.changes if c.task_id is None and (c.name, c.owner) not in seen]
     return tuple(sorted(found, key=lambda h: (h.healthy, h.owner, h.name)))
 
 
-def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[str], now: datetime) -> TaskHealth:
-    failures = 0
-    for run in runs:
-        if run.status not in FAILED:
-            break
-        failures += 1
-    counted = sum(1 for r in runs if r.status in COUNTED)
+def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change], now: datetime) -> TaskHealth:
+    failures = _streak(runs)
     capped = task.max_occurrences not in (None, -1)
-    left = max(0, (task.max_occurrences or 0) - counted) if capped else None
+    left, exact = _runs_left(task, runs) if capped else (None, False)
     fires = next_fires(task.schedule, start_ms=task.start_date, now=now, count=1, end_ms=task.end_date,
                        runs_left=left)
     upcoming = fires[0] if fires else None
     problems = []
     if failures:
-        problems.append(f"the last {failures} run{'s' if failures > 1 else ''} failed"
+        finished = " finished" if runs[0].status in NEUTRAL else ""
+        problems.append(f"the last {failures}{finished} run{'s' if failures > 1 else ''} failed"
                         + (" while the task is still active" if task.active else ""))
     if not task.active and task.task_state in STOPPED:
         problems.append(f"stopped by the portal (taskState {task.task_state}) after failed runs")
@@ -87,13 +96,40 @@ def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[str], n
         last_run=runs[0] if runs else None, failures=failures,
         next_fire=upcoming if task.active and state != COMPLETED else None,
         would_fire=upcoming if not task.active else None,
-        runs_left=left, drift=tuple(drift), problems=tuple(problems),
+        runs_left=left, runs_left_exact=exact, drift=tuple(_drift(c) for c in drift),
+        drift_fields=tuple(f for c in drift for f in c.fields), problems=tuple(problems),
     )
 
 
+def _streak(runs: Sequence[RemoteRun]) -> int:
+    """Failed runs in a row, newest first, over the finished ones: a run under way or skipped
+    neither ends the streak nor adds to it; anything else (a success) ends it."""
+    failures = 0
+    for run in runs:
+        if run.status in FAILED:
+            failures += 1
+        elif run.status not in NEUTRAL:
+            break
+    return failures
+
+
+def _runs_left(task: RemoteTask, runs: Sequence[RemoteRun]) -> tuple[int, bool]:
+    """What max_occurrences still allows, at most (counting only runs fired after the task's last
+    write, the latest the count can have restarted: a fire is never at the instant of a write, so
+    one stamped with it came first), and whether that is exact (see the module doc) [I]."""
+    since = task.updated if task.updated is not None else task.created
+    counted = len(runs) if since is None else sum(1 for r in runs if r.created is not None and r.created > since)
+    never_written = (task.created is not None and task.updated is not None
+                     and task.updated - task.created <= SAME_WRITE_MS)
+    exact = never_written and len(runs) < RUN_HISTORY and all(r.created is not None for r in runs)
+    return max(0, (task.max_occurrences or 0) - counted), exact
+
+
 def _was_due(task: RemoteTask, now: datetime) -> bool:
-    """A fire time fell between the task's creation (or start) and now, with time to spare."""
-    since = max(filter(None, (task.created, task.start_date)), default=None)
+    """A fire time fell between the task's last creation, start, or write (enabling it is one:
+    a task created paused long ago and enabled a minute ago is not yet due) and now, with time
+    to spare. The portal shows no enable time, so `updated` stands for it [I]."""
+    since = max(filter(None, (task.created, task.start_date, task.updated)), default=None)
     if since is None:
         return False
     first = next_fires(task.schedule, start_ms=since, now=from_ms(since), count=1, end_ms=task.end_date)

@@ -101,7 +101,7 @@ def _change(change: Change, named: list[Diagnostic]) -> dict[str, Any]:
         "blocked": change.blocked,
         "waits_for": _waits_for(change.waits_for),
         "source": _source(change.source),
-        "fields": [_field(f) for f in change.fields],
+        "fields": [field_to_dict(f) for f in change.fields],
         "next_fires": {"before": list(change.next_fires_before), "after": list(change.next_fires_after),
                        "paused": _paused(change)},
         "warnings": [_short(d) for d in mine if d.severity is Severity.WARNING],
@@ -109,7 +109,8 @@ def _change(change: Change, named: list[Diagnostic]) -> dict[str, Any]:
     }
 
 
-def _field(field: FieldChange) -> dict[str, Any]:
+def field_to_dict(field: FieldChange) -> dict[str, Any]:
+    """One field's before/after as every view shows it (`status` too): masked when secret."""
     return {
         "path": field.path,
         "before": mask_scalar(field.before) if field.secret else field.before,

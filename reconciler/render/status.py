@@ -4,10 +4,13 @@
      "summary": {"tasks": int, "unhealthy": int, "drifted": int},
      "tasks": [{"name", "owner", "task_id", "state", "active", "last_run": {"status", "started",
                 "ended", "run_id"} | null, "failures", "next_fire", "would_fire", "runs_left",
-                "drift": [str], "problems": [str], "healthy": bool}],
+                "runs_left_exact": bool, "drift": [str],
+                "drift_fields": [{"path", "before", "after", "secret"}], "problems": [str], "healthy": bool}],
      "errors": [{"message", "hint", "name", "owner"}]}
 
-Unhealthy tasks come first. Text for people, Markdown for a job summary.
+`runs_left` is an upper bound unless `runs_left_exact`; `drift_fields` are the plan's fields,
+masked exactly as the plan JSON masks them. Unhealthy tasks come first; a drifted or missing
+task has a mark of its own, never "ok". Text for people, Markdown for a job summary.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from reconciler.masking import mask_url_token
 from reconciler.planning.health import TaskHealth
 from reconciler.planning.plan import Plan
 from reconciler.render.common import clean
+from reconciler.render.plan_json import field_to_dict
 from reconciler.render.plan_markdown import escape
 from reconciler.render.version import FORMAT_VERSION
 
@@ -46,8 +50,27 @@ def _task(h: TaskHealth) -> dict[str, Any]:
                                               "ended": iso_ms(run.updated) if run.status not in ("scheduled", "executing") else None,
                                               "run_id": run.run_id},
         "failures": h.failures, "next_fire": h.next_fire, "would_fire": h.would_fire, "runs_left": h.runs_left,
-        "drift": list(h.drift), "problems": list(h.problems), "healthy": h.healthy,
+        "runs_left_exact": h.runs_left_exact, "drift": list(h.drift),
+        "drift_fields": [field_to_dict(f) for f in h.drift_fields], "problems": list(h.problems), "healthy": h.healthy,
     }
+
+
+# The states in which the portal, not a person, stopped a task (health.STOPPED), in words.
+_BY_THE_PORTAL = {"disabled": "disabled by the portal", "failed": "failed: stopped by the portal"}
+
+
+def _state(task: dict[str, Any]) -> str:
+    return _BY_THE_PORTAL.get(task["state"], task["state"])
+
+
+def _mark(task: dict[str, Any], marks: tuple[str, str, str, str]) -> str:
+    """ok, unhealthy, missing, drifted: drift or absence never looks ok."""
+    ok, unhealthy, missing, drifted = marks
+    if not task["healthy"]:
+        return unhealthy
+    if task["task_id"] is None:
+        return missing
+    return drifted if task["drift"] else ok
 
 
 def render(doc: dict[str, Any], fmt: str) -> str:
@@ -58,18 +81,18 @@ def render(doc: dict[str, Any], fmt: str) -> str:
 
 def _facts(task: dict[str, Any]) -> list[str]:
     run = task["last_run"]
-    facts = [task["state"]]
+    facts = [_state(task)]
     facts.append(f"last run {run['status']} {run['started']}" if run else "no runs yet")
     if task["failures"]:
         facts.append(f"{task['failures']} failed in a row")
     if task["next_fire"]:
         facts.append(f"next {task['next_fire']}")
     elif task["would_fire"]:
-        facts.append(f"will not fire (paused; would fire {task['would_fire']} if enabled)")
+        facts.append(f"will not fire ({_state(task)}; would fire {task['would_fire']} if enabled)")
     elif task["task_id"] is not None:
         facts.append("will not fire")
     if task["runs_left"] is not None:
-        facts.append(f"{task['runs_left']} runs left")
+        facts.append(f"{'' if task['runs_left_exact'] else 'at most '}{task['runs_left']} runs left")
     facts.append(f"drift: {'; '.join(task['drift'])}" if task["drift"] else "in sync")
     return facts
 
@@ -79,7 +102,7 @@ def _text(doc: dict[str, Any]) -> str:
     lines = [f"Status of {clean(doc['portal'])}, managed titles starting with {doc['mark']!r}: "
              f"{summary['tasks']} tasks, {summary['unhealthy']} unhealthy, {summary['drifted']} drifted.", ""]
     for task in doc["tasks"]:
-        symbol = "ok" if task["healthy"] else "!!"
+        symbol = _mark(task, ("ok", "!!", "--", "~~"))
         lines.append(f"{symbol} {clean(task['name'])} ({clean(task['owner'])}): {clean('; '.join(_facts(task)))}")
         lines += [f"     {clean(problem)}" for problem in task["problems"]]
     lines += [f"error: {clean(e['message'])}" for e in doc["errors"]]
@@ -96,9 +119,9 @@ def _markdown(doc: dict[str, Any]) -> str:
     for task in doc["tasks"]:
         run = task["last_run"]
         last = f"{run['status']} {run['started']}" if run else "none"
-        fire = task["next_fire"] or ("paused" if task["would_fire"] else "none")
-        flag = "✅" if task["healthy"] else "❌ " + escape("; ".join(task["problems"]))
-        lines.append(f"| {flag} | {escape(task['name'])} | {escape(task['owner'])} | {escape(task['state'])} | "
+        fire = task["next_fire"] or (_state(task) if task["would_fire"] else "none")
+        flag = _mark(task, ("✅", "❌ " + escape("; ".join(task["problems"])), "➖ missing", "🔶 drifted"))
+        lines.append(f"| {flag} | {escape(task['name'])} | {escape(task['owner'])} | {escape(_state(task))} | "
                      f"{escape(last)} | {task['failures']} | {escape(fire)} | {escape('; '.join(task['drift']) or 'in sync')} |")
     lines += ["", *(f"> **Error:** {escape(e['message'])}" for e in doc["errors"])]
     return "\n".join(lines).rstrip()
