@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Run
+from reconciler.emulator.server import Emulator
+from reconciler.portal.client import PortalClient
+from tests.conftest import PASSWORDS, buffer_fields, fault
+from tests.e2e.conftest import Result, Run
 
 FORMATS = ("text", "markdown", "json")
 
@@ -119,3 +122,51 @@ def test_yaml_nested_deeply_is_a_clear_error(run: Run, workdir: Path, where: str
     result = run("validate")
     assert result.code == 1 and "Traceback" not in result.err
     assert f"{where}:" in result.out + result.err and "nest" in result.out + result.err
+
+
+# -- runs NAME -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def as_admin(emu: Emulator, workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> Run:
+    monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["admin"])
+    monkeypatch.setenv("GP_SERVER_URL", emu.server_url)
+
+    def invoke(command: str, *argv: str) -> Result:
+        return run(command, "--portal", emu.sharing_url, "--username", "admin", *argv)
+
+    return invoke
+
+
+def test_an_administrator_finds_any_owners_task_by_title_or_id(as_admin: Run, emu: Emulator,
+                                                               portal: PortalClient) -> None:
+    """publisher's hand-made task: no task file names publisher (the shipped ones belong to the default owner)."""
+    task_id = portal.create_task(buffer_fields(emu, "Hand made by publisher"))
+    for name in ("Hand made by publisher", task_id):
+        found = as_admin("runs", name, "--owner", "admin")
+        assert found.code == 0, found.err
+        assert found.lines[0].startswith(f"Runs of Hand made by publisher (publisher, task {task_id}): ")
+    data = json.loads(as_admin("runs", task_id, "--owner", "admin", "--format", "json").out)
+    assert data["task"] == {"id": task_id, "owner": "publisher", "title": "Hand made by publisher", "name": None}
+    missing = as_admin("runs", "no such task", "--owner", "admin")
+    assert missing.code == 1 and "no task named 'no such task' on the portal" in missing.err
+
+
+def test_an_incomplete_listing_never_says_there_is_no_such_task(as_admin: Run, emu: Emulator,
+                                                                portal: PortalClient) -> None:
+    task_id = portal.create_task(buffer_fields(emu, "Hand made by publisher"))
+    fault(emu, "/portals/self/allScheduledTasks$", "lose_task", count=2)  # the admin listing, and gather's
+    lost = as_admin("runs", "no such task", "--owner", "admin")
+    assert lost.code == 1 and "listing was incomplete" in lost.err, lost.err
+    assert "on the portal (looked for" not in lost.err, "no claim that the task does not exist"
+    fault(emu, "/portals/self/allScheduledTasks$", "lose_task", count=2)
+    assert as_admin("runs", task_id, "--owner", "admin").code == 1, "publisher's task was among the lost"
+
+
+def test_an_incomplete_listing_of_ones_own_tasks_never_says_there_is_no_such_task(on_emu: Run, emu: Emulator,
+                                                                                  portal: PortalClient) -> None:
+    portal.create_task(buffer_fields(emu, "Hand made"))
+    fault(emu, "/community/users/publisher/tasks$", "lose_task")
+    mine = on_emu("runs", "no such task")
+    assert mine.code == 1 and "listing was incomplete" in mine.err, mine.err
+    assert "on the portal (looked for" not in mine.err
