@@ -91,6 +91,6 @@ def embedded(*, verbose: bool = False, owner: str | None = None) -> Iterator[Con
 def _saved_port(path: Path) -> int | None:
     try:
         port = json.loads(path.read_text(encoding="utf-8")).get("port")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):  # RecursionError: nested too deeply to decode
         return None
     return port if isinstance(port, int) and 0 < port < 65536 else None

@@ -28,9 +28,11 @@ def normal_json(value: Any) -> Any:
     if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
         try:
             parsed = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder goes
             return value
-        return normal_json(parsed) if isinstance(parsed, (dict, list)) else value
+        # Text nested deeper than MAX_DEPTH stays text: this walk (and those after it) recurse.
+        deep = isinstance(parsed, (dict, list)) and depth(parsed) > MAX_DEPTH
+        return normal_json(parsed) if isinstance(parsed, (dict, list)) and not deep else value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -39,12 +41,12 @@ def normal_json(value: Any) -> Any:
 MAX_DEPTH = 100  # JSON from the portal nested deeper is refused (every walk here is recursive)
 
 
-def depth(value: Any) -> int:
-    """How deep a JSON value nests, found without recursion (and without looking past MAX_DEPTH)."""
+def depth(value: Any, *, limit: int = MAX_DEPTH) -> int:
+    """How deep a JSON value nests, found without recursion (and without looking past `limit`)."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
         deepest = max(deepest, level)
-        if level <= MAX_DEPTH and isinstance(item, (dict, list)):
+        if level <= limit and isinstance(item, (dict, list)):
             stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest

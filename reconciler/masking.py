@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from reconciler.jsonforms import canonical_json, normal_json
+from reconciler.jsonforms import MAX_DEPTH, canonical_json, depth, normal_json
 from reconciler.model import FieldPath
 
 SECRET_MASK = "(secret)"
@@ -183,8 +183,10 @@ def _secret_forms(secrets: tuple[str, ...]) -> frozenset[str]:
     for secret in secrets:
         try:
             parsed = json.loads(secret)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the decoder goes
             continue
+        if depth(parsed) > MAX_DEPTH:
+            continue  # normal_json keeps such text as text, where mask_words finds it
         if not isinstance(parsed, (str, bool)) and parsed is not None:
             forms.add(canonical_json(normal_json(parsed)))
     return frozenset(forms)

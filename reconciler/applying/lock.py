@@ -88,7 +88,7 @@ def _holder(item: Item) -> Holder | None:
         since, until = data["since"], data["until"]
         return Holder(user=str(data["user"]), host=str(data["host"]), ci_run=data.get("ci_run"),
                       since_ms=_ms(since), until_ms=_ms(until))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested deeper than the decoder goes
         return None
 
 

@@ -125,6 +125,6 @@ def run(
         return 1
     if out:
         planfile.write(out, plan, tasks_dir=request.tasks_dir, policy=request.policy, created=now, secrets=secrets,
-                       adopts=request.adopts)
+                       adopts=request.adopts, problems=loaded.problems)
         note(SAVED.format(path=out))
     return EXIT_CHANGES if detailed_exitcode and not plan.is_empty else 0

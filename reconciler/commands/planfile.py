@@ -3,7 +3,14 @@
     {"format_version": "1", "created": "...Z", "plan": plan_to_dict(plan), "tasks_dir": "tasks.d",
      "owner": "...", "portal": "...", "mark": "...", "adopt_mark": "..." | null,
      "options": Policy.to_dict() (on_remove, no_delete, allow_empty, allow_active_runs, allow_mass_delete,
-                                  mass_delete_share, mass_delete_count, only)}
+                                  mass_delete_share, mass_delete_count, only),
+     "task_file_warnings": [validate's problem dicts]   # what plan printed before the plan
+     "digest": "sha256:..."}                            # of everything else (jsonforms.canonical_json)
+
+Keys added since format 1 (task_file_warnings, digest) may be missing from an older file, which
+is still read. read() checks the whole file, schemas/plan-file.schema.json and the digest, so
+`show` (in every view) and `apply FILE` refuse the same damaged or edited files. The digest has
+no key: it catches damage and hand edits, not a forger (apply FILE recomputes the plan anyway).
 
 No secret is stored in clear text: plan_to_dict masks secret values, the desired fingerprint is
 a hash, and write() refuses to save a document that still contains a secret value.
@@ -13,8 +20,10 @@ portal with the saved options and instant, and refuses unless the result is the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,13 +31,21 @@ from typing import Any
 
 from reconciler.errors import ReconcilerError, UsageError
 from reconciler.instants import iso, parse_instant
+from reconciler.jsonforms import MAX_DEPTH, canonical_json, depth
 from reconciler.masking import leaks
+from reconciler.model import Problem, Severity
 from reconciler.planning.options import Policy
 from reconciler.planning.plan import Plan
 from reconciler.render.plan_json import plan_to_dict
+from reconciler.render.validate import problem_to_dict
 from reconciler.render.version import FORMAT_VERSION
+from reconciler.taskfiles import schema
 
 STALE = "plan is stale, run plan again"
+SCHEMA_FILE = "plan-file.schema.json"
+# Parameter values nest up to MAX_DEPTH levels (task files, portal answers); the plan around them
+# adds a few. Deeper is damage, refused before anything recursive walks it.
+MAX_NESTING = MAX_DEPTH + 10
 
 
 class StalePlanError(ReconcilerError):
@@ -45,11 +62,14 @@ class SavedPlan:
     created: datetime
     policy: Policy
     adopts: str | None = None
+    # The task files' warnings plan printed (validate's problem dicts); None: an older file without them.
+    warnings: tuple[dict[str, Any], ...] | None = None
 
 
 def to_document(plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime,
-                adopts: str | None = None) -> dict[str, Any]:
-    return {
+                adopts: str | None = None, problems: Sequence[Problem] = ()) -> dict[str, Any]:
+    """The file's content, digest last. `problems`: the task files' (only warnings are kept)."""
+    document = {
         "format_version": FORMAT_VERSION,
         "created": iso(created),
         "plan": plan_to_dict(plan),
@@ -59,18 +79,41 @@ def to_document(plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime
         "mark": plan.mark,
         "adopt_mark": adopts,
         "options": policy.to_dict(),
+        "task_file_warnings": [problem_to_dict(p) for p in problems if p.severity is Severity.WARNING],
     }
+    return {**document, "digest": digest(document)}
+
+
+def digest(document: dict[str, Any]) -> str:
+    """The hash of a plan file's content but its digest."""
+    rest = {k: v for k, v in document.items() if k != "digest"}
+    return "sha256:" + hashlib.sha256(canonical_json(rest).encode("utf-8")).hexdigest()
+
+
+def damage(data: dict[str, Any]) -> str | None:
+    """What is wrong with a decoded plan file, or None: nested too deeply, not the shape plan
+    writes (the schema), or content that no longer matches its digest."""
+    if depth(data, limit=MAX_NESTING) > MAX_NESTING:
+        return f"values nested deeper than {MAX_NESTING} levels"
+    problems = schema.check(data, SCHEMA_FILE)
+    if problems:
+        first = problems[0]
+        where = ".".join(str(p) for p in (first.path[:-1] if first.at_key else first.path))  # at_key: it names the key
+        return f"{where or 'the file'}: {first.message}"
+    if "digest" in data and data["digest"] != digest(data):
+        return "its content does not match its digest: it was edited or damaged after plan saved it"
+    return None
 
 
 def write(path: str, plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime,
-          secrets: tuple[str, ...] = (), adopts: str | None = None) -> None:
+          secrets: tuple[str, ...] = (), adopts: str | None = None, problems: Sequence[Problem] = ()) -> None:
     """Save the plan atomically.
 
     Raises:
         UsageError: the file cannot be written.
         RuntimeError: a secret value would be written (a bug: the views must mask it).
     """
-    document = to_document(plan, tasks_dir=tasks_dir, policy=policy, created=created, adopts=adopts)
+    document = to_document(plan, tasks_dir=tasks_dir, policy=policy, created=created, adopts=adopts, problems=problems)
     text = json.dumps(document, indent=2)
     if leaks(document, tuple(secrets)):
         raise RuntimeError("refusing to write a plan file that contains a secret value (a masking bug)")
@@ -84,11 +127,16 @@ def write(path: str, plan: Plan, *, tasks_dir: str, policy: Policy, created: dat
 
 
 def read(path: str) -> SavedPlan:
-    """Raises: UsageError when the file is missing, not JSON or not a plan of this version."""
+    """The one check of a saved plan, for every command that reads one (show, apply FILE).
+
+    Raises: UsageError when the file is missing, not JSON, not a plan of this version, or damaged.
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
         raise UsageError(f"cannot read plan file {path}: {e.strerror or e}") from None
+    except RecursionError:  # nested deeper than the decoder goes
+        raise UsageError(f"{path}: damaged plan file (values nested too deeply); run plan again") from None
     except ValueError:
         raise UsageError(f"{path} is not a plan file (not JSON); make one with `reconciler plan --out {path}`") from None
     if not isinstance(data, dict) or "plan" not in data:
@@ -96,6 +144,9 @@ def read(path: str) -> SavedPlan:
     if str(data.get("format_version", "")).split(".")[0] != FORMAT_VERSION:
         raise UsageError(f"{path}: plan file format {data.get('format_version')!r} is not supported "
                          f"(this reconciler reads {FORMAT_VERSION}); run plan again")
+    found = damage(data)
+    if found is not None:
+        raise UsageError(f"{path}: damaged plan file ({found}); run plan again")
     try:
         options = data["options"]  # read first, as it always was: the message names the first key missing
         return SavedPlan(
@@ -104,6 +155,7 @@ def read(path: str) -> SavedPlan:
             mark=str(data["mark"]), created=parse_instant(str(data["created"])),
             policy=Policy.from_dict(options),
             adopts=None if data.get("adopt_mark") is None else str(data["adopt_mark"]),
+            warnings=None if "task_file_warnings" not in data else tuple(data["task_file_warnings"]),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise UsageError(f"{path}: damaged plan file ({e}); run plan again") from None

@@ -4,22 +4,31 @@
 from __future__ import annotations
 
 from reconciler.commands import Echo, planfile
-from reconciler.errors import UsageError
 from reconciler.instants import iso
 from reconciler.render import render_doc
+from reconciler.render.common import clean
+from reconciler.render.validate import problem_line
+
+OLDER_FILE = ("{path} was saved by an older reconciler, without the task files' warnings plan printed; "
+              "`reconciler validate` lists the task files' warnings now.")
 
 
 def run(path: str, *, fmt: str, color: bool, echo: Echo, echo_err: Echo) -> int:
-    """Prints the plan exactly as `plan --format FMT` printed it; where it came from on stderr.
+    """Prints what `plan --format FMT` printed: the task files' warnings (not in JSON, as plan),
+    then the plan; where it came from on stderr.
 
-    Raises: UsageError for a file that is not a readable plan of this version.
+    Raises: UsageError for a file that is not a readable plan of this version, or is damaged
+    (planfile.read checks it whole, whatever the view).
     """
     saved = planfile.read(path)
-    try:
-        text = render_doc(saved.plan, fmt, color=color)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
-        raise UsageError(f"{path}: damaged plan file ({e!r}); run plan again") from None
-    echo_err(f"{path}: planned {iso(saved.created)} against {saved.portal} from {saved.tasks_dir} "
+    text = render_doc(saved.plan, fmt, color=color)
+    echo_err(f"{clean(path)}: planned {iso(saved.created)} against {clean(saved.portal)} from {clean(saved.tasks_dir)} "
              f"(apply it with `reconciler apply {path}`; it is refused if anything changed since).")
+    if fmt != "json":  # plan --format json prints no task-file warnings: stdout stays pure JSON
+        if saved.warnings is None:
+            echo_err(OLDER_FILE.format(path=path))
+        elif saved.warnings:
+            echo("\n".join(problem_line({k: clean(v) if isinstance(v, str) else v for k, v in w.items()})
+                            for w in saved.warnings))
     echo(text)
     return 0

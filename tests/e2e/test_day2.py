@@ -34,7 +34,7 @@ def test_show_refuses_what_is_not_a_plan(run: Run, workdir: Path) -> None:
                                                  "options": {"on_remove": "delete", "no_delete": False,
                                                              "allow_empty": False, "allow_active_runs": False}}))
     result = run("show", "bad.json")
-    assert result.code == 1 and result.err.startswith("error: bad.json: damaged plan file (KeyError(")
+    assert result.code == 1 and result.err.startswith("error: bad.json: damaged plan file (plan: missing")
     assert run("show", "missing.json").code == 1
 
 
