@@ -92,7 +92,8 @@ def _facts(task: dict[str, Any]) -> list[str]:
     elif task["task_id"] is not None:
         facts.append("will not fire")
     if task["runs_left"] is not None:
-        facts.append(f"{'' if task['runs_left_exact'] else 'at most '}{task['runs_left']} runs left")
+        left = task["runs_left"]
+        facts.append(f"{'' if task['runs_left_exact'] else 'at most '}{left} run{'' if left == 1 else 's'} left")
     facts.append(f"drift: {'; '.join(task['drift'])}" if task["drift"] else "in sync")
     return facts
 
