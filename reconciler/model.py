@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -299,6 +300,20 @@ class UnreadableTask:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PortalVersion:
+    """What the portal says of its version (reconciler.portal.system)."""
+
+    current: str | None  # the Sharing API's currentVersion, e.g. "2024.1"
+    enterprise: str | None  # the ArcGIS Enterprise release, e.g. "11.3.0"; None: not stated
+    source: str  # where `enterprise` was read, for messages and doctor
+
+    def release(self) -> tuple[int, int] | None:
+        """(major, minor) of the Enterprise release, when stated."""
+        found = re.match(r"(\d+)\.(\d+)", self.enterprise or "")
+        return (int(found[1]), int(found[2])) if found else None
+
+
+@dataclass(frozen=True, kw_only=True)
 class PortalState:
     """Everything the planner needs from the portal; read by reconciler.portal.snapshot.
 
@@ -315,3 +330,6 @@ class PortalState:
     # listing): nothing is planned for them.
     incomplete: Mapping[str, str] = field(default_factory=dict)
     unreadable: tuple[UnreadableTask, ...] = ()
+    version: PortalVersion | None = None  # None: not read
+    limits: Mapping[str, int] | None = None  # the ScheduleTask limits by name; None: not readable (not an administrator)
+    org_active: Mapping[str, int] | None = None  # active tasks by type in the organization; None: not listed

@@ -25,6 +25,7 @@ from reconciler.model import (
     GPTaskInfo,
     PortalState,
     PortalUser,
+    PortalVersion,
     RemoteRun,
     RemoteTask,
     Severity,
@@ -36,6 +37,10 @@ from reconciler.urls import on_federated_server
 
 COMPLETED = "completed"  # maxOccurrences or endDate reached (the emulator's state name [I])
 AUTO_DISABLED = "disabled"  # stopped after FailedRunsToDisableTask failed runs (emulator [I])
+# Every state the portal may give a task it stopped after failed runs: the documentation does not
+# say which follows the last failure, and the UI names both "Disabled" and "Failed" [I].
+STOPPED = (AUTO_DISABLED, "failed")
+GP_SERVICE_RELEASE = (11, 2)  # the first Enterprise release that schedules GP services
 IN_FLIGHT = ("scheduled", "executing")  # run statuses that mean a run is under way
 # What the GP-scheduling blog asks of a custom role (docs/portal-api.md §6.2); the names are
 # those reconciler.emulator.auth.GP_SCHEDULING_PRIVILEGES checks. Administrators pass.
@@ -80,7 +85,7 @@ def needs_runs(actions: Sequence[Action], remote: RemoteTask | None) -> bool:
     if remote is None:
         return False
     blockable = any(a in _BLOCKABLE for a in actions)
-    return blockable or (not remote.active and remote.task_state == AUTO_DISABLED)
+    return blockable or (not remote.active and remote.task_state in STOPPED)
 
 
 def review(
@@ -138,10 +143,13 @@ def _owner_check(user: PortalUser, owner: str) -> list[Note]:
 def _service_checks(spec: TaskSpec, state: PortalState) -> list[Note]:
     if spec.task_type != "GPService" or not spec.task_url:
         return []
-    notes = _privilege_check(state.user)
-    notes.extend(_federation_check(spec.task_url, state.federated_servers))
+    notes = _version_check(state.version)
+    notes.extend(_privilege_check(state.user))
+    notes.extend(_system_service_check(spec.task_url, state.user))
+    federated = _federation_check(spec.task_url, state.federated_servers)
+    notes.extend(federated)
     gp_tasks = state.gp_tasks
-    if spec.task_url in gp_tasks:
+    if spec.task_url in gp_tasks and not federated:  # a URL off the federated servers is never requested
         info = gp_tasks[spec.task_url]
         if info is None:
             notes.append((Severity.ERROR, f"GP task not found: {spec.task_url}",
@@ -149,6 +157,24 @@ def _service_checks(spec: TaskSpec, state: PortalState) -> list[Note]:
         else:
             notes.extend(parameter_checks(spec.parameters, info))
     return notes
+
+
+def _version_check(version: PortalVersion | None) -> list[Note]:
+    """Refused only on evidence: a release the portal states (never a guess from currentVersion)."""
+    release = version.release() if version is not None else None
+    if version is None or release is None or release >= GP_SERVICE_RELEASE:
+        return []
+    return [(Severity.ERROR, f"the portal is ArcGIS Enterprise {version.enterprise} (its {version.source}); scheduling "
+             "GP services needs 11.2 or later", "upgrade the portal, or schedule these tools another way")]
+
+
+def _system_service_check(task_url: str, user: PortalUser) -> list[Note]:
+    """The services under System/ (publishing, printing, reporting) run for administrators only:
+    the portal would refuse the task at apply [I]."""
+    if user.is_admin or "/rest/services/system/" not in task_url.lower():
+        return []
+    return [(Severity.ERROR, f"{task_url} is a System service, which only an administrator may schedule "
+             f"(signed in as {user.username})", "sign in as an administrator, or schedule a service of your own")]
 
 
 def _privilege_check(user: PortalUser) -> list[Note]:
@@ -263,8 +289,9 @@ def _state_warnings(spec: TaskSpec, remote: RemoteTask, actions: tuple[Action, .
                     runs: Sequence[RemoteRun] | None) -> list[Note]:
     if remote.active:
         return []
-    if remote.task_state == AUTO_DISABLED:
-        return [(Severity.WARNING, "the portal disabled this task after repeated failed runs; " + _last_error(runs),
+    if remote.task_state in STOPPED:
+        return [(Severity.WARNING, f"the portal stopped this task (taskState {remote.task_state}) after repeated "
+                 "failed runs; " + _last_error(runs),
                  "enabling it runs it again as it is; fix the cause first" if Action.ENABLE in actions else None)]
     if remote.task_state == COMPLETED and spec.enabled and Action.ENABLE not in actions:
         return [(Severity.WARNING,
@@ -284,30 +311,3 @@ def _last_error(runs: Sequence[RemoteRun] | None) -> str:
 
 def _in_flight(runs: Iterable[RemoteRun]) -> RemoteRun | None:
     return next((r for r in runs if r.status in IN_FLIGHT), None)
-
-
-def quota(changes: Iterable[tuple[Change, RemoteTask | None]], available: Mapping[str, int | None]) -> list[Diagnostic]:
-    """Per owner: tasks the plan makes active minus those it stops, vs activeTasksAvailable."""
-    delta: dict[str, int] = {}
-    for change, remote in changes:
-        delta[change.owner] = delta.get(change.owner, 0) + _activation(change, remote)
-    return [
-        Diagnostic(
-            severity=Severity.ERROR,
-            message=f"{owner} would have {more} more active tasks, but the portal allows only {available[owner]} more",
-            hint="disable or delete tasks first, or set `enabled: false` on some of these",
-            owner=owner,
-        )
-        for owner, more in sorted(delta.items())
-        if available.get(owner) is not None and more > (available[owner] or 0)
-    ]
-
-
-def _activation(change: Change, remote: RemoteTask | None) -> int:
-    if change.action is Action.CREATE:  # (CREATE, ENABLE) for a move: created paused, then enabled
-        wanted = Action.ENABLE in change.actions or (change.desired is not None and change.desired.active)
-        return 1 if wanted else 0
-    if Action.ENABLE in change.actions:
-        return 1
-    stops = Action.DISABLE in change.actions or change.action is Action.DELETE
-    return -1 if stops and remote is not None and remote.active else 0

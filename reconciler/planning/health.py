@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from reconciler.instants import from_ms, parse_instant
 from reconciler.model import RemoteRun, RemoteTask
-from reconciler.planning.checks import AUTO_DISABLED, COMPLETED, IN_FLIGHT, next_fires
+from reconciler.planning.checks import COMPLETED, IN_FLIGHT, STOPPED, next_fires
 from reconciler.planning.plan import Change, FieldChange, Plan
 
 FAILED = ("failed", "submitfailed")
@@ -28,7 +28,6 @@ FAILED = ("failed", "submitfailed")
 # was still going (not a success; the portal's five-failures count, as the emulator keeps it,
 # ignores them too) [I]. Every run, these included, used up an occurrence when it fired [I].
 NEUTRAL = (*IN_FLIGHT, "skipped")
-STOPPED = (AUTO_DISABLED, "failed")  # states the portal puts a task in after failed runs
 RUN_HISTORY = 30  # runs the portal keeps by default (TaskRunHistoryCount, §11); a full list may be trimmed
 SAME_WRITE_MS = 1000  # `updated` this close to `created`: the creation itself, no later write [I]
 DUE_GRACE = timedelta(minutes=10)  # a fire time this long past without a run: "never run although due"

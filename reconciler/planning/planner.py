@@ -22,6 +22,7 @@ from reconciler.planning.matching import Match, Removal, match_tasks
 from reconciler.planning.options import PlanOptions, Policy
 from reconciler.planning.ownership import managed_by, name_from_title
 from reconciler.planning.plan import Action, Change, Diagnostic, Key, Plan, UnmanagedTask
+from reconciler.planning.quota import quota
 
 __all__ = ["make_plan", "tasks_needing_runs"]
 
@@ -53,7 +54,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         diagnostics.extend(notes)
         if change is not None:
             reviewed.append((change, entry.remote))
-    diagnostics.extend(checks.quota(reviewed, state.active_tasks_available))
+    diagnostics.extend(quota(reviewed, state))
     changes = _moves_held_together([c for c, _ in reviewed])
     secrets = _secrets(specs, options)
     return Plan(

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from reconciler.errors import NotFoundError, PermissionDeniedError
 from reconciler.model import FederatedServer, GPJob, GPTaskInfo, PortalUser, RemoteRun, RemoteTask, TaskFields
-from reconciler.portal import listing, paging, wire, writes
+from reconciler.portal import listing, paging, system, wire, writes
 from reconciler.portal.auth import DEFAULT_EXPIRATION_MINUTES, FixedToken, PasswordToken, TokenSource
 from reconciler.portal.content import UserContent
 from reconciler.portal.http import Http, origin
@@ -49,6 +49,7 @@ class PortalClient:
         self._me: PortalUser | None = None
         self._servers: tuple[FederatedServer, ...] | None = None
         self._gp_tasks: dict[str, GPTaskInfo] = {}
+        self.system = system.PortalSystem(self._http)  # the portal's version and task limits
 
     def portal_time(self) -> datetime:
         return self._http.portal_time()  # now by the portal's clock (its Date header)
@@ -76,8 +77,6 @@ class PortalClient:
 
     def close(self) -> None:
         self._http.close()
-
-    # -- who am I ----------------------------------------------------------------------------
 
     def me(self) -> PortalUser:
         """The signed-in user with role and privileges (community/self), cached.

@@ -21,6 +21,7 @@ from reconciler.model import (
     UnreadableTask,
 )
 from reconciler.portal.content import UserContent
+from reconciler.portal.system import PortalSystem
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +35,8 @@ class TaskList:
 
 
 class Portal(Protocol):
+    system: PortalSystem  # the portal's version and task limits
+
     @property
     def owner(self) -> str: ...
 

@@ -17,6 +17,7 @@ from reconciler.model import (
     GPTaskInfo,
     PortalState,
     PortalUser,
+    PortalVersion,
     RemoteRun,
     RemoteTask,
     TaskSpec,
@@ -42,6 +43,7 @@ class _Reading:
         self.unreadable: list[UnreadableTask] = []
         self.quota: dict[str, int | None] = {}
         self.incomplete: dict[str, str] = {}
+        self.org_active: dict[str, int] | None = None  # from a complete organization listing
 
     def add(self, owner: str, listing: TaskList) -> None:
         self.tasks.extend(listing.tasks)
@@ -65,8 +67,11 @@ def organization_tasks(portal: Portal, user: PortalUser, reading: _Reading) -> d
         reading.incomplete[""] = e.detail
         return {}
     by_owner: dict[str, list[RemoteTask]] = {}
+    reading.org_active = {}
     for task in listing.tasks:
         by_owner.setdefault(task.owner, []).append(task)
+        if task.active:
+            reading.org_active[task.task_type] = reading.org_active.get(task.task_type, 0) + 1
     lost: dict[str, list[UnreadableTask]] = {}
     for entry in listing.unreadable:
         if entry.owner:
@@ -115,6 +120,8 @@ def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str,
             reading.quota[owner] = None
     servers = portal.federated_servers()
     return PortalState(
+        version=_version(portal, user), limits=portal.system.limits() if user.is_admin else None,
+        org_active=reading.org_active,  # a lower bound when some listed tasks could not be read
         tasks=tuple(reading.tasks),
         user=user,
         federated_servers=servers,
@@ -124,6 +131,13 @@ def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str,
         incomplete=reading.incomplete,
         unreadable=tuple(reading.unreadable),
     )
+
+
+def _version(portal: Portal, user: PortalUser) -> PortalVersion | None:
+    try:
+        return portal.system.version(admin=user.is_admin)
+    except PortalError:  # nothing is refused on a version that was not read
+        return None
 
 
 def with_runs(portal: Portal, state: PortalState, task_ids: Iterable[str]) -> PortalState:

@@ -54,11 +54,14 @@ def test_bad_credentials_are_a_portal_error(on_emu: Run, monkeypatch: pytest.Mon
         (lambda d: d.update(owner="admin"), "signed-in user publisher cannot manage tasks of admin"),
         (lambda d: d.update(task_url=d["task_url"].split("/rest/")[0] + NOPE), "GP task not found"),
         (lambda d: d.update(task_url="https://elsewhere.example.com/server" + NOPE), "not on a server federated"),
+        (lambda d: d.update(task_url=d["task_url"].split("/rest/")[0]
+                            + "/rest/services/System/SpatialAnalysisTools/GPServer/CreateBuffers"),
+         "is a System service, which only an administrator may schedule"),
         (lambda d: d["parameters"].update(buffer_distance=3), "parameter 'buffer_distance' is not an input"),
         (lambda d: d["parameters"].pop("in_features"), "required parameter 'in_features'"),
         (lambda d: d["parameters"].update(dissolve_option="SOME"), "'SOME' is not one of the service's choices"),
     ],
-    ids=["owner", "gp-task-missing", "not-federated", "unknown-parameter", "missing-parameter", "bad-choice"],
+    ids=["owner", "gp-task-missing", "not-federated", "system-service", "unknown-parameter", "missing-parameter", "bad-choice"],
 )
 def test_pre_checks_are_plan_errors_and_block_apply(on_emu: Run, workdir: Path, portal: PortalClient, edit, expected) -> None:
     edit_task(workdir, "nightly-parcel-buffer", edit)
@@ -82,7 +85,7 @@ def test_active_task_quota(workdir: Path, run: Run, monkeypatch: pytest.MonkeyPa
         result = run("plan", "--format", "json", "--portal", small.sharing_url, "--username", "publisher")
         assert result.code == 1
         (error,) = plan_json(result)["errors"]
-        assert error["message"] == "publisher would have 2 more active tasks, but the portal allows only 1 more"
+        assert error["message"] == "publisher would have 2 more active tasks, but the portal allows only 1 more (activeTasksAvailable)"
 
 
 def test_warnings_do_not_fail_the_plan(on_emu: Run, workdir: Path) -> None:
@@ -241,7 +244,7 @@ def test_a_task_the_portal_disabled_after_failures_is_explained(
     (change,) = plan_json(result)["changes"]
     assert change["actions"] == ["enable"]
     (warning,) = change["warnings"]
-    assert "disabled this task after repeated failed runs" in warning["message"] and "ERROR 999999" in warning["message"]
+    assert "stopped this task (taskState disabled) after repeated failed runs" in warning["message"] and "ERROR 999999" in warning["message"]
 
 
 @pytest.mark.parametrize(("exception", "code", "message"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from reconciler.model import FederatedServer, GPParameter, GPTaskInfo, PortalUser, RemoteRun, Severity
 from reconciler.planning.plan import Action
 from reconciler.planning.planner import make_plan, tasks_needing_runs
@@ -61,8 +63,9 @@ def test_unchanged_tasks_are_not_checked() -> None:
 
 
 def test_task_url_not_federated() -> None:
-    s = spec("task_url: https://other.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer\n")
-    plan = make_plan([s], state(), options())
+    url = "https://other.example.com/server/rest/services/Tools/Buffer/GPServer/Buffer"
+    s = spec(f"task_url: {url}\n")
+    plan = make_plan([s], state(gp_tasks={url: None}), options())  # as snapshot leaves it: never requested
     (error,) = plan.errors
     assert error.message == (
         "task_url is not on a server federated with the portal: "
@@ -130,12 +133,50 @@ def test_secret_values_never_appear_in_messages() -> None:
     assert messages(plan) == ["parameter 'dissolve': '(secret)' is not one of the service's choices"]
 
 
+def test_a_portal_stating_a_release_before_11_2_refuses_gp_service_tasks() -> None:
+    from reconciler.model import PortalVersion
+
+    old = PortalVersion(current="10.3", enterprise="11.1.0", source="portaladmin/info")
+    (error,) = make_plan([spec()], state(version=old), options()).errors
+    assert error.message == ("the portal is ArcGIS Enterprise 11.1.0 (its portaladmin/info); scheduling GP services "
+                             "needs 11.2 or later")
+    unknown = PortalVersion(current="2023.3", enterprise=None, source="sharing/rest")
+    for version in (unknown, PortalVersion(current="2024.1", enterprise="11.3.0", source="sharing/rest")):
+        assert make_plan([spec()], state(version=version), options()).errors == (), "never refused on a guess"
+
+
+def test_a_system_service_is_scheduled_by_an_administrator_only() -> None:
+    url = "https://gis.example.com/server/rest/services/System/SpatialAnalysisTools/GPServer/CreateBuffers"
+    plan = make_plan([spec(f"task_url: {url}\n")], state(), options())
+    assert [e.message for e in plan.errors] == [f"{url} is a System service, which only an administrator may "
+                                                "schedule (signed in as alice)"]
+    assert make_plan([spec(f"task_url: {url}\n")], state(user=ADMIN), options()).errors == ()
+
+
 def test_quota_exceeded() -> None:
     specs = [spec(name="a"), spec(name="b"), spec(name="c")]
     plan = make_plan(specs, state(active_tasks_available={"alice": 2}), options())
     (error,) = plan.errors
-    assert error.message == "alice would have 3 more active tasks, but the portal allows only 2 more"
+    assert error.message == "alice would have 3 more active tasks, but the portal allows only 2 more (activeTasksAvailable)"
     assert error.owner == "alice" and error.name is None
+
+
+def test_an_administrator_is_checked_against_the_limits_by_type_user_and_organization() -> None:
+    held = [remote(f"[reconciler] held-{i}", id=f"h{i}") for i in range(2)]
+    limits = {"GPServiceUserLimit": 3, "GPServiceOrgLimit": 10}
+    two_more = [spec(name="a"), spec(name="b"), *(spec(name=f"held-{i}") for i in range(2))]
+    plan = make_plan(two_more, state(*held, user=ADMIN, limits=limits, org_active={"GPService": 2},
+                                     active_tasks_available={"alice": 99}), options())
+    (error,) = plan.errors
+    assert error.message == "alice would have 4 active GPService tasks, but GPServiceUserLimit allows 3"
+    assert '"limitName": "GPServiceUserLimit"' in (error.hint or "")
+    org = make_plan(two_more, state(*held, user=ADMIN, limits={**limits, "GPServiceUserLimit": 9},
+                                    org_active={"GPService": 9}), options())
+    assert [e.message for e in org.errors] == ["the organization would have 11 active GPService tasks, but "
+                                               "GPServiceOrgLimit allows 10"]
+    room = make_plan(two_more, state(*held, user=ADMIN, limits={**limits, "GPServiceUserLimit": 4},
+                                     org_active={"GPService": 2}), options())
+    assert room.errors == ()
 
 
 def test_quota_counts_disables_and_deletes() -> None:
@@ -178,16 +219,17 @@ def failed_run(result: str) -> RemoteRun:
     return RemoteRun(run_id="r2", task_id="t1", status="failed", result=result, url="", created=1893931200000, updated=None)
 
 
-def test_auto_disabled_task_is_enabled_with_the_last_error() -> None:
+@pytest.mark.parametrize("stopped", ["disabled", "failed"])
+def test_auto_disabled_task_is_enabled_with_the_last_error(stopped: str) -> None:
     s = spec()
-    gone = remote_of(s, active=False, task_state="disabled")
+    gone = remote_of(s, active=False, task_state=stopped)
     runs = {"t1": (failed_run("ERROR 000732: Input Features does not exist"),)}
     assert tasks_needing_runs([s], state(gone), options()) == ("t1",)
     plan = make_plan([s], state(gone, runs=runs), options())
     assert plan.changes[0].actions == (Action.ENABLE,)
     (warning,) = plan.warnings
     assert warning.message == (
-        "the portal disabled this task after repeated failed runs; "
+        f"the portal stopped this task (taskState {stopped}) after repeated failed runs; "
         "last failed run (2030-01-06T12:00:00Z): ERROR 000732: Input Features does not exist"
     )
 

@@ -178,10 +178,10 @@ def test_plain_removals_wait_for_nothing() -> None:
 
 
 def test_a_move_counts_once_against_the_new_owners_quota() -> None:
-    from reconciler.planning import checks
+    from reconciler.planning.quota import quota
 
     s = spec("owner: bob\n")
     plan = make_plan([s], state(remote_of(s, owner="alice", id="t1"), user=ADMIN), options())
     create = next(c for c in plan.changes if c.owner == "bob")
-    assert checks.quota([(create, None)], {"bob": 0}) != [], "created paused, then enabled: it needs a slot"
-    assert checks.quota([(create, None)], {"bob": 1}) == []
+    assert quota([(create, None)], state(active_tasks_available={"bob": 0})) != [], "created paused, then enabled"
+    assert quota([(create, None)], state(active_tasks_available={"bob": 1})) == []
