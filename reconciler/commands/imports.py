@@ -27,6 +27,8 @@ from reconciler.taskfiles.loader import LoadResult
 from reconciler.taskfiles.rules import MAX_TITLE, is_task_name
 from reconciler.taskfiles.writer import imported, name_for
 
+_SECRET_REFERENCE = re.compile(r"\$\{secret:([A-Za-z_][A-Za-z0-9_]*)\}")
+
 
 @dataclass(frozen=True, kw_only=True)
 class Selection:
@@ -56,9 +58,13 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
     out = Path(selection.out or request.tasks_dir)
     taken |= {p.stem for p in out.glob("*") if p.suffix.lower() in (".yaml", ".yml")}  # never beside a file of that name
     chosen = [t for t in tasks if _chosen(t, selection, pattern, request)]
+    missed = [n for n in selection.names if not any(_answers(t, n, request) for t in tasks)]
     if not chosen:
         raise UsageError("no portal task matches: `reconciler status` lists managed tasks, `reconciler plan` the others")
-    failed = unread
+    failed = unread + len(missed)
+    for wanted in missed:  # a typo in a list of names must not pass unnoticed
+        echo(f"x no portal task matches {wanted!r} (a title, a task id or a managed name)")
+    variables = _secret_variables(loaded)
     for task in sorted(chosen, key=lambda t: (t.owner, t.title, t.id)):
         name = name_from_title(task.title, request.mark, request.adopts)
         if name is not None and not is_task_name(name):
@@ -76,7 +82,7 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
         if name is None:
             name = name_for(task.title, taken, longest=MAX_TITLE - len(request.mark))
             taken.add(name)
-        written = imported(task, name=name, default_owner=default_owner, adopt=not managed)
+        written = imported(task, name=name, default_owner=default_owner, adopt=not managed, taken_variables=variables)
         if written.refused:
             echo(f"x not imported {task.title!r} ({task.id}): " + "; ".join(written.refused))
             failed += 1
@@ -91,6 +97,7 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
             failed += 1
             continue
         _write(path, written.text)
+        variables |= {var for _, var in written.secrets}
         echo(f"+ wrote {path}: {name} from {task.title!r} ({task.id}, {task.owner})")
         for where, var in written.secrets:
             echo(f"    {where} looks like a credential: it reads ${{secret:{var}}}; set {var} in the environment")
@@ -132,9 +139,23 @@ def _chosen(task: RemoteTask, selection: Selection, pattern: re.Pattern[str] | N
     if pattern is not None and not pattern.search(task.title):
         return False
     if selection.names:
-        managed = name_from_title(task.title, request.mark, request.adopts)
-        return any(n in (task.id, task.title, managed) for n in selection.names)
+        return any(_answers(task, n, request) for n in selection.names)
     return True
+
+
+def _answers(task: RemoteTask, name: str, request: Request) -> bool:
+    return name in (task.id, task.title, name_from_title(task.title, request.mark, request.adopts))
+
+
+def _secret_variables(loaded: LoadResult) -> frozenset[str]:
+    """The `${secret:NAME}` variables tasks.d uses already: an imported file must not share one."""
+    found: set[str] = set()
+    for path in loaded.files:
+        try:
+            found |= set(_SECRET_REFERENCE.findall(Path(path).read_text(encoding="utf-8")))
+        except (OSError, UnicodeError):  # it loaded a moment ago; nothing to add if it is gone
+            continue
+    return frozenset(found)
 
 
 def _write(path: Path, text: str) -> None:

@@ -1,64 +1,91 @@
-"""What, in a portal's parameter value, looks like a credential (for `reconciler import`). Pure.
+"""What, in a portal's value, looks like a credential (for `reconciler import`). Pure.
 
-Two questions: is a whole string a token (`is_token`), and which parts of a longer string are
-credentials (`spans`): a `key=value` pair with a credential-named key (URL queries, connection
-strings: `?token=`, `Password=`, `PWD=`), a URL's user-info password, an `Authorization` scheme's
-value (`Basic ...`, `Bearer ...`), and, in JSON text, the value of a credential-named key or a
-quoted token. A false positive costs a variable to set; a false negative writes a credential into
-Git, so the rules lean towards finding [I].
+Three questions: is a key named like one (`is_credential_key`), is a whole string a token
+(`is_token`), and which parts of a longer string are credentials (`spans`): a `key=value` pair
+with a credential's usual key (URL queries, connection strings: `?token=`, `Password=`,
+`PWD={...}`, also URL-encoded), a URL's user-info password (`user:pass@`, Oracle's
+`user/pass@`), an `Authorization` scheme's value (`Basic ...`, `Bearer ...`), a PEM private key,
+and, in JSON or Python-literal text, the value of a credential-named key or a quoted token. A
+false positive costs a variable to set; a false negative writes a credential into Git, so the
+rules lean towards finding [I].
 """
 
 from __future__ import annotations
 
 import collections
+import itertools
 import math
 import re
 
 from reconciler.masking import is_credential_key as _named_like_credential
 
+# Words that name a credential when a key holds one as a whole part (`db_pass`, `X-Api-Key`,
+# `sessionId`), so that `passage`, `author` or `compass` do not [I].
+_WORDS = frozenset({"pass", "pw", "pwd", "passwd", "password", "passphrase", "secret", "token", "auth",
+                    "authorization", "cookie", "session", "sessionid", "sid", "credential", "credentials",
+                    "apikey", "privatekey", "accesskey", "signature", "sig"})
+_PAIRS = frozenset({("api", "key"), ("private", "key"), ("access", "key"), ("secret", "key"), ("client", "secret"),
+                    ("session", "id"), ("account", "key"), ("sas", "key")})
+_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
 # A JWT: base64url JSON header and payload, both of which begin with `{"` (eyJ).
 _JWT = re.compile(r"eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*")
-# A long unbroken string mixing cases and digits: what access tokens and API keys look like.
-_RANDOM = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9._~+-]{40,4096}")
+# A long unbroken string mixing cases and digits: what access tokens and API keys (AWS secret
+# keys hold `/` and `+`) look like. Base64 data padded with `=` is data [I].
+_RANDOM = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9._~+/-]{40,4096}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 # Random base64url text carries at least ~4.5 bits per character from 40 characters on; names
 # made of words and numbers (`gisowner.Parcels_2024_Final`) carry less [I].
 _MIN_ENTROPY = 4.5
 
-# In `key=value` text (URL queries, connection strings) only keys that are a credential's usual
-# name whole: `OWNER_TOKEN_COUNT = 3` in a where clause is not one [I].
-_ASSIGN_KEY = re.compile(r"(?i)(encrypted_)?(password|passwd|pwd|passphrase|(access_|refresh_|id_)?token|api_?key|"
-                         r"key|secret|client_secret|sig|signature|auth|authorization)")
-_ASSIGN = re.compile(r"(?<![^?&;,\s])(?P<key>[A-Za-z_][\w.-]*)\s*=\s*(?P<value>[^;&#\s'\",]+)")
-_USERINFO = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+:(?P<value>[^/\s@]+)@")
+# In `key=value` text only keys that are a credential's usual name whole: `OWNER_TOKEN_COUNT = 3`
+# in a where clause is not one [I].
+_ASSIGN_KEY = re.compile(r"(?i)(encrypted_|x-)?(pass|pw|pwd|passwd|password|passphrase|(access_|refresh_|id_)?token|"
+                         r"api[_-]?key|key|secret|client_secret|sig|signature|auth|authorization|session(_?id)?|sid|"
+                         r"cookie|credentials?)")
+_VALUE = r"(?P<value>\{[^}]*\}|[^;&#\s'\",]+)"  # an ODBC value may be braced: PWD={a;b}
+_ASSIGN = re.compile(r"(?<![^?&;,\s])(?P<key>[A-Za-z_][\w.-]*)\s*=\s*" + _VALUE)
+_ENCODED = re.compile(r"(?i)(?:%3F|%26|%3B)(?P<key>[A-Za-z_][\w.-]*)%3D(?P<value>.+?)(?=%26|%3B|%23|[&#\s\"']|$)")
+_USERINFO = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+[:/](?P<value>[^/\s@]+)@")
 _SCHEME = re.compile(r"(?i)\b(?:basic|bearer)\s+(?P<value>[A-Za-z0-9+/=._~-]{8,})")
-_JSON_PAIR = re.compile(r'"(?P<key>(?:[^"\\]|\\.)*)"\s*:\s*(?:"(?P<value>(?:[^"\\]|\\.)*)"|(?P<number>-?\d[\d.eE+-]*))')
-_QUOTED = re.compile(r'"(?P<value>[^"\\]{40,4096})"')
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----")
+_PAIR = re.compile(r"""(?P<q>["'])(?P<key>(?:(?!(?P=q))[^\\]|\\.)*)(?P=q)\s*:\s*"""
+                   r"""(?:(?P<vq>["'])(?P<value>(?:(?!(?P=vq))[^\\]|\\.)*)(?P=vq)|(?P<number>-?\d[\d.eE+-]*))""")
+_QUOTED = re.compile(r"""["'](?P<value>[^"'\\\s]{40,4096})["']""")
 
 
 def is_credential_key(key: str) -> bool:
-    """A credential-named key, and `PWD` (ODBC/SDE connection strings), which the output masking
-    cannot take: it is also the shell's working directory."""
-    return _named_like_credential(key) or "pwd" in key.lower()
+    """A key named like a credential: as the output masking names them, or holding one of the
+    words above as a whole part (split at `_`, `-`, `.` and case changes)."""
+    if _named_like_credential(key):
+        return True
+    parts = key_parts(key)
+    return any(p in _WORDS for p in parts) or any(pair in _PAIRS for pair in itertools.pairwise(parts))
+
+
+def key_parts(key: str) -> list[str]:
+    """A key's words, lower-case: `X-Api-Key` -> x, api, key; `sessionId` -> session, id."""
+    return [p.lower() for p in _PARTS.findall(key)]
 
 
 def is_token(text: str) -> bool:
-    """Whether `text`, whole, looks like an access token, an API key or a JWT [I]. Item ids
-    (32 hex digits), names, paths and URLs do not."""
-    if _JWT.fullmatch(text):
+    """Whether `text`, whole, looks like an access token, an API key, a JWT or a private key
+    [I]. Item ids (32 hex digits), names, paths, URLs and padded base64 data do not."""
+    if _JWT.fullmatch(text) or _PEM.fullmatch(text.strip()):
         return True
-    return bool(_RANDOM.fullmatch(text)) and not _HEX.fullmatch(text) and _entropy(text) >= _MIN_ENTROPY
+    return (bool(_RANDOM.fullmatch(text)) and not _HEX.fullmatch(text) and not text.endswith("=")
+            and "://" not in text and _entropy(text) >= _MIN_ENTROPY)
 
 
 def spans(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each credential inside `text`, in order, not overlapping."""
     found: list[tuple[int, int]] = []
-    for m in _ASSIGN.finditer(text):
-        if _ASSIGN_KEY.fullmatch(m["key"]):
-            found.append(m.span("value"))
+    for pattern in (_ASSIGN, _ENCODED):
+        found += [m.span("value") for m in pattern.finditer(text) if _ASSIGN_KEY.fullmatch(m["key"])]
     for pattern in (_USERINFO, _SCHEME):
         found += [m.span("value") for m in pattern.finditer(text)]
-    for m in _JSON_PAIR.finditer(text):
+    found += [m.span() for m in _PEM.finditer(text)]
+    for m in _PAIR.finditer(text):
         group = "value" if m["value"] is not None else "number"
         if is_credential_key(m["key"]) and m[group]:
             found.append(m.span(group))

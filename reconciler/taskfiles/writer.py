@@ -21,10 +21,11 @@ from reconciler import quartz
 from reconciler.errors import CronError
 from reconciler.instants import iso_ms
 from reconciler.model import RemoteTask
-from reconciler.taskfiles.credentials import is_credential_key, is_token, spans
+from reconciler.taskfiles.credentials import is_credential_key, is_token, key_parts, spans
 
 MAX_NAME = 100
 _NOT_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,18 +40,24 @@ class Imported:
 def name_for(title: str, taken: set[str], *, longest: int = MAX_NAME) -> str:
     """A task name from a portal title (letters, digits, `.`, `_`, `-`; at most `longest`
     characters), unique among `taken`."""
-    base = _NOT_NAME.sub("-", title).strip(".-_")[:min(longest, MAX_NAME) - 4] or "task"
+    base = _NOT_NAME.sub("-", title).strip(".-_")[:min(longest, MAX_NAME) - 9] or "task"
     if not base[0].isalnum():
         base = "t" + base
+    if base.split(".")[0].upper() in _RESERVED:  # a file Windows cannot create
+        base += "-task"
+    folded = {t.casefold() for t in taken}  # Case.yaml and case.yaml are one file on macOS and Windows
     name, n = base, 2
-    while name in taken:
+    while name.casefold() in folded:
         name, n = f"{base}-{n}", n + 1
     return name
 
 
-def imported(task: RemoteTask, *, name: str, default_owner: str, adopt: bool) -> Imported:
-    """The task file for `task`; `adopt`: the task is not managed yet (write adopt_id)."""
-    found = _Found(secrets=[], refused=[])
+def imported(task: RemoteTask, *, name: str, default_owner: str, adopt: bool,
+             taken_variables: frozenset[str] = frozenset()) -> Imported:
+    """The task file for `task`; `adopt`: the task is not managed yet (write adopt_id).
+    `taken_variables`: secret variable names in use already (tasks.d, earlier files of this
+    import): two tasks never share one, or setting it for one would give the other its secret."""
+    found = _Found(secrets=[], refused=[], taken=set(taken_variables))
     data: dict[str, Any] = {"name": name}
     if adopt:
         data["adopt_id"] = task.id
@@ -59,7 +66,7 @@ def imported(task: RemoteTask, *, name: str, default_owner: str, adopt: bool) ->
     if task.task_type != "GPService":
         data["type"] = task.task_type
     if task.task_url:
-        data["task_url"] = _escaped(task.task_url)
+        data["task_url"] = _parameters(task.task_url, name, ("task_url",), found)
     if task.item_id:
         data["item_id"] = task.item_id
     if task.parameters:
@@ -102,9 +109,9 @@ def _parameters(value: Any, name: str, path: tuple[str, ...], found: _Found, *, 
             parts += [_escaped(value[at:start]), _secret(name, path, found)]
             at = end
         return "".join(parts) + _escaped(value[at:])
-    if credential and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if credential and isinstance(value, (int, float)) and not isinstance(value, bool) and _secret_number(path[-1]):
         # A task file reads a variable as text: a number written as ${secret:...} would change type.
-        found.refused.append(f"{'.'.join(path)} holds a number at a credential-named key; a task file can hold a "
+        found.refused.append(f"{'.'.join(path)} holds a number at a password's key; a task file can hold a "
                              "secret only as text, so write this task's file by hand")
     return value
 
@@ -113,14 +120,24 @@ def _parameters(value: Any, name: str, path: tuple[str, ...], found: _Found, *, 
 class _Found:
     secrets: list[tuple[str, str]]
     refused: list[str]
+    taken: set[str]  # variable names in use
+
+
+# A number is a secret only at a key naming a password or PIN (`token_expiration: 60` is not) [I].
+_NUMBER_SECRETS = frozenset({"pass", "pw", "pwd", "passwd", "password", "passphrase", "passcode", "pin", "secret"})
+
+
+def _secret_number(key: str) -> bool:
+    return not _NUMBER_SECRETS.isdisjoint(key_parts(key))
 
 
 def _secret(name: str, path: tuple[str, ...], found: _Found) -> str:
-    base = re.sub(r"[^A-Z0-9]+", "_", f"IMPORTED_{name}_{'_'.join(path[1:])}".upper()).strip("_")
-    taken = {v for _, v in found.secrets}
+    where = path[1:] if path[0] == "parameters" else path
+    base = re.sub(r"[^A-Z0-9]+", "_", f"IMPORTED_{name}_{'_'.join(where)}".upper()).strip("_")
     var, n = base, 2
-    while var in taken:
+    while var in found.taken:
         var, n = f"{base}_{n}", n + 1
+    found.taken.add(var)
     found.secrets.append((".".join(path), var))
     return f"${{secret:{var}}}"
 

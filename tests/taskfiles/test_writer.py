@@ -30,6 +30,8 @@ def test_names_are_safe_unique_and_bounded() -> None:
     assert name_for("***", set()) == "task"
     assert name_for("a b", {"a-b", "a-b-2"}) == "a-b-3"
     assert len(name_for("x" * 300, set(), longest=50)) <= 50
+    assert name_for("case", {"Case"}) == "case-2", "one file on a case-insensitive checkout"
+    assert name_for("CON", set()) == "CON-task" and name_for("nul.txt", set()) == "nul.txt-task"
 
 
 def test_the_file_reads_back_as_the_same_task() -> None:
@@ -99,3 +101,37 @@ def test_names_ids_and_data_are_not_taken_for_tokens() -> None:
               "where": "STATUS = 'ACTIVE' AND OWNER_TOKEN_COUNT = 3"}
     written = imported(task(parameters_json=json.dumps(values)), name="t", default_owner="publisher", adopt=False)
     assert written.secrets == ()
+
+
+def test_the_forms_a_review_found_written_in_clear_are_references_now() -> None:
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
+    clear = {"db_pass": "dbp4ss", "Pass": "cap5", "pw": "pw6", "api-key": "hy7", "X-Api-Key": "xh8",
+             "auth": "user:authD4", "sessionId": "sess9", "cookie": "session=ck10",
+             "dsn": "user=scott pass=tiger8", "ora": "oracle://scott/tiger7@db",
+             "py": "{'password': 'pyG9'}", "enc": "https://x.example.com/a%3Ftoken%3Dencsecret%26f%3Djson",
+             "pem": pem, "aws": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+             "odbc": "DRIVER=x;PWD={br@ce;pw};UID=u;"}
+    url = "https://gis.example.com/server/rest/services/T/GPServer/T?token=URLTOKENSECRET99"
+    written = imported(task(parameters_json=json.dumps(clear), task_url=url), name="t", default_owner="publisher",
+                       adopt=False)
+    for secret in ("dbp4ss", "cap5", "pw6", "hy7", "xh8", "authD4", "sess9", "ck10", "tiger8", "tiger7", "pyG9",
+                   "encsecret", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "wJalrXUtnFEMI", "br@ce", "URLTOKENSECRET99"):
+        assert secret not in written.text, secret
+    assert ("task_url", "IMPORTED_T_TASK_URL") in written.secrets
+    assert written.refused == ()
+
+
+def test_two_tasks_never_share_a_secret_variable() -> None:
+    params = json.dumps({"in_features": {"token": "tok-a"}})
+    first = imported(task(parameters_json=params), name="sync-db", default_owner="publisher", adopt=False)
+    taken = frozenset(v for _, v in first.secrets) | {"IMPORTED_SYNC_DB_IN_FEATURES_TOKEN_2"}
+    second = imported(task(parameters_json=params), name="sync_db", default_owner="publisher", adopt=False,
+                      taken_variables=taken)
+    ((_, one),), ((_, other),) = first.secrets, second.secrets
+    assert one == "IMPORTED_SYNC_DB_IN_FEATURES_TOKEN" and other == "IMPORTED_SYNC_DB_IN_FEATURES_TOKEN_3"
+
+
+def test_a_number_at_a_token_settings_key_is_written_as_it_is() -> None:
+    written = imported(task(parameters_json=json.dumps({"token_expiration": 60, "session_timeout": 5})), name="t",
+                       default_owner="publisher", adopt=False)
+    assert written.refused == () and "token_expiration: 60" in written.text

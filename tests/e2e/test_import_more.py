@@ -1,0 +1,31 @@
+"""reconciler import through the CLI and the emulator: what a review found after the first fixes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.conftest import Run
+
+
+def test_a_name_that_matches_nothing_fails_the_import(on_emu: Run, workdir: Path, emu, portal) -> None:
+    from tests.conftest import buffer_fields
+
+    portal.create_task(buffer_fields(emu, "real one"))
+    result = on_emu("import", "real one", "reall one")
+    assert result.code == 1 and "x no portal task matches 'reall one'" in result.out
+    assert (workdir / "tasks.d" / "real-one.yaml").exists(), "what matched is still imported"
+
+
+def test_two_imported_tasks_never_share_a_secret_variable(on_emu: Run, workdir: Path, emu, portal) -> None:
+    from tests.conftest import BUFFER_PARAMS, buffer_fields
+
+    for title, token in (("sync db", "TOKEN_OF_A"), ("sync_db", "TOKEN_OF_B")):
+        params = {**BUFFER_PARAMS, "in_features": {**BUFFER_PARAMS["in_features"], "token": token}}  # type: ignore[dict-item]
+        portal.create_task(buffer_fields(emu, title, parameters_json=json.dumps(params)))
+    result = on_emu("import")
+    assert result.code == 0, result.out + result.err
+    texts = [(workdir / "tasks.d" / f).read_text() for f in ("sync-db.yaml", "sync_db.yaml")]
+    refs = [line.split("${secret:")[1].split("}")[0] for text in texts for line in text.splitlines() if "${secret:" in line]
+    assert len(refs) == 2 and len(set(refs)) == 2, refs
+    assert not any("TOKEN_OF" in text for text in texts)
