@@ -7,9 +7,9 @@
      "task_file_warnings": [validate's problem dicts]   # what plan printed before the plan
      "digest": "sha256:..."}                            # of everything else (jsonforms.canonical_json)
 
-Keys added since format 1 (task_file_warnings, digest) may be missing from an older file, which
-is still read. read() checks the whole file, schemas/plan-file.schema.json and the digest, so
-`show` (in every view) and `apply FILE` refuse the same damaged or edited files. The digest has
+read() checks the whole file, schemas/plan-file.schema.json and the digest, so `show` (in every
+view) and `apply FILE` refuse the same damaged or edited files; a file without a digest (edited,
+or saved before plan wrote one) is refused too: plans are short-lived, plan again. The digest has
 no key: it catches damage and hand edits, not a forger (apply FILE recomputes the plan anyway).
 
 No secret is stored in clear text: plan_to_dict masks secret values, the desired fingerprint is
@@ -62,8 +62,7 @@ class SavedPlan:
     created: datetime
     policy: Policy
     adopts: str | None = None
-    # The task files' warnings plan printed (validate's problem dicts); None: an older file without them.
-    warnings: tuple[dict[str, Any], ...] | None = None
+    warnings: tuple[dict[str, Any], ...] = ()  # the task files' warnings plan printed (validate's problem dicts)
 
 
 def to_document(plan: Plan, *, tasks_dir: str, policy: Policy, created: datetime,
@@ -100,7 +99,9 @@ def damage(data: dict[str, Any]) -> str | None:
         first = problems[0]
         where = ".".join(str(p) for p in (first.path[:-1] if first.at_key else first.path))  # at_key: it names the key
         return f"{where or 'the file'}: {first.message}"
-    if "digest" in data and data["digest"] != digest(data):
+    if "digest" not in data:  # every plan --out writes one: a file without it was edited, or is older
+        return "it has no digest: it was edited, or saved by an older reconciler"
+    if data["digest"] != digest(data):
         return "its content does not match its digest: it was edited or damaged after plan saved it"
     return None
 
@@ -155,7 +156,7 @@ def read(path: str) -> SavedPlan:
             mark=str(data["mark"]), created=parse_instant(str(data["created"])),
             policy=Policy.from_dict(options),
             adopts=None if data.get("adopt_mark") is None else str(data["adopt_mark"]),
-            warnings=None if "task_file_warnings" not in data else tuple(data["task_file_warnings"]),
+            warnings=tuple(data.get("task_file_warnings", ())),
         )
     except (KeyError, TypeError, ValueError) as e:
         raise UsageError(f"{path}: damaged plan file ({e}); run plan again") from None

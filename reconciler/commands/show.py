@@ -9,9 +9,6 @@ from reconciler.render import render_doc
 from reconciler.render.common import clean
 from reconciler.render.validate import problem_line
 
-OLDER_FILE = ("{path} was saved by an older reconciler, without the task files' warnings plan printed; "
-              "`reconciler validate` lists the task files' warnings now.")
-
 
 def run(path: str, *, fmt: str, color: bool, echo: Echo, echo_err: Echo) -> int:
     """Prints what `plan --format FMT` printed: the task files' warnings (not in JSON, as plan),
@@ -24,11 +21,8 @@ def run(path: str, *, fmt: str, color: bool, echo: Echo, echo_err: Echo) -> int:
     text = render_doc(saved.plan, fmt, color=color)
     echo_err(f"{clean(path)}: planned {iso(saved.created)} against {clean(saved.portal)} from {clean(saved.tasks_dir)} "
              f"(apply it with `reconciler apply {path}`; it is refused if anything changed since).")
-    if fmt != "json":  # plan --format json prints no task-file warnings: stdout stays pure JSON
-        if saved.warnings is None:
-            echo_err(OLDER_FILE.format(path=path))
-        elif saved.warnings:
-            echo("\n".join(problem_line({k: clean(v) if isinstance(v, str) else v for k, v in w.items()})
-                            for w in saved.warnings))
+    if fmt != "json" and saved.warnings:  # plan --format json prints no task-file warnings: stdout stays pure JSON
+        echo("\n".join(problem_line({k: clean(v) if isinstance(v, str) else v for k, v in w.items()})
+                        for w in saved.warnings))
     echo(text)
     return 0

@@ -73,14 +73,15 @@ def test_an_intact_plan_file_is_still_shown_and_applied(run: Run, on_emu: Run, s
     assert applied.code == 0, applied.out + applied.err
 
 
-def test_an_older_plan_file_without_digest_or_warnings_is_still_shown(run: Run, workdir: Path,
-                                                                      saved: dict[str, Any]) -> None:
-    for key in ("digest", "task_file_warnings"):
-        saved.pop(key)
+def test_a_plan_file_without_a_digest_is_refused(run: Run, on_emu: Run, workdir: Path,
+                                                 saved: dict[str, Any]) -> None:
+    """Removing the digest must not turn an edited file into an "older" one that is shown as genuine."""
+    saved.pop("digest")
+    saved["tasks_dir"] = "forged"
     (workdir / "old.json").write_text(json.dumps(saved))
-    shown = run("show", "old.json")
-    assert shown.code == 0 and shown.out.startswith("Plan for ")
-    assert "without the task files' warnings" in shown.err
+    for command in (("show", "old.json"), ("apply", "old.json")):
+        result = (run if command[0] == "show" else on_emu)(*command)
+        assert result.code == 1 and "it has no digest" in result.err and "forged" not in result.out, command
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
