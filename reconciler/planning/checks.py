@@ -74,6 +74,23 @@ def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, cou
     return tuple(iso(t) for t in quartz.next_fire_times(expr, after=after, count=count) if end is None or t <= end)
 
 
+RUN_HISTORY = 30  # runs the portal keeps by default (TaskRunHistoryCount); a full list may be trimmed
+SAME_WRITE_MS = 1000  # `updated` this close to `created`: the creation itself, no later write [I]
+
+
+def occurrences_left(task: RemoteTask, runs: Sequence[RemoteRun]) -> tuple[int, bool]:
+    """What max_occurrences still allows, at most (counting only runs fired after the task's last
+    write, the latest the portal can have restarted its count: a fire is never at the instant of
+    a write, so one stamped with it came first), and whether that is exact: only for a task never
+    written since its creation whose whole history is kept [I]."""
+    since = task.updated if task.updated is not None else task.created
+    counted = len(runs) if since is None else sum(1 for r in runs if r.created is not None and r.created > since)
+    never_written = (task.created is not None and task.updated is not None
+                     and task.updated - task.created <= SAME_WRITE_MS)
+    exact = never_written and len(runs) < RUN_HISTORY and all(r.created is not None for r in runs)
+    return max(0, (task.max_occurrences or 0) - counted), exact
+
+
 def _counting_from(now: datetime, start: datetime | None) -> datetime:
     """Fire times are those after this: now, or just before a later start (a fire exactly at
     the start counts)."""

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from reconciler.instants import from_ms, parse_instant
 from reconciler.model import RemoteRun, RemoteTask
-from reconciler.planning.checks import COMPLETED, IN_FLIGHT, STOPPED, next_fires
+from reconciler.planning.checks import COMPLETED, IN_FLIGHT, STOPPED, next_fires, occurrences_left
 from reconciler.planning.plan import Change, FieldChange, Plan
 
 FAILED = ("failed", "submitfailed")
@@ -28,8 +28,6 @@ FAILED = ("failed", "submitfailed")
 # was still going (not a success; the portal's five-failures count, as the emulator keeps it,
 # ignores them too) [I]. Every run, these included, used up an occurrence when it fired [I].
 NEUTRAL = (*IN_FLIGHT, "skipped")
-RUN_HISTORY = 30  # runs the portal keeps by default (TaskRunHistoryCount, §11); a full list may be trimmed
-SAME_WRITE_MS = 1000  # `updated` this close to `created`: the creation itself, no later write [I]
 DUE_GRACE = timedelta(minutes=10)  # a fire time this long past without a run: "never run although due"
 
 
@@ -76,7 +74,7 @@ def assess(plan: Plan, tasks: Sequence[RemoteTask], names: Mapping[str, str],
 def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change], now: datetime) -> TaskHealth:
     failures = _streak(runs)
     capped = task.max_occurrences not in (None, -1)
-    left, exact = _runs_left(task, runs) if capped else (None, False)
+    left, exact = occurrences_left(task, runs) if capped else (None, False)
     fires = next_fires(task.schedule, start_ms=task.start_date, now=now, count=1, end_ms=task.end_date,
                        runs_left=left)
     upcoming = fires[0] if fires else None
@@ -110,18 +108,6 @@ def _streak(runs: Sequence[RemoteRun]) -> int:
         elif run.status not in NEUTRAL:
             break
     return failures
-
-
-def _runs_left(task: RemoteTask, runs: Sequence[RemoteRun]) -> tuple[int, bool]:
-    """What max_occurrences still allows, at most (counting only runs fired after the task's last
-    write, the latest the count can have restarted: a fire is never at the instant of a write, so
-    one stamped with it came first), and whether that is exact (see the module doc) [I]."""
-    since = task.updated if task.updated is not None else task.created
-    counted = len(runs) if since is None else sum(1 for r in runs if r.created is not None and r.created > since)
-    never_written = (task.created is not None and task.updated is not None
-                     and task.updated - task.created <= SAME_WRITE_MS)
-    exact = never_written and len(runs) < RUN_HISTORY and all(r.created is not None for r in runs)
-    return max(0, (task.max_occurrences or 0) - counted), exact
 
 
 def _was_due(task: RemoteTask, now: datetime) -> bool:

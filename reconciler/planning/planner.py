@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from reconciler.instants import to_ms
 from reconciler.masking import mask_credential_field, mask_values, mask_words
-from reconciler.model import PortalState, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
+from reconciler.model import PortalState, RemoteRun, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
 from reconciler.planning import checks, compare, guards, selection
 from reconciler.planning.blind import blind_spots
 from reconciler.planning.desired import desired_fields, secret_values
@@ -44,7 +44,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
     reviewed: list[tuple[Change, RemoteTask | None]] = []
     unchanged: list[str] = []
     for entry in draft.entries:
-        change = _change(entry, options)
+        change = _change(entry, options, state)
         if change is None:
             unchanged.append(entry.name)
         change, notes = checks.review(
@@ -186,7 +186,7 @@ def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:
                   source=spec.source, desired=replace(desired, active=active), differences=differences)
 
 
-def _change(entry: _Entry, options: PlanOptions) -> Change | None:
+def _change(entry: _Entry, options: PlanOptions, state: PortalState) -> Change | None:
     """The entry's Change (None: unchanged): field diffs per leaf and fire times added."""
     if not entry.actions:
         return None
@@ -206,15 +206,21 @@ def _change(entry: _Entry, options: PlanOptions) -> Change | None:
         return change
     # A completed task fires no more as it stands: listing its schedule's times as "before" would
     # say the change moves runs that were never coming.
-    before = () if remote.task_state == checks.COMPLETED else _fires(remote, options)
+    before = () if remote.task_state == checks.COMPLETED else _fires(remote, options, state.runs.get(remote.id))
     return replace(change, next_fires_before=before, next_fires_after=_fires(desired, options))
 
 
-def _fires(task: TaskFields | RemoteTask, options: PlanOptions) -> tuple[str, ...]:
-    """Fire times within the task's end and its max_occurrences (the portal counts runs again for
-    a new schedule [I], so the whole cap is what a created or rescheduled task has left)."""
+def _fires(task: TaskFields | RemoteTask, options: PlanOptions,
+           runs: Sequence[RemoteRun] | None = None) -> tuple[str, ...]:
+    """Fire times within the task's end and its max_occurrences: for the task as it stands, what
+    its runs leave of the cap (checks.occurrences_left); for a created or rescheduled one the
+    whole cap (the portal counts runs again for a new schedule [I])."""
+    capped = task.max_occurrences not in (None, -1)
+    left = task.max_occurrences if capped else None
+    if capped and isinstance(task, RemoteTask) and runs is not None:
+        left = checks.occurrences_left(task, runs)[0]
     return checks.next_fires(task.schedule, start_ms=task.start_date, now=options.now, end_ms=task.end_date,
-                             runs_left=task.max_occurrences if task.max_occurrences not in (None, -1) else None)
+                             runs_left=left)
 
 
 def _wanted_active(spec: TaskSpec, remote: RemoteTask, changed: AbstractSet[str]) -> bool:

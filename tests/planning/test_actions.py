@@ -54,6 +54,19 @@ def test_a_completed_task_has_no_fire_times_before_its_new_schedule() -> None:
     assert change.next_fires_after[0] == "2030-01-08T03:00:00Z"
 
 
+def test_before_fire_times_leave_out_the_occurrences_already_used() -> None:
+    from reconciler.model import RemoteRun
+
+    s = spec('schedule: "0 0 3 * * ?"\nmax_occurrences: 5\n')
+    capped = remote("[reconciler] nightly", max_occurrences=5, created=1_000, updated=1_000)
+    used = tuple(RemoteRun(run_id=f"r{i}", task_id="t1", status="succeeded", result=None, url="",
+                           created=10_000 + i, updated=None) for i in range(4))
+    plan = make_plan([s], state(capped, runs={"t1": used}), options())
+    (change,) = plan.changes
+    assert change.next_fires_before == ("2030-01-08T02:30:00Z",), "one occurrence left"
+    assert len(change.next_fires_after) == 3, "a new schedule counts again [I]"
+
+
 def test_update_of_parameters_only_has_no_fire_times() -> None:
     s = spec("parameters:\n  distance: 5\n")
     plan = make_plan([s], state(remote_of(spec("parameters:\n  distance: 6\n"))), options())
