@@ -48,7 +48,7 @@ def emu() -> Iterator[Emulator]:
 @pytest.fixture
 def small_emu() -> Iterator[Emulator]:
     """An emulator whose users may have only 2 active tasks."""
-    with Emulator(port=0, clock_ms=T0, settings=Settings(active_task_limit=2)) as emulator:
+    with Emulator(port=0, clock_ms=T0, settings=Settings(limits={"GPServiceUserLimit": 2})) as emulator:
         yield emulator
 
 

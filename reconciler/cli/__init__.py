@@ -109,6 +109,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             tls=args.tls,
             cert_out=args.cert_out,
             enable_control=args.enable_control,
+            limit=tuple(args.limit),
+            enterprise_version=args.enterprise_version,
             echo=echo,
         )
     if args.command == "show":

@@ -264,6 +264,11 @@ def _add_emulator(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="serve the /_emulator/ control API even when not listening on loopback",
     )
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=N",
+                   help="set one of the portal's system limits at start, e.g. GPServiceUserLimit=1000 (repeatable; "
+                   "names as in portaladmin/system/limits)")
+    p.add_argument("--enterprise-version", default="11.3.0", metavar="X.Y.Z",
+                   help="the ArcGIS Enterprise release to present (default: 11.3.0; 10.8.1 or later)")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from reconciler.emulator import limits, version
 from reconciler.emulator.auth import load_users_file
+from reconciler.emulator.context import Settings
 from reconciler.emulator.server import Emulator
 from reconciler.errors import UsageError
 
@@ -20,9 +22,16 @@ def run(
     cert_out: str | None,
     enable_control: bool,
     echo: Callable[[str], None],
+    limit: tuple[str, ...] = (),
+    enterprise_version: str = version.DEFAULT,
 ) -> int:
     if cert_out and not tls:
         raise UsageError("--cert-out needs --tls")
+    try:
+        version.parse(enterprise_version)
+    except ValueError as e:
+        raise UsageError(f"--enterprise-version: {e}") from None
+    settings = Settings(limits=parse_limits(limit), enterprise_version=enterprise_version)
     emulator = Emulator(
         host=host,
         port=port,
@@ -30,6 +39,7 @@ def run(
         users=load_users_file(users) if users else None,
         tls=tls,
         enable_control=enable_control,
+        settings=settings,
     )
     try:
         emulator.start()  # UsageError for a --port out of range or an unusable --data
@@ -51,3 +61,17 @@ def run(
     finally:
         emulator.stop()
     return 0
+
+
+def parse_limits(assignments: tuple[str, ...]) -> dict[str, int]:
+    """`--limit NAME=N` flags as system limits (the last one of a name wins); UsageError otherwise."""
+    found: dict[str, int] = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--limit {item!r}: expected NAME=N, e.g. GPServiceUserLimit=1000")
+        try:
+            found[name.strip()] = limits.checked(name.strip(), value.strip())
+        except ValueError as e:
+            raise UsageError(f"--limit {item!r}: {e}") from None
+    return found

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from reconciler.emulator import limits, version
 from reconciler.emulator.clock import Clock
 from reconciler.emulator.faults import Faults
 from reconciler.emulator.requestlog import RequestLog
@@ -20,12 +21,21 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 @dataclass(kw_only=True)
 class Settings:
-    """Limits from the portal's `system/limits` (docs/portal-api.md §6.12), adjustable for tests."""
+    """What the emulated portal is: its `system/limits` (docs/portal-api.md §6.12; `limits` given
+    here override the defaults, and tests may set `settings.limits["GPServiceUserLimit"] = 3` while
+    it runs), its listing page size and its release. ValueError for an unknown limit or release."""
 
-    active_task_limit: int = 20
-    failed_runs_to_disable: int = 5
-    run_history: int = 30
+    limits: dict[str, int] = field(default_factory=dict)
     page_size: int = 100  # the most tasks one listing page holds, whatever `num` asks [I]
+    enterprise_version: str = version.DEFAULT
+
+    def __post_init__(self) -> None:
+        self.limits = limits.merged(self.limits)
+        version.parse(self.enterprise_version)
+
+    @property
+    def release(self) -> version.Release:
+        return version.parse(self.enterprise_version)
 
 
 @dataclass(kw_only=True)

@@ -95,7 +95,7 @@ class Scheduler:
         ctx.store.put_task(task)
         run["task"] = tasks.task_json(task)  # the task as this run left it
         ctx.store.put_run(run)
-        ctx.store.trim_runs(task["id"], ctx.settings.run_history)
+        ctx.store.trim_runs(task["id"], ctx.settings.limits["TaskRunHistoryCount"])
 
     def _submit(self, run: dict[str, Any], at: int) -> None:
         """POST submitJob in-process, through fault injection and the request log, with the
@@ -171,8 +171,9 @@ def _new_run(task: dict[str, Any], at: int) -> dict[str, Any]:
 
 def _count_failure(ctx: Context, task: dict[str, Any]) -> None:
     task["_failures"] = task.get("_failures", 0) + 1
-    if task["_failures"] >= ctx.settings.failed_runs_to_disable:
-        # "If a task fails five times, it is stopped" (FailedRunsToDisableTask); state name [I].
+    if task["_failures"] >= ctx.settings.limits["FailedRunsToDisableTask"]:
+        # "If a task fails five times, it is stopped" (FailedRunsToDisableTask); the state is
+        # called "disabled" here, as the task manager UI names it; the docs do not say [I].
         task.update(taskState="disabled", nextStart=None)
 
 

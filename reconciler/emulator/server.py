@@ -17,7 +17,7 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from reconciler.emulator import auth, content, control, gpserver, items, oauth, sharing, tasks, tls
+from reconciler.emulator import auth, content, control, gpserver, items, oauth, portaladmin, sharing, tasks, tls
 from reconciler.emulator.clock import Clock
 from reconciler.emulator.context import LOOPBACK_NAMES, Context, Settings
 from reconciler.emulator.faults import Faults
@@ -47,7 +47,7 @@ class Emulator:
         tls: serve HTTPS with a certificate made at start; `ca_pem` is what clients should trust.
         enable_control: serve /_emulator/ even when not on loopback.
         clock_ms: start with a virtual clock at this epoch-ms instant (tests); None = wall time.
-        settings: limits (active tasks per user, failures before disabling, runs kept).
+        settings: the portal's system limits, listing page size and release (context.Settings).
     """
 
     def __init__(
@@ -113,7 +113,7 @@ class Emulator:
             ssl_context, self.ca_pem = tls.server_context(names)
         self._scheduler = Scheduler(ctx)
         self._server = Server(
-            (self._host, self._port), ctx=ctx, routes=sharing.routes() + content.routes() + oauth.routes() + gpserver.routes(),
+            (self._host, self._port), ctx=ctx, routes=sharing.routes() + content.routes() + oauth.routes() + portaladmin.routes() + gpserver.routes(),
             control_routes=control.routes(self._scheduler), ipv6=":" in self._host, ssl_context=ssl_context,
         )
         port = self._server.server_address[1]

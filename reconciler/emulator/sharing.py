@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from reconciler.emulator import auth, items, scheduler, tasks
+from reconciler.emulator import auth, items, listing, quota, scheduler, tasks, version
 from reconciler.emulator.auth import ORG_ID, User
 from reconciler.emulator.context import PORTAL_CONTEXT, SHARING_ROOT, Context
 from reconciler.emulator.routing import READ, WRITE, Route, route
@@ -13,14 +13,10 @@ from reconciler.emulator.wire import (
     ApiError,
     Request,
     bad_request,
-    bool_param,
     forbidden,
-    int_param,
 )
 
-SHARING_VERSION = "2024.1"  # Enterprise 11.3 [I]
 RUN_STATUSES = ("scheduled", "executing", "succeeded", "skipped", "failed", "submitfailed")
-MAX_NUM = 100  # num above the documented maximum is clamped (§4) [I]
 _SEG = r"[^/]+"
 _USER = rf"/community/users/(?P<user>{_SEG})"
 _TASK = _USER + rf"/tasks/(?P<task>{_SEG})"
@@ -28,14 +24,19 @@ _RUN = _TASK + rf"/runs/(?P<run>{_SEG})"
 
 
 def _root(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
-    return {"currentVersion": SHARING_VERSION}
+    """`enterpriseVersion` and `enterpriseBuild` exist from 11.3 on (reconciler/emulator/version.py)."""
+    release = ctx.settings.release
+    data = {"currentVersion": release.rest_version}
+    if release.at_least(*version.ENTERPRISE_VERSION_SINCE):
+        data.update(enterpriseVersion=release.full, enterpriseBuild=release.build)
+    return data
 
 
 def _info(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     return {
         "owningSystemUrl": ctx.origin + PORTAL_CONTEXT,
         "authInfo": {"tokenServicesUrl": ctx.sharing_url + "/generateToken", "isTokenBasedSecurity": True},
-        "currentVersion": SHARING_VERSION,
+        "currentVersion": ctx.settings.release.rest_version,
     }
 
 
@@ -70,7 +71,7 @@ def _portal_self(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any
         "portalName": "Portal for ArcGIS",
         "portalMode": "singletenant",
         "isPortal": True,
-        "currentVersion": SHARING_VERSION,
+        "currentVersion": ctx.settings.release.rest_version,
         "portalHostname": urlsplit(ctx.origin).netloc + PORTAL_CONTEXT,
         "allSSL": ctx.tls,
         "supportsOAuth": True,
@@ -137,39 +138,10 @@ def _owned_task(ctx: Context, req: Request, g: dict[str, str]) -> tuple[User, Us
     return caller, owner, doc
 
 
-DEFAULT_NUM = 10
-
-
-def _page(req: Request) -> tuple[int, int]:
-    """(start, num). A value that is not an integer in range falls back to the default: `start`
-    below 1 (or not an integer) -> 1, `num` below 1 (or not an integer, e.g. `1.5`) -> 10, above 100
-    -> 100 [I]. The docs only give the default and the maximum; falling back to the default (rather
-    than a 400) is the emulator's choice, as with the clamp above 100, and it keeps `nextStart` loops
-    (arcgis: `while nextStart != -1`) finite and complete: a page is never empty while tasks remain."""
-    start = int_param(req, "start", strict=False)
-    num = int_param(req, "num", strict=False)
-    return (start if start is not None and start >= 1 else 1,
-            min(num, MAX_NUM) if num is not None and num >= 1 else DEFAULT_NUM)
-
-
-def _listing(ctx: Context, req: Request, *, user_id: str | None) -> dict[str, Any]:
-    start, num = _page(req)
-    num = min(num, ctx.settings.page_size)
-    types = [t for t in (req.param("types") or "").split(",") if t]  # comma list accepted [I]
-    total, page = ctx.store.tasks(
-        user_id=user_id, active=bool_param(req, "active"), types=types or None,
-        item_id=req.param("itemId") or None, offset=start - 1, limit=num,
-    )
-    more = start - 1 + len(page) < total
-    # `num` echoes how many tasks this page holds, as in the doc sample (total 1, num 1) [I].
-    return {"total": total, "start": start, "num": len(page), "nextStart": start + len(page) if more else -1,
-            "tasks": [tasks.task_json(t) for t in page]}
-
-
 def _list_tasks(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     _, owner = _principals(ctx, req, g)
-    data = _listing(ctx, req, user_id=owner.username)
-    data["activeTasksAvailable"] = tasks.active_available(ctx, owner.username)
+    data = listing.listing(ctx, req, user_id=owner.username)
+    data["activeTasksAvailable"] = quota.active_tasks_available(ctx, owner.username)
     return data
 
 
@@ -177,7 +149,7 @@ def _all_tasks(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     _check_portal(g)
     if not auth.require_user(ctx, req).is_admin:
         raise forbidden("Only administrators can list all scheduled tasks.")
-    return _listing(ctx, req, user_id=req.param("userFilter") or None)
+    return listing.listing(ctx, req, user_id=req.param("userFilter") or None)
 
 
 def _create(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
@@ -186,8 +158,7 @@ def _create(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     tasks.validate(ctx, doc, owner=owner, caller=caller)
     if tasks.requested_active(req) is False:  # not documented for createTask; accepted [I]
         doc["taskState"] = "paused"
-    else:
-        tasks.check_quota(ctx, owner.username)
+    quota.check(ctx, doc["type"], owner.username, creating=True, active=tasks.is_active(doc))
     tasks.reschedule(ctx, doc, after=ctx.clock.now_ms(), schedule_changed=True)
     ctx.store.put_task(doc)
     return {"success": True, "taskId": doc["id"]}
@@ -209,6 +180,8 @@ def _update(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
         _activate(ctx, new)
     elif wanted is False:
         new["taskState"] = "paused"
+    elif new["type"] != doc["type"]:  # another type's limits now apply to it
+        quota.check(ctx, new["type"], owner.username, creating=True, active=tasks.is_active(new))
     changed = any(new.get(k) != doc.get(k) for k in _SCHEDULE_KEYS)
     if changed:
         new["_occurrences"] = 0  # a new schedule is a new trigger: its run count starts again [I]
@@ -216,7 +189,9 @@ def _update(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
 
 
 def _activate(ctx: Context, doc: dict[str, Any]) -> None:
-    tasks.check_quota(ctx, doc["userId"])
+    stored = ctx.store.task(doc["id"])
+    retyped = stored is not None and stored["type"] != doc["type"]
+    quota.check(ctx, doc["type"], doc["userId"], creating=retyped, active=True)
     doc.update(taskState="active", _failures=0)
 
 
@@ -249,7 +224,7 @@ def _delete(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
 
 def _runs(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
     doc = _owned_task(ctx, req, g)[2]
-    # Newest first [I]; at most `run_history` exist.
+    # Newest first [I]; at most TaskRunHistoryCount exist.
     return {"runs": [scheduler.run_json(ctx, r) for r in ctx.store.runs(doc["id"])]}
 
 

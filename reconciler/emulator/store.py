@@ -144,17 +144,25 @@ class Store:
         active: bool | None = None,
         types: list[str] | None = None,
         item_id: str | None = None,
+        states: list[str] | None = None,
+        order: tuple[str, bool] | None = None,
         offset: int = 0,
         limit: int = -1,
     ) -> tuple[int, list[dict[str, Any]]]:
-        """(total matching, one page of documents) in creation order."""
-        where, args = _task_filter(user_id=user_id, active=active, types=types, item_id=item_id)
+        """(total matching, one page of documents): in creation order, or by `order` = (task field,
+        descending), ties by creation order (reversed too when descending), so pages never overlap
+        or skip."""
+        where, args = _task_filter(user_id=user_id, active=active, types=types, item_id=item_id, states=states)
         total = int(self._exec(f"SELECT COUNT(*) FROM tasks {where}", args).fetchone()[0])
-        rows = self._exec(f"SELECT doc FROM tasks {where} ORDER BY seq LIMIT ? OFFSET ?", [*args, limit, offset])
+        direction = "DESC" if order and order[1] else "ASC"
+        key = f"{_sort_key(order[0])} {direction}, " if order and order[0] else ""
+        rows = self._exec(f"SELECT doc FROM tasks {where} ORDER BY {key}seq {direction} LIMIT ? OFFSET ?",
+                          [*args, limit, offset])
         return total, [json.loads(r["doc"]) for r in rows.fetchall()]
 
-    def count_active(self, user_id: str) -> int:
-        return int(self._exec("SELECT COUNT(*) FROM tasks WHERE user_id = ? AND active = 1", (user_id,)).fetchone()[0])
+    def count_tasks(self, *, task_type: str, user_id: str | None = None, active: bool | None = None) -> int:
+        where, args = _task_filter(user_id=user_id, active=active, types=[task_type], item_id=None, states=None)
+        return int(self._exec(f"SELECT COUNT(*) FROM tasks {where}", args).fetchone()[0])
 
     def next_due_task(self, until: int) -> dict[str, Any] | None:
         row = self._exec(
@@ -228,8 +236,19 @@ class Store:
         return None if row is None else dict(json.loads(row["doc"]))
 
 
+SORT_FIELDS = ("created", "updated", "title", "type", "nextStart", "lastStart")
+
+
+def _sort_key(name: str) -> str:
+    """SQL for one of SORT_FIELDS (never user text): titles case-insensitively, unset times first [I]."""
+    if name not in SORT_FIELDS:
+        raise ValueError(f"cannot sort tasks by {name!r}")
+    return f"json_extract(doc, '$.{name}')" + (" COLLATE NOCASE" if name in ("title", "type") else "")
+
+
 def _task_filter(
-    *, user_id: str | None, active: bool | None, types: list[str] | None, item_id: str | None
+    *, user_id: str | None, active: bool | None, types: list[str] | None, item_id: str | None,
+    states: list[str] | None,
 ) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     args: list[Any] = []
@@ -245,4 +264,7 @@ def _task_filter(
     if item_id is not None:
         clauses.append("item_id = ?")
         args.append(item_id)
+    if states:
+        clauses.append(f"json_extract(doc, '$.taskState') IN ({','.join('?' * len(states))})")
+        args.extend(states)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", args

@@ -41,6 +41,10 @@ TASK_TYPES = (
 )
 CRON_FIELDS = ("minute", "hour", "dayOfMonth", "month", "dayOfWeek")
 NEEDS_PARAMETERS = ("ExecuteSceneCook", "ExecuteReport")
+# The release each type needs (§9) [D]; ExecuteReport exists in ArcGIS Online only [D], and the
+# emulator presents itself as Enterprise.
+SINCE = {"ExecuteSceneCook": (10, 9), "ExecuteWorkflowManager": (10, 9), "GPService": (11, 2)}
+ONLINE_ONLY = ("ExecuteReport",)
 
 
 def new_task(ctx: Context, owner: User, req: Request) -> dict[str, Any]:
@@ -114,6 +118,7 @@ def validate(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) ->
         raise bad_request("Invalid task.", "'type' is required.")
     if task_type not in TASK_TYPES:
         raise bad_request("Invalid task type.", f"'{task_type}' is not one of {', '.join(TASK_TYPES)} (case-sensitive).")
+    _check_release(ctx, task_type)
     expression(doc)
     start, end = doc.get("startDate"), doc.get("endDate")
     if start is not None and end is not None and end < start:
@@ -124,6 +129,18 @@ def validate(ctx: Context, doc: dict[str, Any], *, owner: User, caller: User) ->
         _validate_gp(ctx, doc, owner=owner, caller=caller)
     elif task_type != "ExecuteReport" and not doc.get("itemId"):
         raise bad_request("Invalid task.", "'itemId' is required.")
+
+
+def _check_release(ctx: Context, task_type: str) -> None:
+    """Refuse a type this portal does not have; code and wording undocumented (§15.7) [I]."""
+    release = ctx.settings.release
+    if task_type in ONLINE_ONLY:
+        raise bad_request("Invalid task type.",
+                          f"{task_type} tasks are available in ArcGIS Online only, not in ArcGIS Enterprise {release.full}.")
+    since = SINCE.get(task_type)
+    if since is not None and not release.at_least(*since):
+        raise bad_request("Invalid task type.", f"{task_type} tasks need ArcGIS Enterprise "
+                          f"{'.'.join(map(str, since))} or later; this portal is {release.full}.")
 
 
 def expression(doc: dict[str, Any]) -> quartz.QuartzExpression:
@@ -178,20 +195,6 @@ def _validate_web_tool_item(ctx: Context, doc: dict[str, Any], *, owner: User, c
         raise bad_request("Invalid task.", f"Item {item_id} is a {item.get('type')}, not a Web Tool.")
     if item["owner"] != owner.username and not caller.is_admin:
         raise forbidden("Only the portal administrator and the web tool item owner can schedule this service.")
-
-
-def check_quota(ctx: Context, user_id: str) -> None:
-    """One per-user limit across all task types (the portal has one per type, §6.12) [I]."""
-    if active_available(ctx, user_id) <= 0:
-        # Code and wording undocumented (§15.7) [I].
-        raise bad_request(
-            "Active task limit reached.",
-            f"User '{user_id}' already has {ctx.settings.active_task_limit} active tasks; disable one first.",
-        )
-
-
-def active_available(ctx: Context, user_id: str) -> int:
-    return max(0, ctx.settings.active_task_limit - ctx.store.count_active(user_id))
 
 
 def reschedule(ctx: Context, doc: dict[str, Any], *, after: int, schedule_changed: bool) -> None:

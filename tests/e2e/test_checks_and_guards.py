@@ -79,7 +79,7 @@ def test_a_user_without_scheduling_privileges(emu: Emulator, workdir: Path, run:
 
 
 def test_active_task_quota(workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    with Emulator(port=0, clock_ms=T0, settings=Settings(active_task_limit=1)) as small:
+    with Emulator(port=0, clock_ms=T0, settings=Settings(limits={"GPServiceUserLimit": 1})) as small:
         monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["publisher"])
         monkeypatch.setenv("GP_SERVER_URL", small.server_url)
         result = run("plan", "--format", "json", "--portal", small.sharing_url, "--username", "publisher")

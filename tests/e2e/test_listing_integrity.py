@@ -20,7 +20,7 @@ PAGE = 50
 @pytest.fixture
 def emu() -> Iterator[Emulator]:
     """A portal that sends at most 50 tasks a page, whatever `num` asks for."""
-    with Emulator(port=0, clock_ms=T0, settings=Settings(page_size=PAGE, active_task_limit=1000)) as emulator:
+    with Emulator(port=0, clock_ms=T0, settings=Settings(page_size=PAGE, limits={"GPServiceUserLimit": 1000, "GPServiceOrgLimit": 1000})) as emulator:
         yield emulator
 
 

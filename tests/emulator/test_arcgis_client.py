@@ -58,3 +58,15 @@ def test_arcgis_generate_token_login_under_a_virtual_clock() -> None:
         client = arcgis_gis.GIS(emu.origin + "/portal", "admin", "admin123", verify_cert=False, use_gen_token=True)
         assert client.users.me.username == "admin"
         assert client.users.me.tasks.count == 0
+
+
+def test_arcgis_reads_and_sets_system_limits() -> None:
+    # Not yet run against Esri's client (arcgis is not installed where this was written): the wire
+    # form follows its docstrings (gis.admin.system.limits / set_limits, docs/portal-api.md §6.12).
+    arcgis_gis = _arcgis_gis()
+    with Emulator(port=0, tls=True, clock_ms=T0) as emu:
+        client = arcgis_gis.GIS(emu.origin + "/portal", "admin", "admin123", verify_cert=False)
+        system = client.admin.system
+        assert {e["limitName"]: e["numLimit"] for e in system.limits["ScheduleTask"]}["GPServiceUserLimit"] == 20
+        system.set_limits([{"limitName": "GPServiceUserLimit", "numLimit": 3}], category="ScheduleTask")
+        assert emu.ctx is not None and emu.ctx.settings.limits["GPServiceUserLimit"] == 3

@@ -187,7 +187,7 @@ def test_update_validates_like_create(emu: Emulator, publisher: Client) -> None:
 
 
 def test_active_task_quota(emu: Emulator, publisher: Client) -> None:
-    emu.ctx.settings.active_task_limit = 2  # type: ignore[union-attr]
+    emu.ctx.settings.limits["GPServiceUserLimit"] = 2  # type: ignore[union-attr]
     first = publisher.create(**gp_task(emu))["taskId"]
     publisher.create(**gp_task(emu))
     assert publisher.get(TASKS)["activeTasksAvailable"] == 0
