@@ -59,7 +59,7 @@ def test_before_fire_times_leave_out_the_occurrences_already_used() -> None:
 
     s = spec('schedule: "0 0 3 * * ?"\nmax_occurrences: 5\n')
     capped = remote("[reconciler] nightly", max_occurrences=5, created=1_000, updated=1_000)
-    used = tuple(RemoteRun(run_id=f"r{i}", task_id="t1", status="succeeded", result=None, url="",
+    used = tuple(RemoteRun(run_id=f"r{i}", task_id="t1", status="succeeded", result="", url="",
                            created=10_000 + i, updated=None) for i in range(4))
     plan = make_plan([s], state(capped, runs={"t1": used}), options())
     (change,) = plan.changes
