@@ -51,7 +51,7 @@ def _limits(changes: list[tuple[Change, RemoteTask | None]], state: PortalState,
     for kind in sorted({k for _, k in delta}):
         stem, more = LIMIT_STEMS.get(kind), sum(v for (_, k), v in delta.items() if k == kind)
         org_limit = limits.get(f"{stem}OrgLimit") if stem else None
-        in_org = (state.org_active or {}).get(kind)
+        in_org = state.org_active.get(kind, 0) if state.org_active is not None else None  # None: not listed
         if org_limit is None or in_org is None or more <= 0 or kind in COUNTS_CREATED:
             continue
         if in_org + more > org_limit:

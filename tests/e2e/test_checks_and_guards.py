@@ -88,6 +88,35 @@ def test_active_task_quota(workdir: Path, run: Run, monkeypatch: pytest.MonkeyPa
         assert error["message"] == "publisher would have 2 more active tasks, but the portal allows only 1 more (activeTasksAvailable)"
 
 
+@pytest.mark.parametrize(("limits", "expected"), [
+    ({"GPServiceUserLimit": 1}, "admin would have 2 active GPService tasks, but GPServiceUserLimit allows 1"),
+    ({"GPServiceOrgLimit": 1}, "the organization would have 2 active GPService tasks, but GPServiceOrgLimit allows 1"),
+])
+def test_an_administrator_is_held_to_the_limits_by_name(workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch,
+                                                        limits: dict[str, int], expected: str) -> None:
+    with Emulator(port=0, clock_ms=T0, settings=Settings(limits=limits)) as small:
+        monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["admin"])
+        monkeypatch.setenv("GP_SERVER_URL", small.server_url)
+        result = run("plan", "--format", "json", "--portal", small.sharing_url, "--username", "admin")
+        assert result.code == 1
+        (error,) = plan_json(result)["errors"]
+        assert error["message"] == expected and "portaladmin/system/limits/update" in error["hint"]
+
+
+def test_a_portal_stating_a_release_before_11_2_is_refused_at_plan(workdir: Path, run: Run,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(port=0, clock_ms=T0, settings=Settings(enterprise_version="11.1.0")) as old:
+        monkeypatch.setenv("GP_SERVER_URL", old.server_url)
+        monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["admin"])
+        admin = run("plan", "--format", "json", "--portal", old.sharing_url, "--username", "admin")
+        assert admin.code == 1 and any("ArcGIS Enterprise 11.1.0 (its portaladmin/info)" in e["message"]
+                                       for e in plan_json(admin)["errors"])
+        # A publisher cannot read portaladmin/info and an 11.1 root states no release: never refused on a guess.
+        monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["publisher"])
+        publisher = run("plan", "--format", "json", "--portal", old.sharing_url, "--username", "publisher")
+        assert not any("ArcGIS Enterprise" in e["message"] for e in plan_json(publisher)["errors"])
+
+
 def test_warnings_do_not_fail_the_plan(on_emu: Run, workdir: Path) -> None:
     edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(schedule="0 */5 * ? * *"))
     edit_task(workdir, "month-end-service-areas", lambda d: d.update(enabled=True, end="2099-01-01T00:00:00Z"))
