@@ -333,3 +333,4 @@ class PortalState:
     version: PortalVersion | None = None  # None: not read
     limits: Mapping[str, int] | None = None  # the ScheduleTask limits by name; None: not readable (not an administrator)
     org_active: Mapping[str, int] | None = None  # active tasks by type in the organization; None: not listed
+    owner_users: Mapping[str, PortalUser] = field(default_factory=dict)  # other owners, as an administrator sees them

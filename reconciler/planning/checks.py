@@ -122,7 +122,7 @@ def review(
     if actions:
         notes.extend(_owner_check(state.user, owner))
     if spec is not None and any(a in _SENDS for a in actions):
-        notes.extend(_service_checks(spec, state))
+        notes.extend(_service_checks(spec, state, owner))
     if spec is not None:
         notes.extend(_schedule_warnings(spec, change, remote, now))
     if remote is not None and spec is not None:
@@ -157,11 +157,14 @@ def _owner_check(user: PortalUser, owner: str) -> list[Note]:
              f"sign in as {owner} or as an administrator, or change `owner:`")]
 
 
-def _service_checks(spec: TaskSpec, state: PortalState) -> list[Note]:
+def _service_checks(spec: TaskSpec, state: PortalState, owner: str) -> list[Note]:
     if spec.task_type != "GPService" or not spec.task_url:
         return []
     notes = _version_check(state.version)
     notes.extend(_privilege_check(state.user))
+    if owner in state.owner_users:
+        notes.extend(_privilege_check(state.owner_users[owner], whose=f"owner {owner}",
+                                      why="the portal checks the owner's privileges when it creates the task"))
     notes.extend(_system_service_check(spec.task_url, state.user))
     federated = _federation_check(spec.task_url, state.federated_servers)
     notes.extend(federated)
@@ -194,13 +197,13 @@ def _system_service_check(task_url: str, user: PortalUser) -> list[Note]:
              f"(signed in as {user.username})", "sign in as an administrator, or schedule a service of your own")]
 
 
-def _privilege_check(user: PortalUser) -> list[Note]:
+def _privilege_check(user: PortalUser, *, whose: str = "", why: str = "") -> list[Note]:
     missing = [p for p in GP_SCHEDULING_PRIVILEGES if p not in user.privileges]
     if user.is_admin or not missing:
         return []
     return [(Severity.ERROR,
-             f"signed-in user {user.username} lacks privileges needed to schedule geoprocessing services: "
-             + ", ".join(missing),
+             f"{whose or 'signed-in user ' + user.username} lacks privileges needed to schedule geoprocessing services: "
+             + ", ".join(missing) + (f" ({why})" if why else ""),
              "a role with Publish hosted feature layers; Create, update, and delete items; "
              "and Standard feature analysis is needed (or an administrator)")]
 

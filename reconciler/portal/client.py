@@ -89,9 +89,10 @@ class PortalClient:
                 self._me = wire.user_from_wire(self._get("community/self", operation="read the signed-in user"))
             return self._me
 
-    def privileges(self) -> tuple[str, ...]:
-        """The signed-in user's privileges, e.g. "portal:user:createItem"."""
-        return self.me().privileges
+    def user(self, username: str) -> PortalUser | None:
+        """Another user's role and privileges (community/users/<name>); None unless shown (admins see them [I])."""
+        body = self._get(f"community/users/{quote(username, safe='')}", operation=f"read user {username}")
+        return wire.user_from_wire(body) if isinstance(body.get("privileges"), list) else None
 
     @property
     def owner(self) -> str:  # whose tasks to manage: the pinned owner, else the signed-in user

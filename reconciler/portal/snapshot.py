@@ -119,7 +119,9 @@ def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str,
                 raise
             reading.quota[owner] = None
     servers = portal.federated_servers()
+    owners = owners_of(specs, default_owner, holders)
     return PortalState(
+        owner_users=_owner_users(portal, user, owners),
         version=_version(portal, user), limits=portal.system.limits() if user.is_admin else None,
         org_active=reading.org_active,  # a lower bound when some listed tasks could not be read
         tasks=tuple(reading.tasks),
@@ -131,6 +133,23 @@ def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str,
         incomplete=reading.incomplete,
         unreadable=tuple(reading.unreadable),
     )
+
+
+def _owner_users(portal: Portal, user: PortalUser, owners: Iterable[str]) -> dict[str, PortalUser]:
+    """For an administrator, the other owners' privileges: the portal checks the owner's, not
+    the administrator's, when it creates a task for them. Unknown ones are left out."""
+    if not user.is_admin:
+        return {}
+    found: dict[str, PortalUser] = {}
+    for owner in owners:
+        if owner == user.username:
+            continue
+        try:
+            if (other := portal.user(owner)) is not None:
+                found[owner] = other
+        except PortalError:  # not there (the owner check says so) or not shown: nothing is claimed
+            continue
+    return found
 
 
 def _version(portal: Portal, user: PortalUser) -> PortalVersion | None:

@@ -103,6 +103,17 @@ def test_an_administrator_is_held_to_the_limits_by_name(workdir: Path, run: Run,
         assert error["message"] == expected and "portaladmin/system/limits/update" in error["hint"]
 
 
+def test_an_administrator_scheduling_for_an_owner_without_the_privileges_is_stopped_at_plan(
+        emu: Emulator, workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    edit_task(workdir, "nightly-parcel-buffer", lambda d: d.update(owner="viewer"))
+    monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["admin"])
+    monkeypatch.setenv("GP_SERVER_URL", emu.server_url)
+    result = run("plan", "--format", "json", "--portal", emu.sharing_url, "--username", "admin")
+    assert result.code == 1
+    assert any(e["message"].startswith("owner viewer lacks privileges needed to schedule geoprocessing services")
+               for e in plan_json(result)["errors"]), result.out
+
+
 def test_a_portal_stating_a_release_before_11_2_is_refused_at_plan(workdir: Path, run: Run,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     with Emulator(port=0, clock_ms=T0, settings=Settings(enterprise_version="11.1.0")) as old:

@@ -21,7 +21,7 @@ WEEKLY = CronFields(minute="0", hour="4", day_of_month="?", month="*", day_of_we
 def test_me_privileges_owner(client: PortalClient) -> None:
     me = client.me()
     assert (me.username, me.role, me.is_admin) == ("publisher", "org_publisher", False)
-    assert "portal:user:createItem" in client.privileges()
+    assert "portal:user:createItem" in client.me().privileges
     assert client.owner == "publisher"
 
 
