@@ -2,7 +2,11 @@
 
 A task is unhealthy when its last finished runs failed (even while it is still active), when the
 portal stopped it (taskState "disabled" or "failed" after failed runs, docs/portal-api.md §6.12),
-or when it is active and due but has never run. Drift is what the plan would change for it.
+or when it is active and a fire time passed without a run: never run although due, or overdue
+(the portal's scheduler stalled: a fire time after its last run, and after its last creation,
+start or write, is more than DUE_GRACE old). Every fire leaves a run, a skipped one included
+(docs/portal-api.md §6), so a run in flight is a run like any other here. Drift is what the plan
+would change for it.
 
 "Runs left" is max_occurrences minus the runs since the portal last restarted its count. The
 emulator restarts it when an update changes the schedule, dates or max_occurrences; the portal
@@ -18,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from reconciler.instants import from_ms, parse_instant
+from reconciler.instants import from_ms, iso_ms, parse_instant
 from reconciler.model import RemoteRun, RemoteTask
 from reconciler.planning.checks import COMPLETED, IN_FLIGHT, STOPPED, next_fires
 from reconciler.planning.plan import Change, FieldChange, Plan
@@ -30,7 +34,10 @@ FAILED = ("failed", "submitfailed")
 NEUTRAL = (*IN_FLIGHT, "skipped")
 RUN_HISTORY = 30  # runs the portal keeps by default (TaskRunHistoryCount, §11); a full list may be trimmed
 SAME_WRITE_MS = 1000  # `updated` this close to `created`: the creation itself, no later write [I]
-DUE_GRACE = timedelta(minutes=10)  # a fire time this long past without a run: "never run although due"
+DUE_GRACE = timedelta(minutes=10)  # a fire time this long past without a run: due, and not run
+# Missed fire times counted past this say "at least": counting is per fire (100 cost a few ms, a
+# stall of 16,000 half-hourly fires about a second a task) and the count adds little [I].
+MISSED_CAP = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,8 +94,8 @@ def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change]
                         + (" while the task is still active" if task.active else ""))
     if not task.active and task.task_state in STOPPED:
         problems.append(f"stopped by the portal (taskState {task.task_state}) after failed runs")
-    if task.active and not runs and _was_due(task, now):
-        problems.append("never run although due")
+    if task.active and task.task_state != COMPLETED:
+        problems += _overdue(task, runs, left, now)
     state = task.task_state or ("active" if task.active else "paused")
     return TaskHealth(
         name=name, owner=task.owner, task_id=task.id, state=state, active=task.active,
@@ -124,15 +131,33 @@ def _runs_left(task: RemoteTask, runs: Sequence[RemoteRun]) -> tuple[int, bool]:
     return max(0, (task.max_occurrences or 0) - counted), exact
 
 
-def _was_due(task: RemoteTask, now: datetime) -> bool:
-    """A fire time fell between the task's last creation, start, or write (enabling it is one:
-    a task created paused long ago and enabled a minute ago is not yet due) and now, with time
-    to spare. The portal shows no enable time, so `updated` stands for it [I]."""
-    since = max(filter(None, (task.created, task.start_date, task.updated)), default=None)
+def _overdue(task: RemoteTask, runs: Sequence[RemoteRun], left: int | None, now: datetime) -> list[str]:
+    """Why an active task should have run by now and did not: a fire time, more than DUE_GRACE
+    ago, after its last run and after its last creation, start or write (enabling is a write: a
+    task created paused long ago and enabled a minute ago is not yet due; the portal shows no
+    enable time, so `updated` stands for it [I]). None after `end` nor beyond what
+    max_occurrences still allows (`left`). Cheap for a task that is on time: one fire time."""
+    last = max((r.created for r in runs if r.created is not None), default=None)
+    written = max(filter(None, (task.created, task.start_date, task.updated)), default=None)
+    since = max(filter(None, (last, written)), default=None)
     if since is None:
-        return False
-    first = next_fires(task.schedule, start_ms=since, now=from_ms(since), count=1, end_ms=task.end_date)
-    return bool(first) and parse_instant(first[0]) < now - DUE_GRACE
+        return []
+    cutoff = now - DUE_GRACE
+
+    def missed(count: int) -> list[str]:
+        fires = next_fires(task.schedule, start_ms=since, now=from_ms(since), count=count, end_ms=task.end_date,
+                           runs_left=left)
+        return [f for f in fires if parse_instant(f) < cutoff]
+    first = missed(1)
+    if not first:
+        return []
+    if not runs:
+        return ["never run although due"]
+    if last is None or (written is not None and written > last):
+        return [f"no run since {iso_ms(written)} although due at {first[0]}"]
+    count = len(missed(MISSED_CAP))
+    times = f"{'at least ' if count == MISSED_CAP else ''}{count} fire time{'' if count == 1 else 's'}"
+    return [f"missed {times} since its last run at {iso_ms(last)}"]
 
 
 def _newest(run: RemoteRun) -> int:
