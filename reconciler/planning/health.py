@@ -6,7 +6,8 @@ or when it is active and a fire time passed without a run: never run although du
 (the portal's scheduler stalled: a fire time after its last run, and after its last creation,
 start or write, is more than DUE_GRACE old). Every fire leaves a run, a skipped one included
 (docs/portal-api.md §6), so a run in flight is a run like any other here. Drift is what the plan
-would change for it.
+would change for it; a field whose declared value is unknown (an unset ${secret:NAME}, for
+status only) has no drift, only `drift_unknown`: never a change, never in sync.
 
 "Runs left" is max_occurrences minus the runs since the portal last restarted its count. The
 emulator restarts it when an update changes the schedule, dates or max_occurrences; the portal
@@ -19,13 +20,13 @@ its creation whose whole history is kept [I].
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from reconciler.instants import from_ms, iso_ms, parse_instant
 from reconciler.model import RemoteRun, RemoteTask
 from reconciler.planning.checks import COMPLETED, IN_FLIGHT, STOPPED, next_fires
-from reconciler.planning.plan import Change, FieldChange, Plan
+from reconciler.planning.plan import Action, Change, FieldChange, Plan
 
 FAILED = ("failed", "submitfailed")
 # Runs that neither end nor extend a failure streak: under way, or skipped because the previous run
@@ -55,6 +56,7 @@ class TaskHealth:
     runs_left_exact: bool  # runs_left is exactly what the portal still allows
     drift: tuple[str, ...]  # what the plan would do, e.g. ("update: schedule",); empty: in sync
     drift_fields: tuple[FieldChange, ...]  # what differs, field by field (masked as in the plan)
+    drift_unknown: tuple[str, ...]  # fields (dotted) whose drift is unknown: their secret is not set
     problems: tuple[str, ...]  # why it is unhealthy; empty: healthy
 
     @property
@@ -63,24 +65,31 @@ class TaskHealth:
 
 
 def assess(plan: Plan, tasks: Sequence[RemoteTask], names: Mapping[str, str],
-           runs: Mapping[str, Sequence[RemoteRun]], *, now: datetime) -> tuple[TaskHealth, ...]:
+           runs: Mapping[str, Sequence[RemoteRun]], *, now: datetime,
+           unknown: Mapping[str, tuple[str, ...]] | None = None) -> tuple[TaskHealth, ...]:
     """Every managed task (`names`: task id -> managed name), and every declared task the portal
-    lacks; unhealthy ones first, then by owner and name."""
+    lacks; unhealthy ones first, then by owner and name. `unknown`: per declared name, the fields
+    (dotted) whose declared value is unknown."""
+    unknown = unknown or {}
     drift: dict[tuple[str, str], list[Change]] = {}
     for change in plan.changes:
-        drift.setdefault((change.name, change.owner), []).append(change)
-    found = [_one(t, names[t.id], sorted(runs.get(t.id, ()), key=_newest), drift.get((names[t.id], t.owner), []), now)
+        if (known := _known(change, unknown.get(change.name, ()))) is not None:
+            drift.setdefault((change.name, change.owner), []).append(known)
+    found = [_one(t, names[t.id], sorted(runs.get(t.id, ()), key=_newest), drift.get((names[t.id], t.owner), []), now,
+                  unknown.get(names[t.id], ()))
              for t in tasks if t.id in names]
     seen = {(h.name, h.owner) for h in found}
     found += [TaskHealth(name=c.name, owner=c.owner, task_id=None, state="missing", active=False, last_run=None,
                          failures=0, next_fire=None, would_fire=None, runs_left=None, runs_left_exact=False,
                          drift=tuple(_drift(d) for d in drift[c.key]),
-                         drift_fields=tuple(f for d in drift[c.key] for f in d.fields), problems=())
-              for c in plan.changes if c.task_id is None and (c.name, c.owner) not in seen]
+                         drift_fields=tuple(f for d in drift[c.key] for f in d.fields),
+                         drift_unknown=unknown.get(c.name, ()), problems=())
+              for c in plan.changes if c.task_id is None and (c.name, c.owner) not in seen and c.key in drift]
     return tuple(sorted(found, key=lambda h: (h.healthy, h.owner, h.name)))
 
 
-def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change], now: datetime) -> TaskHealth:
+def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change], now: datetime,
+         unknown: tuple[str, ...]) -> TaskHealth:
     failures = _streak(runs)
     capped = task.max_occurrences not in (None, -1)
     left, exact = _runs_left(task, runs) if capped else (None, False)
@@ -103,7 +112,7 @@ def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change]
         next_fire=upcoming if task.active and state != COMPLETED else None,
         would_fire=upcoming if not task.active else None,
         runs_left=left, runs_left_exact=exact, drift=tuple(_drift(c) for c in drift),
-        drift_fields=tuple(f for c in drift for f in c.fields), problems=tuple(problems),
+        drift_fields=tuple(f for c in drift for f in c.fields), drift_unknown=unknown, problems=tuple(problems),
     )
 
 
@@ -158,6 +167,16 @@ def _overdue(task: RemoteTask, runs: Sequence[RemoteRun], left: int | None, now:
     count = len(missed(MISSED_CAP))
     times = f"{'at least ' if count == MISSED_CAP else ''}{count} fire time{'' if count == 1 else 's'}"
     return [f"missed {times} since its last run at {iso_ms(last)}"]
+
+
+def _known(change: Change, unknown: tuple[str, ...]) -> Change | None:
+    """The change without the fields at, under or above an unknown value (what they compare is a
+    placeholder); None for an update left with nothing to change."""
+    fields = tuple(f for f in change.fields
+                   if not any(f.path == u or f.path.startswith(u + ".") or u.startswith(f.path + ".") for u in unknown))
+    if len(fields) == len(change.fields):
+        return change
+    return None if not fields and change.actions == (Action.UPDATE,) else replace(change, fields=fields)
 
 
 def _newest(run: RemoteRun) -> int:
