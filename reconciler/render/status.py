@@ -109,10 +109,21 @@ def _facts(task: dict[str, Any]) -> list[str]:
     elif task["task_id"] is not None:
         facts.append("will not fire")
     if task["runs_left"] is not None:
-        left = task["runs_left"]
-        facts.append(f"{'' if task['runs_left_exact'] else 'at most '}{left} run{'' if left == 1 else 's'} left")
+        facts.append(f"{_left(task)} run{'' if task['runs_left'] == 1 else 's'} left")
     facts.append(_drift(task, "drift: ", "drift unknown: "))
     return facts
+
+
+def _left(task: dict[str, Any]) -> str:
+    """The runs max_occurrences still allows: "N", or "at most N" when the portal may have restarted its count."""
+    return f"{'' if task['runs_left_exact'] else 'at most '}{task['runs_left']}"
+
+
+def _fire(task: dict[str, Any]) -> str:
+    """The next fire time; for a task that will not fire, why and when it would if enabled."""
+    if task["next_fire"]:
+        return str(task["next_fire"])
+    return f"{_state(task)}; would fire {task['would_fire']}" if task["would_fire"] else "none"
 
 
 def _text(doc: dict[str, Any]) -> str:
@@ -133,16 +144,17 @@ def _text(doc: dict[str, Any]) -> str:
 def _markdown(doc: dict[str, Any]) -> str:
     summary = doc["summary"]
     lines = [f"### Task status: {summary['tasks']} tasks, {summary['unhealthy']} unhealthy, "
-             f"{summary['drifted']} drifted", "", "| | Task | Owner | State | Last run | Failures | Next fire | Drift |",
-             "| --- | --- | --- | --- | --- | ---: | --- | --- |"]
+             f"{summary['drifted']} drifted", "", "| | Task | Owner | State | Last run | Failures | Next fire | Runs left | Drift |",
+             "| --- | --- | --- | --- | --- | ---: | --- | ---: | --- |"]
     for task in doc["tasks"]:
         run = task["last_run"]
         last = f"{run['status']} {run['started']}" if run else "none"
-        fire = task["next_fire"] or (_state(task) if task["would_fire"] else "none")
+        left = "" if task["task_id"] is None else "no limit" if task["runs_left"] is None else _left(task)
         flag = _mark(task, ("✅", "❌ " + escape("; ".join(task["problems"])), "➖ missing", "🔶 drifted",
                             "❔ drift unknown"))
-        lines.append(f"| {flag} | {escape(task['name'])} | {escape(task['owner'])} | {escape(_state(task))} | "
-                     f"{escape(last)} | {task['failures']} | {escape(fire)} | {escape(_drift(task, '', 'unknown: '))} |")
+        cells = (flag, escape(task["name"]), escape(task["owner"]), escape(_state(task)), escape(last),
+                 str(task["failures"]), escape(_fire(task)), escape(left), escape(_drift(task, "", "unknown: ")))
+        lines.append(f"| {' | '.join(cells)} |")
     lines += ["", *(f"> **Note:** {escape(note)}" for note in (_note(doc),) if note)]
     lines += [f"> **Error:** {escape(e['message'])}" for e in doc["errors"]]
     return "\n".join(lines).rstrip()

@@ -1,7 +1,8 @@
 """`reconciler status` on a stalled task: active, with runs, but none for a fire time long past
 (the portal's scheduler stopped). Overdue counts from the last run and the last creation, start
 or write; never past `end` or what max_occurrences allows; never for a paused or completed task;
-a run in flight or skipped is a run like any other (every fire leaves one)."""
+a run in flight or skipped is a run like any other (every fire leaves one). And the Markdown
+view's cells for what a task will do: runs left, and when a paused task would fire."""
 
 from __future__ import annotations
 
@@ -105,3 +106,29 @@ def test_no_fire_time_after_end_or_beyond_max_occurrences_is_missed() -> None:
 def test_a_paused_or_completed_task_is_not_overdue() -> None:
     assert health(run("succeeded", 60 * 24), active=False, task_state="paused").healthy
     assert health(run("succeeded", 60 * 24), task_state="completed").healthy
+
+
+def _markdown_row(found: TaskHealth) -> dict[str, str]:
+    """The task's Markdown row, column title -> cell."""
+    doc = views.to_dict((found,), make_plan([], state(user=ADMIN), options()))
+    lines = views.render(doc, "markdown").splitlines()
+    header = next(line for line in lines if line.startswith("| | Task |"))
+    row = next(line for line in lines if "| half-hourly |" in line)
+    titles, cells = ([c.strip() for c in line.split("|")[1:-1]] for line in (header, row))
+    return dict(zip(titles, cells, strict=True))
+
+
+def test_markdown_shows_runs_left_as_the_text_view_does() -> None:
+    bound = health(run("succeeded", 30), max_occurrences=5, created=at(60 * 48), updated=at(60 * 24))
+    text = views.render(views.to_dict((bound,), make_plan([], state(user=ADMIN), options())), "text")
+    assert "at most 4 runs left" in text
+    assert _markdown_row(bound)["Runs left"] == "at most 4"
+    exact = health(run("succeeded", 30), max_occurrences=5, created=at(60 * 24), updated=at(60 * 24))
+    assert _markdown_row(exact)["Runs left"] == "4"
+    assert _markdown_row(health(run("succeeded", 30)))["Runs left"] == "no limit"
+
+
+def test_markdown_says_when_a_paused_task_would_fire() -> None:
+    paused = _markdown_row(health(run("succeeded", 60), active=False, task_state="paused"))
+    assert paused["Next fire"] == "paused; would fire 2030-01-07T12:30:00Z"
+    assert _markdown_row(health(run("succeeded", 30)))["Next fire"] == "2030-01-07T12:30:00Z"
