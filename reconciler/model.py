@@ -117,6 +117,10 @@ class TaskSpec:
     secret_paths: tuple[FieldPath, ...]
     source: SourceRef
     adopt_id: str | None = None  # an unmanaged portal task this one is (reconciler import)
+    # Values that are unknown: an unset ${secret:NAME} (the loader's unset_secrets_unknown, for
+    # `reconciler status`), also in secret_paths; and the NAMEs.
+    unknown_paths: tuple[FieldPath, ...] = ()
+    unset_secrets: tuple[str, ...] = ()
 
     @property
     def parameters(self) -> dict[str, Any]:

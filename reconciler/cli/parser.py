@@ -330,7 +330,8 @@ def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="how every managed task is doing, and whether it drifted",
         description="One line per managed task: its state, last run and its status, failures in a row, next fire "
         "time, runs left, and whether it drifted from tasks.d. Unhealthy tasks first: failing (even while "
-        "active), stopped by the portal, or never run although due. Reads the portal; changes nothing.",
+        "active), stopped by the portal, or not run although due (never, or not since a fire time long past: "
+        "the portal stopped firing it). Reads the portal; changes nothing.",
         epilog="examples:\n  reconciler status --emulator\n  reconciler status --format markdown >> $GITHUB_STEP_SUMMARY\n"
         "Exit: 0 all healthy and in sync, 1 error, 2 something unhealthy or drifted, 3 bug.",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -46,12 +46,13 @@ def portal_now(connection: Connection) -> datetime:
     return connection.portal.portal_time()
 
 
-def load_tasks(request: Request, connection: Connection, *, now: datetime) -> LoadResult:
+def load_tasks(request: Request, connection: Connection, *, now: datetime,
+               unset_secrets_unknown: bool = False) -> LoadResult:
     """tasks.d/ with the connection's default variables (e.g. GP_SERVER_URL for the emulator)
-    under the user's own."""
+    under the user's own (`unset_secrets_unknown`: see loader.load; status only)."""
     variables = {**connection.defaults, **request.variables}
     return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.policy.allow_empty,
-                       mark=request.mark)
+                       mark=request.mark, unset_secrets_unknown=unset_secrets_unknown)
 
 
 def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,

@@ -1,6 +1,10 @@
 """`reconciler status`: how every managed task is doing (state, last run, failures, next fire,
 runs left) and whether it drifted from tasks.d. Read-only; exit 0 all healthy and in sync, 2
-something unhealthy or drifted, 1 an error (invalid task files, a portal error, plan errors)."""
+something unhealthy or drifted, 1 an error (invalid task files, a portal error, plan errors).
+
+A monitoring job need not hold every task's secrets: an unset `${secret:NAME}` in a task's
+parameters leaves the drift of that field unknown (named, with one note naming the variables);
+it neither stops status nor changes its exit code [I]. Any other unset variable still stops it."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from reconciler.commands import Echo
 from reconciler.commands.plan import Request, load_tasks, observe, portal_now
 from reconciler.connection import Connect
 from reconciler.masking import mask_output
+from reconciler.model import dotted
 from reconciler.planning.health import assess
 from reconciler.planning.ownership import name_from_title
 from reconciler.render import status as views
@@ -24,14 +29,16 @@ def run(request: Request, *, connect: Connect, fmt: str, echo: Echo, echo_err: E
         now = now or portal_now(connection)
         if connection.banner:
             echo_err(connection.banner)
-        loaded = load_tasks(request, connection, now=now)
+        loaded = load_tasks(request, connection, now=now, unset_secrets_unknown=True)
         if not loaded.ok:
             echo(validate_views.report(loaded, "json" if fmt == "json" else "text"))
             return 1
         state, plan = observe(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
         names = {t.id: n for t in state.tasks if (n := name_from_title(t.title, request.mark, request.adopts))}
         runs = {t.id: connection.portal.runs(t.id, t.owner) for t in state.tasks if t.id in names}
-    report = views.to_dict(assess(plan, state.tasks, names, runs, now=now), plan)
+    unknown = {s.name: tuple(dotted(p) for p in s.unknown_paths) for s in loaded.specs if s.unknown_paths}
+    unset = tuple(sorted({name for s in loaded.specs for name in s.unset_secrets}))
+    report = views.to_dict(assess(plan, state.tasks, names, runs, now=now, unknown=unknown), plan, unset_secrets=unset)
     echo(mask_output(views.render(report, fmt), secret_values=loaded.secret_values, credentials=connection.secrets))
     if plan.errors:
         return 1

@@ -2,7 +2,12 @@
 
 A task is unhealthy when its last finished runs failed (even while it is still active), when the
 portal stopped it (taskState "disabled" or "failed" after failed runs, docs/portal-api.md §6.12),
-or when it is active and due but has never run. Drift is what the plan would change for it.
+or when it is active and a fire time passed without a run: never run although due, or overdue
+(the portal's scheduler stalled: a fire time after its last run, and after its last creation,
+start or write, is more than DUE_GRACE old). Every fire leaves a run, a skipped one included
+(docs/portal-api.md §6), so a run in flight is a run like any other here. Drift is what the plan
+would change for it; a field whose declared value is unknown (an unset ${secret:NAME}, for
+status only) has no drift, only `drift_unknown`: never a change, never in sync.
 
 "Runs left" is max_occurrences minus the runs since the portal last restarted its count. The
 emulator restarts it when an update changes the schedule, dates or max_occurrences; the portal
@@ -15,20 +20,23 @@ its creation whose whole history is kept [I].
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from reconciler.instants import from_ms, parse_instant
+from reconciler.instants import from_ms, iso_ms, parse_instant
 from reconciler.model import RemoteRun, RemoteTask
 from reconciler.planning.checks import COMPLETED, IN_FLIGHT, STOPPED, next_fires, occurrences_left
-from reconciler.planning.plan import Change, FieldChange, Plan
+from reconciler.planning.plan import Action, Change, FieldChange, Plan
 
 FAILED = ("failed", "submitfailed")
 # Runs that neither end nor extend a failure streak: under way, or skipped because the previous run
 # was still going (not a success; the portal's five-failures count, as the emulator keeps it,
 # ignores them too) [I]. Every run, these included, used up an occurrence when it fired [I].
 NEUTRAL = (*IN_FLIGHT, "skipped")
-DUE_GRACE = timedelta(minutes=10)  # a fire time this long past without a run: "never run although due"
+DUE_GRACE = timedelta(minutes=10)  # a fire time this long past without a run: due, and not run
+# Missed fire times counted past this say "at least": counting is per fire (100 cost a few ms, a
+# stall of 16,000 half-hourly fires about a second a task) and the count adds little [I].
+MISSED_CAP = 100
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +54,7 @@ class TaskHealth:
     runs_left_exact: bool  # runs_left is exactly what the portal still allows
     drift: tuple[str, ...]  # what the plan would do, e.g. ("update: schedule",); empty: in sync
     drift_fields: tuple[FieldChange, ...]  # what differs, field by field (masked as in the plan)
+    drift_unknown: tuple[str, ...]  # fields (dotted) whose drift is unknown: their secret is not set
     problems: tuple[str, ...]  # why it is unhealthy; empty: healthy
 
     @property
@@ -54,24 +63,31 @@ class TaskHealth:
 
 
 def assess(plan: Plan, tasks: Sequence[RemoteTask], names: Mapping[str, str],
-           runs: Mapping[str, Sequence[RemoteRun]], *, now: datetime) -> tuple[TaskHealth, ...]:
+           runs: Mapping[str, Sequence[RemoteRun]], *, now: datetime,
+           unknown: Mapping[str, tuple[str, ...]] | None = None) -> tuple[TaskHealth, ...]:
     """Every managed task (`names`: task id -> managed name), and every declared task the portal
-    lacks; unhealthy ones first, then by owner and name."""
+    lacks; unhealthy ones first, then by owner and name. `unknown`: per declared name, the fields
+    (dotted) whose declared value is unknown."""
+    unknown = unknown or {}
     drift: dict[tuple[str, str], list[Change]] = {}
     for change in plan.changes:
-        drift.setdefault((change.name, change.owner), []).append(change)
-    found = [_one(t, names[t.id], sorted(runs.get(t.id, ()), key=_newest), drift.get((names[t.id], t.owner), []), now)
+        if (known := _known(change, unknown.get(change.name, ()))) is not None:
+            drift.setdefault((change.name, change.owner), []).append(known)
+    found = [_one(t, names[t.id], sorted(runs.get(t.id, ()), key=_newest), drift.get((names[t.id], t.owner), []), now,
+                  unknown.get(names[t.id], ()))
              for t in tasks if t.id in names]
     seen = {(h.name, h.owner) for h in found}
     found += [TaskHealth(name=c.name, owner=c.owner, task_id=None, state="missing", active=False, last_run=None,
                          failures=0, next_fire=None, would_fire=None, runs_left=None, runs_left_exact=False,
                          drift=tuple(_drift(d) for d in drift[c.key]),
-                         drift_fields=tuple(f for d in drift[c.key] for f in d.fields), problems=())
-              for c in plan.changes if c.task_id is None and (c.name, c.owner) not in seen]
+                         drift_fields=tuple(f for d in drift[c.key] for f in d.fields),
+                         drift_unknown=unknown.get(c.name, ()), problems=())
+              for c in plan.changes if c.task_id is None and (c.name, c.owner) not in seen and c.key in drift]
     return tuple(sorted(found, key=lambda h: (h.healthy, h.owner, h.name)))
 
 
-def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change], now: datetime) -> TaskHealth:
+def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change], now: datetime,
+         unknown: tuple[str, ...]) -> TaskHealth:
     failures = _streak(runs)
     capped = task.max_occurrences not in (None, -1)
     left, exact = occurrences_left(task, runs) if capped else (None, False)
@@ -85,8 +101,8 @@ def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change]
                         + (" while the task is still active" if task.active else ""))
     if not task.active and task.task_state in STOPPED:
         problems.append(f"stopped by the portal (taskState {task.task_state}) after failed runs")
-    if task.active and not runs and _was_due(task, now):
-        problems.append("never run although due")
+    if task.active and task.task_state != COMPLETED:
+        problems += _overdue(task, runs, left, now)
     state = task.task_state or ("active" if task.active else "paused")
     return TaskHealth(
         name=name, owner=task.owner, task_id=task.id, state=state, active=task.active,
@@ -94,7 +110,7 @@ def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change]
         next_fire=upcoming if task.active and state != COMPLETED else None,
         would_fire=upcoming if not task.active else None,
         runs_left=left, runs_left_exact=exact, drift=tuple(_drift(c) for c in drift),
-        drift_fields=tuple(f for c in drift for f in c.fields), problems=tuple(problems),
+        drift_fields=tuple(f for c in drift for f in c.fields), drift_unknown=unknown, problems=tuple(problems),
     )
 
 
@@ -110,15 +126,43 @@ def _streak(runs: Sequence[RemoteRun]) -> int:
     return failures
 
 
-def _was_due(task: RemoteTask, now: datetime) -> bool:
-    """A fire time fell between the task's last creation, start, or write (enabling it is one:
-    a task created paused long ago and enabled a minute ago is not yet due) and now, with time
-    to spare. The portal shows no enable time, so `updated` stands for it [I]."""
-    since = max(filter(None, (task.created, task.start_date, task.updated)), default=None)
+def _overdue(task: RemoteTask, runs: Sequence[RemoteRun], left: int | None, now: datetime) -> list[str]:
+    """Why an active task should have run by now and did not: a fire time, more than DUE_GRACE
+    ago, after its last run and after its last creation, start or write (enabling is a write: a
+    task created paused long ago and enabled a minute ago is not yet due; the portal shows no
+    enable time, so `updated` stands for it [I]). None after `end` nor beyond what
+    max_occurrences still allows (`left`). Cheap for a task that is on time: one fire time."""
+    last = max((r.created for r in runs if r.created is not None), default=None)
+    written = max(filter(None, (task.created, task.start_date, task.updated)), default=None)
+    since = max(filter(None, (last, written)), default=None)
     if since is None:
-        return False
-    first = next_fires(task.schedule, start_ms=since, now=from_ms(since), count=1, end_ms=task.end_date)
-    return bool(first) and parse_instant(first[0]) < now - DUE_GRACE
+        return []
+    cutoff = now - DUE_GRACE
+
+    def missed(count: int) -> list[str]:
+        fires = next_fires(task.schedule, start_ms=since, now=from_ms(since), count=count, end_ms=task.end_date,
+                           runs_left=left)
+        return [f for f in fires if parse_instant(f) < cutoff]
+    first = missed(1)
+    if not first:
+        return []
+    if not runs:
+        return ["never run although due"]
+    if last is None or (written is not None and written > last):
+        return [f"no run since {iso_ms(written)} although due at {first[0]}"]
+    count = len(missed(MISSED_CAP))
+    times = f"{'at least ' if count == MISSED_CAP else ''}{count} fire time{'' if count == 1 else 's'}"
+    return [f"missed {times} since its last run at {iso_ms(last)}"]
+
+
+def _known(change: Change, unknown: tuple[str, ...]) -> Change | None:
+    """The change without the fields at, under or above an unknown value (what they compare is a
+    placeholder); None for an update left with nothing to change."""
+    fields = tuple(f for f in change.fields
+                   if not any(f.path == u or f.path.startswith(u + ".") or u.startswith(f.path + ".") for u in unknown))
+    if len(fields) == len(change.fields):
+        return change
+    return None if not fields and change.actions == (Action.UPDATE,) else replace(change, fields=fields)
 
 
 def _newest(run: RemoteRun) -> int:

@@ -82,7 +82,7 @@ def _entry(path: Path, entry: os.DirEntry[str], visit: Any, files: list[Path], p
 
 def load(
     directory: str | Path, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False,
-    mark: str | None = None,
+    mark: str | None = None, unset_secrets_unknown: bool = False,
 ) -> LoadResult:
     """Load and check every task file in `directory`.
 
@@ -94,6 +94,8 @@ def load(
             --allow-empty: the user means to remove every managed task).
         mark: the ownership mark titles will carry, when known: names too long for a title
             with it are errors (rules.long_names).
+        unset_secrets_unknown: an unset `${secret:NAME}` in a task's parameters is no error; the
+            spec lists the value as unknown (TaskSpec.unknown_paths) for `reconciler status`.
     """
     root = Path(directory)
     if not root.is_dir():
@@ -108,7 +110,8 @@ def load(
     specs: list[TaskSpec] = []
     secrets: list[str] = []
     for path in files:
-        file_specs, file_problems, file_secrets = load_file(path, variables=variables, now=now)
+        file_specs, file_problems, file_secrets = load_file(path, variables=variables, now=now,
+                                                            unset_secrets_unknown=unset_secrets_unknown)
         specs.extend(file_specs)
         problems.extend(file_problems)
         secrets.extend(file_secrets)
@@ -133,7 +136,7 @@ def load(
 
 
 def load_file(
-    path: Path, *, variables: Mapping[str, str], now: datetime
+    path: Path, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False
 ) -> tuple[list[TaskSpec], list[Problem], list[str]]:
     """Specs, problems and secret values of one file."""
     try:
@@ -148,11 +151,11 @@ def load_file(
         return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"not UTF-8 text ({e.reason})")], []
     except OSError as e:
         return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"cannot read: {e.strerror}")], []
-    return load_text(text, str(path), variables=variables, now=now)
+    return load_text(text, str(path), variables=variables, now=now, unset_secrets_unknown=unset_secrets_unknown)
 
 
 def load_text(
-    text: str, path: str, *, variables: Mapping[str, str], now: datetime
+    text: str, path: str, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False
 ) -> tuple[list[TaskSpec], list[Problem], list[str]]:
     try:
         documents = load_documents(text)
@@ -165,7 +168,7 @@ def load_text(
     for document in documents:
         if document.data is None:
             continue
-        spec, doc_problems, doc_secrets = _load_document(document, path, variables, now)
+        spec, doc_problems, doc_secrets = _load_document(document, path, variables, now, unset_secrets_unknown)
         problems.extend(doc_problems)
         secrets.extend(doc_secrets)
         if spec is not None:
@@ -219,7 +222,7 @@ class _DocumentChecker:
 
 
 def _load_document(
-    document: Document, path: str, variables: Mapping[str, str], now: datetime
+    document: Document, path: str, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool
 ) -> tuple[TaskSpec | None, list[Problem], list[str]]:
     check = _DocumentChecker(document, path)
     if not isinstance(document.data, dict):
@@ -230,10 +233,14 @@ def _load_document(
     cleaned, not_json = rules.json_only(document.data)
     for bad in not_json:
         check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
-    resolved = resolve(cleaned, variables)
+    resolved = resolve(cleaned, variables, unset_secrets_unknown=unset_secrets_unknown)
     for v in resolved.problems:
         check.add(v.path, v.message, v.hint)
-    check.secret_paths = resolved.secret_paths
+    for where, name in resolved.unknown:
+        if where[0] != "parameters":  # a URL, date or schedule left unknown would be checked as written
+            check.add(where, f"variable {name} is not set", f"set {name} in the environment (or pass --var "
+                      f"{name}=VALUE); status leaves only a parameter's secret unknown")
+    check.secret_paths = resolved.secret_paths + tuple(where for where, _ in resolved.unknown)
     for where in resolved.secret_paths:
         if where[0] in _SHOWN_FIELDS:
             check.add(where, f"{where[0]} cannot be secret", f"{where[0]} is shown in every plan and on the portal")
@@ -285,7 +292,9 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         adopt_id=data.get("adopt_id"),
         owner=data.get("owner"),
         previous_names=tuple(data.get("previous_names", ())),
-        secret_paths=tuple(resolved.secret_paths),
+        secret_paths=check.secret_paths,
+        unknown_paths=tuple(where for where, _ in resolved.unknown),
+        unset_secrets=tuple(sorted({name for _, name in resolved.unknown})),
         source=SourceRef(path=check.path, line=pos.line, column=pos.column),
     )
 

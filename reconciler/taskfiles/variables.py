@@ -9,6 +9,10 @@ Syntax, inside any YAML string value (never in keys):
 
 Substitution happens after YAML parsing, so a value can never change the document's
 structure; the result is always a string.
+
+With `unset_secrets_unknown` (`reconciler status`, which must read health without every task's
+secrets) an unset `${secret:NAME}` is no error: the reference stays as written and the value it
+stands in is `unknown` (its path and NAME are reported); anything that compares it must say so.
 """
 
 from __future__ import annotations
@@ -39,16 +43,18 @@ class Resolved:
     secret_paths: tuple[FieldPath, ...]
     secret_values: tuple[str, ...]
     problems: tuple[VariableProblem, ...]
+    unknown: tuple[tuple[FieldPath, str], ...] = ()  # (path, NAME) of each unset secret left unresolved
 
     def unresolved(self, path: FieldPath) -> bool:
         """True if `path` or a value under it had a reference that could not be resolved."""
         return any(p.path[: len(path)] == path or path[: len(p.path)] == p.path for p in self.problems)
 
 
-def resolve(data: Any, variables: Mapping[str, str]) -> Resolved:
+def resolve(data: Any, variables: Mapping[str, str], *, unset_secrets_unknown: bool = False) -> Resolved:
     secret_paths: list[FieldPath] = []
     secret_values: list[str] = []
     problems: list[VariableProblem] = []
+    unknown: list[tuple[FieldPath, str]] = []
 
     def visit(value: Any, path: FieldPath) -> Any:
         if isinstance(value, dict):
@@ -56,7 +62,8 @@ def resolve(data: Any, variables: Mapping[str, str]) -> Resolved:
         if isinstance(value, list):
             return [visit(v, (*path, i)) for i, v in enumerate(value)]
         if isinstance(value, str) and "$" in value:
-            return _substitute(value, path, variables, secret_paths, secret_values, problems)
+            return _substitute(value, path, variables, secret_paths, secret_values, problems,
+                               unknown if unset_secrets_unknown else None)
         return value
 
     resolved = visit(data, ())
@@ -65,6 +72,7 @@ def resolve(data: Any, variables: Mapping[str, str]) -> Resolved:
         secret_paths=tuple(secret_paths),
         secret_values=tuple(v for v in secret_values if v),
         problems=tuple(problems),
+        unknown=tuple(unknown),
     )
 
 
@@ -75,6 +83,7 @@ def _substitute(
     secret_paths: list[FieldPath],
     secret_values: list[str],
     problems: list[VariableProblem],
+    unknown: list[tuple[FieldPath, str]] | None,
 ) -> str:
     def replace(match: re.Match[str]) -> str:
         if match.group(0) == "$${":
@@ -103,6 +112,9 @@ def _substitute(
         value = variables.get(name)
         if default is not None and not value:
             value = default
+        if value is None and secret and unknown is not None:
+            unknown.append((path, name))
+            return match.group(0)
         if value is None:
             problems.append(
                 VariableProblem(

@@ -132,7 +132,7 @@ def test_a_task_the_portal_disabled_is_not_shown_as_paused() -> None:
 
 
 def test_a_drifted_task_is_not_marked_ok() -> None:
-    doc = _doc(run("succeeded", 10, "a"), spec_yaml="parameters:\n  distance: 5\n", parameters_json='{"distance":4}')
+    doc = _doc(run("succeeded", 9.5, "a"), spec_yaml="parameters:\n  distance: 5\n", parameters_json='{"distance":4}')
     (task,) = doc["tasks"]
     assert task["healthy"] and task["drift"]
     line = views.render(doc, "text").splitlines()[2]
@@ -152,7 +152,7 @@ def test_a_missing_task_is_not_marked_ok() -> None:
 
 
 def test_a_task_in_sync_and_healthy_is_ok() -> None:
-    doc = _doc(run("succeeded", 10, "a"))
+    doc = _doc(run("succeeded", 9.5, "a"))  # today's 02:30 run
     assert views.render(doc, "text").splitlines()[2].startswith("ok nightly (alice): ")
     assert "| ✅ | nightly |" in views.render(doc, "markdown")
 
