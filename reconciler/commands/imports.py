@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 from reconciler.commands import Echo
-from reconciler.commands.plan import Request, load_tasks
+from reconciler.commands.plan import Request, load_tasks, portal_now
 from reconciler.connection import Connect, Connection
 from reconciler.errors import UsageError
 from reconciler.model import RemoteTask
@@ -108,11 +107,12 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
 
 def _declared(request: Request, connection: Connection, echo: Echo) -> LoadResult:
     """What tasks.d declares (nothing, when the folder is not there yet). A file that does not
-    load may declare a task import would then write a second file for: refuse."""
+    load may declare a task import would then write a second file for: refuse. An unset secret
+    in parameters is no error here (as for status): import needs names, owners and ids, not values."""
     if not Path(request.tasks_dir).exists():
         return LoadResult(specs=(), problems=(), files=())
     loaded = load_tasks(replace(request, policy=replace(request.policy, allow_empty=True)), connection,
-                        now=datetime.now(timezone.utc))
+                        now=portal_now(connection), unset_secrets_unknown=True)
     if not loaded.ok:
         echo(validate_views.report(loaded, "text"))
         raise UsageError(f"nothing imported: {request.tasks_dir} has errors (above), and a file that does not load may "

@@ -29,3 +29,16 @@ def test_two_imported_tasks_never_share_a_secret_variable(on_emu: Run, workdir: 
     refs = [line.split("${secret:")[1].split("}")[0] for text in texts for line in text.splitlines() if "${secret:" in line]
     assert len(refs) == 2 and len(set(refs)) == 2, refs
     assert not any("TOKEN_OF" in text for text in texts)
+
+
+def test_importing_again_needs_no_secret_of_the_files_already_written(on_emu: Run, workdir: Path, emu,
+                                                                      portal) -> None:
+    from tests.conftest import BUFFER_PARAMS, buffer_fields
+
+    params = {**BUFFER_PARAMS, "in_features": {**BUFFER_PARAMS["in_features"], "token": "tok-1"}}  # type: ignore[dict-item]
+    portal.create_task(buffer_fields(emu, "first", parameters_json=json.dumps(params)))
+    assert on_emu("import").code == 0
+    portal.create_task(buffer_fields(emu, "second"))
+    again = on_emu("import")  # IMPORTED_FIRST_IN_FEATURES_TOKEN is not set in this shell
+    assert again.code == 0, again.out + again.err
+    assert (workdir / "tasks.d" / "second.yaml").exists() and "already declared" in again.out
