@@ -120,7 +120,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return show.run(args.plan_file, fmt=args.format, color=color, echo=echo, echo_err=echo_err)
     if args.command in ("plan", "apply"):
         return _dispatch_planning(args)
-    if args.command in ("status", "runs", "import"):
+    if args.command in ("status", "runs", "import", "doctor"):
         return _dispatch_reading(args)
     raise AssertionError(f"command {args.command!r} is not dispatched")
 
@@ -154,6 +154,11 @@ def _dispatch_reading(args: argparse.Namespace) -> int:
         from reconciler.commands import status
 
         return status.run(asked.request, connect=asked.connect, fmt=args.format, echo=echo, echo_err=echo_err)
+    if args.command == "doctor":
+        from reconciler.commands import doctor
+
+        return doctor.run(asked.request, connect=asked.connect, fmt=args.format, write_probe=args.write_probe,
+                          probe_task_url=args.probe_task_url, echo=echo, echo_err=echo_err)
     if args.command == "import":
         from reconciler.commands import imports
 

@@ -324,6 +324,30 @@ def _add_import(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     add_reading(p)
 
 
+def _add_doctor(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help="check the portal before the first apply: version, servers, rights, limits, paging, time",
+        description="A read-only check of the configured portal, each finding an observed fact with its evidence: "
+        "the portal's version, its federated servers, whether the account may list, create and manage tasks for "
+        "the owners in tasks.d, the task limits and quota left, the page size the listing honours, the scheduler's "
+        "apparent time zone (from existing tasks' nextStart) and the portal's clock skew. --write-probe also tries "
+        "the write forms reconciler relies on, on one paused scratch task it deletes whatever happens.",
+        epilog="examples:\n  reconciler doctor -e production\n  reconciler doctor --format json > doctor.json   "
+        "(for a support ticket)\n  reconciler doctor --write-probe\n"
+        "Exit: 0 nothing failed (warnings may remain), 1 a check failed or a portal error, 3 bug, 130 interrupted "
+        "(the probe task is deleted first).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
+    p.add_argument("--write-probe", action="store_true",
+                   help="also create, change and delete one paused scratch task to see what the portal keeps "
+                   "(writes to the portal; never by default)")
+    p.add_argument("--probe-task-url", metavar="URL",
+                   help="the GP task the probe schedules (default: the first GPService task in tasks.d)")
+    add_reading(p)
+
+
 def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "status",
@@ -378,4 +402,5 @@ def build_parser() -> argparse.ArgumentParser:
     _add_status(sub)
     _add_runs(sub)
     _add_import(sub)
+    _add_doctor(sub)
     return parser

@@ -1,4 +1,5 @@
-"""What the portal says about itself: its version and its scheduled-task limits. Reads only.
+"""What the portal says about itself: its version, its scheduled-task limits, how it pages, and
+(doctor --write-probe, opt-in) what it does with the write forms the client relies on.
 
 - Version: the Sharing API root (`GET <portal>/sharing/rest?f=json`) states `currentVersion`
   always and, from Enterprise 11.3, `enterpriseVersion` (https://developers.arcgis.com/rest/
@@ -14,10 +15,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from reconciler.errors import PortalError
-from reconciler.model import PortalVersion
+from reconciler.model import PortalVersion, TaskFields
 from reconciler.portal.http import Http
+from reconciler.portal.probe import WriteProbe
 from reconciler.portal.settings import SHARING_SUFFIX
 
 
@@ -64,6 +67,17 @@ class PortalSystem:
                 found[entry["limitName"]] = entry["numLimit"]
         return found
 
+    def first_page(self, owner: str, *, num: int) -> dict[str, Any]:
+        """The first page of `owner`'s task listing, as the portal sends it: how many tasks it
+        holds against `num` asked shows the page size the portal honours (doctor)."""
+        return self._http.call("GET", f"community/users/{quote(owner, safe='')}/tasks",
+                               params={"start": "1", "num": str(num)}, operation="read a page of the task listing")
+
+    def write_probe(self, owner: str, fields: TaskFields) -> WriteProbe:
+        """`doctor --write-probe`'s scratch task for `owner` on the GP task `fields` name."""
+        return WriteProbe(self._http, owner, fields)
+
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
