@@ -1,0 +1,161 @@
+"""Measure reconciler against the emulator at several sizes (issue 14's figures).
+
+    python benchmarks/bench.py                      # 100 and 1,000 tasks
+    python benchmarks/bench.py --sizes 10000        # the big one (several minutes)
+    python benchmarks/bench.py --sizes 1000 --smoke # what CI runs: every step once, no targets judged
+
+Each step runs as its own process against an emulator in another process, and prints HTTP
+requests, wall time, CPU time and peak memory, with the ratio to the bare paging script
+(benchmarks/bare_paging.py) measured in the same run: these machines are noisy, so compare
+ratios, not seconds. Steps: apply N creates; plan with no change; bare paging; plan with every
+task's parameters changed; apply those updates at --parallelism 1 and 8 with 50 ms added to every
+write (the emulator's `delay` fault); validate; `reconciler --version` against `python -c pass`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "publisher123"
+SCHEDULES = [f"0 {m} {h} ? * {d}" for m in (0, 15, 30, 45) for h in range(0, 24, 4) for d in ("MON-FRI", "SAT", "SUN",
+                                                                                                 "TUE", "THU")]
+
+
+@dataclass
+class Figure:
+    step: str
+    wall: float
+    cpu: float
+    rss_mb: float
+    requests: int | None
+    code: int
+
+
+def task_file(n: int, distance: int, upto: int | None = None) -> str:
+    """N task documents on the emulator's Buffer tool, 120 distinct schedules; the first `upto`
+    (default all) buffer by `distance` metres, the others by 5 (as created)."""
+    docs = []
+    for i in range(n):
+        d = distance if i < (n if upto is None else upto) else 5
+        docs.append(
+            f"name: bench-{i:05d}\n"
+            "task_url: ${GP_SERVER_URL}/rest/services/Samples/Buffer/GPServer/Buffer\n"
+            "parameters:\n"
+            "  in_features:\n    url: ${GP_SERVER_URL}/rest/services/Hosted/Parcels/FeatureServer/0\n"
+            f"  buffer_distance_or_field:\n    distance: {d}\n    units: esriMeters\n"
+            f"schedule: \"{SCHEDULES[i % len(SCHEDULES)]}\"\n")
+    return "---\n".join(docs)
+
+
+def run(step: str, argv: list[str], env: dict[str, str], cwd: Path, emulator: str | None) -> Figure:
+    """One process, measured alone: its own rusage (wait4), and the emulator's request count."""
+    if emulator:
+        requests.delete(f"{emulator}/_emulator/requests", timeout=30)
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        tail = out.read()[-400:].decode(errors="replace")
+    count = None
+    if emulator:
+        count = len(requests.get(f"{emulator}/_emulator/requests", timeout=30).json()["requests"])
+    if proc.returncode not in (0, 2):
+        print(f"  ! {step} exited {proc.returncode}: ...{tail}", file=sys.stderr)
+    return Figure(step=step, wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024,
+                  requests=count, code=proc.returncode)
+
+
+def start_emulator(data: Path) -> tuple[subprocess.Popen[str], str]:
+    argv = [sys.executable, "-m", "reconciler", "emulator", "--port", "0", "--data", str(data),
+            "--limit", "GPServiceUserLimit=1000000", "--limit", "GPServiceOrgLimit=1000000"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    url = proc.stdout.readline().strip()
+    return proc, url
+
+
+def size(n: int, work: Path) -> list[Figure]:
+    (work / "tasks.d").mkdir(parents=True)
+    (work / "tasks.d" / "bench.yaml").write_text(task_file(n, 5))
+    emulator, sharing = start_emulator(work / "emulator.sqlite")
+    origin = sharing.split("/portal/")[0]
+    env = {**os.environ, "RECONCILER_PASSWORD": PASSWORD, "GP_SERVER_URL": origin + "/server",
+           "RECONCILER_PORTAL": sharing, "RECONCILER_USERNAME": "publisher", "NO_COLOR": "1"}
+    cli = [sys.executable, "-m", "reconciler"]
+    figures = []
+    try:
+        figures.append(run("apply: creates", [*cli, "apply", "--auto-approve"], env, work, origin))
+        figures.append(run("bare paging", [sys.executable, str(ROOT / "benchmarks" / "bare_paging.py"), sharing],
+                           env, work, origin))
+        figures.append(run("plan: no change", [*cli, "plan"], env, work, origin))
+        (work / "tasks.d" / "bench.yaml").write_text(task_file(n, 6))
+        figures.append(run("plan: all updates", [*cli, "plan"], env, work, origin))
+        latency = min(n, 200)  # 50 ms a write: keep the sequential run short
+        for parallelism in (1, 8):
+            (work / "tasks.d" / "bench.yaml").write_text(task_file(n, 7 + parallelism, upto=latency))
+            requests.post(f"{origin}/_emulator/faults", json={"path": "/update", "kind": "delay", "count": latency,
+                                                             "seconds": 0.05}, timeout=30)
+            figures.append(run(f"apply: {latency} updates, 50 ms/write, --parallelism {parallelism}",
+                               [*cli, "apply", "--auto-approve", "--parallelism", str(parallelism)], env, work, origin))
+            requests.delete(f"{origin}/_emulator/faults", timeout=30)
+        figures.append(run("validate", [*cli, "validate"], env, work, None))
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=30)
+    return figures
+
+
+def startup(work: Path) -> list[Figure]:
+    env = dict(os.environ)
+    return [run("python -c pass", [sys.executable, "-c", "pass"], env, work, None),
+            run("reconciler --version", [sys.executable, "-m", "reconciler", "--version"], env, work, None)]
+
+
+def report(n: int, figures: list[Figure]) -> None:
+    base = next((f for f in figures if f.step == "bare paging"), None)
+    print(f"\n{n} tasks ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    print(f"  {'step':<48} {'requests':>8} {'wall s':>8} {'cpu s':>7} {'peak MB':>8} {'x bare':>7}")
+    for f in figures:
+        ratio = f"{f.wall / base.wall:7.2f}" if base and base.wall else "      -"
+        reqs = "-" if f.requests is None else str(f.requests)
+        print(f"  {f.step:<48} {reqs:>8} {f.wall:8.2f} {f.cpu:7.2f} {f.rss_mb:8.1f} {ratio}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000", help="task counts, comma-separated (default 100,1000)")
+    parser.add_argument("--smoke", action="store_true", help="CI: every step once; exit 1 only if a step failed")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args()
+    results: dict[str, list[dict[str, object]]] = {}
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            figures = size(n, Path(tmp) / str(n))
+            report(n, figures)
+            results[str(n)] = [vars(f) for f in figures]
+            failed |= any(f.code not in (0, 2) for f in figures)
+        start = startup(Path(tmp))
+        report(0, start)
+        results["startup"] = [vars(f) for f in start]
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
