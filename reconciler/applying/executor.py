@@ -17,7 +17,7 @@ worker shares it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from reconciler.applying.outcomes import ApplyResult, Interrupted, Outcome
 from reconciler.errors import ReconcilerError
@@ -164,13 +164,11 @@ def _run_phase(
     report: Callable[[Outcome], None],
     submitted: list[Future[tuple[Outcome, ...]]],
 ) -> None:
-    pending: set[Future[tuple[Outcome, ...]]] = {pool.submit(work, item) for item in items}
+    pending = [pool.submit(work, item) for item in items]
     submitted.extend(pending)
-    while pending:
-        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in finished:
-            for outcome in future.result():
-                report(outcome)
+    for future in as_completed(pending):  # each future once: waiting on all pending again is quadratic
+        for outcome in future.result():
+            report(outcome)
 
 
 def _report_finished(submitted: list[Future[tuple[Outcome, ...]]], outcomes: list[Outcome],

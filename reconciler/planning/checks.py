@@ -101,6 +101,8 @@ def needs_runs(actions: Sequence[Action], remote: RemoteTask | None) -> bool:
     """Whether the plan reads this task's runs (see planner.tasks_needing_runs)."""
     if remote is None:
         return False
+    if remote.last_start is None and remote.task_state not in STOPPED:
+        return False  # never started (lastStart [D]): no run can be in flight, none to show
     blockable = any(a in _BLOCKABLE for a in actions)
     return blockable or (not remote.active and remote.task_state in STOPPED)
 

@@ -9,6 +9,7 @@ whose `owner:` line was dropped, is still found under the owner it was created f
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from reconciler.errors import NotFoundError, PermissionDeniedError, PortalError
@@ -18,7 +19,6 @@ from reconciler.model import (
     PortalState,
     PortalUser,
     PortalVersion,
-    RemoteRun,
     RemoteTask,
     TaskSpec,
     UnreadableTask,
@@ -159,14 +159,19 @@ def _version(portal: Portal, user: PortalUser) -> PortalVersion | None:
         return None
 
 
+RUN_READERS = 8  # concurrent runs reads: each is one small GET, so latency, not the portal, bounds them [I]
+
+
 def with_runs(portal: Portal, state: PortalState, task_ids: Iterable[str]) -> PortalState:
-    """`state` with the runs of the given tasks (newest first, as the portal lists them)."""
+    """`state` with the runs of the given tasks (newest first, as the portal lists them), read
+    concurrently (at most RUN_READERS at a time). Raises the first read's PortalError."""
     owners = {t.id: t.owner for t in state.tasks}
-    runs: dict[str, tuple[RemoteRun, ...]] = dict(state.runs)
-    for task_id in task_ids:
-        if task_id not in runs:
-            runs[task_id] = portal.runs(task_id, owners.get(task_id))
-    return replace(state, runs=runs)
+    wanted = [task_id for task_id in dict.fromkeys(task_ids) if task_id not in state.runs]
+    if not wanted:
+        return state
+    with ThreadPoolExecutor(max_workers=min(RUN_READERS, len(wanted)), thread_name_prefix="runs") as pool:
+        found = dict(zip(wanted, pool.map(lambda task_id: portal.runs(task_id, owners.get(task_id)), wanted), strict=True))
+    return replace(state, runs={**state.runs, **found})
 
 
 def _gp_tasks(

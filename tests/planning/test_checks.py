@@ -263,7 +263,10 @@ def executing(status: str = "executing") -> RemoteRun:
 
 def test_active_run_blocks_update_and_delete() -> None:
     s = spec('schedule: "0 0 3 * * ?"\n')
-    tasks = (remote_of(spec()), remote("[reconciler] old", id="t9"))
+    started = 1893931200000
+    fresh = (remote_of(spec()), remote("[reconciler] old", id="t9"))
+    assert tasks_needing_runs([s], state(*fresh), options()) == (), "never started: no run can be in flight"
+    tasks = tuple(replace(t, last_start=started) for t in fresh)
     assert tasks_needing_runs([s], state(*tasks), options()) == ("t1", "t9")
     runs = {"t1": (executing(),), "t9": (executing("scheduled"),)}
     plan = make_plan([s], state(*tasks, runs=runs), options())
