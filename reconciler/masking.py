@@ -16,10 +16,12 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reconciler.jsonforms import MAX_DEPTH, canonical_json, depth, normal_json
-from reconciler.model import FieldPath
+
+if TYPE_CHECKING:  # the model is not needed to mask text, e.g. an error at start-up
+    from reconciler.model import FieldPath
 
 SECRET_MASK = "(secret)"
 CREDENTIAL_MASK = "<redacted>"

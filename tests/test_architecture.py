@@ -16,9 +16,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
 # Room -> the rooms it may import (itself always). A room is a top-level module or package of
 # reconciler/. The pipeline reads top-down: the CLI dispatches to commands, which read task files,
 # read the portal, plan, render and apply; the shared records sit at the bottom.
-SHARED = {"model", "errors", "instants", "jsonforms", "masking", "urls"}
+SHARED = {"model", "errors", "instants", "jsonforms", "masking", "urls", "defaults"}
 MAY_IMPORT: dict[str, set[str]] = {
     "model": set(),
+    "defaults": set(),  # what the command line states before anything heavy is imported
     "errors": set(),
     "instants": set(),
     "jsonforms": set(),
@@ -45,10 +46,10 @@ ONLY: dict[tuple[str, str], set[str]] = {
 }
 # Rooms that do no I/O: no network or process modules, no print/open/input, no file reads (the
 # task-file loader and the schema's package data aside).
-PURE = ("model", "errors", "instants", "jsonforms", "urls", "masking", "quartz", "planning", "render", "taskfiles")
+PURE = ("defaults", "model", "errors", "instants", "jsonforms", "urls", "masking", "quartz", "planning", "render", "taskfiles")
 IO_MODULES = ("socket", "subprocess", "requests", "http", "urllib.request", "urllib3", "sqlite3", "shutil")
 # The rooms that compute only: not even the environment, the clock, randomness, threads or logs.
-COMPUTE_ONLY = ("model", "errors", "instants", "jsonforms", "urls", "masking", "quartz", "planning", "render")
+COMPUTE_ONLY = ("defaults", "model", "errors", "instants", "jsonforms", "urls", "masking", "quartz", "planning", "render")
 NOT_FOR_COMPUTING = ("os", "sys", "io", "pathlib", "time", "random", "logging", "threading", "importlib")
 CLOCK_CALLS = {"now", "utcnow", "today", "time", "monotonic", "getenv"}
 # The portal client's own rooms that do no network I/O (http.py is its one choke-point).

@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from reconciler.applying.outcomes import ApplyResult, Interrupted, Outcome
+from reconciler.defaults import DEFAULT_PARALLELISM
 from reconciler.errors import ReconcilerError
 from reconciler.masking import mask_output
 from reconciler.planning.plan import Action, Change, Key, Plan
 from reconciler.portal.protocol import Portal
 
-DEFAULT_PARALLELISM = 4
 _FREES_QUOTA = frozenset({Action.DISABLE, Action.DELETE})
 Move = tuple[Change, tuple[Change, ...]]  # (the task under its new owner, the DELETEs of its old copies)
 Work = Change | Move

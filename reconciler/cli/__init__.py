@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import os
-import platform
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 
 from reconciler import __version__
@@ -52,6 +49,9 @@ def error_handler() -> Iterator[list[int]]:
             sys.stdout = open(os.devnull, "w")
         code.append(EXIT_OK)
     except Exception as e:
+        import platform
+        import traceback
+
         echo_err(
             "An unexpected error has occurred: this is a bug in reconciler, please report it.\n"
             "Paste the text below into the issue:\n\n"
@@ -216,15 +216,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _log_requests() -> None:
     """-v: the portal client's line per request (method, path, status, duration, retries) on
     stderr. Installed once; it writes to whatever sys.stderr is when a line is logged."""
+    import logging  # here, not at start-up: `--version` and `--help` need none of it
+
+    class Stderr(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            echo_err(record.getMessage())
+
     logger = logging.getLogger("reconciler.portal")
-    if not any(isinstance(h, _Stderr) for h in logger.handlers):
-        logger.addHandler(_Stderr())
+    if not any(type(h).__name__ == "Stderr" and type(h).__module__ == __name__ for h in logger.handlers):
+        logger.addHandler(Stderr())
     logger.setLevel(logging.INFO)
-
-
-class _Stderr(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        echo_err(record.getMessage())
 
 if __name__ == "__main__":
     raise SystemExit(main())

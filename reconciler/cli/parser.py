@@ -8,10 +8,7 @@ import sys
 from typing import NoReturn
 
 from reconciler import __version__
-from reconciler.applying.executor import DEFAULT_PARALLELISM
-from reconciler.planning.options import ON_REMOVE
-from reconciler.portal.settings import DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT
-from reconciler.render import FORMATS
+from reconciler.defaults import DEFAULT_MAX_RESPONSE_MB, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, FORMATS, ON_REMOVE
 
 EPILOG = """\
 exit codes:

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
+from reconciler import defaults
 from reconciler.planning.ownership import DEFAULT_MARK
 
 OnRemove = Literal["delete", "disable"]
 ON_REMOVE: tuple[OnRemove, ...] = ("delete", "disable")
+assert ON_REMOVE == defaults.ON_REMOVE, "the command line offers what the planner knows"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from reconciler.defaults import DEFAULT_MAX_RESPONSE_MB, DEFAULT_TIMEOUT
 from reconciler.errors import ConfigError
 from reconciler.urls import is_loopback
 
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_RESPONSE_MB = 64  # a page of 100 tasks is well under 1 MB
 FILE_KEYS = frozenset({"portal", "username", "owner", "ca_bundle", "insecure", "timeout", "max_response_mb"})
 SHARING_SUFFIX = "/sharing/rest"
 HOW_TO_SET_PORTAL = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+from reconciler.defaults import FORMATS as DEFAULT_FORMATS
 from reconciler.planning.plan import Plan
 from reconciler.render import plan_json, plan_markdown, plan_text
 
@@ -17,6 +18,7 @@ class Renderer(Protocol):
 
 RENDERERS: dict[str, Renderer] = {"text": plan_text.render, "markdown": plan_markdown.render, "json": plan_json.render}
 FORMATS = tuple(RENDERERS)
+assert set(FORMATS) == set(DEFAULT_FORMATS), "reconciler.defaults.FORMATS names every view"
 
 
 NOT_SAVED = "The plan has errors, so it was not saved to {path}."

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from reconciler.portal import Portal, PortalClient
+from reconciler.portal.client import PortalClient
+from reconciler.portal.protocol import Portal
 
 
 def _public(cls: type) -> set[str]:
