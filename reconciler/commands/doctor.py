@@ -66,9 +66,19 @@ def _observe(portal: Portal, specs: tuple[TaskSpec, ...], label: str, now: datet
                                           "total": first.get("total")}
     except PortalError:
         page = None
+    limits, limits_error, org_active = None, "", None
+    if user.is_admin:
+        try:
+            limits = portal.system.limits()
+        except PortalError as e:
+            limits_error = e.message
+        try:
+            org_active = sum(t.active and t.task_type == "GPService" for t in portal.list_all_tasks().tasks)
+        except PortalError:
+            org_active = None
     return Observed(portal=label, user=user, version=version, version_error=version_error, servers=servers,
-                    servers_error=servers_error, owners=owners, limits=portal.system.limits() if user.is_admin else None,
-                    page=page, portal_now=portal.portal_time(), local_now=datetime.now(timezone.utc))
+                    servers_error=servers_error, owners=owners, limits=limits, limits_error=limits_error,
+                    org_active=org_active, page=page, portal_now=portal.system.clock(), local_now=datetime.now(timezone.utc))
 
 
 def _owner(portal: Portal, owner: str, me: str, admin: bool) -> OwnerSeen:
@@ -87,7 +97,7 @@ def _owner(portal: Portal, owner: str, me: str, admin: bool) -> OwnerSeen:
 
 def _probe(portal: Portal, specs: tuple[TaskSpec, ...], task_url: str | None, mark: str,
            echo_err: Echo) -> tuple[Finding, ...]:
-    fields = _probe_fields(specs, task_url, mark)
+    fields = _probe_fields(specs, task_url, mark, portal.me().is_admin)
     if fields is None:
         return (Finding(check="write probe", status=FAIL, fact="no GP task to probe with",
                         hint="pass --probe-task-url <a GP task URL on a federated server>, or declare a GPService "
@@ -99,6 +109,9 @@ def _probe(portal: Portal, specs: tuple[TaskSpec, ...], task_url: str | None, ma
     found = [Finding(check="write probe", status=OK if r.held else FAIL,
                      fact=r.assumption + ("" if r.held else ": did not hold"), evidence=r.evidence)
              for r in report.results]
+    if report.stopped:
+        found.append(Finding(check="write probe", status=FAIL, fact=f"stopped before every step ran: {report.stopped}",
+                             hint="the steps after it were not tried; run the probe again once the cause is fixed"))
     found.append(Finding(check="write probe clean-up", status=OK if report.cleaned else FAIL, fact=report.cleanup))
     if report.interrupted:
         echo_err(f"interrupted: {report.cleanup}")
@@ -106,7 +119,7 @@ def _probe(portal: Portal, specs: tuple[TaskSpec, ...], task_url: str | None, ma
     return tuple(found)
 
 
-def _probe_fields(specs: tuple[TaskSpec, ...], task_url: str | None, mark: str) -> TaskFields | None:
+def _probe_fields(specs: tuple[TaskSpec, ...], task_url: str | None, mark: str, admin: bool) -> TaskFields | None:
     """The GP task the probe schedules: --probe-task-url (no parameters), else the first GPService
     task in tasks.d with its parameters (a task the portal will accept)."""
     if task_url:
@@ -114,5 +127,7 @@ def _probe_fields(specs: tuple[TaskSpec, ...], task_url: str | None, mark: str) 
             raise UsageError(f"--probe-task-url {task_url!r} is not a URL")
         return TaskFields(title="", task_type="GPService", task_url=task_url,
                           schedule=CronFields(minute="0", hour="3", day_of_month="1", month="1", day_of_week="?"))
-    spec = next((s for s in specs if s.task_type == "GPService" and s.task_url and not s.unknown_paths), None)
+    # Not a System/ service, which only an administrator may schedule (plan refuses it otherwise) [I].
+    spec = next((s for s in specs if s.task_type == "GPService" and s.task_url and not s.unknown_paths
+                 and (admin or "/rest/services/system/" not in s.task_url.lower())), None)
     return desired_fields(spec, mark=mark) if spec is not None else None

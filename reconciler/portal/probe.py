@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
@@ -18,7 +20,7 @@ from urllib.parse import quote
 from reconciler.errors import NotFoundError, PortalError
 from reconciler.model import TaskFields
 from reconciler.portal import wire
-from reconciler.portal.http import Http
+from reconciler.portal.http import Http, WriteOutcomeUnknown
 
 PROBE_TITLE = "[reconciler doctor probe {token}] safe to delete"
 FAR_END_MS = 4_102_444_800_000  # 2100-01-01: an end the probe sets and then clears
@@ -37,8 +39,13 @@ class Held:
 class ProbeReport:
     results: tuple[Held, ...]
     cleanup: str  # what clean-up did, in words
-    cleaned: bool  # no probe task is left on the portal
+    cleaned: bool  # no probe task is left on the portal, as far as the portal can tell
+    stopped: str = ""  # why the steps stopped early (a portal error); empty: they all ran
     interrupted: bool = False
+
+
+LANDING_CHECKS = 3  # listings after a create of unknown outcome, LANDING_WAIT_S apart, before giving up
+LANDING_WAIT_S = 2.0
 
 
 class WriteProbe:
@@ -51,27 +58,41 @@ class WriteProbe:
         self._fields = replace(fields, title=self.title, active=False, max_occurrences=None, end_date=FAR_END_MS,
                                start_date=None)
         self._results: list[Held] = []
+        # Whether the create may have landed without our knowing its id: sent, and neither an
+        # id nor the portal's refusal came back (an unknown outcome, or Ctrl-C while in flight).
+        self._create_uncertain = False
 
-    def run(self) -> ProbeReport:
-        interrupted = False
+    def run(self, *, sleep: Callable[[float], None] = time.sleep) -> ProbeReport:
+        interrupted, stopped = False, ""
         try:
             self._steps()
         except KeyboardInterrupt:
             interrupted = True
+        except WriteOutcomeUnknown as e:
+            stopped = f"{e.operation or 'a write'}: {e.message}, and its outcome is unknown"
         except PortalError as e:
-            self._results.append(Held(assumption="the probe could go on", held=False,
-                                      evidence=f"stopped: {e.message} (during {e.operation or 'a step'}); the steps "
-                                      "after it were not tried"))
+            stopped = f"{e.operation or 'a step'}: {e.message}"
         finally:
-            cleanup, cleaned = self._clean_up()
-        return ProbeReport(results=tuple(self._results), cleanup=cleanup, cleaned=cleaned, interrupted=interrupted)
+            cleanup, cleaned = self._clean_up(sleep)
+        return ProbeReport(results=tuple(self._results), cleanup=cleanup, cleaned=cleaned, stopped=stopped,
+                           interrupted=interrupted)
 
     def _steps(self) -> None:
-        body = self._post(f"{self._root}/createTask", wire.create_form(self._fields), "create the probe task")
+        self._create_uncertain = True
+        try:
+            body = self._post(f"{self._root}/createTask", wire.create_form(self._fields), "create the probe task")
+        except PortalError as e:
+            self._create_uncertain = isinstance(e, WriteOutcomeUnknown)  # the portal's refusal: nothing landed
+            raise
         task_id = str(body.get("id") or body.get("taskId") or "")
+        self._create_uncertain = not task_id
         if not task_id:
             raise PortalError("createTask answered without an id", operation="create the probe task")
         read = self._read(task_id)
+        stored_end = read.get("endDate") == FAR_END_MS
+        self._check("endDate on createTask is stored", stored_end,
+                    f"sent endDate={FAR_END_MS}; read back {_js(read.get('endDate'))} (without it, clearing it on "
+                    "update cannot be observed)")
         self._check("isActive=false on createTask leaves the task paused", read.get("active") is False,
                     f"after create: active={_js(read.get('active'))}, taskState={_js(read.get('taskState'))}")
         self._check("maxOccurrences=-1 is stored as unlimited", read.get("maxOccurrences") in (-1, None),
@@ -79,8 +100,9 @@ class WriteProbe:
         cleared = replace(self._fields, end_date=None)
         self._post(f"{self._root}/{quote(task_id, safe='')}/update", wire.update_form(cleared), "update the probe task")
         read = self._read(task_id)
-        self._check("an empty endDate on update clears it", read.get("endDate") in (None, "", -1),
-                    f"sent endDate= (empty); read back {_js(read.get('endDate'))}")
+        self._check("an empty endDate on update clears it", stored_end and read.get("endDate") in (None, "", -1),
+                    f"sent endDate= (empty); read back {_js(read.get('endDate'))}"
+                    + ("" if stored_end else "; not observed: the end date was never stored"))
         self._check("update without isActive keeps the task paused", read.get("active") is False,
                     f"after update: active={_js(read.get('active'))}")
         before = read
@@ -107,13 +129,23 @@ class WriteProbe:
     def _read(self, task_id: str) -> dict[str, Any]:
         return self._http.call("GET", f"{self._root}/{quote(task_id, safe='')}", operation="read the probe task")
 
-    def _clean_up(self) -> tuple[str, bool]:
-        """Delete every task with this run's probe title; never raises."""
+    def _clean_up(self, sleep: Callable[[float], None]) -> tuple[str, bool]:
+        """Delete every task with this run's probe title; never raises. After a create of
+        unknown outcome, look again a few times before saying nothing was left, and even then
+        say that it may still land."""
+        checks = LANDING_CHECKS if self._create_uncertain else 1
         try:
-            found = [t for t in _all_tasks(self._http, self._root) if t.get("title") == self.title]
+            for attempt in range(checks):
+                found = [t for t in _all_tasks(self._http, self._root) if t.get("title") == self.title]
+                if found or attempt == checks - 1:
+                    break
+                sleep(LANDING_WAIT_S)
         except (PortalError, KeyboardInterrupt) as e:
             return (f"could not list {self._owner}'s tasks to clean up ({getattr(e, 'message', 'interrupted')}): "
                     f"look for a task titled {self.title!r} and delete it"), False
+        if not found and self._create_uncertain:
+            return (f"the create's outcome is unknown and no probe task is listed yet: it may still land; look for "
+                    f"a task titled {self.title!r} under {self._owner} later and delete it"), False
         left = []
         for task in found:
             try:
