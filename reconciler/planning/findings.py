@@ -21,7 +21,9 @@ from reconciler.planning.quota import LIMIT_STEMS
 
 OK, WARN, FAIL, INFO = "ok", "warn", "fail", "info"
 MAX_SKEW_S = 60  # a portal clock further off than this moves fire times and token expiry
-_FIXED_HOURS = re.compile(r"\d{1,2}(,\d{1,2})*")
+# One hour and one minute: with an hour list an offset can map the list onto itself (0,2,...,22
+# under UTC+2) and read as UTC, so only these tasks are evidence.
+_ONE_TIME = re.compile(r"\d{1,2}")
 _QUARTER_MS = 15 * 60 * 1000
 
 
@@ -53,6 +55,8 @@ class Observed:
     servers_error: str = ""
     owners: tuple[OwnerSeen, ...] = ()
     limits: Mapping[str, int] | None = None
+    limits_error: str = ""  # why reading them failed (a refusal or an outage, not their absence)
+    org_active: int | None = None  # active GP service tasks in the organization (an administrator's listing)
     page: Mapping[str, object] | None = None  # the first listing page: asked, returned, total
     portal_now: datetime | None = None  # by the portal's Date header
     local_now: datetime | None = None
@@ -134,14 +138,20 @@ def _owner(o: OwnerSeen, user: PortalUser) -> Finding:
 def _limits(seen: Observed) -> Finding:
     if seen.limits is None:
         quotas = ", ".join(f"{o.owner} {o.active_available}" for o in seen.owners if o.active_available is not None)
-        why = "the portal has no portaladmin/system/limits (before 11.2?)" if seen.user.is_admin else \
-            "portaladmin/system/limits is an administrator's"
-        return Finding(check="limits", status=INFO, fact=f"not readable ({why}); plan checks activeTasksAvailable",
+        if seen.limits_error:
+            why = f"reading portaladmin/system/limits failed: {seen.limits_error}"
+        elif seen.user.is_admin:
+            why = "the portal has no portaladmin/system/limits: a release before 11.2"
+        else:
+            why = "portaladmin/system/limits is an administrator's"
+        return Finding(check="limits", status=WARN if seen.limits_error else INFO,
+                       fact=f"not readable ({why}); plan checks activeTasksAvailable",
                        evidence=f"activeTasksAvailable: {quotas or 'not stated'}")
     stem = LIMIT_STEMS["GPService"]
     user_limit, org_limit = seen.limits.get(f"{stem}UserLimit"), seen.limits.get(f"{stem}OrgLimit")
-    left = [f"{o.owner} {user_limit - sum(t.active and t.task_type == 'GPService' for t in o.tasks)} left"
-            for o in seen.owners if o.tasks is not None and user_limit is not None]
+    org_left = org_limit - seen.org_active if org_limit is not None and seen.org_active is not None else None
+    left = [f"{o.owner} {_least(user_limit - sum(t.active and t.task_type == 'GPService' for t in o.tasks), org_left)} "
+            "left" for o in seen.owners if o.tasks is not None and user_limit is not None]
     named = ", ".join(f"{k} {v}" for k, v in sorted(seen.limits.items()))
     return Finding(check="limits", status=INFO,
                    fact=f"GP service tasks: {user_limit if user_limit is not None else 'no'} active per user, "
@@ -149,14 +159,21 @@ def _limits(seen: Observed) -> Finding:
                    evidence=named)
 
 
+def _least(user_left: int, org_left: int | None) -> int:
+    """What an owner may still activate: its own limit's room, and the organization's."""
+    return max(0, user_left if org_left is None else min(user_left, org_left))
+
+
 def _paging(page: Mapping[str, object] | None) -> Finding:
     if page is None:
         return Finding(check="paging", status=INFO, fact="not observed (the listing could not be read)")
     asked, returned, total = page.get("asked"), page.get("returned"), page.get("total")
     evidence = f"asked num={asked}; the first page held {returned} of total {total}"
-    if isinstance(total, int) and isinstance(returned, int) and isinstance(asked, int) and total > returned < asked:
-        return Finding(check="paging", status=INFO, fact=f"the listing honours num up to {returned} per page "
-                       "(reconciler follows nextStart, so any page size works)", evidence=evidence)
+    if isinstance(total, int) and isinstance(returned, int) and isinstance(asked, int) and total > returned:
+        fact = (f"the listing honours num={asked} (a full first page)" if returned >= asked else
+                f"the listing honours num up to {returned} per page")
+        return Finding(check="paging", status=INFO, fact=fact + " (reconciler follows nextStart, so any page size "
+                       "works)", evidence=evidence)
     return Finding(check="paging", status=INFO, fact="the page size is not observable: every task fits one page",
                    evidence=evidence)
 
@@ -171,8 +188,8 @@ def _zone(seen: Observed) -> Finding:
             if delta is not None:
                 deltas[delta] += 1
     if not deltas:
-        return Finding(check="time zone", status=INFO, fact="not observed: no active task with fixed hours and a "
-                       "nextStart to compare")
+        return Finding(check="time zone", status=INFO, fact="not observed: no active task firing at one time of "
+                       "day (one hour, one minute) with a nextStart to compare")
     evidence = "; ".join(f"{n} task{'s' if n > 1 else ''} {_hours(d)}" for d, n in deltas.most_common())
     if len(deltas) > 1:
         return Finding(check="time zone", status=WARN, fact="nextStart disagrees with the UTC reading by different "
@@ -187,7 +204,8 @@ def _zone(seen: Observed) -> Finding:
 
 def _offset(task: RemoteTask, now: datetime) -> int | None:
     """nextStart minus the next fire by the UTC reading, in ms, when a whole quarter-hour within 14 h."""
-    if not task.active or task.next_start is None or not _FIXED_HOURS.fullmatch(task.schedule.hour.strip()):
+    fixed = _ONE_TIME.fullmatch(task.schedule.hour.strip()) and _ONE_TIME.fullmatch(task.schedule.minute.strip())
+    if not task.active or task.next_start is None or not fixed:
         return None
     fires = next_fires(task.schedule, start_ms=task.start_date, now=now, count=1, end_ms=None)
     if not fires:

@@ -82,6 +82,11 @@ class Http:
         portal's latest answer (to the second); this machine's until one was read."""
         return datetime.now(timezone.utc) + timedelta(seconds=self._skew or 0.0)
 
+    @property
+    def date_seen(self) -> bool:
+        """Whether any answer carried a `Date` header (portal_time is this machine's clock until one does)."""
+        return self._skew is not None
+
     def _note_date(self, response: requests.Response) -> None:
         try:
             said = email.utils.parsedate_to_datetime(response.headers.get("Date", ""))

@@ -122,7 +122,7 @@ def gather(portal: Portal, specs: tuple[TaskSpec, ...], *, default_owner: str,
     owners = owners_of(specs, default_owner, holders)
     return PortalState(
         owner_users=_owner_users(portal, user, owners),
-        version=_version(portal, user), limits=portal.system.limits() if user.is_admin else None,
+        version=_version(portal, user), limits=_limits(portal, user),
         org_active=reading.org_active,  # a lower bound when some listed tasks could not be read
         tasks=tuple(reading.tasks),
         user=user,
@@ -150,6 +150,16 @@ def _owner_users(portal: Portal, user: PortalUser, owners: Iterable[str]) -> dic
         except PortalError:  # not there (the owner check says so) or not shown: nothing is claimed
             continue
     return found
+
+
+def _limits(portal: Portal, user: PortalUser) -> dict[str, int] | None:
+    """An administrator's limits; None (check activeTasksAvailable instead) when not readable."""
+    if not user.is_admin:
+        return None
+    try:
+        return portal.system.limits()
+    except PortalError:
+        return None
 
 
 def _version(portal: Portal, user: PortalUser) -> PortalVersion | None:

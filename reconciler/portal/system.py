@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from reconciler.errors import PortalError
+from reconciler.errors import NotFoundError, PortalError
 from reconciler.model import PortalVersion, TaskFields
 from reconciler.portal.http import Http
 from reconciler.portal.probe import WriteProbe
@@ -51,11 +52,15 @@ class PortalSystem:
                              source="portaladmin/info")
 
     def limits(self) -> dict[str, int] | None:
-        """The ScheduleTask limits by name; None when they cannot be read (not an administrator,
-        or a portal before 11.2). Limits that are not whole numbers are left out."""
+        """The ScheduleTask limits by name; None when the portal has none (404: before 11.2).
+        Limits that are not whole numbers are left out.
+
+        Raises: PortalError when they could not be read (not an administrator, an outage, a web
+        adaptor that blocks portaladmin).
+        """
         try:
             body = self._http.call("GET", f"{self._admin}/system/limits", operation="read the task limits")
-        except PortalError:
+        except NotFoundError:
             return None
         entries = body.get("ScheduleTask")
         if not isinstance(entries, list):
@@ -66,6 +71,11 @@ class PortalSystem:
                     and isinstance(entry.get("numLimit"), int) and not isinstance(entry.get("numLimit"), bool):
                 found[entry["limitName"]] = entry["numLimit"]
         return found
+
+    def clock(self) -> datetime | None:
+        """Now by the portal's `Date` header; None when no answer carried one (doctor must not
+        report this machine's clock as the portal's)."""
+        return self._http.portal_time() if self._http.date_seen else None
 
     def first_page(self, owner: str, *, num: int) -> dict[str, Any]:
         """The first page of `owner`'s task listing, as the portal sends it: how many tasks it

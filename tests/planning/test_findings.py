@@ -54,3 +54,25 @@ def test_limits_left_per_owner_for_an_administrator() -> None:
     observed = seen(NEXT_0230, user=ADMIN, limits={"GPServiceUserLimit": 5, "GPServiceOrgLimit": 50})
     status, fact = by_check(observed)["limits"]
     assert status == "info" and fact == "GP service tasks: 5 active per user, 50 per organization; alice 4 left"
+
+
+def test_what_was_not_observed_is_never_reported_as_a_fact() -> None:
+    assert by_check(seen(portal_now=None))["clock"] == ("info", "not observed (the portal sent no Date header)")
+    hourly = replace(remote("h", id="h", next_start=NEXT_0230), schedule=replace(remote("x").schedule, hour="0,2,4"))
+    listed = seen(owners=(OwnerSeen(owner="alice", tasks=(hourly,)),))
+    assert by_check(listed)["time zone"][1].startswith("not observed"), "an hour list is no evidence of UTC"
+
+
+def test_a_full_first_page_shows_the_page_size_honoured() -> None:
+    status, fact = by_check(seen(page={"asked": 100, "returned": 100, "total": 120}))["paging"]
+    assert fact.startswith("the listing honours num=100 (a full first page)")
+    assert by_check(seen(page={"asked": 100, "returned": 40, "total": 120}))["paging"][1].startswith(
+        "the listing honours num up to 40 per page")
+
+
+def test_room_left_counts_the_organization_limit_and_a_failed_read_says_why() -> None:
+    full = seen(NEXT_0230, user=ADMIN, limits={"GPServiceUserLimit": 5, "GPServiceOrgLimit": 3}, org_active=3)
+    assert by_check(full)["limits"][1].endswith("; alice 0 left")
+    failed = by_check(seen(user=ADMIN, limits_error="the portal answered HTTP 503"))["limits"]
+    assert failed == ("warn", "not readable (reading portaladmin/system/limits failed: the portal answered HTTP 503); "
+                      "plan checks activeTasksAvailable")
