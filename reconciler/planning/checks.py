@@ -36,10 +36,20 @@ from reconciler.planning.plan import Action, Change, Diagnostic
 from reconciler.urls import on_federated_server
 
 COMPLETED = "completed"  # maxOccurrences or endDate reached (the emulator's state name [I])
-AUTO_DISABLED = "disabled"  # stopped after FailedRunsToDisableTask failed runs (emulator [I])
-# Every state the portal may give a task it stopped after failed runs: the documentation does not
-# say which follows the last failure, and the UI names both "Disabled" and "Failed" [I].
-STOPPED = (AUTO_DISABLED, "failed")
+# The states a person or the schedule's own end leaves an inactive task in. Any other state of an
+# inactive task ("disabled", "failed", "inactive", in any case) is the portal stopping it: the
+# documentation does not say which follows the last failed run, and the docs and UI name
+# Disabled, Failed and Inactive [I].
+NOT_STOPPED = frozenset({"active", "paused", COMPLETED, ""})
+
+
+def is_completed(task: RemoteTask) -> bool:
+    return (task.task_state or "").strip().lower() == COMPLETED
+
+
+def is_stopped(task: RemoteTask) -> bool:
+    """The portal stopped this task (after failed runs), whatever it calls the state."""
+    return not task.active and (task.task_state or "").strip().lower() not in NOT_STOPPED
 GP_SERVICE_RELEASE = (11, 2)  # the first Enterprise release that schedules GP services
 IN_FLIGHT = ("scheduled", "executing")  # run statuses that mean a run is under way
 # What the GP-scheduling blog asks of a custom role (docs/portal-api.md §6.2); the names are
@@ -101,10 +111,10 @@ def needs_runs(actions: Sequence[Action], remote: RemoteTask | None) -> bool:
     """Whether the plan reads this task's runs (see planner.tasks_needing_runs)."""
     if remote is None:
         return False
-    if remote.last_start is None and remote.task_state not in STOPPED:
+    if remote.last_start is None and not is_stopped(remote):
         return False  # never started (lastStart [D]): no run can be in flight, none to show
     blockable = any(a in _BLOCKABLE for a in actions)
-    return blockable or (not remote.active and remote.task_state in STOPPED)
+    return blockable or is_stopped(remote)
 
 
 def review(
@@ -160,6 +170,10 @@ def _owner_check(user: PortalUser, owner: str) -> list[Note]:
 
 
 def _service_checks(spec: TaskSpec, state: PortalState, owner: str) -> list[Note]:
+    if spec.task_type == "ExecuteReport" and state.version is not None and state.version.enterprise:
+        # Documented for ArcGIS Online only; refused on a portal that states an Enterprise release.
+        return [(Severity.ERROR, f"ExecuteReport tasks are for ArcGIS Online only; this portal is ArcGIS Enterprise "
+                 f"{state.version.enterprise}", "remove the task, or schedule the report another way")]
     if spec.task_type != "GPService" or not spec.task_url:
         return []
     notes = _version_check(state.version)
@@ -311,11 +325,11 @@ def _state_warnings(spec: TaskSpec, remote: RemoteTask, actions: tuple[Action, .
                     runs: Sequence[RemoteRun] | None) -> list[Note]:
     if remote.active:
         return []
-    if remote.task_state in STOPPED:
+    if is_stopped(remote):
         return [(Severity.WARNING, f"the portal stopped this task (taskState {remote.task_state}) after repeated "
                  "failed runs; " + _last_error(runs),
                  "enabling it runs it again as it is; fix the cause first" if Action.ENABLE in actions else None)]
-    if remote.task_state == COMPLETED and spec.enabled and Action.ENABLE not in actions:
+    if is_completed(remote) and spec.enabled and Action.ENABLE not in actions:
         return [(Severity.WARNING,
                  "the portal completed this task (max_occurrences or end reached); it stays inactive",
                  "to run it again, raise max_occurrences, move end, or change the schedule")]

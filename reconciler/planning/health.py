@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from reconciler.instants import from_ms, iso_ms, parse_instant
 from reconciler.model import RemoteRun, RemoteTask
-from reconciler.planning.checks import COMPLETED, IN_FLIGHT, STOPPED, next_fires, occurrences_left
+from reconciler.planning.checks import IN_FLIGHT, is_completed, is_stopped, next_fires, occurrences_left
 from reconciler.planning.plan import Action, Change, FieldChange, Plan
 
 FAILED = ("failed", "submitfailed")
@@ -99,15 +99,15 @@ def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change]
         finished = " finished" if runs[0].status in NEUTRAL else ""
         problems.append(f"the last {failures}{finished} run{'s' if failures > 1 else ''} failed"
                         + (" while the task is still active" if task.active else ""))
-    if not task.active and task.task_state in STOPPED:
+    if is_stopped(task):
         problems.append(f"stopped by the portal (taskState {task.task_state}) after failed runs")
-    if task.active and task.task_state != COMPLETED:
+    if task.active and not is_completed(task):
         problems += _overdue(task, runs, left, now)
     state = task.task_state or ("active" if task.active else "paused")
     return TaskHealth(
         name=name, owner=task.owner, task_id=task.id, state=state, active=task.active,
         last_run=runs[0] if runs else None, failures=failures,
-        next_fire=upcoming if task.active and state != COMPLETED else None,
+        next_fire=upcoming if task.active and not is_completed(task) else None,
         would_fire=upcoming if not task.active else None,
         runs_left=left, runs_left_exact=exact, drift=tuple(_drift(c) for c in drift),
         drift_fields=tuple(f for c in drift for f in c.fields), drift_unknown=unknown, problems=tuple(problems),

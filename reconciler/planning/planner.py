@@ -206,7 +206,7 @@ def _change(entry: _Entry, options: PlanOptions, state: PortalState) -> Change |
         return change
     # A completed task fires no more as it stands: listing its schedule's times as "before" would
     # say the change moves runs that were never coming.
-    before = () if remote.task_state == checks.COMPLETED else _fires(remote, options, state.runs.get(remote.id))
+    before = () if checks.is_completed(remote) else _fires(remote, options, state.runs.get(remote.id))
     return replace(change, next_fires_before=before, next_fires_after=_fires(desired, options))
 
 
@@ -232,7 +232,7 @@ def _wanted_active(spec: TaskSpec, remote: RemoteTask, changed: AbstractSet[str]
     for a new schedule); otherwise it stays as it is and checks.review() warns. A task the
     portal disabled after failed runs (taskState "disabled") is enabled again (with a warning).
     """
-    if spec.enabled and not remote.active and remote.task_state == checks.COMPLETED:
+    if spec.enabled and not remote.active and checks.is_completed(remote):
         return bool(changed & compare.SCHEDULE_PATHS)
     return spec.enabled
 

@@ -59,12 +59,12 @@ def _task(h: TaskHealth) -> dict[str, Any]:
     }
 
 
-# The states in which the portal, not a person, stopped a task (health.STOPPED), in words.
+# The states in which the portal, not a person, stopped a task (checks.is_stopped), in words.
 _BY_THE_PORTAL = {"disabled": "disabled by the portal", "failed": "failed: stopped by the portal"}
 
 
 def _state(task: dict[str, Any]) -> str:
-    return _BY_THE_PORTAL.get(task["state"], task["state"])
+    return _BY_THE_PORTAL.get(str(task["state"]).lower(), task["state"])
 
 
 def _mark(task: dict[str, Any], marks: tuple[str, str, str, str, str]) -> str:

@@ -145,6 +145,21 @@ def test_a_portal_stating_a_release_before_11_2_refuses_gp_service_tasks() -> No
         assert make_plan([spec()], state(version=version), options()).errors == (), "never refused on a guess"
 
 
+def test_an_execute_report_task_is_refused_on_a_portal_stating_an_enterprise_release() -> None:
+    from reconciler.model import PortalVersion
+    from reconciler.taskfiles.loader import load_text
+    from tests.planning.conftest import NOW
+
+    (s,), problems, _ = load_text("name: report\ntype: ExecuteReport\nitem_id: 0123456789abcdef0123456789abcdef\n"
+                                  "parameters: {report: x}\nschedule: 0 0 2 * * ?\n", "t.yaml", variables={}, now=NOW)
+    assert problems == []
+    enterprise = PortalVersion(current="2024.1", enterprise="11.3.0", source="sharing/rest")
+    (error,) = make_plan([s], state(version=enterprise), options()).errors
+    assert error.message == "ExecuteReport tasks are for ArcGIS Online only; this portal is ArcGIS Enterprise 11.3.0"
+    unstated = PortalVersion(current="2024.1", enterprise=None, source="sharing/rest")
+    assert make_plan([s], state(version=unstated), options()).errors == ()
+
+
 def test_a_system_service_is_scheduled_by_an_administrator_only() -> None:
     url = "https://gis.example.com/server/rest/services/System/SpatialAnalysisTools/GPServer/CreateBuffers"
     plan = make_plan([spec(f"task_url: {url}\n")], state(), options())
@@ -219,10 +234,10 @@ def failed_run(result: str) -> RemoteRun:
     return RemoteRun(run_id="r2", task_id="t1", status="failed", result=result, url="", created=1893931200000, updated=None)
 
 
-@pytest.mark.parametrize("stopped", ["disabled", "failed"])
+@pytest.mark.parametrize("stopped", ["disabled", "failed", "Failed", "DISABLED", "inactive"])
 def test_auto_disabled_task_is_enabled_with_the_last_error(stopped: str) -> None:
     s = spec()
-    gone = remote_of(s, active=False, task_state=stopped)
+    gone = replace(remote_of(s, active=False, task_state=stopped), last_start=1893931200000)
     runs = {"t1": (failed_run("ERROR 000732: Input Features does not exist"),)}
     assert tasks_needing_runs([s], state(gone), options()) == ("t1",)
     plan = make_plan([s], state(gone, runs=runs), options())
