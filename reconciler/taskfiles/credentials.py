@@ -32,7 +32,10 @@ _PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _JWT = re.compile(r"eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*")
 # A long unbroken string mixing cases and digits: what access tokens and API keys (AWS secret
 # keys hold `/` and `+`) look like. Base64 data padded with `=` is data [I].
-_RANDOM = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9._~+/-]{40,4096}")
+_RANDOM = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9._~+/_-]{40,4096}")
+# Prefixed tokens whose shape says what they are: GitHub (ghp_, gho_, ghs_, github_pat_), Slack
+# (xox.-), ArcGIS API keys (AAPK, AAPT) and AWS access key ids [I].
+_PREFIXED = re.compile(r"(gh[pousr]_|github_pat_|xox[abprs]-|AAP[KT])[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 # Random base64url text carries at least ~4.5 bits per character from 40 characters on; names
 # made of words and numbers (`gisowner.Parcels_2024_Final`) carry less [I].
@@ -44,7 +47,15 @@ _ASSIGN_KEY = re.compile(r"(?i)(encrypted_|x-)?(pass|pw|pwd|passwd|password|pass
                          r"api[_-]?key|key|secret|client_secret|sig|signature|auth|authorization|session(_?id)?|sid|"
                          r"cookie|credentials?)")
 _VALUE = r"(?P<value>\{[^}]*\}|[^;&#\s'\",]+)"  # an ODBC value may be braced: PWD={a;b}
-_ASSIGN = re.compile(r"(?<![^?&;,\s])(?P<key>[A-Za-z_][\w.-]*)\s*=\s*" + _VALUE)
+_ASSIGN = re.compile(r"(?<![^?&;,\s-])(?P<key>[A-Za-z_][\w.-]*)\s*=\s*" + _VALUE)
+# `key: value` in plain text (a note, a YAML or INI fragment): the usual names only, and never a
+# quoted value (JSON pairs are _PAIR's).
+_COLON = re.compile(r"(?i)(?<![\w\"'])(?P<key>passw(or)?d|pwd|passphrase|secret|client_secret|token|api[_-]?key)"
+                    r"\s*:\s*(?P<value>[^\s\"',;{}\[\]]+)")
+# The last word of a key that holds a credential in key=value text (AccountKey=, X-Amz-Signature=,
+# PGPASSWORD=): `OWNER_TOKEN_COUNT = 3` ends in another word and is not one [I].
+_LAST_WORDS = frozenset({"key", "password", "passwd", "pwd", "pass", "secret", "token", "signature", "sig",
+                         "credential", "credentials", "passphrase"})
 _ENCODED = re.compile(r"(?i)(?:%3F|%26|%3B)(?P<key>[A-Za-z_][\w.-]*)%3D(?P<value>.+?)(?=%26|%3B|%23|[&#\s\"']|$)")
 _USERINFO = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]+[:/](?P<value>[^/\s@]+)@")
 _SCHEME = re.compile(r"(?i)\b(?:basic|bearer)\s+(?P<value>[A-Za-z0-9+/=._~-]{8,})")
@@ -71,7 +82,7 @@ def key_parts(key: str) -> list[str]:
 def is_token(text: str) -> bool:
     """Whether `text`, whole, looks like an access token, an API key, a JWT or a private key
     [I]. Item ids (32 hex digits), names, paths, URLs and padded base64 data do not."""
-    if _JWT.fullmatch(text) or _PEM.fullmatch(text.strip()):
+    if _JWT.fullmatch(text) or _PEM.fullmatch(text.strip()) or _PREFIXED.fullmatch(text):
         return True
     return (bool(_RANDOM.fullmatch(text)) and not _HEX.fullmatch(text) and not text.endswith("=")
             and "://" not in text and _entropy(text) >= _MIN_ENTROPY)
@@ -81,7 +92,8 @@ def spans(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each credential inside `text`, in order, not overlapping."""
     found: list[tuple[int, int]] = []
     for pattern in (_ASSIGN, _ENCODED):
-        found += [m.span("value") for m in pattern.finditer(text) if _ASSIGN_KEY.fullmatch(m["key"])]
+        found += [m.span("value") for m in pattern.finditer(text) if _assigned_secret(m["key"])]
+    found += [m.span("value") for m in _COLON.finditer(text)]
     for pattern in (_USERINFO, _SCHEME):
         found += [m.span("value") for m in pattern.finditer(text)]
     found += [m.span() for m in _PEM.finditer(text)]
@@ -90,6 +102,7 @@ def spans(text: str) -> list[tuple[int, int]]:
         if is_credential_key(m["key"]) and m[group]:
             found.append(m.span(group))
     found += [m.span("value") for m in _QUOTED.finditer(text) if is_token(m["value"])]
+    found += [m.span() for m in _PREFIXED.finditer(text)]
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start < merged[-1][1]:
@@ -97,6 +110,12 @@ def spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _assigned_secret(key: str) -> bool:
+    parts = key_parts(key)
+    last = parts[-1] if parts else ""
+    return bool(_ASSIGN_KEY.fullmatch(key)) or last in _LAST_WORDS or last.endswith(("password", "passwd", "secret"))
 
 
 def _entropy(text: str) -> float:

@@ -135,3 +135,19 @@ def test_a_number_at_a_token_settings_key_is_written_as_it_is() -> None:
     written = imported(task(parameters_json=json.dumps({"token_expiration": 60, "session_timeout": 5})), name="t",
                        default_owner="publisher", adopt=False)
     assert written.refused == () and "token_expiration: 60" in written.text
+
+
+def test_the_forms_a_second_review_found_are_references_now() -> None:
+    clear = {
+        "azure": "DefaultEndpointsProtocol=https;AccountName=gis;AccountKey=c2VjcmV0a2V5c2VjcmV0a2V5PT0==;EndpointSuffix=x",
+        "s3": "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIDEXAMPLE&X-Amz-Signature=5d672d79c15b13162d9279b0855c",
+        "gh": "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+        "cli": "export.sh --user loader --password=cl1pass",
+        "pg": "PGPASSWORD=pgs3cret psql -h db",
+        "note": "password: n0tep4ss",
+    }
+    written = imported(task(parameters_json=json.dumps(clear)), name="t", default_owner="publisher", adopt=False)
+    for secret in ("c2VjcmV0a2V5c2VjcmV0a2V5PT0", "5d672d79c15b13162d9279b0855c", "AKIDEXAMPLE",
+                   "ghp_16C7e42F292c6912E7710c838347Ae178B4a", "cl1pass", "pgs3cret", "n0tep4ss"):
+        assert secret not in written.text, secret
+    assert "AccountName=gis" in written.text and "psql -h db" in written.text, "only the credentials go"
