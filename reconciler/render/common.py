@@ -144,3 +144,13 @@ def in_sync(doc: dict[str, Any]) -> str:
         return (f"No changes planned, but {plural(len(held), 'task')} still {'differs' if len(held) == 1 else 'differ'} "
                 f"from tasks.d, held back by --no-delete: {', '.join(held)}.")
     return "No changes. The portal matches tasks.d."
+
+
+def retired_line(doc: dict[str, Any], esc: Escape) -> str | None:
+    """The tasks on_remove: disable leaves paused: no change, yet not declared either."""
+    names = doc.get("retired") or []
+    if not names:
+        return None
+    stay = "stays" if len(names) == 1 else "stay"
+    return (f"{plural(len(names), 'task')} not declared in tasks.d {stay} disabled (on_remove: disable): "
+            f"{', '.join(esc(n) for n in names)}.")

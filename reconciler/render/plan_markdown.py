@@ -29,6 +29,7 @@ from reconciler.render.common import (
     in_sync,
     managed_by,
     plural,
+    retired_line,
     summary_parts,
     value,
     waits_note,
@@ -132,6 +133,9 @@ def _head(doc: dict[str, Any]) -> str:
     lines.append("")
     if not doc["changes"] and not doc["errors"]:
         lines += [in_sync(doc), ""]
+    retired = retired_line(doc, escape)
+    if retired:
+        lines += [retired, ""]
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
         lines += ["> [!IMPORTANT]", f"> {blocked_line(len(blocked))}"]

@@ -19,6 +19,7 @@ from reconciler.render.common import (
     in_sync,
     managed_by,
     owners_by_name,
+    retired_line,
     summary_line,
     value,
     waits_note,
@@ -67,6 +68,10 @@ def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
         _legend(out, doc["changes"])
         for change in doc["changes"]:
             _change(out, change)
+    retired = retired_line(doc, clean)
+    if retired:
+        out.add(retired)
+        out.add()
     _diagnostics(out, doc)
     out.add(summary_line(doc["summary"]), "bold")
     blocked = sum(1 for c in doc["changes"] if c["blocked"])

@@ -1,0 +1,32 @@
+"""Issue 16: plans say exactly what happens (reasons, tasks that stay as they are)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reconciler.planning.planner import make_plan
+from reconciler.render import render
+from tests.planning.conftest import options, remote, remote_of, spec, state
+
+
+def test_a_paused_task_on_remove_disable_leaves_alone_is_listed_not_lost() -> None:
+    gone = remote("[reconciler] old", id="t9", active=False, task_state="paused")
+    plan = make_plan([spec()], state(remote_of(spec()), gone), options(on_remove="disable"))
+    assert plan.is_empty and plan.retired == ("old",) and plan.unchanged == ("nightly",)
+    text = render(plan, "text")
+    assert "1 task not declared in tasks.d stays disabled (on_remove: disable): old." in text.splitlines()
+    assert "1 task not declared in tasks.d stays disabled (on_remove: disable): old." in render(plan, "markdown")
+
+
+def test_an_active_task_is_disabled_not_retired_and_delete_retires_nothing() -> None:
+    gone = remote("[reconciler] old", id="t9")
+    disabled = make_plan([spec()], state(remote_of(spec()), gone), options(on_remove="disable"))
+    assert disabled.retired == () and len(disabled.changes) == 1
+    paused = replace(gone, active=False, task_state="paused")
+    deleted = make_plan([spec()], state(remote_of(spec()), paused), options())
+    assert deleted.retired == () and deleted.changes[0].name == "old"
+
+
+def test_a_task_that_merely_carries_the_mark_is_not_declared_rather_than_removed() -> None:
+    plan = make_plan([spec()], state(remote_of(spec()), remote("[reconciler] hand-made", id="t9")), options())
+    assert plan.changes[0].reason == "not declared in tasks.d; deleting erases the task's run history"
