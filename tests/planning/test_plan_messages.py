@@ -30,3 +30,14 @@ def test_an_active_task_is_disabled_not_retired_and_delete_retires_nothing() -> 
 def test_a_task_that_merely_carries_the_mark_is_not_declared_rather_than_removed() -> None:
     plan = make_plan([spec()], state(remote_of(spec()), remote("[reconciler] hand-made", id="t9")), options())
     assert plan.changes[0].reason == "not declared in tasks.d; deleting erases the task's run history"
+
+
+def test_a_blocked_change_says_one_thing() -> None:
+    from reconciler.model import RemoteRun
+
+    run = RemoteRun(run_id="r1", task_id="t1", status="executing", result="", url="", created=1894017600000, updated=None)
+    s = spec('schedule: "0 0 3 * * ?"\n')
+    plan = make_plan([s], state(remote_of(spec()), runs={"t1": (run,)}), options())
+    lines = [line.strip() for line in render(plan, "text").splitlines() if "a run is" in line]
+    assert lines == ["# BLOCKED: a run is executing (started 2030-01-07T12:00:00Z); pass --allow-active-runs to update "
+                     "the task during it (apply skips this change)"]
