@@ -30,8 +30,10 @@ def clean(text: str) -> str:
     return text.translate(_CONTROL)
 
 
-def will_be(actions: list[str]) -> str:
-    """`will be updated in place and enabled`."""
+def will_be(actions: list[str], *, paused: bool = False) -> str:
+    """`will be updated in place and enabled`; a task created paused says that it will not fire."""
+    if paused and actions == [Action.CREATE.value]:
+        return "will be created paused (enabled: false): it will not fire"
     return "will be " + " and ".join(Action(a).past + _WILL_BE_NOTES.get(Action(a), "") for a in actions)
 
 

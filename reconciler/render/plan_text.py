@@ -39,6 +39,8 @@ _COLORS = {
     "warning": "\x1b[1;33m",
     "bold": "\x1b[1m",
 }
+# Not "!": that is the symbol of a disable.
+_MARKERS = {"error": "x", "warning": "*"}
 
 
 class _Out:
@@ -100,7 +102,8 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
     who = f"owner {clean(change['owner'])}"
     if change["task_id"] is not None:
         who += f", id {clean(change['task_id'])}"
-    out.add(f"{symbol} {clean(change['name'])} ({who}) {will_be(change['actions'])}", symbol)
+    paused = change["next_fires"].get("paused", False)
+    out.add(f"{symbol} {clean(change['name'])} ({who}) {will_be(change['actions'], paused=paused)}", symbol)
     if change["reason"]:
         out.add(f"    # {clean(change['reason'])}")
     if change["waits_for"] is not None:
@@ -146,6 +149,10 @@ def _field(out: _Out, field: dict[str, Any], action: str) -> None:
 def _fires(out: _Out, fires: dict[str, list[str]]) -> None:
     if not fires["before"] and not fires["after"]:
         return
+    if not fires["before"]:  # a create (or a task that fires no more as it stands): one side, no labels
+        out.add("    next fire times (UTC), were it enabled:" if fires.get("paused") else "    next fire times (UTC):")
+        out.add(f"      {', '.join(fire(t) for t in fires['after'])}")
+        return
     out.add("    next fire times (UTC), were it enabled: it stays paused and will not fire:" if fires.get("paused")
             else "    next fire times (UTC):")
     for label in ("before", "after"):
@@ -154,7 +161,7 @@ def _fires(out: _Out, fires: dict[str, list[str]]) -> None:
 
 
 def _item(out: _Out, severity: str, item: dict[str, Any], indent: str) -> None:
-    out.add(f"{indent}! {severity}: {clean(item['message'])}", severity)
+    out.add(f"{indent}{_MARKERS[severity]} {severity}: {clean(item['message'])}", severity)
     if item["hint"]:
         out.add(f"{indent}    hint: {clean(item['hint'])}")
 

@@ -41,3 +41,19 @@ def test_a_blocked_change_says_one_thing() -> None:
     lines = [line.strip() for line in render(plan, "text").splitlines() if "a run is" in line]
     assert lines == ["# BLOCKED: a run is executing (started 2030-01-07T12:00:00Z); pass --allow-active-runs to update "
                      "the task during it (apply skips this change)"]
+
+
+def test_a_task_created_paused_says_it_will_not_fire_and_a_create_has_no_before_and_after() -> None:
+    lines = render(make_plan([spec("enabled: false\n")], state(), options()), "text").splitlines()
+    assert "+ nightly (owner alice) will be created paused (enabled: false): it will not fire" in lines
+    at = lines.index("    next fire times (UTC), were it enabled:")
+    assert lines[at + 1] == "      Tue 2030-01-08T02:30:00Z, Wed 2030-01-09T02:30:00Z, Thu 2030-01-10T02:30:00Z"
+    markdown = render(make_plan([spec("enabled: false\n")], state(), options()), "markdown")
+    assert "- nightly (owner alice) will be created paused (enabled: false): it will not fire." in markdown
+    assert "| Next fire times (UTC) if enabled | Time |" in markdown
+
+
+def test_warnings_and_errors_in_a_change_are_not_marked_like_a_disable() -> None:
+    lines = render(make_plan([spec("max_occurrences: 2\n")], state(), options()), "text").splitlines()
+    items = [line.strip() for line in lines if "warning:" in line or "error:" in line]
+    assert items and all(line.startswith(("* warning: ", "x error: ")) for line in items), items
