@@ -201,20 +201,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_FAILURE
-    if getattr(args, "verbose", False):
-        _log_requests()
+    _log_requests(verbose=bool(getattr(args, "verbose", False)))
     with error_handler() as code:
         return _dispatch(args)
     return code[0]
 
 
-def _log_requests() -> None:
-    """-v: the portal client's line per request (method, path, status, duration, retries) on
-    stderr. Installed once; it writes to whatever sys.stderr is when a line is logged."""
+def _log_requests(*, verbose: bool) -> None:
+    """The portal client's warnings (a long wait before a retry, --insecure, a token beside a
+    password) on stderr; with -v also its line per request (method, path, status, duration,
+    retries). Installed once; it writes to whatever sys.stderr is when a line is logged."""
     logger = logging.getLogger("reconciler.portal")
-    if not any(isinstance(h, _Stderr) for h in logger.handlers):
-        logger.addHandler(_Stderr())
-    logger.setLevel(logging.INFO)
+    handler = next((h for h in logger.handlers if isinstance(h, _Stderr)), None)
+    if handler is None:
+        handler = _Stderr()
+        logger.addHandler(handler)
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)  # the handler's: the logger's is left as it is
+    if verbose:
+        logger.setLevel(logging.INFO)
 
 
 class _Stderr(logging.Handler):
