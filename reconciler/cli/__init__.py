@@ -13,7 +13,7 @@ import os
 import platform
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from reconciler import __version__
 from reconciler.cli.parser import build_parser
@@ -116,7 +116,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "show":
         from reconciler.commands import show
 
-        color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+        color = use_color(tty=sys.stdout.isatty(), no_color=args.no_color, environ=os.environ)
         return show.run(args.plan_file, fmt=args.format, color=color, echo=echo, echo_err=echo_err)
     if args.command in ("plan", "apply"):
         return _dispatch_planning(args)
@@ -132,7 +132,7 @@ def _dispatch_planning(args: argparse.Namespace) -> int:
     from reconciler.commands import plan
 
     asked = resolve.planning(args, os.environ, variables=_assignments(args.var), cwd=Path.cwd())
-    color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+    color = use_color(tty=sys.stdout.isatty(), no_color=args.no_color, environ=os.environ)
     if args.command == "plan":
         return plan.run(asked.request, connect=asked.connect, fmt=args.format, out=args.out,
                         detailed_exitcode=args.detailed_exitcode, color=color, echo=echo, echo_err=echo_err)
@@ -205,6 +205,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     with error_handler() as code:
         return _dispatch(args)
     return code[0]
+
+
+def use_color(*, tty: bool, no_color: bool, environ: Mapping[str, str]) -> bool:
+    """Colour on a terminal that has it: --no-color and NO_COLOR turn it off, FORCE_COLOR on (in
+    CI logs too), and TERM=dumb has none (https://no-color.org, https://force-color.org)."""
+    if no_color or environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    return tty and environ.get("TERM") != "dumb"
 
 
 def _log_requests(*, verbose: bool) -> None:
