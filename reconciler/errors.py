@@ -31,7 +31,8 @@ class ConfigError(ReconcilerError):
 class PortalError(ReconcilerError):
     """The portal (or the network to it) refused or failed a request.
 
-    `code` is the ArcGIS error code (usually an HTTP status; None for transport failures),
+    `code` is the ArcGIS error code (usually an HTTP status; None for transport failures), or
+    the answer's HTTP status when `http` (no ArcGIS error envelope: a proxy, a redirect),
     `message` and `details` are the portal's words, `hint` says what to do about it. Secrets
     are removed before any of these are stored, so the exception is safe to print.
     """
@@ -44,8 +45,10 @@ class PortalError(ReconcilerError):
         details: tuple[str, ...] = (),
         hint: str | None = None,
         operation: str | None = None,
+        http: bool = False,
     ) -> None:
         self.code = code
+        self.http = http  # `code` is the HTTP status of the answer, not an ArcGIS error code
         self.message = message
         self.details = details
         self.hint = hint
@@ -55,6 +58,8 @@ class PortalError(ReconcilerError):
     def _text(self) -> str:
         head = f"{self.operation}: " if self.operation else ""
         code = f" (ArcGIS error {self.code})" if self.code is not None else ""
+        if self.http:  # an HTTP status is named as one, once
+            code = "" if f"HTTP {self.code}" in self.message else f" (HTTP {self.code})"
         lines = [f"{head}{self.message}{code}"]
         lines += [f"  {d}" for d in self.details if d and d != self.message]
         if self.hint:

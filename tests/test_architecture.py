@@ -68,8 +68,8 @@ LIBRARIES = {
     "croniter": {"reconciler.quartz.expression"},
     "cron_descriptor": {"reconciler.quartz.text"},
     "deepdiff": {"reconciler.planning.compare"},
-    "requests": {"reconciler.portal.http"},
-    "urllib3": {"reconciler.portal.http"},
+    "requests": {"reconciler.portal.http", "reconciler.portal.transport"},  # transport: what a failure tells
+    "urllib3": {"reconciler.portal.http", "reconciler.portal.transport"},
     "trustme": {"reconciler.emulator.tls"},
 }
 

@@ -10,7 +10,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from reconciler import __version__
 from reconciler.cli.parser import build_parser
@@ -116,7 +116,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "show":
         from reconciler.commands import show
 
-        color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+        color = use_color(tty=sys.stdout.isatty(), no_color=args.no_color, environ=os.environ)
         return show.run(args.plan_file, fmt=args.format, color=color, echo=echo, echo_err=echo_err)
     if args.command in ("plan", "apply"):
         return _dispatch_planning(args)
@@ -132,7 +132,7 @@ def _dispatch_planning(args: argparse.Namespace) -> int:
     from reconciler.commands import plan
 
     asked = resolve.planning(args, os.environ, variables=_assignments(args.var), cwd=Path.cwd())
-    color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+    color = use_color(tty=sys.stdout.isatty(), no_color=args.no_color, environ=os.environ)
     if args.command == "plan":
         return plan.run(asked.request, connect=asked.connect, fmt=args.format, out=args.out,
                         detailed_exitcode=args.detailed_exitcode, color=color, echo=echo, echo_err=echo_err)
@@ -206,16 +206,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_FAILURE
-    if getattr(args, "verbose", False):
-        _log_requests()
+    _log_requests(verbose=bool(getattr(args, "verbose", False)))
     with error_handler() as code:
         return _dispatch(args)
     return code[0]
 
 
-def _log_requests() -> None:
-    """-v: the portal client's line per request (method, path, status, duration, retries) on
-    stderr. Installed once; it writes to whatever sys.stderr is when a line is logged."""
+def use_color(*, tty: bool, no_color: bool, environ: Mapping[str, str]) -> bool:
+    """Colour on a terminal that has it: --no-color and NO_COLOR turn it off, FORCE_COLOR on (in
+    CI logs too), and TERM=dumb has none (https://no-color.org, https://force-color.org)."""
+    if no_color or environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    return tty and environ.get("TERM") != "dumb"
+
+
+def _log_requests(*, verbose: bool) -> None:
+    """The portal client's warnings (a long wait before a retry, --insecure, a token beside a
+    password) on stderr; with -v also its line per request (method, path, status, duration,
+    retries). Installed once; it writes to whatever sys.stderr is when a line is logged."""
     import logging  # here, not at start-up: `--version` and `--help` need none of it
 
     class Stderr(logging.Handler):
@@ -223,9 +233,14 @@ def _log_requests() -> None:
             echo_err(record.getMessage())
 
     logger = logging.getLogger("reconciler.portal")
-    if not any(type(h).__name__ == "Stderr" and type(h).__module__ == __name__ for h in logger.handlers):
-        logger.addHandler(Stderr())
-    logger.setLevel(logging.INFO)
+    handler = next((h for h in logger.handlers if type(h).__qualname__.endswith("Stderr")
+                    and type(h).__module__ == __name__), None)
+    if handler is None:
+        handler = Stderr()
+        logger.addHandler(handler)
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)  # the handler's: the logger's is left as it is
+    if verbose:
+        logger.setLevel(logging.INFO)
 
 if __name__ == "__main__":
     raise SystemExit(main())

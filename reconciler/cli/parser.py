@@ -41,7 +41,7 @@ The project: reconciler.yaml (found from the current folder upward to the reposi
 The portal: --portal/--username (or RECONCILER_PORTAL/RECONCILER_USERNAME, or the environment's
 entry) with the secret in RECONCILER_PASSWORD or RECONCILER_TOKEN; or --emulator for the
 embedded emulator (state kept in .reconciler/; GP_SERVER_URL points at it unless you set it).
-Colour only on a terminal; NO_COLOR or --no-color turns it off.
+Colour only on a terminal (not TERM=dumb); NO_COLOR or --no-color turns it off, FORCE_COLOR on.
 """
 
 

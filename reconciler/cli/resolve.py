@@ -15,7 +15,7 @@ from typing import Any
 
 from reconciler import connection
 from reconciler.commands.plan import Request
-from reconciler.errors import UsageError
+from reconciler.errors import ConfigError, UsageError
 from reconciler.planning.options import ON_REMOVE, Policy
 from reconciler.planning.ownership import mark_for
 from reconciler.portal.settings import settings_from
@@ -124,6 +124,10 @@ def planning(args: argparse.Namespace, environ: Mapping[str, str], *, variables:
                          "pick one")
     if args.emulator:
         return Planning(request=request, connect=lambda: connection.embedded(verbose=args.verbose, owner=owner))
+    if found and found.environment is None and found.environments and not (
+            args.portal or environ.get("RECONCILER_PORTAL") or found.connection.get("portal")):
+        raise ConfigError(f"no portal given: choose one of {found.path}'s environments ({', '.join(found.environments)}) "
+                          "with --environment NAME (-e, RECONCILER_ENVIRONMENT), or give --portal URL")
     defaults = {**(found.connection if found else {}), "owner": owner}
     settings = settings_from(args, environ, defaults=defaults)  # no portal: a ConfigError that says how to set one
     return Planning(request=request, connect=lambda: connection.remote(settings))

@@ -173,9 +173,34 @@ def differences(saved: SavedPlan, current: Plan) -> tuple[str, ...]:
         found.append("the portal's tasks changed since the plan was made")
     if current.desired != saved.plan.get("desired"):
         found.append("the task files (or their variables) changed since the plan was made")
-    if not found and _changes(plan_to_dict(current)) != _changes(saved.plan):
+    now = plan_to_dict(current)
+    if not found and _changes(now) != _changes(saved.plan):
         found.append("the changes to make are no longer the same")
+    tasks = _differing_tasks(saved.plan, now)
+    if found and tasks:
+        found.append(f"the plan now differs for {', '.join(tasks)}")
     return tuple(found)
+
+
+def _differing_tasks(saved: dict[str, Any], now: dict[str, Any], *, shown: int = 10) -> list[str]:
+    """`nightly (publisher, tasks.d/nightly.yaml)`: each task whose change (or lack of one) is not
+    what the saved plan says, with its file when it has one; at most `shown`, then how many more."""
+    def by_key(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+        changes = doc.get("changes")
+        return {(c["name"], c["owner"]): c for c in changes} if isinstance(changes, list) else {}
+
+    before, after = by_key(saved), by_key(now)
+    labels = set()
+    for key in sorted(before.keys() | after.keys()):
+        if before.get(key) != after.get(key):
+            source = (after.get(key) or before.get(key) or {}).get("source")
+            where = f", {source['path']}" if isinstance(source, dict) and source.get("path") else ""
+            labels.add(f"{key[0]} ({key[1]}{where})")
+    unchanged = set(saved.get("unchanged") or ()) ^ set(now.get("unchanged") or ())
+    labels |= {n for n in unchanged if not any(label.startswith(f"{n} (") for label in labels)}
+    listed = sorted(labels)
+    more = [f"and {len(listed) - shown} more"] if len(listed) > shown else []
+    return listed[:shown] + more
 
 
 def check_project(saved: SavedPlan, *, mark: str, adopts: str | None) -> None:

@@ -144,10 +144,11 @@ def review(
         running = _in_flight(state.runs.get(remote.id, ()))
         if running is not None:
             started = iso_ms(running.created) or "at an unknown time"
-            verb = change.action.value
-            notes.append((Severity.WARNING, f"a run is {running.status} (started {started}); apply would {verb} the task during it", None))
-            if not allow_active_runs:
-                blocked = f"a run is {running.status} (started {started}); pass --allow-active-runs"
+            run, verb = f"a run is {running.status} (started {started})", change.action.value
+            if allow_active_runs:  # one message either way: the block, or the warning that it was lifted
+                notes.append((Severity.WARNING, f"{run}; apply will {verb} the task during it (--allow-active-runs)", None))
+            else:
+                blocked = f"{run}; pass --allow-active-runs to {verb} the task during it"
     if change is not None and blocked is not None:
         change = replace(change, blocked=blocked)
     name = spec.name if spec is not None else (change.name if change is not None else None)

@@ -15,7 +15,7 @@ from reconciler.planning.ownership import managed_by, name_from_title
 from reconciler.planning.plan import Diagnostic, Key
 from reconciler.taskfiles.rules import is_task_name
 
-REMOVED = "removed from tasks.d"
+REMOVED = "not declared in tasks.d"  # removed from it, or made by hand with the mark: the portal cannot tell
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -159,6 +159,7 @@ class Plan:
     mark: str  # the ownership mark in managed titles
     only: tuple[str, ...] = ()  # --only patterns: a partial plan (empty: every task)
     withheld: tuple[str, ...] = ()  # names that differ from tasks.d but --no-delete holds back
+    retired: tuple[str, ...] = ()  # names not in tasks.d that stay disabled (on_remove: disable, paused already)
 
     @property
     def counts(self) -> dict[str, int]:

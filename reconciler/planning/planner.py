@@ -69,6 +69,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         mark=options.mark,
         only=options.policy.only,
         withheld=draft.withheld,
+        retired=draft.retired,
     )
 
 
@@ -108,6 +109,7 @@ class _Draft:
     unmanaged: tuple[RemoteTask, ...]
     diagnostics: tuple[Diagnostic, ...]
     withheld: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
 
 
 def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> _Draft:
@@ -158,8 +160,9 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     diagnostics.extend(guards.twins(creates, matched.unmanaged, options.mark))
     if creates and not managed and not state.user.is_admin:
         diagnostics.append(guards.unseen_owners(state.user.username, len(creates)))
+    retired = {r.name for r in removals if _stays_disabled(r, policy) and not blind.hides(r.name, r.remote.owner)}
     return _Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics),
-                  withheld=tuple(sorted(withheld)))
+                  withheld=tuple(sorted(withheld)), retired=tuple(sorted(retired)))
 
 
 def _name_of(title: str, options: PlanOptions) -> str | None:
@@ -258,9 +261,9 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
     if r.duplicate_of is not None and not options.policy.no_delete:  # a copy goes whatever on_remove says
         return [_Entry(owner=remote.owner, name=name, actions=(Action.DELETE,), remote=remote,
                        reason=f"{reason}; the copy kept keeps its run history", duplicate_of=r.duplicate_of)]
+    if _stays_disabled(r, options.policy):
+        return []  # listed in Plan.retired
     if options.policy.on_remove == "disable":
-        if not remote.active:
-            return []
         why = f"{reason}; disabling instead of deleting (on_remove: disable)"
         return [_Entry(owner=remote.owner, name=name, actions=(Action.DISABLE,), remote=remote, reason=why,
                        source=source)]
@@ -273,6 +276,13 @@ def _removal(r: Removal, options: PlanOptions, diagnostics: list[Diagnostic]) ->
     why = f"{reason}; deleting erases the task's run history"
     return [_Entry(owner=remote.owner, name=name, actions=(Action.DELETE,), remote=remote, reason=why,
                    source=source, waits_for=r.waits_for)]
+
+
+def _stays_disabled(r: Removal, policy: Policy) -> bool:
+    """A task on_remove: disable leaves as it is: no move's old copy, no duplicate's copy to
+    delete, and already paused."""
+    copy = r.duplicate_of is not None and not policy.no_delete
+    return policy.on_remove == "disable" and r.waits_for is None and not copy and not r.remote.active
 
 
 def _not_moved(entry: _Entry) -> Diagnostic:

@@ -22,7 +22,8 @@ import urllib3
 
 from reconciler import __version__
 from reconciler.errors import ConfigError, PortalError
-from reconciler.portal import envelope
+from reconciler.masking import mask_url_token
+from reconciler.portal import envelope, transport
 from reconciler.portal.auth import TokenSource
 from reconciler.portal.retry import RetryPolicy
 from reconciler.portal.settings import ConnectionSettings
@@ -30,6 +31,9 @@ from reconciler.urls import is_loopback
 
 log = logging.getLogger("reconciler.portal")
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+
+
+LONG_WAIT = 1.0  # seconds: a wait before a retry this long is shown without -v
 
 
 class WriteOutcomeUnknown(PortalError):
@@ -73,6 +77,9 @@ class Http:
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
             log.warning("WARNING: TLS certificate verification is OFF (--insecure): anyone on the network path "
                         "can impersonate %s and read the token. Use --ca-bundle instead.", urlsplit(settings.portal_url).netloc)
+        if settings.token and settings.password:
+            log.warning("warning: both RECONCILER_TOKEN and RECONCILER_PASSWORD are set: the token takes precedence, "
+                        "so the password (and the user name) are not used to sign in")
 
     def __repr__(self) -> str:
         return f"Http(portal_url={self.settings.portal_url!r})"
@@ -134,7 +141,8 @@ class Http:
                 wait = self.retry.delay(retry, again.retry_after)
                 if wait is None:
                     raise again.final from None
-                log.log(self.level, "retrying %s %s in %.2f s (%s)", method, urlsplit(url).path, wait, again.final.message)
+                level = logging.WARNING if wait >= LONG_WAIT else self.level  # a silent wait would look hung
+                log.log(level, "retrying %s %s in %.2f s (%s)", method, urlsplit(url).path, wait, again.final.message)
                 self.sleep(wait)
                 retry += 1
             except PortalError as e:
@@ -165,10 +173,10 @@ class Http:
         status = response.status_code
         if status == 429:
             raise _Again(self._fail("the portal is rate-limiting requests (HTTP 429)", 429, operation),
-                         retry_after=_retry_after(response.headers.get("Retry-After")))
+                         retry_after=transport.retry_after(response.headers.get("Retry-After")))
         final = self._fail(f"the portal answered HTTP {status}", status, operation)
         if write:
-            raise WriteOutcomeUnknown(final.message, code=status, hint=final.hint, operation=operation)
+            raise WriteOutcomeUnknown(final.message, code=status, hint=final.hint, operation=operation, http=True)
         raise _Again(final)
 
     def _body(self, response: requests.Response, deadline: float, *, write: bool, operation: str) -> bytes:
@@ -222,18 +230,22 @@ class Http:
             self._note_date(response)  # the portal's own answers only, not a federated server's
         if response.is_redirect:
             response.close()
-            raise PortalError(f"the portal redirected to {urlsplit(response.headers.get('Location', '')).netloc or 'elsewhere'}",
-                              code=response.status_code, operation=operation,
+            where = mask_url_token(response.headers.get("Location", "")) or "elsewhere (no Location)"
+            raise PortalError(f"the portal redirected (HTTP {response.status_code}) to {where}",
+                              code=response.status_code, operation=operation, http=True,
                               hint="use the final portal URL in --portal (often https:// instead of http://, or the web adaptor path)")
         return response
 
     def _transport(self, e: requests.RequestException, url: str, *, write: bool, operation: str) -> Exception:
         host = urlsplit(url).netloc
+        if isinstance(e, requests.exceptions.SSLError) and transport.plain_http(e):
+            return PortalError(f"{host} does not speak TLS on that port: it answered in plain HTTP", operation=operation,
+                               hint="check the port (and the scheme) in --portal: https:// needs the portal's HTTPS port")
         if isinstance(e, requests.exceptions.SSLError):
             return PortalError(f"TLS verification failed for {host}", operation=operation,
                                hint="pass the enterprise CA with --ca-bundle PEM (or REQUESTS_CA_BUNDLE)")
-        reached = not _never_sent(e)
-        final = PortalError(f"could not talk to {host}: {_describe(e)}", operation=operation,
+        reached = not transport.never_sent(e)
+        final = PortalError(f"could not talk to {host}: {transport.describe(e)}", operation=operation,
                             hint="check --portal, the network and proxies; the portal may be down")
         if write and reached:
             return WriteOutcomeUnknown(final.message, hint=final.hint, operation=operation)
@@ -247,38 +259,11 @@ class Http:
         if not isinstance(body, dict):
             raise PortalError(f"the answer to {urlsplit(response.url).path} is not ArcGIS JSON (HTTP {response.status_code})",
                               code=response.status_code if response.status_code >= 400 else None, operation=operation,
-                              hint=envelope.WRONG_PORTAL)
+                              hint=envelope.WRONG_PORTAL, http=True)
         return body
 
     def _fail(self, message: str, status: int, operation: str) -> PortalError:
-        return PortalError(message, code=status, hint=envelope.hint_for(status), operation=operation)
-
-
-def _never_sent(e: requests.RequestException) -> bool:
-    """True when the request certainly never reached the server (safe to resend any method)."""
-    if isinstance(e, requests.exceptions.ConnectTimeout):
-        return True
-    reason = getattr(e.args[0], "reason", None) if e.args else None
-    return isinstance(e, requests.ConnectionError) and isinstance(
-        reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
-
-
-def _describe(e: requests.RequestException) -> str:
-    if isinstance(e, requests.exceptions.ReadTimeout):
-        return "no answer within the timeout (--timeout)"
-    if _never_sent(e):
-        return "connection failed"
-    return "the connection was dropped"
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date); None if absent or unreadable."""
-    if not value:
-        return None
-    try:
-        return float(urllib3.util.Retry().parse_retry_after(value))
-    except urllib3.exceptions.InvalidHeader:
-        return None
+        return PortalError(message, code=status, hint=envelope.hint_for(status), operation=operation, http=True)
 
 
 def _ms(started: float) -> int:

@@ -109,6 +109,11 @@ def build_settings(
     """Validated settings from plain values (what settings_from and tests use)."""
     if not portal:
         raise ConfigError(f"no portal given: {HOW_TO_SET_PORTAL}")
+    if not token and password and not username:
+        raise ConfigError("RECONCILER_PASSWORD is set, but no user to sign in as: set RECONCILER_USERNAME (or "
+                          "--username, or username: in the project file's environment)")
+    if not token and username and not password:
+        raise ConfigError(f"no password for {username}: set RECONCILER_PASSWORD, or RECONCILER_TOKEN to a token or API key")
     if not token and not (username and password):
         raise ConfigError(
             "no credentials: set RECONCILER_USERNAME (or --username) and RECONCILER_PASSWORD, "

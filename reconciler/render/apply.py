@@ -77,8 +77,10 @@ REMOVING_COPIES = "Reading the portal back found identical copies of tasks; remo
 
 
 def progress(outcome: dict[str, Any], done: int, total: int) -> str:
-    """The line printed as a change finishes, with how many of the plan's changes are done."""
-    return f"{outcome_line(outcome)} [{done}/{total}]"
+    """The line printed as a change finishes, with how many of the plan's changes are done: on
+    the change's own line, before the lines of a failure's details and hint."""
+    first, newline, rest = outcome_line(outcome).partition("\n")
+    return f"{first} [{done}/{total}]{newline}{rest}"
 
 
 def _who(item: dict[str, Any]) -> str:

@@ -30,8 +30,10 @@ def clean(text: str) -> str:
     return text.translate(_CONTROL)
 
 
-def will_be(actions: list[str]) -> str:
-    """`will be updated in place and enabled`."""
+def will_be(actions: list[str], *, paused: bool = False) -> str:
+    """`will be updated in place and enabled`; a task created paused says that it will not fire."""
+    if paused and actions == [Action.CREATE.value]:
+        return "will be created paused (enabled: false): it will not fire"
     return "will be " + " and ".join(Action(a).past + _WILL_BE_NOTES.get(Action(a), "") for a in actions)
 
 
@@ -144,3 +146,13 @@ def in_sync(doc: dict[str, Any]) -> str:
         return (f"No changes planned, but {plural(len(held), 'task')} still {'differs' if len(held) == 1 else 'differ'} "
                 f"from tasks.d, held back by --no-delete: {', '.join(held)}.")
     return "No changes. The portal matches tasks.d."
+
+
+def retired_line(doc: dict[str, Any], esc: Escape) -> str | None:
+    """The tasks on_remove: disable leaves paused: no change, yet not declared either."""
+    names = doc.get("retired") or []
+    if not names:
+        return None
+    stay = "stays" if len(names) == 1 else "stay"
+    return (f"{plural(len(names), 'task')} not declared in tasks.d {stay} disabled (on_remove: disable): "
+            f"{', '.join(esc(n) for n in names)}.")

@@ -10,6 +10,7 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
       "mark": str,              # ownership mark in managed titles
       "only": [str],            # --only patterns: a partial plan; empty for a full one
       "withheld": [str],        # names that still differ from tasks.d, held back by --no-delete
+      "retired": [str],         # names not declared in tasks.d that stay disabled (on_remove: disable)
       "observed": str,          # fingerprint of the managed portal tasks the plan was made from
       "desired": str,           # fingerprint of the task definitions (secret values left out)
       "summary": {"create": int, "update": int, "enable": int, "disable": int,
@@ -67,6 +68,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "mark": plan.mark,
         "only": list(plan.only),
         "withheld": list(plan.withheld),
+        "retired": list(plan.retired),
         "observed": plan.observed,
         "desired": plan.desired,
         "summary": plan.counts,

@@ -29,6 +29,7 @@ from reconciler.render.common import (
     in_sync,
     managed_by,
     plural,
+    retired_line,
     summary_parts,
     value,
     waits_note,
@@ -132,6 +133,9 @@ def _head(doc: dict[str, Any]) -> str:
     lines.append("")
     if not doc["changes"] and not doc["errors"]:
         lines += [in_sync(doc), ""]
+    retired = retired_line(doc, escape)
+    if retired:
+        lines += [retired, ""]
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
         lines += ["> [!IMPORTANT]", f"> {blocked_line(len(blocked))}"]
@@ -167,7 +171,8 @@ def _change(change: dict[str, Any]) -> str:
     flag = " — <b>blocked</b>" if change["blocked"] else ""
     summary = f"<code>{escape(symbol)}</code> {escape(change['name'])} — {', '.join(change['actions'])}{flag}"
     lines = [f"<details><summary>{summary}</summary>", ""]
-    facts = [f"{escape(change['name'])} (owner {escape(change['owner'])}) {will_be(change['actions'])}."]
+    paused = change["next_fires"].get("paused", False)
+    facts = [f"{escape(change['name'])} (owner {escape(change['owner'])}) {will_be(change['actions'], paused=paused)}."]
     if change["task_id"] is not None:
         facts.append(f"Task id: {escape(change['task_id'])}")
     if change["reason"]:
@@ -226,10 +231,15 @@ def _fires(fires: dict[str, list[str]]) -> list[str]:
     columns = [(label, fires[label]) for label in ("before", "after") if fires[label]]
     if not columns:
         return []
-    heading = "Next fire times (UTC) if enabled: it stays paused and will not fire" if fires.get("paused") else \
-        "Next fire times (UTC)"
+    if not fires["before"]:  # a create: one side, no before/after
+        heading = "Next fire times (UTC) if enabled" if fires.get("paused") else "Next fire times (UTC)"
+        labels = ["Time"]
+    else:
+        heading = "Next fire times (UTC) if enabled: it stays paused and will not fire" if fires.get("paused") else \
+            "Next fire times (UTC)"
+        labels = [label.capitalize() for label, _ in columns]
     rows = [
-        f"| {heading} | " + " | ".join(label.capitalize() for label, _ in columns) + " |",
+        f"| {heading} | " + " | ".join(labels) + " |",
         "| ---: |" + " --- |" * len(columns),
     ]
     for i in range(max(len(times) for _, times in columns)):

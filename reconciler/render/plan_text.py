@@ -19,6 +19,7 @@ from reconciler.render.common import (
     in_sync,
     managed_by,
     owners_by_name,
+    retired_line,
     summary_line,
     value,
     waits_note,
@@ -38,6 +39,8 @@ _COLORS = {
     "warning": "\x1b[1;33m",
     "bold": "\x1b[1m",
 }
+# Not "!": that is the symbol of a disable.
+_MARKERS = {"error": "x", "warning": "*"}
 
 
 class _Out:
@@ -67,6 +70,10 @@ def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
         _legend(out, doc["changes"])
         for change in doc["changes"]:
             _change(out, change)
+    retired = retired_line(doc, clean)
+    if retired:
+        out.add(retired)
+        out.add()
     _diagnostics(out, doc)
     out.add(summary_line(doc["summary"]), "bold")
     blocked = sum(1 for c in doc["changes"] if c["blocked"])
@@ -95,7 +102,8 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
     who = f"owner {clean(change['owner'])}"
     if change["task_id"] is not None:
         who += f", id {clean(change['task_id'])}"
-    out.add(f"{symbol} {clean(change['name'])} ({who}) {will_be(change['actions'])}", symbol)
+    paused = change["next_fires"].get("paused", False)
+    out.add(f"{symbol} {clean(change['name'])} ({who}) {will_be(change['actions'], paused=paused)}", symbol)
     if change["reason"]:
         out.add(f"    # {clean(change['reason'])}")
     if change["waits_for"] is not None:
@@ -141,6 +149,10 @@ def _field(out: _Out, field: dict[str, Any], action: str) -> None:
 def _fires(out: _Out, fires: dict[str, list[str]]) -> None:
     if not fires["before"] and not fires["after"]:
         return
+    if not fires["before"]:  # a create (or a task that fires no more as it stands): one side, no labels
+        out.add("    next fire times (UTC), were it enabled:" if fires.get("paused") else "    next fire times (UTC):")
+        out.add(f"      {', '.join(fire(t) for t in fires['after'])}")
+        return
     out.add("    next fire times (UTC), were it enabled: it stays paused and will not fire:" if fires.get("paused")
             else "    next fire times (UTC):")
     for label in ("before", "after"):
@@ -149,7 +161,7 @@ def _fires(out: _Out, fires: dict[str, list[str]]) -> None:
 
 
 def _item(out: _Out, severity: str, item: dict[str, Any], indent: str) -> None:
-    out.add(f"{indent}! {severity}: {clean(item['message'])}", severity)
+    out.add(f"{indent}{_MARKERS[severity]} {severity}: {clean(item['message'])}", severity)
     if item["hint"]:
         out.add(f"{indent}    hint: {clean(item['hint'])}")
 

@@ -48,6 +48,7 @@ class ProjectConfig:
     on_remove: str | None = None
     mass_delete: Mapping[str, float] = field(default_factory=dict)  # share, count
     connection: Mapping[str, Any] = field(default_factory=dict)  # CONNECTION_KEYS given
+    environments: tuple[str, ...] = ()  # the names under environments:, chosen or not
 
 
 class ProjectFileError(ConfigError):
@@ -224,6 +225,7 @@ def _merged(document: Document, path: Path, environment: str | None) -> ProjectC
         tasks_dir=str(tasks),
         adopt_mark=data.get("adopt_mark"),
         environment=environment,
+        environments=tuple(sorted(environments)),
         owner=pick("owner"),
         variables={**(data.get("variables") or {}), **(chosen.get("variables") or {})},
         on_remove=pick("on_remove"),

@@ -106,7 +106,7 @@ def test_removed_task_is_deleted_and_says_history_goes() -> None:
     plan = make_plan([spec()], state(remote_of(spec()), remote("[reconciler] old", id="t9")), options())
     (change,) = plan.changes
     assert (change.action, change.name, change.task_id) == (Action.DELETE, "old", "t9")
-    assert change.reason == "removed from tasks.d; deleting erases the task's run history"
+    assert change.reason == "not declared in tasks.d; deleting erases the task's run history"
     assert change.desired is None
 
 
@@ -115,7 +115,7 @@ def test_on_remove_disable_disables_instead() -> None:
     plan = make_plan([spec()], state(remote_of(spec()), gone), options(on_remove="disable"))
     (change,) = plan.changes
     assert change.actions == (Action.DISABLE,) and change.task_id == "t9"
-    assert change.reason == "removed from tasks.d; disabling instead of deleting (on_remove: disable)"
+    assert change.reason == "not declared in tasks.d; disabling instead of deleting (on_remove: disable)"
     inactive = replace(gone, active=False, task_state="paused")
     assert make_plan([spec()], state(remote_of(spec()), inactive), options(on_remove="disable")).is_empty
 

@@ -48,7 +48,7 @@ def test_reads_give_up_after_the_policy_attempts(make_client: MakeClient, emu: E
     fault(emu, TASKS, "http503", count=10)
     with pytest.raises(PortalError) as e:
         list(client.iter_tasks())
-    assert str(e.value) == ("list tasks: the portal answered HTTP 503 (ArcGIS error 503)\n"
+    assert str(e.value) == ("list tasks: the portal answered HTTP 503\n"
                             "  hint: the portal failed internally: try again later; if it persists, check the portal's logs")
     assert len(request_log(emu, "/tasks")) == FAST.attempts and len(sleeps) == FAST.attempts - 1
 

@@ -81,7 +81,10 @@ def test_missing_portal_says_how_to_set_one() -> None:
 
 def test_missing_credentials_say_how_to_set_them() -> None:
     with pytest.raises(ConfigError, match="no credentials: set RECONCILER_USERNAME .* or RECONCILER_TOKEN"):
+        settings_from(parse("--portal", "https://gis.example.com/portal"), {})
+    with pytest.raises(ConfigError) as e:
         settings_from(parse("--portal", "https://gis.example.com/portal", "--username", "u"), {})
+    assert str(e.value) == "no password for u: set RECONCILER_PASSWORD, or RECONCILER_TOKEN to a token or API key"
 
 
 def test_no_password_flag_exists() -> None:

@@ -128,7 +128,7 @@ def test_json_is_deterministic_and_round_trips(full_plan: Plan) -> None:
     shown = render(full_plan, "json")
     assert json.loads(shown)["format_version"] == "1"
     assert list(json.loads(shown)) == [
-        "format_version", "portal", "owner", "mark", "only", "withheld", "observed", "desired", "summary",
+        "format_version", "portal", "owner", "mark", "only", "withheld", "retired", "observed", "desired", "summary",
         "changes", "unchanged", "unmanaged", "errors", "warnings",
     ]
 
