@@ -17,7 +17,7 @@ from reconciler.model import LoadResult, PortalState, TaskSpec
 from reconciler.planning.options import PlanOptions, Policy
 from reconciler.planning.ownership import PLAIN_MARK, is_managed
 from reconciler.planning.plan import Plan
-from reconciler.planning.planner import make_plan, tasks_needing_runs
+from reconciler.planning.planner import draft, make_plan
 from reconciler.portal import snapshot
 from reconciler.render import NOT_SAVED, SAVED, render
 from reconciler.render import validate as validate_views
@@ -76,10 +76,9 @@ def observe(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     found = snapshot.gather(portal, specs, default_owner=options.default_owner,
                             managed=lambda title: is_managed(title, request.mark, request.adopts)
                             or title.startswith(PLAIN_MARK))
-    needed = tasks_needing_runs(specs, found, options)
-    if needed:
-        found = snapshot.with_runs(portal, found, needed)
-    return found, make_plan(specs, found, options)
+    drafted = draft(specs, found, options)  # runs do not change the draft: make it once
+    found = snapshot.with_runs(portal, found, drafted.needing_runs())
+    return found, make_plan(specs, found, options, drafted=drafted)
 
 
 def load_and_plan(request: Request, connection: Connection, *, now: datetime, fmt: str, echo: Echo, note: Echo,

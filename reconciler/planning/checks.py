@@ -10,6 +10,7 @@ auto-disabled, completed) are shown for unchanged tasks too.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -69,6 +70,7 @@ _SENDS = (Action.CREATE, Action.UPDATE, Action.ENABLE)
 _BLOCKABLE = (Action.UPDATE, Action.DELETE)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; 10,000 tasks share a few hundred (schedule, start, end) triples
 def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, count: int = NEXT_FIRES,
                end_ms: int | None = None, runs_left: int | None = None) -> tuple[str, ...]:
     """The next fire times (UTC ISO "Z") after max(now, start), none after `end_ms` and at most

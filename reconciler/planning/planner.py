@@ -24,22 +24,25 @@ from reconciler.planning.ownership import managed_by, name_from_title
 from reconciler.planning.plan import Action, Change, Diagnostic, Key, Plan, UnmanagedTask
 from reconciler.planning.quota import quota
 
-__all__ = ["make_plan", "tasks_needing_runs"]
+__all__ = ["Draft", "draft", "make_plan", "tasks_needing_runs"]
 
 
-def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> Plan:
+def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions, *,
+              drafted: Draft | None = None) -> Plan:
     """Compare `specs` with `state` and say what apply would do.
 
     Args:
         specs: the declared tasks (reconciler.taskfiles.loader), variables resolved.
         state: what the portal holds; `runs` only for the ids tasks_needing_runs() named.
         options: owner, ownership mark, removal policy, guards and the current time.
+        drafted: draft(specs, state, options) made before the runs were read (runs do not change
+            it), so that it is not made twice.
 
     Returns:
         The Plan: changes sorted by (owner, name, action), names of unchanged tasks, unmanaged
         tasks, and every error and warning (errors block apply).
     """
-    draft = _draft(specs, state, options)
+    draft = drafted if drafted is not None else _draft(specs, state, options)
     diagnostics = list(draft.diagnostics)
     reviewed: list[tuple[Change, RemoteTask | None]] = []
     unchanged: list[str] = []
@@ -80,9 +83,13 @@ def tasks_needing_runs(specs: Sequence[TaskSpec], state: PortalState, options: P
 
     Cheap: matching and which actions, no field diffs and no fire times (those are make_plan's).
     """
-    entries = _draft(specs, state, options).entries
-    ids = {e.remote.id for e in entries if e.remote is not None and checks.needs_runs(e.actions, e.remote)}
-    return tuple(sorted(ids))
+    return _draft(specs, state, options).needing_runs()
+
+
+def draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> Draft:
+    """Matching and actions, before any runs are read: its needing_runs() names the runs to read,
+    and make_plan(..., drafted=) takes it on."""
+    return _draft(specs, state, options)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,15 +111,22 @@ class _Entry:
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Draft:
+class Draft:
+    """A plan before its field diffs, fire times and reviews (see draft())."""
+
     entries: tuple[_Entry, ...]
     unmanaged: tuple[RemoteTask, ...]
     diagnostics: tuple[Diagnostic, ...]
     withheld: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()
 
+    def needing_runs(self) -> tuple[str, ...]:
+        """Ids of the tasks whose runs make_plan reads (see tasks_needing_runs)."""
+        return tuple(sorted({e.remote.id for e in self.entries
+                             if e.remote is not None and checks.needs_runs(e.actions, e.remote)}))
 
-def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> _Draft:
+
+def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> Draft:
     """Matching and the actions each task needs: what tasks_needing_runs reads, and what
     make_plan turns into changes (field diffs and fire times are made only there)."""
     policy = options.policy
@@ -161,7 +175,7 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
     if creates and not managed and not state.user.is_admin:
         diagnostics.append(guards.unseen_owners(state.user.username, len(creates)))
     retired = {r.name for r in removals if _stays_disabled(r, policy) and not blind.hides(r.name, r.remote.owner)}
-    return _Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics),
+    return Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics),
                   withheld=tuple(sorted(withheld)), retired=tuple(sorted(retired)))
 
 
