@@ -72,7 +72,8 @@ def run(step: str, argv: list[str], env: dict[str, str], cwd: Path, emulator: st
         tail = out.read()[-400:].decode(errors="replace")
     count = None
     if emulator:
-        count = len(requests.get(f"{emulator}/_emulator/requests", timeout=30).json()["requests"])
+        log = requests.get(f"{emulator}/_emulator/requests", timeout=30).json()
+        count = log.get("count", len(log["requests"]))  # control requests are not logged
     if proc.returncode not in (0, 2):
         print(f"  ! {step} exited {proc.returncode}: ...{tail}", file=sys.stderr)
     return Figure(step=step, wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024,

@@ -68,7 +68,8 @@ def routes(scheduler: Scheduler) -> list[Route]:
     def requests(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
         if req.method == "DELETE":
             ctx.log.clear()
-        return {"requests": ctx.log.entries()}
+        # `dropped`: the oldest entries the log let go (it keeps the newest 10,000); `count`: every one.
+        return {"requests": ctx.log.entries(), "count": ctx.log.seen, "dropped": ctx.log.dropped}
 
     return [
         route(READ, PREFIX, "/clock", clock),

@@ -17,6 +17,8 @@ class RequestLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: deque[dict[str, Any]] = deque(maxlen=MAX_ENTRIES)
+        self.dropped = 0  # the oldest entries let go since the last clear (the log keeps MAX_ENTRIES)
+        self.seen = 0  # requests recorded since the last clear, kept or not
 
     def record(self, req: Request, *, at_ms: int, fault: str | None = None, source: str = "http") -> None:
         entry = {
@@ -30,7 +32,10 @@ class RequestLog:
             "source": source,  # "scheduler" for the submitJob calls it makes in-process
         }
         with self._lock:
+            if len(self._entries) == MAX_ENTRIES:
+                self.dropped += 1
             self._entries.append(entry)
+            self.seen += 1
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -39,6 +44,7 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.dropped = self.seen = 0
 
 
 def _redact(values: dict[str, str]) -> dict[str, str]:

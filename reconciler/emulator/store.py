@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS tasks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, user_id TEXT NOT NULL,
     type TEXT NOT NULL, item_id TEXT, active INTEGER NOT NULL, next_start INTEGER, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks (active, next_start);
+CREATE INDEX IF NOT EXISTS tasks_user ON tasks (user_id, seq);
+CREATE INDEX IF NOT EXISTS tasks_quota ON tasks (type, user_id, active);
 CREATE TABLE IF NOT EXISTS runs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT UNIQUE NOT NULL, task_id TEXT NOT NULL,
     status TEXT NOT NULL, finish_at INTEGER, doc TEXT NOT NULL);
