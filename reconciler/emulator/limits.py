@@ -62,7 +62,8 @@ def checked(name: str, value: Any) -> int:
     if name not in DEFAULT_LIMITS:
         raise ValueError(f"unknown limit {name!r}; the limits are {', '.join(DEFAULT_LIMITS)}")
     number = value if isinstance(value, int) and not isinstance(value, bool) else (
-        parse_int(value) if isinstance(value, str) else None)
+        parse_int(value) if isinstance(value, str) else
+        int(value) if isinstance(value, float) and value.is_integer() else None)  # 1e3 is a JSON integer value
     lowest = MINIMUM.get(name, 0)
     if number is None or not lowest <= number <= JAVA_INT_MAX:
         raise ValueError(f"{name} must be an integer from {lowest} to {JAVA_INT_MAX}, got {value!r}")

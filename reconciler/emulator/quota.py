@@ -28,14 +28,15 @@ def check(ctx: Context, task_type: str, user_id: str, *, creating: bool, active:
     user_left, org_left = _left(ctx, quota, task_type, user_id)
     kind = "active " if quota.counts_active else ""
     message = "Active task limit reached." if quota.counts_active else "Task limit reached."
+    limits = ctx.settings.limits
     if user_left <= 0:
         raise ApiError(400, message, [
-            f"User '{user_id}' already has {ctx.settings.limits[quota.user_limit]} {kind}{task_type} tasks "
-            f"(limit {quota.user_limit}); {_remedy(quota)}"])
+            f"User '{user_id}' already has {limits[quota.user_limit] - user_left} {kind}{task_type} tasks "
+            f"({quota.user_limit} is {limits[quota.user_limit]}); {_remedy(quota)}"])
     if org_left <= 0:
         raise ApiError(400, message, [
-            f"The organization already has {ctx.settings.limits[quota.org_limit]} {kind}{task_type} tasks "
-            f"(limit {quota.org_limit}); {_remedy(quota)}"])
+            f"The organization already has {limits[quota.org_limit] - org_left} {kind}{task_type} tasks "
+            f"({quota.org_limit} is {limits[quota.org_limit]}); {_remedy(quota)}"])
 
 
 def _remedy(quota: Quota) -> str:

@@ -180,7 +180,8 @@ def _update(ctx: Context, req: Request, g: dict[str, str]) -> dict[str, Any]:
         _activate(ctx, new)
     elif wanted is False:
         new["taskState"] = "paused"
-    elif new["type"] != doc["type"]:  # another type's limits now apply to it
+    if new["type"] != doc["type"] and not (wanted is True and not tasks.is_active(doc)):
+        # another type's limits now apply to it, whatever its state (_activate checked an activation)
         quota.check(ctx, new["type"], owner.username, creating=True, active=tasks.is_active(new))
     changed = any(new.get(k) != doc.get(k) for k in _SCHEDULE_KEYS)
     if changed:

@@ -195,3 +195,21 @@ def test_a_test_may_set_a_limit_while_the_emulator_runs(tight: Emulator) -> None
         assert client.get(TASKS)["activeTasksAvailable"] == 3
     finally:
         client.close()
+
+
+def test_retyping_a_paused_task_counts_against_a_created_task_limit(admin: Client, publisher: Client) -> None:
+    set_limits(admin, {"limitName": "UpdateInsightsUserLimit", "numLimit": 1})
+    publisher.create(**insights(isActive="false"))
+    task_id = publisher.create(**notebook(isActive="false"))["taskId"]
+    answer = publisher.post(f"{TASKS}/{task_id}/update", type="UpdateInsightsWorkbook", isActive="false")
+    assert "UpdateInsightsUserLimit" in " ".join(answer["error"]["details"])
+    assert publisher.get(f"{TASKS}/{task_id}")["type"] == "ExecuteNotebook"
+
+
+def test_the_refusal_counts_the_tasks_held_and_a_json_1e3_is_a_limit(emu: Emulator, admin: Client,
+                                                                     publisher: Client) -> None:
+    publisher.create(**gp_task(emu))
+    set_limits(admin, {"limitName": "GPServiceUserLimit", "numLimit": 0})
+    (detail,) = publisher.create(**gp_task(emu))["error"]["details"]
+    assert detail.startswith("User 'publisher' already has 1 active GPService tasks (GPServiceUserLimit is 0)")
+    assert set_limits(admin, {"limitName": "GPServiceUserLimit", "numLimit": 1e3}) == {"status": "success"}
