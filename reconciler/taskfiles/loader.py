@@ -16,7 +16,7 @@ from reconciler.instants import iso, parse_instant
 from reconciler.jsonforms import canonical_json
 from reconciler.masking import mask_words
 from reconciler.model import CronFields, FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
-from reconciler.taskfiles import rules, schema
+from reconciler.taskfiles import implicit, rules, schema
 from reconciler.taskfiles.variables import Resolved, resolve
 from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
 
@@ -228,11 +228,16 @@ def _load_document(
     if not isinstance(document.data, dict):
         check.add((), "a task must be a mapping of fields", "write e.g. `name: nightly-buffer` on its own line")
         return None, check.problems, []
+    retyped_keys = {r.path for r in document.retyped if r.key}  # reported below, as what they were written as
     for key_path, position in document.duplicate_keys:
-        check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at=position)
+        if key_path not in retyped_keys:
+            check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at=position)
     cleaned, not_json = rules.json_only(document.data)
     for bad in not_json:
-        check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
+        if not (bad.at_key and bad.path in retyped_keys):
+            check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
+    for found in implicit.problems(document.retyped):
+        check.add(found.path, found.message, found.hint, at=found.position, warning=not found.key)
     resolved = resolve(cleaned, variables, unset_secrets_unknown=unset_secrets_unknown)
     for v in resolved.problems:
         check.add(v.path, v.message, v.hint)
