@@ -24,7 +24,7 @@ from typing import Any
 
 from reconciler.model import FieldPath
 
-_REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
+_REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")  # the last: a ${ never closed
 _INNER = re.compile(r"(?:(?P<secret>secret):)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>.*))?\Z", re.S)
 
 
@@ -88,6 +88,15 @@ def _substitute(
     def replace(match: re.Match[str]) -> str:
         if match.group(0) == "$${":
             return "${"
+        if match.group(1) is None:
+            problems.append(
+                VariableProblem(
+                    path=path,
+                    message=f"unclosed variable reference {_clip(text[match.start():])!r}: no }} follows the ${{",
+                    hint="close it: ${NAME}; write $${ for a literal ${",
+                )
+            )
+            return match.group(0)
         inner = _INNER.match(match.group(1))
         if inner is None:
             problems.append(
@@ -131,3 +140,7 @@ def _substitute(
         return value
 
     return _REFERENCE.sub(replace, text)
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."

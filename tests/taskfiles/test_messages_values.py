@@ -84,3 +84,11 @@ def test_keys_read_as_booleans_say_so_instead_of_given_twice(tmp_path: Path) -> 
 
 def test_quoted_keys_and_values_are_not_warned(tmp_path: Path) -> None:
     assert problems(tmp_path, 'parameters:\n  "off": "NO"\n  "no": "12:30"\n') == []
+
+
+def test_an_unclosed_variable_reference_is_an_error(tmp_path: Path) -> None:
+    found = problems(tmp_path, "parameters:\n  out: parcels_${ENV\n  ok: cost $${5\n", {"ENV": "prod"})
+    assert found == [
+        "t.yaml:5:8: parameters.out: unclosed variable reference '${ENV': no } follows the ${"
+        "\n  hint: close it: ${NAME}; write $${ for a literal ${"
+    ]
