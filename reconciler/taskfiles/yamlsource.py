@@ -228,6 +228,9 @@ def _walk(
             _walk(item, (*path, index), values, keys, duplicates, key_of, note)
 
 
+_UNQUOTED_REFERENCE = re.compile(r"(?<![^\s,\[{:])[^\s,\[\]{}\"']*\$\{[^}]*\}[^\s,\[\]{}\"']*")
+
+
 def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
     mark = e.problem_mark or e.context_mark
     position = _pos(mark) if mark is not None else None
@@ -239,4 +242,9 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
             hint = 'quote values that start with * ? & ! % @ or `, e.g. schedule: "0 */15 * ? * *" or day_of_week: "?"'
         elif "\t" in line:
             hint = "YAML does not allow tabs for indentation; use spaces"
+        elif "flow" in message and "${" in line:  # the } of ${...} ends a flow mapping early
+            flow = e.context_mark
+            start = flow.column if flow is not None and flow.line == position.line - 1 else 0
+            quoted = _UNQUOTED_REFERENCE.sub(r'"\g<0>"', line[start:].strip())
+            hint = f"quote a value that holds ${{...}} inside {{ }} or [ ]: {quoted}"
     return YamlSyntaxError(f"YAML syntax error: {message}", position, hint)

@@ -92,3 +92,17 @@ def test_an_unclosed_variable_reference_is_an_error(tmp_path: Path) -> None:
         "t.yaml:5:8: parameters.out: unclosed variable reference '${ENV': no } follows the ${"
         "\n  hint: close it: ${NAME}; write $${ for a literal ${"
     ]
+
+
+def test_a_variable_in_a_flow_mapping_gets_the_hint_to_quote_the_value(tmp_path: Path) -> None:
+    found = problems(tmp_path, "parameters: {name: parcels_${ENV:-dev}}\n")
+    assert found == [
+        "t.yaml:4:29: YAML syntax error: while parsing a flow mapping did not find expected ',' or '}'"
+        "\n  hint: quote a value that holds ${...} inside { } or [ ]: {name: \"parcels_${ENV:-dev}\"}"
+    ]
+
+
+def test_a_variable_in_a_flow_sequence_gets_the_same_hint(tmp_path: Path) -> None:
+    found = problems(tmp_path, "parameters:\n  layers: [roads, ${LAYER}]\n")
+    assert len(found) == 1
+    assert found[0].endswith("\n  hint: quote a value that holds ${...} inside { } or [ ]: [roads, \"${LAYER}\"]")
