@@ -10,18 +10,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reconciler import quartz
-from reconciler.errors import CronError
-from reconciler.instants import iso, parse_instant
+from reconciler.instants import parse_instant
 from reconciler.jsonforms import canonical_json
 from reconciler.masking import mask_words
-from reconciler.model import CronFields, FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
-from reconciler.taskfiles import implicit, rules, schema
+from reconciler.model import FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
+from reconciler.taskfiles import implicit, rules, schedules, schema
 from reconciler.taskfiles.variables import Resolved, resolve
 from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
 
 TASK_FILE_SUFFIXES = (".yaml", ".yml")
-_SCHEDULE_KEYS = ("minute", "hour", "day_of_month", "month", "day_of_week")
 _SHOWN_FIELDS = ("name", "previous_names", "owner", "type")  # identity: printed everywhere
 
 
@@ -216,6 +213,10 @@ class _DocumentChecker:
             )
         )
 
+    def add_notes(self, notes: list[schedules.Note]) -> None:
+        for note in notes:
+            self.add(note.where, note.message, note.hint, warning=note.warning)
+
     @property
     def failed(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
@@ -270,7 +271,10 @@ def _check_schema(
 
 def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, now: datetime) -> TaskSpec | None:
     ok = {key for key in ("schedule", "start", "end") if key in data and key not in check.bad_fields}
-    schedule = _schedule(check, data["schedule"]) if "schedule" in ok else None
+    schedule = None
+    if "schedule" in ok:
+        schedule, notes = schedules.read(data["schedule"])
+        check.add_notes(notes)
     start = _instant(check, data, "start") if "start" in ok else None
     end = _instant(check, data, "end") if "end" in ok else None
     if start and end and start >= end:
@@ -278,7 +282,7 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
     if end and end <= now:
         check.add(("end",), "end is in the past: the task will never run", warning=True)
     if schedule is not None and not check.failed:
-        _check_fires(check, schedule[0], start=start, end=end, now=now)
+        check.add_notes(schedules.window_notes(schedule.expr, start=start, end=end, now=now))
     if schedule is None or check.failed:
         return None
     pos = check.document.start
@@ -287,8 +291,8 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         task_type=data.get("type", "GPService"),
         task_url=data.get("task_url"),
         parameters_json=canonical_json(data.get("parameters", {})),
-        schedule=schedule[1],
-        schedule_text=schedule[2],
+        schedule=schedule.fields,
+        schedule_text=schedule.text,
         enabled=data.get("enabled", True),
         max_occurrences=int(data["max_occurrences"]) if "max_occurrences" in data else None,
         start=start,
@@ -302,56 +306,6 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         unset_secrets=tuple(sorted({name for _, name in resolved.unknown})),
         source=SourceRef(path=check.path, line=pos.line, column=pos.column),
     )
-
-
-def _schedule(
-    check: _DocumentChecker, value: str | dict[str, Any]
-) -> tuple[quartz.QuartzExpression, CronFields, str] | None:
-    """(QuartzExpression, portal fields, text as written) or None after reporting why not."""
-    if isinstance(value, dict):
-        text = "0 " + " ".join(str(value[k]) for k in _SCHEDULE_KEYS)  # the Quartz string it stands for
-        where: FieldPath = ("schedule",)
-        try:
-            expr = quartz.from_fields(CronFields(**{k: str(value[k]) for k in _SCHEDULE_KEYS}))
-        except CronError as e:
-            check.add(("schedule", e.field) if e.field in _SCHEDULE_KEYS else where, str(e), _cron_hint(text))
-            return None
-    else:
-        text, where = value, ("schedule",)
-        try:
-            expr = quartz.parse(value)
-        except CronError as e:
-            check.add(where, str(e), _cron_hint(text))
-            return None
-    try:
-        fields = expr.portal_fields()
-    except CronError as e:
-        check.add(where, str(e), _cron_hint(text))
-        return None
-    for warning in expr.warnings():
-        check.add(("schedule",), warning, warning=True)
-    return expr, fields, text
-
-
-def _cron_hint(text: str) -> str:
-    return f'Quartz fields are: sec min hour day-of-month month day-of-week; try `reconciler cron "{text}"`'
-
-
-def _check_fires(
-    check: _DocumentChecker,
-    expr: quartz.QuartzExpression,
-    *,
-    start: datetime | None,
-    end: datetime | None,
-    now: datetime,
-) -> None:
-    """Warn when the window [start, end] holds no fire time (quartz warns when none exists at all)."""
-    if end is None or end <= now:
-        return
-    after = max(now, start) if start else now
-    upcoming = quartz.next_fire_times(expr, after=after, count=1)
-    if upcoming and upcoming[0] > end:
-        check.add(("schedule",), f"the first fire time ({iso(upcoming[0])}) is after end: the task never runs", warning=True)
 
 
 def _instant(check: _DocumentChecker, data: dict[str, Any], key: str) -> datetime | None:
