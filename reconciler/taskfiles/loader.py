@@ -244,8 +244,8 @@ def _load_document(
         check.add(v.path, v.message, v.hint)
     for where, name in resolved.unknown:
         if where[0] != "parameters":  # a URL, date or schedule left unknown would be checked as written
-            check.add(where, f"variable {name} is not set", f"set {name} in the environment (or pass --var "
-                      f"{name}=VALUE); status leaves only a parameter's secret unknown")
+            check.add(where, f"secret variable {name} is not set", f"set {name} in the environment, e.g. from your "
+                      "CI's secret store; status leaves only a parameter's secret unknown")
     check.secret_paths = resolved.secret_paths + tuple(where for where, _ in resolved.unknown)
     for where in resolved.secret_paths:
         if where[0] in _SHOWN_FIELDS:

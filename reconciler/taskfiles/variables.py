@@ -128,9 +128,10 @@ def _substitute(
             problems.append(
                 VariableProblem(
                     path=path,
-                    message=f"variable {name} is not set",
-                    hint=f"set {name} in the environment (or pass --var {name}=VALUE), "
-                    f"or give a default: ${{{name}:-value}}",
+                    message=f"{'secret ' if secret else ''}variable {name} is not set",
+                    # a secret's value belongs in the environment, not in Git (nor a default, nor --var)
+                    hint=f"set {name} in the environment, e.g. from your CI's secret store" if secret else
+                    f"set {name} in the environment (or pass --var {name}=VALUE), or give a default: ${{{name}:-value}}",
                 )
             )
             return match.group(0)
