@@ -103,7 +103,7 @@ def _substitute(
                 VariableProblem(
                     path=path,
                     message=f"invalid variable reference {match.group(0)!r}",
-                    hint="write ${NAME}, ${NAME:-default} or ${secret:NAME}; NAME is letters, digits and _; "
+                    hint="write ${NAME}, ${NAME:-default} or ${secret:NAME}; NAME is ASCII letters, digits and _; "
                     "write $${ for a literal ${",
                 )
             )

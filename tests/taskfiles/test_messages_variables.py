@@ -44,3 +44,11 @@ def test_status_names_an_unset_secret_outside_parameters_the_same_way(tmp_path: 
         "\n  hint: set URL in the environment, e.g. from your CI's secret store; status leaves only a parameter's "
         "secret unknown"
     )
+
+
+def test_a_task_name_with_a_non_ascii_letter_says_ascii_letters(tmp_path: Path) -> None:
+    found = problems(tmp_path, f"name: straßen-puffer\ntask_url: {URL}\nschedule: '0 0 2 * * ?'\n")
+    assert found == [
+        "t.yaml:1:7: name: must be 1-100 ASCII letters (A-Z, a-z), digits, '.', '_' or '-', starting with a letter "
+        "or digit\n  hint: e.g. name: nightly-buffer"
+    ]
