@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from reconciler.jsonforms import canonical_json
 from reconciler.masking import mask_words
 from reconciler.model import FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
 from reconciler.taskfiles import implicit, rules, schedules, schema
-from reconciler.taskfiles.variables import Resolved, resolve
+from reconciler.taskfiles.variables import Asked, Resolved, resolve, unused
 from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
 
 TASK_FILE_SUFFIXES = (".yaml", ".yml")
@@ -79,7 +79,7 @@ def _entry(path: Path, entry: os.DirEntry[str], visit: Any, files: list[Path], p
 
 def load(
     directory: str | Path, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False,
-    mark: str | None = None, unset_secrets_unknown: bool = False,
+    mark: str | None = None, unset_secrets_unknown: bool = False, assigned: Collection[str] = (),
 ) -> LoadResult:
     """Load and check every task file in `directory`.
 
@@ -93,6 +93,7 @@ def load(
             with it are errors (rules.long_names).
         unset_secrets_unknown: an unset `${secret:NAME}` in a task's parameters is no error; the
             spec lists the value as unknown (TaskSpec.unknown_paths) for `reconciler status`.
+        assigned: the --var names: one no task file refers to is a warning (a misspelt name).
     """
     root = Path(directory)
     if not root.is_dir():
@@ -104,10 +105,11 @@ def load(
         )
         return LoadResult(specs=(), problems=(problem,), files=())
     files, problems = discover(root)
+    asked = Asked(variables)
     specs: list[TaskSpec] = []
     secrets: list[str] = []
     for path in files:
-        file_specs, file_problems, file_secrets = load_file(path, variables=variables, now=now,
+        file_specs, file_problems, file_secrets = load_file(path, variables=asked, now=now,
                                                             unset_secrets_unknown=unset_secrets_unknown)
         specs.extend(file_specs)
         problems.extend(file_problems)
@@ -123,6 +125,9 @@ def load(
                 severity=Severity.WARNING if allow_empty else Severity.ERROR,
             )
         )
+    problems.extend(Problem(source=SourceRef(path=str(root)), field="", message=f"--var {name} is not used by any "
+                            f"task file", hint=f"no task file holds ${{{name}}}: check the spelling, or drop "
+                            f"--var {name}", severity=Severity.WARNING) for name in unused(assigned, asked))
     problems.extend(rules.duplicate_names(specs))
     problems.extend(rules.long_names(specs, mark) if mark is not None else ())
     problems.sort(key=lambda p: (p.source.path, p.source.line or 0, p.source.column or 0))
