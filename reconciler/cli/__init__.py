@@ -90,6 +90,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             args.directory or (found.tasks_dir if found else "tasks.d"), project_problems=broken,
             fmt=args.format,
             variables={**os.environ, **(found.variables if found else {}), **_assignments(args.var)},
+            assigned=tuple(_assignments(args.var)),
             mark=mark_for(found.project) if found else None,
             github_actions=os.environ.get("GITHUB_ACTIONS") == "true",
             echo=echo,
@@ -187,12 +188,15 @@ def _variables(assignments: Sequence[str]) -> dict[str, str]:
 def _assignments(assignments: Sequence[str]) -> dict[str, str]:
     """--var NAME=VALUE, as a mapping."""
     from reconciler.errors import UsageError
+    from reconciler.taskfiles.variables import name_problem
 
     variables: dict[str, str] = {}
     for item in assignments:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise UsageError(f"--var {item!r}: expected NAME=VALUE")
+        if problem := name_problem(name):
+            raise UsageError(f"--var {name}=...: {problem}")
         variables[name] = value
     return variables
 

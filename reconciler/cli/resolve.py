@@ -118,6 +118,7 @@ def planning(args: argparse.Namespace, environ: Mapping[str, str], *, variables:
         adopts=found.adopt_mark if found else None,
         owner_pinned=owner is not None,
         policy=policy,
+        assigned=tuple(variables),
     )
     if args.emulator and (args.portal or (found and found.connection.get("portal"))):
         raise UsageError("--emulator and a portal (--portal, or the environment's portal) contradict each other: "

@@ -37,6 +37,7 @@ class Request:
     policy: Policy
     adopts: str | None = None
     owner_pinned: bool = True
+    assigned: tuple[str, ...] = ()  # the --var names (in `variables` too): unused ones are warned about
 
 
 def portal_now(connection: Connection) -> datetime:
@@ -52,7 +53,7 @@ def load_tasks(request: Request, connection: Connection, *, now: datetime,
     under the user's own (`unset_secrets_unknown`: see loader.load; status only)."""
     variables = {**connection.defaults, **request.variables}
     return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.policy.allow_empty,
-                       mark=request.mark, unset_secrets_unknown=unset_secrets_unknown)
+                       mark=request.mark, unset_secrets_unknown=unset_secrets_unknown, assigned=request.assigned)
 
 
 def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,

@@ -14,12 +14,12 @@ from reconciler.taskfiles import loader
 
 def run(
     directory: str, *, fmt: str, variables: Mapping[str, str], github_actions: bool, echo: Echo,
-    mark: str | None = None, project_problems: tuple[Problem, ...] = (),
+    mark: str | None = None, project_problems: tuple[Problem, ...] = (), assigned: tuple[str, ...] = (),
 ) -> int:
     """`mark`: the project's ownership mark (from the project file), so names too long for a
     portal title with it are reported here already. `project_problems`: the project file's,
-    reported first, like a task file's."""
-    result = loader.load(directory, variables=variables, now=datetime.now(timezone.utc), mark=mark)
+    reported first, like a task file's. `assigned`: the --var names (warned about when unused)."""
+    result = loader.load(directory, variables=variables, now=datetime.now(timezone.utc), mark=mark, assigned=assigned)
     if project_problems:
         result = replace(result, problems=project_problems + result.problems)
     if github_actions and fmt == "text" and result.problems:

@@ -6,6 +6,7 @@ from the user's spelling, so equal canonical text means equal fire times.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import pairwise
 
@@ -38,6 +39,12 @@ def render_values(values: Iterable[int], spec: FieldSpec, *, steps: bool = True)
     if steps and (step := _progression_step(ordered, spec.hi)):
         return f"{'*' if ordered[0] == spec.lo else ordered[0]}/{step}"
     return ",".join(_runs(ordered))
+
+
+def day_names(days: Iterable[int]) -> str:
+    """Quartz day-of-week numbers as names, runs as ranges: {2, 3, 4, 5, 6} is MON-FRI."""
+    names = {number: name for name, number in DAY_NAMES.items()}
+    return re.sub(r"\d", lambda m: names[int(m.group(0))], render_values(days, DAY_OF_WEEK, steps=False))
 
 
 def _progression_step(ordered: list[int], hi: int) -> int | None:
@@ -178,7 +185,7 @@ UNIX_MACROS = {
     "@MIDNIGHT": "0 0 * * *",
     "@HOURLY": "0 * * * *",
 }
-_UNIX_DOW = FieldSpec("day_of_week", "day-of-week", 0, 7, {k: v - 1 for k, v in DAY_NAMES.items()}, 7, "0-7 or SUN-SAT")
+UNIX_DAY_OF_WEEK = FieldSpec("day_of_week", "day-of-week", 0, 7, {k: v - 1 for k, v in DAY_NAMES.items()}, 7, "0-7 or SUN-SAT")
 
 
 def unix_to_quartz_text(text: str) -> str | None:
@@ -189,7 +196,7 @@ def unix_to_quartz_text(text: str) -> str | None:
     minute, hour, dom_text, month, dow_text = fields
     try:
         dom = parse_values(DAY_OF_MONTH, dom_text)
-        dow = {d % 7 + 1 for d in parse_values(_UNIX_DOW, dow_text)}
+        dow = {d % 7 + 1 for d in parse_values(UNIX_DAY_OF_WEEK, dow_text)}
     except CronError:
         return None
     dom_all, dow_all = dom == frozenset(range(1, 32)), dow == set(range(1, 8))
@@ -199,7 +206,7 @@ def unix_to_quartz_text(text: str) -> str | None:
     elif dow_all:
         days = (dom_text, "?")
     elif dom_all:
-        days = ("?", render_values(dow, DAY_OF_WEEK, steps=False))
+        days = ("?", day_names(dow))  # names: Quartz and Unix number the days differently
     else:
         return None
     return f"0 {minute} {hour} {days[0]} {month} {days[1]}"

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from reconciler import quartz
 from reconciler.instants import parse_instant
 from reconciler.masking import SECRET_MASK
 from reconciler.planning.plan import SUMMARY_KEYS, Action
@@ -42,6 +43,13 @@ def value(data: Any, *, secret: bool, indent: int | None = None) -> str:
     if secret and data == SECRET_MASK:
         return SECRET_MASK
     return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def day_names(field: dict[str, Any], data: Any) -> str:
+    """` (1-5 = SUN-THU)` after a schedule whose day-of-week is numbers: Quartz counts 1 = SUN, Unix 1 = MON."""
+    words = data.split() if field["path"] == "schedule" and isinstance(data, str) else []
+    note = quartz.day_numbers_note(words[5]) if len(words) >= 6 else None
+    return f" ({note})" if note else ""
 
 
 def field_symbol(field: dict[str, Any], action: str) -> str:

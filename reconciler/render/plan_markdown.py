@@ -24,6 +24,7 @@ from reconciler.render.common import (
     blocked_line,
     blocked_note,
     clean,
+    day_names,
     field_symbol,
     fire,
     in_sync,
@@ -200,7 +201,7 @@ def _diff(fields: list[dict[str, Any]], action: str) -> list[str]:
     body: list[str] = []
     for item in fields:
         for sign, data in _sides(item, action):
-            line = f"{sign} {clean(item['path'])}: {value(data, secret=item['secret'])}"
+            line = f"{sign} {clean(item['path'])}: {value(data, secret=item['secret'])}{day_names(item, data)}"
             if len(line) > WRAP_AT:
                 line = f"{sign} {clean(item['path'])}: {value(data, secret=item['secret'], indent=2)}"
                 line = line.replace("\n", f"\n{sign} ")

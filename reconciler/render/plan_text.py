@@ -14,6 +14,7 @@ from reconciler.render.common import (
     blocked_line,
     blocked_note,
     clean,
+    day_names,
     field_symbol,
     fire,
     in_sync,
@@ -125,8 +126,8 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
 def _field(out: _Out, field: dict[str, Any], action: str) -> None:
     symbol = field_symbol(field, action)
     path = clean(field["path"])
-    before = value(field["before"], secret=field["secret"])
-    after = value(field["after"], secret=field["secret"])
+    before = value(field["before"], secret=field["secret"]) + day_names(field, field["before"])
+    after = value(field["after"], secret=field["secret"]) + day_names(field, field["after"])
     shown = after if symbol == "+" else f"{before} -> {after}"
     line = f"    {symbol} {path}: {shown}"
     if len(line) <= WRAP_AT:

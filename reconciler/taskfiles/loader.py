@@ -5,23 +5,20 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reconciler import quartz
-from reconciler.errors import CronError
-from reconciler.instants import iso, parse_instant
+from reconciler.instants import parse_instant
 from reconciler.jsonforms import canonical_json
 from reconciler.masking import mask_words
-from reconciler.model import CronFields, FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
-from reconciler.taskfiles import rules, schema
-from reconciler.taskfiles.variables import Resolved, resolve
+from reconciler.model import FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
+from reconciler.taskfiles import implicit, rules, schedules, schema
+from reconciler.taskfiles.variables import Asked, Resolved, resolve, unused
 from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
 
 TASK_FILE_SUFFIXES = (".yaml", ".yml")
-_SCHEDULE_KEYS = ("minute", "hour", "day_of_month", "month", "day_of_week")
 _SHOWN_FIELDS = ("name", "previous_names", "owner", "type")  # identity: printed everywhere
 
 
@@ -82,7 +79,7 @@ def _entry(path: Path, entry: os.DirEntry[str], visit: Any, files: list[Path], p
 
 def load(
     directory: str | Path, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False,
-    mark: str | None = None, unset_secrets_unknown: bool = False,
+    mark: str | None = None, unset_secrets_unknown: bool = False, assigned: Collection[str] = (),
 ) -> LoadResult:
     """Load and check every task file in `directory`.
 
@@ -96,6 +93,7 @@ def load(
             with it are errors (rules.long_names).
         unset_secrets_unknown: an unset `${secret:NAME}` in a task's parameters is no error; the
             spec lists the value as unknown (TaskSpec.unknown_paths) for `reconciler status`.
+        assigned: the --var names: one no task file refers to is a warning (a misspelt name).
     """
     root = Path(directory)
     if not root.is_dir():
@@ -107,10 +105,11 @@ def load(
         )
         return LoadResult(specs=(), problems=(problem,), files=())
     files, problems = discover(root)
+    asked = Asked(variables)
     specs: list[TaskSpec] = []
     secrets: list[str] = []
     for path in files:
-        file_specs, file_problems, file_secrets = load_file(path, variables=variables, now=now,
+        file_specs, file_problems, file_secrets = load_file(path, variables=asked, now=now,
                                                             unset_secrets_unknown=unset_secrets_unknown)
         specs.extend(file_specs)
         problems.extend(file_problems)
@@ -126,6 +125,9 @@ def load(
                 severity=Severity.WARNING if allow_empty else Severity.ERROR,
             )
         )
+    problems.extend(Problem(source=SourceRef(path=str(root)), field="", message=f"--var {name} is not used by any "
+                            f"task file", hint=f"no task file holds ${{{name}}}: check the spelling, or drop "
+                            f"--var {name}", severity=Severity.WARNING) for name in unused(assigned, asked))
     problems.extend(rules.duplicate_names(specs))
     problems.extend(rules.long_names(specs, mark) if mark is not None else ())
     problems.sort(key=lambda p: (p.source.path, p.source.line or 0, p.source.column or 0))
@@ -216,6 +218,10 @@ class _DocumentChecker:
             )
         )
 
+    def add_notes(self, notes: list[schedules.Note]) -> None:
+        for note in notes:
+            self.add(note.where, note.message, note.hint, warning=note.warning)
+
     @property
     def failed(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
@@ -228,18 +234,23 @@ def _load_document(
     if not isinstance(document.data, dict):
         check.add((), "a task must be a mapping of fields", "write e.g. `name: nightly-buffer` on its own line")
         return None, check.problems, []
+    retyped_keys = {r.path for r in document.retyped if r.key}  # reported below, as what they were written as
     for key_path, position in document.duplicate_keys:
-        check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at=position)
+        if key_path not in retyped_keys:
+            check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at=position)
     cleaned, not_json = rules.json_only(document.data)
     for bad in not_json:
-        check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
+        if not (bad.at_key and bad.path in retyped_keys):
+            check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
+    for found in implicit.problems(document.retyped):
+        check.add(found.path, found.message, found.hint, at=found.position, warning=not found.key)
     resolved = resolve(cleaned, variables, unset_secrets_unknown=unset_secrets_unknown)
     for v in resolved.problems:
         check.add(v.path, v.message, v.hint)
     for where, name in resolved.unknown:
         if where[0] != "parameters":  # a URL, date or schedule left unknown would be checked as written
-            check.add(where, f"variable {name} is not set", f"set {name} in the environment (or pass --var "
-                      f"{name}=VALUE); status leaves only a parameter's secret unknown")
+            check.add(where, f"secret variable {name} is not set", f"set {name} in the environment, e.g. from your "
+                      "CI's secret store; status leaves only a parameter's secret unknown")
     check.secret_paths = resolved.secret_paths + tuple(where for where, _ in resolved.unknown)
     for where in resolved.secret_paths:
         if where[0] in _SHOWN_FIELDS:
@@ -265,7 +276,10 @@ def _check_schema(
 
 def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, now: datetime) -> TaskSpec | None:
     ok = {key for key in ("schedule", "start", "end") if key in data and key not in check.bad_fields}
-    schedule = _schedule(check, data["schedule"]) if "schedule" in ok else None
+    schedule = None
+    if "schedule" in ok:
+        schedule, notes = schedules.read(data["schedule"])
+        check.add_notes(notes)
     start = _instant(check, data, "start") if "start" in ok else None
     end = _instant(check, data, "end") if "end" in ok else None
     if start and end and start >= end:
@@ -273,7 +287,7 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
     if end and end <= now:
         check.add(("end",), "end is in the past: the task will never run", warning=True)
     if schedule is not None and not check.failed:
-        _check_fires(check, schedule[0], start=start, end=end, now=now)
+        check.add_notes(schedules.window_notes(schedule.expr, start=start, end=end, now=now))
     if schedule is None or check.failed:
         return None
     pos = check.document.start
@@ -282,8 +296,8 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         task_type=data.get("type", "GPService"),
         task_url=data.get("task_url"),
         parameters_json=canonical_json(data.get("parameters", {})),
-        schedule=schedule[1],
-        schedule_text=schedule[2],
+        schedule=schedule.fields,
+        schedule_text=schedule.text,
         enabled=data.get("enabled", True),
         max_occurrences=int(data["max_occurrences"]) if "max_occurrences" in data else None,
         start=start,
@@ -297,56 +311,6 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         unset_secrets=tuple(sorted({name for _, name in resolved.unknown})),
         source=SourceRef(path=check.path, line=pos.line, column=pos.column),
     )
-
-
-def _schedule(
-    check: _DocumentChecker, value: str | dict[str, Any]
-) -> tuple[quartz.QuartzExpression, CronFields, str] | None:
-    """(QuartzExpression, portal fields, text as written) or None after reporting why not."""
-    if isinstance(value, dict):
-        text = "0 " + " ".join(str(value[k]) for k in _SCHEDULE_KEYS)  # the Quartz string it stands for
-        where: FieldPath = ("schedule",)
-        try:
-            expr = quartz.from_fields(CronFields(**{k: str(value[k]) for k in _SCHEDULE_KEYS}))
-        except CronError as e:
-            check.add(("schedule", e.field) if e.field in _SCHEDULE_KEYS else where, str(e), _cron_hint(text))
-            return None
-    else:
-        text, where = value, ("schedule",)
-        try:
-            expr = quartz.parse(value)
-        except CronError as e:
-            check.add(where, str(e), _cron_hint(text))
-            return None
-    try:
-        fields = expr.portal_fields()
-    except CronError as e:
-        check.add(where, str(e), _cron_hint(text))
-        return None
-    for warning in expr.warnings():
-        check.add(("schedule",), warning, warning=True)
-    return expr, fields, text
-
-
-def _cron_hint(text: str) -> str:
-    return f'Quartz fields are: sec min hour day-of-month month day-of-week; try `reconciler cron "{text}"`'
-
-
-def _check_fires(
-    check: _DocumentChecker,
-    expr: quartz.QuartzExpression,
-    *,
-    start: datetime | None,
-    end: datetime | None,
-    now: datetime,
-) -> None:
-    """Warn when the window [start, end] holds no fire time (quartz warns when none exists at all)."""
-    if end is None or end <= now:
-        return
-    after = max(now, start) if start else now
-    upcoming = quartz.next_fire_times(expr, after=after, count=1)
-    if upcoming and upcoming[0] > end:
-        check.add(("schedule",), f"the first fire time ({iso(upcoming[0])}) is after end: the task never runs", warning=True)
 
 
 def _instant(check: _DocumentChecker, data: dict[str, Any], key: str) -> datetime | None:

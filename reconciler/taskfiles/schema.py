@@ -22,10 +22,10 @@ PROJECT_SCHEMA_FILE = "project.schema.json"
 
 _PATTERN_MESSAGES = {
     "name": (
-        "must be 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        "must be 1-100 ASCII letters (A-Z, a-z), digits, '.', '_' or '-', starting with a letter or digit",
         "e.g. name: nightly-buffer",
     ),
-    "previous_names": ("must be a task name: letters, digits, '.', '_' or '-'", "e.g. previous_names: [old-name]"),
+    "previous_names": ("must be a task name: ASCII letters (A-Z, a-z), digits, '.', '_' or '-'", "e.g. previous_names: [old-name]"),
     "start": (
         "must be an ISO 8601 date-time with an offset",
         'e.g. start: "2027-01-01T00:00:00Z" or "2027-01-01T02:00:00+01:00"',
@@ -39,8 +39,8 @@ _PATTERN_MESSAGES = {
     # the project file's
     "project": ("must be 1-20 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
                 "e.g. project: gis-prod"),
-    "environments": ("an environment's name must be letters, digits, '.', '_' or '-'", "e.g. production"),
-    "variables": ("a variable's name must be letters, digits and '_', not starting with a digit", "e.g. GP_SERVER_URL"),
+    "environments": ("an environment's name must be ASCII letters, digits, '.', '_' or '-'", "e.g. production"),
+    "variables": ("a variable's name must be ASCII letters, digits and '_', not starting with a digit", "e.g. GP_SERVER_URL"),
 }
 
 

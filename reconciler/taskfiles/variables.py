@@ -18,14 +18,51 @@ stands in is `unknown` (its path and NAME are reported); anything that compares 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from reconciler.model import FieldPath
 
-_REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
+_REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")  # the last: a ${ never closed
 _INNER = re.compile(r"(?:(?P<secret>secret):)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>.*))?\Z", re.S)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` (of --var NAME=VALUE) can never be referenced, or None. The value is not shown."""
+    if name.startswith("secret:") and _NAME.match(name[len("secret:"):]):
+        bare = name[len("secret:"):]
+        return (f"the name is {bare}: a task file's ${{secret:{bare}}} is what marks it secret; a secret is "
+                f"better set in the environment than on the command line")
+    if not _NAME.match(name):
+        return f"{name!r} is not a variable name: ASCII letters, digits and _, not starting with a digit"
+    return None
+
+
+class Asked(Mapping[str, str]):
+    """`variables`, remembering which names were looked up: the names the task files refer to."""
+
+    def __init__(self, variables: Mapping[str, str]) -> None:
+        self.variables = variables
+        self.asked: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.asked.add(name)
+        return self.variables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.variables)
+
+    def __len__(self) -> int:
+        return len(self.variables)
+
+
+def unused(assigned: Iterable[str], asked: Asked) -> list[str]:
+    """The --var names no task file refers to (Terraform warns about undeclared variables too)."""
+    return sorted(set(assigned) - asked.asked)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,18 +125,28 @@ def _substitute(
     def replace(match: re.Match[str]) -> str:
         if match.group(0) == "$${":
             return "${"
+        if match.group(1) is None:
+            problems.append(
+                VariableProblem(
+                    path=path,
+                    message=f"unclosed variable reference {_clip(text[match.start():])!r}: no }} follows the ${{",
+                    hint="close it: ${NAME}; write $${ for a literal ${",
+                )
+            )
+            return match.group(0)
         inner = _INNER.match(match.group(1))
         if inner is None:
             problems.append(
                 VariableProblem(
                     path=path,
                     message=f"invalid variable reference {match.group(0)!r}",
-                    hint="write ${NAME}, ${NAME:-default} or ${secret:NAME}; NAME is letters, digits and _; "
+                    hint="write ${NAME}, ${NAME:-default} or ${secret:NAME}; NAME is ASCII letters, digits and _; "
                     "write $${ for a literal ${",
                 )
             )
             return match.group(0)
         name, default, secret = inner["name"], inner["default"], inner["secret"] is not None
+        value = variables.get(name)  # first: Asked counts every name a file refers to
         if secret and default is not None:
             problems.append(
                 VariableProblem(
@@ -109,7 +156,6 @@ def _substitute(
                 )
             )
             return match.group(0)
-        value = variables.get(name)
         if default is not None and not value:
             value = default
         if value is None and secret and unknown is not None:
@@ -119,9 +165,10 @@ def _substitute(
             problems.append(
                 VariableProblem(
                     path=path,
-                    message=f"variable {name} is not set",
-                    hint=f"set {name} in the environment (or pass --var {name}=VALUE), "
-                    f"or give a default: ${{{name}:-value}}",
+                    message=f"{'secret ' if secret else ''}variable {name} is not set",
+                    # a secret's value belongs in the environment, not in Git (nor a default, nor --var)
+                    hint=f"set {name} in the environment, e.g. from your CI's secret store" if secret else
+                    f"set {name} in the environment (or pass --var {name}=VALUE), or give a default: ${{{name}:-value}}",
                 )
             )
             return match.group(0)
@@ -131,3 +178,7 @@ def _substitute(
         return value
 
     return _REFERENCE.sub(replace, text)
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."

@@ -42,6 +42,41 @@ class Position:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Retyped:
+    """An unquoted value YAML 1.1 (PyYAML) reads as a boolean or number where YAML 1.2 and most
+    readers see text or another number: `NO` is false, `010` is 8, `12:30` is 750, `1_000` is 1000.
+    `path` as in the data (a key's own path when `key`); `written` is the text as typed."""
+
+    path: FieldPath
+    written: str
+    value: bool | int | float
+    position: Position
+    key: bool
+
+
+# YAML 1.2's core schema, for comparison: what these spellings mean there (anything else is text).
+_CORE_INT = re.compile(r"[-+]?[0-9]+\Z")
+_CORE_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_CORE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+
+
+def _core_value(written: str) -> object:
+    """The value YAML 1.2 gives a plain scalar PyYAML read as a boolean or number (text when neither)."""
+    if written in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return written.lower() == "true"
+    if _CORE_INT.match(written):
+        return int(written, 10)
+    if _CORE_HEX.match(written):
+        return int(written, 16)
+    if written.lstrip("+-") in (".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"):
+        return None  # the same in YAML 1.2, and not JSON (rules.json_only says so)
+    return float(written) if _CORE_FLOAT.match(written) else written
+
+
+_IMPLICIT_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Document:
     """One YAML document: its data, where it starts, and where each value and key sits."""
 
@@ -50,6 +85,7 @@ class Document:
     values: dict[FieldPath, Position]
     keys: dict[FieldPath, Position]
     duplicate_keys: tuple[tuple[FieldPath, Position], ...]
+    retyped: tuple[Retyped, ...] = ()
 
     def position(self, path: FieldPath, *, key: bool = False) -> Position:
         """The position of `path`, or of its nearest written ancestor."""
@@ -86,7 +122,7 @@ def load_documents(text: str) -> list[Document]:
             node = loader.get_node()
             measure.size(node, 0)
             data = loader.construct_document(node)
-            documents.append(_document(node, data, loader))
+            documents.append(_document(node, data, loader, text))
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, text) from e
     except yaml.YAMLError as e:
@@ -135,10 +171,11 @@ class _Measure:
         return size
 
 
-def _document(node: yaml.Node, data: Any, loader: Any) -> Document:
+def _document(node: yaml.Node, data: Any, loader: Any, text: str) -> Document:
     values: dict[FieldPath, Position] = {}
     keys: dict[FieldPath, Position] = {}
     duplicates: list[tuple[FieldPath, Position]] = []
+    retyped: list[Retyped] = []
 
     def key_of(key_node: yaml.Node) -> str:
         """The key as text, as the loader keys its cleaned data (`1:` is "1"; `true:` is "True")."""
@@ -149,9 +186,21 @@ def _document(node: yaml.Node, data: Any, loader: Any) -> Document:
         except (yaml.YAMLError, TypeError):
             return str(key_node.value)
 
-    _walk(node, (), values, keys, duplicates, key_of)
+    def note(scalar: yaml.Node, path: FieldPath, *, key: bool) -> None:
+        """Record `scalar` if it is written bare (no quotes, tag or anchor) and YAML 1.1 retyped it."""
+        if not (isinstance(scalar, yaml.ScalarNode) and scalar.tag in _IMPLICIT_TAGS and not scalar.style):
+            return
+        written = text[scalar.start_mark.index : scalar.end_mark.index]
+        if written != scalar.value:
+            return
+        value, core = loader.construct_object(scalar), _core_value(written)
+        if core is not None and (type(value), value) != (type(core), core):
+            retyped.append(Retyped(path=path, written=written, value=value, position=_pos(scalar.start_mark), key=key))
+
+    _walk(node, (), values, keys, duplicates, key_of, note)
     return Document(
-        data=data, start=_pos(node.start_mark), values=values, keys=keys, duplicate_keys=tuple(duplicates)
+        data=data, start=_pos(node.start_mark), values=values, keys=keys, duplicate_keys=tuple(duplicates),
+        retyped=tuple(retyped),
     )
 
 
@@ -162,18 +211,24 @@ def _walk(
     keys: dict[FieldPath, Position],
     duplicates: list[tuple[FieldPath, Position]],
     key_of: Callable[[yaml.Node], Any],
+    note: Callable[..., None],
 ) -> None:
     values[path] = _pos(node.start_mark)
+    note(node, path, key=False)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             child = (*path, key_of(key_node))
+            note(key_node, child, key=True)
             if child in keys:
                 duplicates.append((child, _pos(key_node.start_mark)))
             keys[child] = _pos(key_node.start_mark)
-            _walk(value_node, child, values, keys, duplicates, key_of)
+            _walk(value_node, child, values, keys, duplicates, key_of, note)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), values, keys, duplicates, key_of)
+            _walk(item, (*path, index), values, keys, duplicates, key_of, note)
+
+
+_UNQUOTED_REFERENCE = re.compile(r"(?<![^\s,\[{:])[^\s,\[\]{}\"']*\$\{[^}]*\}[^\s,\[\]{}\"']*")
 
 
 def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
@@ -187,4 +242,9 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
             hint = 'quote values that start with * ? & ! % @ or `, e.g. schedule: "0 */15 * ? * *" or day_of_week: "?"'
         elif "\t" in line:
             hint = "YAML does not allow tabs for indentation; use spaces"
+        elif "flow" in message and "${" in line:  # the } of ${...} ends a flow mapping early
+            flow = e.context_mark
+            start = flow.column if flow is not None and flow.line == position.line - 1 else 0
+            quoted = _UNQUOTED_REFERENCE.sub(r'"\g<0>"', line[start:].strip())
+            hint = f"quote a value that holds ${{...}} inside {{ }} or [ ]: {quoted}"
     return YamlSyntaxError(f"YAML syntax error: {message}", position, hint)

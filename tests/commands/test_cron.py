@@ -89,7 +89,7 @@ def test_json_output_of_an_unstorable_expression(capsys: pytest.CaptureFixture[s
         ("0 15 10 ? * 0", "day-of-week '0'"),
         ("0 0 12 * * *", "day-of-week '*'"),
         ("0 0 12 ? * 2-4#2", "day-of-week '2-4#2'"),
-        ("0 2 * * 1-5", "in Quartz that is '0 0 2 ? * 2-6'"),
+        ("0 2 * * 1-5", "in Quartz that is '0 0 2 ? * MON-FRI'"),
     ],
 )
 def test_invalid_expression_exits_1_naming_the_token(

@@ -246,23 +246,23 @@ def test_invalid_expressions_name_field_and_token(expression: str, field: str | 
 
 
 def test_unix_expression_error_suggests_quartz_equivalent() -> None:
-    with pytest.raises(CronError, match=r"in Quartz that is '0 0 2 \? \* 2-6'"):
+    with pytest.raises(CronError, match=r"in Quartz that is '0 0 2 \? \* MON-FRI'"):
         parse("0 2 * * 1-5")
 
 
 @pytest.mark.parametrize(
     ("unix", "quartz"),
     [
-        ("0 2 * * 1-5", "0 0 2 ? * 2-6"),
-        ("0 0 * * 0", "0 0 0 ? * 1"),
-        ("0 0 * * 7", "0 0 0 ? * 1"),
-        ("0 0 * * 5-7", "0 0 0 ? * 1,6,7"),
-        ("0 0 * * sat,sun", "0 0 0 ? * 1,7"),
+        ("0 2 * * 1-5", "0 0 2 ? * MON-FRI"),
+        ("0 0 * * 0", "0 0 0 ? * SUN"),
+        ("0 0 * * 7", "0 0 0 ? * SUN"),
+        ("0 0 * * 5-7", "0 0 0 ? * SUN,FRI,SAT"),
+        ("0 0 * * sat,sun", "0 0 0 ? * SUN,SAT"),
         ("*/15 * * * *", "0 */15 * * * ?"),
         ("30 4 1 * *", "0 30 4 1 * ?"),
         ("0 0 1-31 * 1", "0 0 0 * * ?"),  # neither day field starts with '*': days OR -> every day
         ("@daily", "0 0 0 * * ?"),
-        ("@weekly", "0 0 0 ? * 1"),
+        ("@weekly", "0 0 0 ? * SUN"),
         ("0 0 1 * 1", None),  # 1st of the month OR Monday: not expressible in Quartz
         ("0 0 */2 * 1", None),  # vixie ANDs here: odd days that are Mondays
         ("0 0 * * 9", None),

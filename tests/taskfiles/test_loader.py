@@ -206,7 +206,7 @@ def test_invalid_or_unstorable_schedules(tmp_path: Path, schedule: str, expected
 def test_unix_five_field_schedule_names_the_quartz_equivalent(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", f"name: a\ntask_url: {URL}\nschedule: '0 2 * * 1-5'\n")
     (problem,) = load(tmp_path).problems
-    assert "0 0 2 ? * 2-6" in problem.message
+    assert "0 0 2 ? * MON-FRI" in problem.message
 
 
 def test_seconds_and_year_say_the_portal_cannot_store_them(tmp_path: Path) -> None:
