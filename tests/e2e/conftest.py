@@ -102,3 +102,15 @@ def applied(on_emu: Run) -> Run:
     result = on_emu("apply", "--auto-approve")
     assert result.code == 0, result.out + result.err
     return on_emu
+
+
+@pytest.fixture
+def as_admin(emu: Emulator, workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> Run:
+    """The CLI signed in to the `emu` fixture as its administrator."""
+    monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["admin"])
+    monkeypatch.setenv("GP_SERVER_URL", emu.server_url)
+
+    def invoke(command: str, *argv: str) -> Result:
+        return run(command, "--portal", emu.sharing_url, "--username", "admin", *argv)
+
+    return invoke

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import requests
 
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.conftest import PASSWORDS, fault, titles
 from tests.conftest import buffer_fields as fields
-from tests.e2e.conftest import MARK, Result, Run, edit_task, plan_json
-
-
-@pytest.fixture
-def as_admin(emu: Emulator, workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["admin"])
-    monkeypatch.setenv("GP_SERVER_URL", emu.server_url)
-
-    def invoke(command: str, *argv: str) -> Result:
-        return run(command, "--portal", emu.sharing_url, "--username", "admin", *argv)
-
-    return invoke
+from tests.conftest import fault, titles
+from tests.e2e.conftest import MARK, Run, edit_task, plan_json
 
 
 def managed_names(client: PortalClient, owner: str) -> set[str]:

@@ -13,8 +13,8 @@ import pytest
 
 from reconciler.emulator.server import Emulator
 from reconciler.portal.client import PortalClient
-from tests.conftest import PASSWORDS, buffer_fields, fault
-from tests.e2e.conftest import Result, Run
+from tests.conftest import buffer_fields, fault
+from tests.e2e.conftest import Run
 
 FORMATS = ("text", "markdown", "json")
 
@@ -128,15 +128,6 @@ def test_yaml_nested_deeply_is_a_clear_error(run: Run, workdir: Path, where: str
 # -- runs NAME -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def as_admin(emu: Emulator, workdir: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.setenv("RECONCILER_PASSWORD", PASSWORDS["admin"])
-    monkeypatch.setenv("GP_SERVER_URL", emu.server_url)
-
-    def invoke(command: str, *argv: str) -> Result:
-        return run(command, "--portal", emu.sharing_url, "--username", "admin", *argv)
-
-    return invoke
 
 
 def test_an_administrator_finds_any_owners_task_by_title_or_id(as_admin: Run, emu: Emulator,
