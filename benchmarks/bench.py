@@ -42,11 +42,23 @@ class Figure:
     code: int
 
 
-def task_file(n: int, distance: int, upto: int | None = None) -> str:
-    """N task documents on the emulator's Buffer tool, 120 distinct schedules; the first `upto`
-    (default all) buffer by `distance` metres, the others by 5 (as created)."""
+PER_FILE = 1000  # a task file holds at most 2 MB
+
+
+def write_tasks(folder: Path, n: int, distance: int, upto: int | None = None) -> None:
+    """tasks.d as files of PER_FILE documents (see task_file)."""
+    for old in folder.glob("bench-*.yaml"):
+        old.unlink()
+    for first in range(0, n, PER_FILE):
+        (folder / f"bench-{first // PER_FILE:03d}.yaml").write_text(
+            task_file(n, distance, upto, first=first, last=min(n, first + PER_FILE)))
+
+
+def task_file(n: int, distance: int, upto: int | None = None, *, first: int = 0, last: int | None = None) -> str:
+    """Task documents first..last of N on the emulator's Buffer tool, 120 distinct schedules; the
+    first `upto` of N (default all) buffer by `distance` metres, the others by 5 (as created)."""
     docs = []
-    for i in range(n):
+    for i in range(first, n if last is None else last):
         d = distance if i < (n if upto is None else upto) else 5
         docs.append(
             f"name: bench-{i:05d}\n"
@@ -90,8 +102,9 @@ def start_emulator(data: Path) -> tuple[subprocess.Popen[str], str]:
 
 
 def size(n: int, work: Path, *, smoke: bool = False) -> list[Figure]:
-    (work / "tasks.d").mkdir(parents=True)
-    (work / "tasks.d" / "bench.yaml").write_text(task_file(n, 5))
+    tasks = work / "tasks.d"
+    tasks.mkdir(parents=True)
+    write_tasks(tasks, n, 5)
     emulator, sharing = start_emulator(work / "emulator.sqlite")
     origin = sharing.split("/portal/")[0]
     env = {**os.environ, "RECONCILER_PASSWORD": PASSWORD, "GP_SERVER_URL": origin + "/server",
@@ -103,13 +116,13 @@ def size(n: int, work: Path, *, smoke: bool = False) -> list[Figure]:
         figures.append(run("bare paging", [sys.executable, str(ROOT / "benchmarks" / "bare_paging.py"), sharing],
                            env, work, origin))
         figures.append(run("plan: no change", [*cli, "plan"], env, work, origin))
-        (work / "tasks.d" / "bench.yaml").write_text(task_file(n, 6))
+        write_tasks(tasks, n, 6)
         figures.append(run("plan: all updates", [*cli, "plan"], env, work, origin))
         # Enough writes that their latency, not the two plans around them, decides (50 s at 1,000
         # sequential writes); a smoke run keeps it short.
         latency = min(n, 100 if smoke else 1000)
         for parallelism in (1, 8):
-            (work / "tasks.d" / "bench.yaml").write_text(task_file(n, 7 + parallelism, upto=latency))
+            write_tasks(tasks, n, 7 + parallelism, upto=latency)
             requests.post(f"{origin}/_emulator/faults", json={"path": "/update", "kind": "delay", "count": latency,
                                                              "seconds": 0.05}, timeout=30)
             figures.append(run(f"apply: {latency} updates, 50 ms/write, --parallelism {parallelism}",
