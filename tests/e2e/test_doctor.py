@@ -145,3 +145,26 @@ def test_a_create_of_unknown_outcome_is_never_reported_clean(run: Run, workdir: 
         assert cleanup["fact"] == "deleted 1 probe task left behind" and left == []
     else:
         assert "it may still land" in cleanup["fact"] and len(left) <= 1
+
+
+def test_the_write_probe_fails_an_assumption_a_deviating_portal_breaks(on_emu: Run, workdir: Path, emu: Emulator,
+                                                                     portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A portal that keeps the stored endDate when update sends `endDate=` (empty)."""
+    from reconciler.emulator import tasks as emulated
+
+    merge = emulated.merge_request
+
+    def keeps_end_date(doc: dict[str, Any], req: Any) -> dict[str, Any]:
+        merged = merge(doc, req)
+        if req.param("endDate") == "" and "endDate" in doc:
+            merged["endDate"] = doc["endDate"]
+        return merged
+
+    monkeypatch.setattr(emulated, "merge_request", keeps_end_date)
+    result = on_emu("doctor", "--format", "json", "--write-probe")
+    assert result.code == 1
+    probe = {f["fact"]: f for f in json.loads(result.out)["findings"] if f["check"] == "write probe"}
+    assert probe["endDate on createTask is stored"]["status"] == "ok"
+    failed = probe["an empty endDate on update clears it: did not hold"]
+    assert failed["status"] == "fail" and failed["evidence"].startswith("sent endDate= (empty); read back 4102444800000")
+    assert titles(portal) == {}, "cleaned up"
