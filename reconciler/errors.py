@@ -59,7 +59,7 @@ class PortalError(ReconcilerError):
         head = f"{self.operation}: " if self.operation else ""
         code = f" (ArcGIS error {self.code})" if self.code is not None else ""
         if self.http:  # an HTTP status is named as one, once
-            code = "" if f"HTTP {self.code}" in self.message else f" (HTTP {self.code})"
+            code = "" if self.code is None or f"HTTP {self.code}" in self.message else f" (HTTP {self.code})"
         lines = [f"{head}{self.message}{code}"]
         lines += [f"  {d}" for d in self.details if d and d != self.message]
         if self.hint:

@@ -109,12 +109,15 @@ def _counting_from(now: datetime, start: datetime | None) -> datetime:
     return max(now, start - timedelta(seconds=1)) if start is not None else now
 
 
-def needs_runs(actions: Sequence[Action], remote: RemoteTask | None) -> bool:
-    """Whether the plan reads this task's runs (see planner.tasks_needing_runs)."""
+def needs_runs(actions: Sequence[Action], remote: RemoteTask | None, *, start_listed: bool = False) -> bool:
+    """Whether the plan reads this task's runs (see planner.tasks_needing_runs). `start_listed`:
+    some task of the picture carries `lastStart` [D], so the listing states it, and a task without
+    one never started: no run can be in flight. Without that evidence (a portal whose listing
+    leaves the field out) every candidate's runs are read: the block must not fail open."""
     if remote is None:
         return False
-    if remote.last_start is None and not is_stopped(remote):
-        return False  # never started (lastStart [D]): no run can be in flight, none to show
+    if start_listed and remote.last_start is None and not is_stopped(remote):
+        return False
     blockable = any(a in _BLOCKABLE for a in actions)
     return blockable or is_stopped(remote)
 

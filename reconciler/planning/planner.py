@@ -120,10 +120,12 @@ class Draft:
     withheld: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()
 
+    start_listed: bool = False  # some task of the picture carries lastStart (checks.needs_runs)
+
     def needing_runs(self) -> tuple[str, ...]:
         """Ids of the tasks whose runs make_plan reads (see tasks_needing_runs)."""
-        return tuple(sorted({e.remote.id for e in self.entries
-                             if e.remote is not None and checks.needs_runs(e.actions, e.remote)}))
+        return tuple(sorted({e.remote.id for e in self.entries if e.remote is not None
+                             and checks.needs_runs(e.actions, e.remote, start_listed=self.start_listed)}))
 
 
 def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) -> Draft:
@@ -176,7 +178,8 @@ def _draft(specs: Sequence[TaskSpec], state: PortalState, options: PlanOptions) 
         diagnostics.append(guards.unseen_owners(state.user.username, len(creates)))
     retired = {r.name for r in removals if _stays_disabled(r, policy) and not blind.hides(r.name, r.remote.owner)}
     return Draft(entries=tuple(seen), unmanaged=matched.unmanaged, diagnostics=tuple(diagnostics),
-                  withheld=tuple(sorted(withheld)), retired=tuple(sorted(retired)))
+                 withheld=tuple(sorted(withheld)), retired=tuple(sorted(retired)),
+                 start_listed=any(t.last_start is not None for t in state.tasks))
 
 
 def _name_of(title: str, options: PlanOptions) -> str | None:

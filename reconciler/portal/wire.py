@@ -247,7 +247,7 @@ def run_from_wire(data: Any, task_id: str) -> RemoteRun:
     return RemoteRun(
         run_id=str(data["runId"]),
         task_id=str(data.get("taskId") or (data.get("task") or {}).get("id") or task_id),
-        status=str(data.get("status") or ""),
+        status=str(data.get("status") or "").lower(),  # "Executing" is executing [I]
         result=str(data.get("result") or ""),
         url=str(data.get("url") or ""),
         created=_int(data.get("created")),

@@ -280,7 +280,10 @@ def test_active_run_blocks_update_and_delete() -> None:
     s = spec('schedule: "0 0 3 * * ?"\n')
     started = 1893931200000
     fresh = (remote_of(spec()), remote("[reconciler] old", id="t9"))
-    assert tasks_needing_runs([s], state(*fresh), options()) == (), "never started: no run can be in flight"
+    assert tasks_needing_runs([s], state(*fresh), options()) == ("t1", "t9"), "no lastStart anywhere: no evidence"
+    another = replace(remote("[reconciler] other", id="t5"), last_start=started)
+    assert tasks_needing_runs([s, spec(name="other")], state(*fresh, another), options()) == (), \
+        "the listing states lastStart: a task without one never started, so no run can be in flight"
     tasks = tuple(replace(t, last_start=started) for t in fresh)
     assert tasks_needing_runs([s], state(*tasks), options()) == ("t1", "t9")
     runs = {"t1": (executing(),), "t9": (executing("scheduled"),)}

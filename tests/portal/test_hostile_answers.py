@@ -108,6 +108,15 @@ def test_deeply_nested_json_is_a_clear_error(portal: Callable[..., PortalClient]
     assert "is not ArcGIS JSON" in str(caught.value)
 
 
+def test_a_login_page_answered_with_200_names_the_status_once(portal: Callable[..., PortalClient]) -> None:
+    """An SSO or web-adaptor login page (HTML, HTTP 200): the status is said once, never "HTTP None"."""
+    client = portal(lambda h: send(h, b"<html>login page</html>", headers={"Content-Type": "text/html"}))
+    with pytest.raises(PortalError) as caught:
+        client.list_tasks()
+    text = str(caught.value)
+    assert "is not ArcGIS JSON (HTTP 200)" in text and "None" not in text
+
+
 GOOD: dict[str, Any] = {"id": "a1", "title": "[reconciler] x", "userId": "publisher",
         "cronSchedule": {"minute": "0", "hour": "2", "dayOfMonth": "*", "month": "*", "dayOfWeek": "?"}}
 
