@@ -133,6 +133,7 @@ def _dispatch_planning(args: argparse.Namespace) -> int:
     from reconciler.commands import plan
 
     asked = resolve.planning(args, os.environ, variables=_assignments(args.var), cwd=Path.cwd())
+    resolve.task_folder(args, asked.request.tasks_dir)
     color = use_color(tty=sys.stdout.isatty(), no_color=args.no_color, environ=os.environ)
     if args.command == "plan":
         return plan.run(asked.request, connect=asked.connect, fmt=args.format, out=args.out,
@@ -151,6 +152,7 @@ def _dispatch_reading(args: argparse.Namespace) -> int:
     from reconciler.cli import resolve
 
     asked = resolve.planning(args, os.environ, variables=_assignments(args.var), cwd=Path.cwd())
+    resolve.task_folder(args, asked.request.tasks_dir)
     if args.command == "status":
         from reconciler.commands import status
 

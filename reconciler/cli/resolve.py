@@ -90,6 +90,20 @@ def _saved_plan_flags(args: argparse.Namespace) -> None:
                          "the options it was planned with; drop them, or run plan again with them")
 
 
+def task_folder(args: argparse.Namespace, tasks_dir: str) -> None:
+    """plan, apply and status need the task folder: refuse a missing one before connecting, so
+    --emulator creates no .reconciler/ state for a run that cannot plan (and no sign-in is spent).
+    Raises: UsageError."""
+    if args.command not in ("plan", "apply", "status") or Path(tasks_dir).is_dir():
+        return
+    what = "no such folder" if not Path(tasks_dir).exists() else "not a folder"
+    if args.tasks:
+        raise UsageError(f"--tasks {tasks_dir}: {what}")
+    where = " (the project file's `tasks`)" if tasks_dir != "tasks.d" else ""
+    raise UsageError(f"{tasks_dir}{where}: {what}, so there are no task files to read: run where {tasks_dir} is, "
+                     "or pass --tasks DIR")
+
+
 def planning(args: argparse.Namespace, environ: Mapping[str, str], *, variables: dict[str, str],
              cwd: Path) -> Planning:
     """The plan request and how to connect, for plan and apply.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from reconciler.emulator import limits, version
-from reconciler.emulator.auth import load_users_file
+from reconciler.emulator import limits, samples, version
+from reconciler.emulator.auth import DEFAULT_USERS, load_users_file
 from reconciler.emulator.context import Settings
 from reconciler.emulator.server import Emulator
 from reconciler.errors import UsageError
@@ -52,8 +52,9 @@ def run(
                     fh.write(emulator.ca_pem)
             except OSError as e:
                 raise UsageError(f"--cert-out {cert_out}: cannot write the certificate: {e.strerror or e}") from None
-        # One line, the Sharing API root: scripts read it to find a port picked with --port 0.
+        # The first line is the Sharing API root alone: scripts read it to find a port picked with --port 0.
         echo(emulator.sharing_url)
+        echo(usage(emulator))
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
@@ -61,6 +62,26 @@ def run(
     finally:
         emulator.stop()
     return 0
+
+
+def usage(emulator: Emulator) -> str:
+    """What a person needs to use the running emulator with curl: its users (the passwords of the
+    built-in demo users only, which are public fixtures; never one from --users), the sample GP
+    task URLs and the control API."""
+    store = emulator.ctx.store if emulator.ctx else None
+    rows = [row for name in (store.usernames() if store else ()) if store and (row := store.user(name))]
+    demo = {(user["username"], user["password"]) for user in DEFAULT_USERS}
+    users = [f"{row['username']}{' / ' + row['password'] if (row['username'], row['password']) in demo else ''} "
+             f"({row['role']})" for row in rows]
+    tasks = [emulator.task_url(tool.key) + (" (administrators only)" if tool.system else "") for tool in samples.TOOLS]
+    control = (f"{emulator.control_url}/ (clock, faults, expire-tokens, requests)" if emulator.control_enabled
+               else "off (not on loopback: --enable-control turns it on)")
+    return "\n".join([
+        f"  users:           {', '.join(users) or 'none'}",
+        *(f"  {'sample GP tasks:' if i == 0 else '':<16} {url}" for i, url in enumerate(tasks)),
+        f"  control API:     {control}",
+        "Ctrl-C stops it.",
+    ])
 
 
 def parse_limits(assignments: tuple[str, ...]) -> dict[str, int]:

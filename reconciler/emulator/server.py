@@ -176,6 +176,10 @@ class Emulator:
         return self._ctx.services_url
 
     @property
+    def control_enabled(self) -> bool:
+        return self._control_enabled
+
+    @property
     def control_url(self) -> str:
         return self.origin + control.PREFIX
 

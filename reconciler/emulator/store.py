@@ -87,6 +87,9 @@ class Store:
             return None
         return {**dict(row), "privileges": json.loads(row["privileges"])}
 
+    def usernames(self) -> list[str]:
+        return [row[0] for row in self._exec("SELECT username FROM users ORDER BY username")]
+
     def user_count(self) -> int:
         return int(self._exec("SELECT COUNT(*) FROM users").fetchone()[0])
 

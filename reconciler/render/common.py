@@ -38,11 +38,29 @@ def will_be(actions: list[str], *, paused: bool = False) -> str:
     return "will be " + " and ".join(Action(a).past + _WILL_BE_NOTES.get(Action(a), "") for a in actions)
 
 
+# The most of one value's JSON the text and Markdown views show [I]: a 5.8 MB FeatureSet parameter
+# made a 13 MB text plan. A longer value shows its first _HEAD characters, its size and where to
+# read it whole (the JSON view keeps every value).
+SHOWN_AT_MOST = 2_000
+_HEAD = 200
+
+
 def value(data: Any, *, secret: bool, indent: int | None = None) -> str:
-    """A field value as JSON; a masked secret shows as (secret), unquoted."""
+    """A field value as JSON; a masked secret shows as (secret), unquoted; a long one is cut short
+    (SHOWN_AT_MOST) with its size: `{"features": [...… (5.8 MB; see --format json)`."""
     if secret and data == SECRET_MASK:
         return SECRET_MASK
-    return json.dumps(data, ensure_ascii=False, indent=indent)
+    text = json.dumps(data, ensure_ascii=False)
+    if len(text) > SHOWN_AT_MOST:
+        return f"{text[:_HEAD]}… ({size(len(text.encode('utf-8')))}; see --format json)"
+    return text if indent is None else json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def size(count: int) -> str:
+    """`980 bytes`, `2.3 kB`, `5.8 MB` (decimal units)."""
+    if count < 1_000:
+        return f"{count:,} bytes"
+    return f"{count / 1_000:.1f} kB" if count < 1_000_000 else f"{count / 1_000_000:.1f} MB"
 
 
 def day_names(field: dict[str, Any], data: Any) -> str:

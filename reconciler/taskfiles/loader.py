@@ -108,12 +108,14 @@ def load(
     asked = Asked(variables)
     specs: list[TaskSpec] = []
     secrets: list[str] = []
+    claims: list[rules.Claim] = []
     for path in files:
-        file_specs, file_problems, file_secrets = load_file(path, variables=asked, now=now,
-                                                            unset_secrets_unknown=unset_secrets_unknown)
+        file_specs, file_problems, file_secrets, file_claims = load_file(
+            path, variables=asked, now=now, unset_secrets_unknown=unset_secrets_unknown)
         specs.extend(file_specs)
         problems.extend(file_problems)
         secrets.extend(file_secrets)
+        claims.extend(file_claims)
     if not files and not problems:
         problems.append(
             Problem(
@@ -128,8 +130,10 @@ def load(
     problems.extend(Problem(source=SourceRef(path=str(root)), field="", message=f"--var {name} is not used by any "
                             f"task file", hint=f"no task file holds ${{{name}}}: check the spelling, or drop "
                             f"--var {name}", severity=Severity.WARNING) for name in unused(assigned, asked))
-    problems.extend(rules.duplicate_names(specs))
-    problems.extend(rules.long_names(specs, mark) if mark is not None else ())
+    across = [*rules.duplicate_names(claims), *(rules.long_names(specs, mark) if mark is not None else ())]
+    problems.extend(across)
+    failed = {p.source for p in across}
+    specs = [spec for spec in specs if spec.source not in failed]  # so "N valid tasks" counts only those
     problems.sort(key=lambda p: (p.source.path, p.source.line or 0, p.source.column or 0))
     masked = tuple(_mask(p, tuple(secrets)) for p in problems)
     return LoadResult(
@@ -137,49 +141,64 @@ def load(
     )
 
 
+_FileLoad = tuple[list[TaskSpec], list[Problem], list[str], list[rules.Claim]]
+
+
 def load_file(
     path: Path, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False
-) -> tuple[list[TaskSpec], list[Problem], list[str]]:
-    """Specs, problems and secret values of one file."""
+) -> _FileLoad:
+    """Specs, problems, secret values and the names claimed (rules.Claim) of one file."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
             return [], [Problem(source=SourceRef(path=str(path)), field="",
                                 message=f"larger than {MAX_FILE_BYTES:,} bytes, the most a task file may hold",
-                                hint="split it into several task files")], []
+                                hint="split it into several task files")], [], []
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"not UTF-8 text ({e.reason})")], []
+        return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"not UTF-8 text ({e.reason})")], [], []
     except OSError as e:
-        return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"cannot read: {e.strerror}")], []
-    return load_text(text, str(path), variables=variables, now=now, unset_secrets_unknown=unset_secrets_unknown)
+        return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"cannot read: {e.strerror}")], [], []
+    return _load_text(text, str(path), variables=variables, now=now, unset_secrets_unknown=unset_secrets_unknown)
 
 
 def load_text(
     text: str, path: str, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False
 ) -> tuple[list[TaskSpec], list[Problem], list[str]]:
+    """Specs, problems and secret values of one file's text (names are checked across files by load)."""
+    specs, problems, secrets, _ = _load_text(text, path, variables=variables, now=now,
+                                             unset_secrets_unknown=unset_secrets_unknown)
+    return specs, problems, secrets
+
+
+def _load_text(
+    text: str, path: str, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False
+) -> _FileLoad:
     try:
         documents = load_documents(text)
     except YamlSyntaxError as e:
         where = SourceRef(path=path, line=e.position.line, column=e.position.column) if e.position else SourceRef(path=path)
-        return [], [Problem(source=where, field="", message=str(e), hint=e.hint)], []
+        return [], [Problem(source=where, field="", message=str(e), hint=e.hint)], [], []
     specs: list[TaskSpec] = []
     problems: list[Problem] = []
     secrets: list[str] = []
+    claims: list[rules.Claim] = []
     for document in documents:
         if document.data is None:
             continue
-        spec, doc_problems, doc_secrets = _load_document(document, path, variables, now, unset_secrets_unknown)
+        spec, doc_problems, doc_secrets, doc_claim = _load_document(document, path, variables, now,
+                                                                    unset_secrets_unknown)
         problems.extend(doc_problems)
         secrets.extend(doc_secrets)
+        claims.extend([doc_claim] if doc_claim else [])
         if spec is not None:
             specs.append(spec)
     if not specs and not problems:
         problems.append(
             Problem(source=SourceRef(path=path), field="", message="file holds no task", severity=Severity.WARNING)
         )
-    return specs, problems, secrets
+    return specs, problems, secrets, claims
 
 
 class _DocumentChecker:
@@ -223,17 +242,23 @@ class _DocumentChecker:
             self.add(note.where, note.message, note.hint, warning=note.warning)
 
     @property
+    def source(self) -> SourceRef:
+        """Where the task's document starts: where the task is reported as a whole."""
+        pos = self.document.start
+        return SourceRef(path=self.path, line=pos.line, column=pos.column)
+
+    @property
     def failed(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
 
 
 def _load_document(
     document: Document, path: str, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool
-) -> tuple[TaskSpec | None, list[Problem], list[str]]:
+) -> tuple[TaskSpec | None, list[Problem], list[str], rules.Claim | None]:
     check = _DocumentChecker(document, path)
     if not isinstance(document.data, dict):
         check.add((), "a task must be a mapping of fields", "write e.g. `name: nightly-buffer` on its own line")
-        return None, check.problems, []
+        return None, check.problems, [], None
     retyped_keys = {r.path for r in document.retyped if r.key}  # reported below, as what they were written as
     for key_path, position in document.duplicate_keys:
         if key_path not in retyped_keys:
@@ -260,7 +285,8 @@ def _load_document(
     # Fields the schema accepted are checked further even when others failed, so one run
     # reports every problem; the spec is built only from a document without errors.
     spec = _build_spec(check, data, resolved, now)
-    return (None if check.failed else spec), check.problems, list(resolved.secret_values)
+    claim = rules.claim(data, check.bad_fields, check.source)
+    return (None if check.failed else spec), check.problems, list(resolved.secret_values), claim
 
 
 def _check_schema(
@@ -290,7 +316,6 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         check.add_notes(schedules.window_notes(schedule.expr, start=start, end=end, now=now))
     if schedule is None or check.failed:
         return None
-    pos = check.document.start
     return TaskSpec(
         name=data["name"],
         task_type=data.get("type", "GPService"),
@@ -309,7 +334,7 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         secret_paths=check.secret_paths,
         unknown_paths=tuple(where for where, _ in resolved.unknown),
         unset_secrets=tuple(sorted({name for _, name in resolved.unknown})),
-        source=SourceRef(path=check.path, line=pos.line, column=pos.column),
+        source=check.source,
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.model import FieldPath, Problem, TaskSpec
+from reconciler.model import FieldPath, Problem, SourceRef, TaskSpec
 from reconciler.taskfiles import schema
 
 
@@ -54,30 +54,57 @@ def is_task_name(text: str) -> bool:
     return schema.matches(schema.task_schema()["properties"]["name"]["pattern"], text)
 
 
-def duplicate_names(specs: Iterable[TaskSpec]) -> list[Problem]:
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """The names and adopt_id one task document claims. Read even from a document with other
+    errors, so a duplicate name is reported in the same run as those errors."""
+
+    name: str | None
+    previous_names: tuple[str, ...]
+    adopt_id: str | None
+    source: SourceRef
+
+
+def claim(data: dict[str, Any], bad_fields: set[str | int], source: SourceRef) -> Claim:
+    """What `data` claims, from the fields that have no error of their own."""
+    def good(key: str) -> Any:
+        return None if key in bad_fields else data.get(key)
+
+    name, previous, adopt_id = good("name"), good("previous_names"), good("adopt_id")
+    return Claim(
+        name=name if isinstance(name, str) else None,
+        previous_names=tuple(n for n in previous if isinstance(n, str)) if isinstance(previous, list) else (),
+        adopt_id=adopt_id if isinstance(adopt_id, str) else None,
+        source=source,
+    )
+
+
+def duplicate_names(claims: Iterable[Claim]) -> list[Problem]:
     """Names (and previous names) must be unique across the whole folder."""
-    seen: dict[str, TaskSpec] = {}
+    claims = list(claims)
+    seen: dict[str, Claim] = {}
     problems: list[Problem] = []
-    for spec in specs:
-        for name in (spec.name, *spec.previous_names):
+    for one in claims:
+        for name in (*([one.name] if one.name else []), *one.previous_names):
             first = seen.get(name)
-            if first is not None and first is not spec:
+            if first is not None and first is not one:
                 problems.append(
                     Problem(
-                        source=spec.source,
-                        field="name" if name == spec.name else "previous_names",
+                        source=one.source,
+                        field="name" if name == one.name else "previous_names",
                         message=f"task name '{name}' is already used at {first.source}",
                         hint="names identify tasks on the portal and must be unique across the folder",
                     )
                 )
             else:
-                seen[name] = spec
-    adopters: dict[str, TaskSpec] = {}
-    for spec in specs:
-        first = adopters.setdefault(spec.adopt_id, spec) if spec.adopt_id else spec
-        if first is not spec:
-            problems.append(Problem(source=spec.source, field="adopt_id",
-                                    message=f"adopt_id {spec.adopt_id} is already taken by {first.name} at {first.source}",
+                seen[name] = one
+    adopters: dict[str, Claim] = {}
+    for one in claims:
+        first = adopters.setdefault(one.adopt_id, one) if one.adopt_id else one
+        if first is not one:
+            taken_by = f"{first.name} at {first.source}" if first.name else f"the task at {first.source}"
+            problems.append(Problem(source=one.source, field="adopt_id",
+                                    message=f"adopt_id {one.adopt_id} is already taken by {taken_by}",
                                     hint="one portal task can become one declared task: remove one of them"))
     return problems
 

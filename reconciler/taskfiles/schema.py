@@ -129,6 +129,8 @@ def _translate(error: ValidationError, instance: Any) -> list[SchemaProblem]:
             for name in extra
         ]
     if kind == "not" and path == () and error.validator_value == {"required": ["task_url"]}:
+        if instance.get("type") not in task_schema()["properties"]["type"]["enum"]:
+            return []  # a follow-on of the bad type, which is reported itself ("case matters: write GPService")
         return [
             SchemaProblem(
                 path=("task_url",),

@@ -231,10 +231,26 @@ def _walk(
 _UNQUOTED_REFERENCE = re.compile(r"(?<![^\s,\[{:])[^\s,\[\]{}\"']*\$\{[^}]*\}[^\s,\[\]{}\"']*")
 
 
+_CONTEXT = re.compile(r"while (?:parsing|scanning|constructing) an? (?P<what>.+)")
+
+
+def _began(e: yaml.MarkedYAMLError) -> str | None:
+    """The parser's problem, then where the construct it was reading began ("...; the flow
+    sequence opened at line 1, column 7"): the problem is often reported far below that."""
+    found = _CONTEXT.fullmatch(e.context or "")
+    start, end = e.context_mark, e.problem_mark
+    if found is None or not e.problem or start is None or end is None or (start.line, start.column) == (
+            end.line, end.column):
+        return None
+    what = found["what"]
+    verb = "opened" if what.startswith(("flow", "quoted")) else "began"
+    return f"{e.problem}; the {what} {verb} at line {start.line + 1}, column {start.column + 1}"
+
+
 def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
     mark = e.problem_mark or e.context_mark
     position = _pos(mark) if mark is not None else None
-    message = " ".join(part for part in (e.context, e.problem) if part) or "invalid YAML"
+    message = _began(e) or " ".join(part for part in (e.context, e.problem) if part) or "invalid YAML"
     hint = None
     if position is not None:
         line = text.splitlines()[position.line - 1] if position.line <= len(text.splitlines()) else ""

@@ -97,7 +97,7 @@ def test_an_unclosed_variable_reference_is_an_error(tmp_path: Path) -> None:
 def test_a_variable_in_a_flow_mapping_gets_the_hint_to_quote_the_value(tmp_path: Path) -> None:
     found = problems(tmp_path, "parameters: {name: parcels_${ENV:-dev}}\n")
     assert found == [
-        "t.yaml:4:29: YAML syntax error: while parsing a flow mapping did not find expected ',' or '}'"
+        "t.yaml:4:29: YAML syntax error: did not find expected ',' or '}'; the flow mapping opened at line 4, column 13"
         "\n  hint: quote a value that holds ${...} inside { } or [ ]: {name: \"parcels_${ENV:-dev}\"}"
     ]
 
