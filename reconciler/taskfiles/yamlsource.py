@@ -121,7 +121,10 @@ def load_documents(text: str) -> list[Document]:
         while loader.check_node():
             node = loader.get_node()
             measure.size(node, 0)
-            data = loader.construct_document(node)
+            try:
+                data = loader.construct_document(node)
+            except (ValueError, TypeError, OverflowError, KeyError, AttributeError):  # `!!int x`: its tag cannot read it
+                raise _bad_tag(node, text) from None
             documents.append(_document(node, data, loader, text))
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, text) from e
@@ -133,6 +136,23 @@ def load_documents(text: str) -> list[Document]:
     finally:
         loader.dispose()
     return documents
+
+
+def _bad_tag(document: yaml.Node, text: str) -> YamlSyntaxError:
+    """A value written with an explicit tag (`!!int`, `!!float`, `!!bool`, `!!timestamp`) that it
+    cannot be read as: named at the first tagged value of the document."""
+    stack, where, written = [document], _pos(document.start_mark), "a tagged value"
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode) and text.startswith("!", node.start_mark.index):
+            where, written = _pos(node.start_mark), text[node.start_mark.index:node.end_mark.index]
+            break
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return YamlSyntaxError(f"{written!r} cannot be read as the type its tag names", where,
+                           "remove the !! tag, or write a value of that type")
 
 
 class _Measure:

@@ -37,3 +37,18 @@ def test_the_error_says_where_the_construct_began(tmp_path: Path, text: str, exp
 def test_an_error_without_a_separate_start_keeps_the_parser_words(tmp_path: Path) -> None:
     assert problems(tmp_path, "name: a: b\n") == [
         "t.yaml:1:8: YAML syntax error: mapping values are not allowed in this context"]
+
+
+@pytest.mark.parametrize("value", ["!!int x", "!!float many", "!!bool perhaps", "!!timestamp never"])
+def test_a_value_its_explicit_tag_cannot_read_is_an_error_not_a_bug(value: str) -> None:
+    from datetime import datetime, timezone
+
+    from reconciler.taskfiles.loader import load_text
+
+    text = f'name: t\ntask_url: https://gis.example.com/server/rest/services/a/GPServer/b\nschedule: "0 0 2 * * ?"\n' \
+           f"max_occurrences: {value}\n"
+    specs, problems, _ = load_text(text, "t.yaml", variables={}, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    assert not specs
+    (problem,) = problems
+    assert (problem.source.line, problem.source.column) == (4, 18)
+    assert problem.message == f"{value!r} cannot be read as the type its tag names"
