@@ -17,6 +17,8 @@ from reconciler.model import FieldPath
 from reconciler.taskfiles.yamlsource import Position, Retyped
 
 _OCTAL = re.compile(r"[-+]?0[0-7_]+\Z")
+# Task-file fields that take a boolean or a number, never text: the hint is the plain value.
+_TYPED = {"enabled": "boolean", "max_occurrences": "number"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +41,9 @@ def _problem(r: Retyped) -> RetypedProblem:
                               message=f"field name {r.written!r} {became}; a field name must be text",
                               hint=f'quote it: "{r.written}":')
     label = f"{r.path[-1]}: " if r.path and isinstance(r.path[-1], str) else ""
+    if len(r.path) == 1 and r.path[0] in _TYPED:  # quoting would give text, which the field refuses
+        return RetypedProblem(path=r.path, position=r.position, key=False, message=f"{r.written!r} {became}",
+                              hint=f"write {label}{json.dumps(r.value)}: {r.path[0]} takes a {_TYPED[str(r.path[0])]}")
     return RetypedProblem(path=r.path, position=r.position, key=False, message=f"{r.written!r} {became}",
                           hint=f'quote it to keep the text: {label}"{r.written}" (or write {json.dumps(r.value)} '
                           f"for the {'boolean' if isinstance(r.value, bool) else 'number'})")

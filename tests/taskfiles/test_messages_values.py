@@ -8,6 +8,8 @@ import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from reconciler.model import Severity
 from reconciler.render.validate import problem_line, problem_to_dict
 from reconciler.taskfiles import loader
@@ -63,7 +65,7 @@ def test_yaml_11_values_outside_parameters_are_warned_too(tmp_path: Path) -> Non
     found = problems(tmp_path, "enabled: off\n")
     assert found == [
         "t.yaml:4:10: enabled: warning: 'off' is read as the boolean false (YAML 1.1 reads yes/no/on/off as "
-        'booleans)\n  hint: quote it to keep the text: enabled: "off" (or write false for the boolean)'
+        'booleans)\n  hint: write enabled: false: enabled takes a boolean'
     ]
 
 
@@ -106,3 +108,15 @@ def test_a_variable_in_a_flow_sequence_gets_the_same_hint(tmp_path: Path) -> Non
     found = problems(tmp_path, "parameters:\n  layers: [roads, ${LAYER}]\n")
     assert len(found) == 1
     assert found[0].endswith("\n  hint: quote a value that holds ${...} inside { } or [ ]: [roads, \"${LAYER}\"]")
+
+
+@pytest.mark.parametrize(("line", "hint"), [("enabled: yes", "write enabled: true: enabled takes a boolean"),
+                                             ("max_occurrences: 010", "write max_occurrences: 8: max_occurrences takes a number")])
+def test_a_typed_field_is_told_the_plain_value_not_to_quote(line: str, hint: str) -> None:
+    from datetime import datetime, timezone
+
+    from reconciler.taskfiles.loader import load_text
+
+    text = f'name: t\ntask_url: https://gis.example.com/server/rest/services/a/GPServer/b\nschedule: "0 0 2 * * ?"\n{line}\n'
+    _, problems, _ = load_text(text, "t.yaml", variables={}, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    assert [p.hint for p in problems] == [hint]
