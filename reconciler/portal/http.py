@@ -83,7 +83,7 @@ class Http:
                         "can impersonate %s and read the token. Use --ca-bundle instead.", urlsplit(settings.portal_url).netloc)
         if settings.token and settings.password:
             log.warning("warning: both RECONCILER_TOKEN and RECONCILER_PASSWORD are set: the token takes precedence, "
-                        "so the password (and the user name) are not used to sign in")
+                        "so the password%s not used to sign in", " and the user name are" if settings.username else " is")
 
     def __repr__(self) -> str:
         return f"Http(portal_url={self.settings.portal_url!r})"

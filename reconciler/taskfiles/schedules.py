@@ -67,7 +67,9 @@ def _cron_hint(text: str) -> str:
             return f'write it in Quartz: schedule: "{equivalent}"'
         return ("Quartz fields are: sec min hour day-of-month month day-of-week, one of the day fields '?'; "
                 "Unix's \"day-of-month or day-of-week\" takes two tasks in Quartz")
-    return f'Quartz fields are: sec min hour day-of-month month day-of-week; try `reconciler cron "{text}"`'
+    # Not `reconciler cron "<the same text>"`: it would only print the same error.
+    return ("Quartz fields are: sec min hour day-of-month month day-of-week [year], one of the day fields '?' "
+            "(e.g. \"0 0 2 ? * MON-FRI\"); `reconciler cron` explains a corrected expression")
 
 
 def window_notes(expr: quartz.QuartzExpression, *, start: datetime | None, end: datetime | None,

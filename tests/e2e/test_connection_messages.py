@@ -88,7 +88,7 @@ def test_a_token_beside_a_password_says_which_is_used(run: Run, emu: Emulator, s
     monkeypatch.setenv("RECONCILER_TOKEN", "not-a-real-token-0000")
     result = run("plan", "--portal", emu.sharing_url, "--username", "publisher")
     assert ("warning: both RECONCILER_TOKEN and RECONCILER_PASSWORD are set: the token takes precedence, so the "
-            "password (and the user name) are not used to sign in") in result.err
+            "password and the user name are not used to sign in") in result.err
     assert "not-a-real-token-0000" not in result.out + result.err
 
 

@@ -73,3 +73,11 @@ def test_day_numbers_note_names_the_days() -> None:
     assert quartz.day_numbers_note("2#1") == "2#1 = MON#1"
     assert quartz.day_numbers_note("MON-FRI") is None
     assert quartz.day_numbers_note("*") is None
+
+
+def test_a_rejected_quartz_expression_is_not_sent_back_to_reconciler_cron_as_it_is() -> None:
+    from reconciler.taskfiles.schedules import _cron_hint
+
+    for text in ("0 0 4 ? * 0", "@daily"):
+        hint = _cron_hint(text)
+        assert text not in hint and "one of the day fields '?'" in hint, hint
