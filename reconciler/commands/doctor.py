@@ -16,7 +16,7 @@ from reconciler.commands.plan import Request, load_tasks, portal_now
 from reconciler.connection import Connect
 from reconciler.errors import PortalError, UsageError
 from reconciler.masking import mask_output
-from reconciler.model import CronFields, TaskFields, TaskSpec
+from reconciler.model import CronFields, Severity, TaskFields, TaskSpec
 from reconciler.planning import findings
 from reconciler.planning.desired import desired_fields
 from reconciler.planning.findings import FAIL, OK, Finding, Observed, OwnerSeen
@@ -37,9 +37,10 @@ def run(request: Request, *, connect: Connect, fmt: str, write_probe: bool, prob
         loaded = load_tasks(replace(request, policy=replace(request.policy, allow_empty=True)), connection, now=now,
                             unset_secrets_unknown=True)
         specs = loaded.specs if loaded.ok else ()
-        observed = _observe(portal, specs, connection.label, now)
+        observed = _observe(portal, specs, connection.label)
         if not loaded.ok:
-            observed = replace(observed, task_files=f"{sum(p.severity.value == 'error' for p in loaded.problems)} error(s)")
+            errors = sum(p.severity is Severity.ERROR for p in loaded.problems)
+            observed = replace(observed, task_files=f"{errors} error{'s' if errors != 1 else ''}")
         if write_probe:
             observed = replace(observed, probe=_probe(portal, specs, probe_task_url, request.mark, echo_err))
     found = findings.assess(observed)
@@ -48,7 +49,7 @@ def run(request: Request, *, connect: Connect, fmt: str, write_probe: bool, prob
     return 1 if findings.failed(found) else 0
 
 
-def _observe(portal: Portal, specs: tuple[TaskSpec, ...], label: str, now: datetime) -> Observed:
+def _observe(portal: Portal, specs: tuple[TaskSpec, ...], label: str) -> Observed:
     user = portal.me()
     try:
         version, version_error = portal.system.version(admin=user.is_admin), ""
