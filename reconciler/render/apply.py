@@ -142,6 +142,10 @@ def convergence(after: dict[str, Any]) -> str:
         return f"The tasks matching {', '.join(after['only'])} now match tasks.d (a partial apply: --only)."
     if not after["changes"] and not after["errors"] and after.get("withheld"):
         return f"The portal now matches tasks.d, except what --no-delete holds back: {', '.join(after['withheld'])}."
+    if not after["changes"] and not after["errors"] and after.get("retired"):
+        kept = after["retired"]
+        return (f"The portal now matches tasks.d; {', '.join(kept)}, not declared there, "
+                f"{'stays' if len(kept) == 1 else 'stay'} disabled (on_remove: disable).")
     if not after["changes"] and not after["errors"]:
         return "The portal now matches tasks.d."
     lines = ["The portal does not match tasks.d yet; still to do:"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ def json_only(value: Any, path: FieldPath = ()) -> tuple[Any, list[NotJson]]:
         for key, item in value.items():
             child = (*path, str(key))
             if not isinstance(key, str):
-                found.append(NotJson(path=child, message=f"field name {key!r} is not text",
-                                     hint=f'quote it: "{key}":', at_key=True))
+                written = json.dumps(key) if isinstance(key, (bool, int, float, type(None))) else str(key)  # false, null
+                found.append(NotJson(path=child, message=f"field name {written} is not text",
+                                     hint=f'quote it: "{written}":', at_key=True))
             cleaned[str(key)], inner = json_only(item, child)
             found.extend(inner)
         return cleaned, found

@@ -120,3 +120,15 @@ def test_a_typed_field_is_told_the_plain_value_not_to_quote(line: str, hint: str
     text = f'name: t\ntask_url: https://gis.example.com/server/rest/services/a/GPServer/b\nschedule: "0 0 2 * * ?"\n{line}\n'
     _, problems, _ = load_text(text, "t.yaml", variables={}, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
     assert [p.hint for p in problems] == [hint]
+
+
+def test_a_false_or_null_field_name_is_named_as_written() -> None:
+    from datetime import datetime, timezone
+
+    from reconciler.taskfiles.loader import load_text
+
+    text = ('name: t\ntask_url: https://gis.example.com/server/rest/services/a/GPServer/b\nschedule: "0 0 2 * * ?"\n'
+            "parameters:\n  false: 1\n  null: 2\n")
+    _, problems, _ = load_text(text, "t.yaml", variables={}, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    assert sorted((p.message, p.hint) for p in problems) == [
+        ("field name false is not text", 'quote it: "false":'), ("field name null is not text", 'quote it: "null":')]
