@@ -146,3 +146,19 @@ def test_a_missing_task_is_marked_missing(on_emu: Run, workdir: Path, emu, secre
     (two,) = [t for t in json.loads(on_emu("status", "--owner", "publisher", "--format", "json").out)["tasks"]
               if t["name"] == "two"]
     assert two["drift"] == ["create"] and two["drift_fields"] and SECRET_1 not in json.dumps(two)
+
+
+def test_status_reads_each_tasks_runs_once(on_emu: Run, workdir: Path, emu) -> None:
+    """The plan inside status reads the runs of a task it would update; status needs them too and
+    must not read them a second time."""
+    import requests
+
+    only(workdir, emu)
+    assert on_emu("apply", "--auto-approve", "--owner", "publisher").code == 0
+    advance_clock(emu, QUARTER + 10)  # it has run: lastStart is listed, so the plan reads its runs
+    edit_task(workdir, "one", lambda d: d.update(schedule="0 0/30 * ? * *"))  # drift: an update
+    requests.delete(emu.control_url + "/requests", timeout=10)
+    code, task = status(on_emu)
+    assert code == 2 and task["drift"] == ["update: schedule"]
+    paths = [e["path"] for e in requests.get(emu.control_url + "/requests", timeout=10).json()["requests"]]
+    assert len([p for p in paths if p.endswith("/runs")]) == 1, paths
