@@ -136,6 +136,7 @@ class LoadResult:
     problems: tuple[Problem, ...]
     files: tuple[str, ...]
     secret_values: tuple[str, ...] = field(default=(), repr=False)
+    referenced: tuple[str, ...] = ()  # every ${NAME} the files refer to, set or not (names only)
 
     @property
     def ok(self) -> bool:

@@ -26,8 +26,6 @@ from reconciler.taskfiles.loader import LoadResult
 from reconciler.taskfiles.rules import MAX_TITLE, is_task_name
 from reconciler.taskfiles.writer import imported, name_for
 
-_SECRET_REFERENCE = re.compile(r"\$\{secret:([A-Za-z_][A-Za-z0-9_]*)\}")
-
 
 @dataclass(frozen=True, kw_only=True)
 class Selection:
@@ -63,7 +61,7 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
     failed = unread + len(missed)
     for wanted in missed:  # a typo in a list of names must not pass unnoticed
         echo(f"x no portal task matches {wanted!r} (a title, a task id or a managed name)")
-    variables = _secret_variables(loaded)
+    variables = frozenset(loaded.referenced)  # an imported file's secret never shares a name tasks.d uses
     for task in sorted(chosen, key=lambda t: (t.owner, t.title, t.id)):
         name = name_from_title(task.title, request.mark, request.adopts)
         if name is not None and not is_task_name(name):
@@ -146,16 +144,6 @@ def _chosen(task: RemoteTask, selection: Selection, pattern: re.Pattern[str] | N
 def _answers(task: RemoteTask, name: str, request: Request) -> bool:
     return name in (task.id, task.title, name_from_title(task.title, request.mark, request.adopts))
 
-
-def _secret_variables(loaded: LoadResult) -> frozenset[str]:
-    """The `${secret:NAME}` variables tasks.d uses already: an imported file must not share one."""
-    found: set[str] = set()
-    for path in loaded.files:
-        try:
-            found |= set(_SECRET_REFERENCE.findall(Path(path).read_text(encoding="utf-8")))
-        except (OSError, UnicodeError):  # it loaded a moment ago; nothing to add if it is gone
-            continue
-    return frozenset(found)
 
 
 def _write(path: Path, text: str) -> None:

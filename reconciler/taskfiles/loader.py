@@ -137,7 +137,8 @@ def load(
     problems.sort(key=lambda p: (p.source.path, p.source.line or 0, p.source.column or 0))
     masked = tuple(_mask(p, tuple(secrets)) for p in problems)
     return LoadResult(
-        specs=tuple(specs), problems=masked, files=tuple(str(f) for f in files), secret_values=tuple(secrets)
+        specs=tuple(specs), problems=masked, files=tuple(str(f) for f in files), secret_values=tuple(secrets),
+        referenced=tuple(sorted(asked.asked)),
     )
 
 

@@ -42,3 +42,17 @@ def test_importing_again_needs_no_secret_of_the_files_already_written(on_emu: Ru
     again = on_emu("import")  # IMPORTED_FIRST_IN_FEATURES_TOKEN is not set in this shell
     assert again.code == 0, again.out + again.err
     assert (workdir / "tasks.d" / "second.yaml").exists() and "already declared" in again.out
+
+
+def test_an_imported_secret_never_takes_a_variable_name_tasks_d_uses(on_emu: Run, workdir: Path, emu, portal) -> None:
+    from tests.conftest import BUFFER_PARAMS, buffer_fields
+
+    taken = "IMPORTED_SYNC_DB_IN_FEATURES_TOKEN"
+    (workdir / "tasks.d" / "keep.yaml").write_text(
+        "name: keep\ntask_url: ${GP_SERVER_URL}/rest/services/Samples/Buffer/GPServer/Buffer\n"
+        f"schedule: 0 0 2 * * ?\nparameters:\n  note: ${{secret:{taken}}}\n")
+    params = {**BUFFER_PARAMS, "in_features": {**BUFFER_PARAMS["in_features"], "token": "tok-9"}}  # type: ignore[dict-item]
+    portal.create_task(buffer_fields(emu, "sync db", parameters_json=json.dumps(params)))
+    result = on_emu("import", "sync db")
+    assert result.code == 0, result.out + result.err
+    assert f"${{secret:{taken}_2}}" in (workdir / "tasks.d" / "sync-db.yaml").read_text()
