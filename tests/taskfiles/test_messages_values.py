@@ -110,25 +110,19 @@ def test_a_variable_in_a_flow_sequence_gets_the_same_hint(tmp_path: Path) -> Non
     assert found[0].endswith("\n  hint: quote a value that holds ${...} inside { } or [ ]: [roads, \"${LAYER}\"]")
 
 
-@pytest.mark.parametrize(("line", "hint"), [("enabled: yes", "write enabled: true: enabled takes a boolean"),
-                                             ("max_occurrences: 010", "write max_occurrences: 8: max_occurrences takes a number")])
-def test_a_typed_field_is_told_the_plain_value_not_to_quote(line: str, hint: str) -> None:
-    from datetime import datetime, timezone
+@pytest.mark.parametrize(("line", "expected"), [
+    ("enabled: yes", "t.yaml:4:10: enabled: warning: 'yes' is read as the boolean true (YAML 1.1 reads yes/no/on/off "
+                     "as booleans)\n  hint: write enabled: true: enabled takes a boolean"),
+    ("max_occurrences: 010", "t.yaml:4:18: max_occurrences: warning: '010' is read as the octal number 8 (YAML 1.1 "
+                             "reads a leading 0 as octal)\n  hint: write max_occurrences: 8: max_occurrences takes a "
+                             "number"),
+])
+def test_a_typed_field_is_told_the_plain_value_not_to_quote(tmp_path: Path, line: str, expected: str) -> None:
+    assert problems(tmp_path, line) == [expected]
 
-    from reconciler.taskfiles.loader import load_text
 
-    text = f'name: t\ntask_url: https://gis.example.com/server/rest/services/a/GPServer/b\nschedule: "0 0 2 * * ?"\n{line}\n'
-    _, problems, _ = load_text(text, "t.yaml", variables={}, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
-    assert [p.hint for p in problems] == [hint]
-
-
-def test_a_false_or_null_field_name_is_named_as_written() -> None:
-    from datetime import datetime, timezone
-
-    from reconciler.taskfiles.loader import load_text
-
-    text = ('name: t\ntask_url: https://gis.example.com/server/rest/services/a/GPServer/b\nschedule: "0 0 2 * * ?"\n'
-            "parameters:\n  false: 1\n  null: 2\n")
-    _, problems, _ = load_text(text, "t.yaml", variables={}, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
-    assert sorted((p.message, p.hint) for p in problems) == [
-        ("field name false is not text", 'quote it: "false":'), ("field name null is not text", 'quote it: "null":')]
+def test_a_false_or_null_field_name_is_named_as_written(tmp_path: Path) -> None:
+    assert problems(tmp_path, "parameters:\n  false: 1\n  null: 2\n") == [
+        't.yaml:5:3: parameters.False: field name false is not text\n  hint: quote it: "false":',
+        't.yaml:6:3: parameters.None: field name null is not text\n  hint: quote it: "null":',
+    ]
