@@ -65,6 +65,7 @@ FILE_ACCESS_ALLOWED = {
 LIBRARIES = {
     "yaml": {"reconciler.taskfiles.yamlsource", "reconciler.taskfiles.writer"},
     "jsonschema": {"reconciler.taskfiles.schema"},
+    "fastjsonschema": {"reconciler.taskfiles.schema"},
     "croniter": {"reconciler.quartz.expression"},
     "cron_descriptor": {"reconciler.quartz.text"},
     "deepdiff": {"reconciler.planning.compare"},
