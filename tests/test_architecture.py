@@ -63,7 +63,8 @@ FILE_ACCESS_ALLOWED = {
 }
 # Each third-party library and the only modules that may import it.
 LIBRARIES = {
-    "yaml": {"reconciler.taskfiles.yamlsource", "reconciler.taskfiles.writer"},
+    "yaml": {"reconciler.taskfiles.yamlsource", "reconciler.taskfiles.yamlevents", "reconciler.taskfiles.yamldoc",
+             "reconciler.taskfiles.writer"},
     "jsonschema": {"reconciler.taskfiles.schema"},
     "fastjsonschema": {"reconciler.taskfiles.schema"},
     "croniter": {"reconciler.quartz.expression"},

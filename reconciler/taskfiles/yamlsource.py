@@ -1,7 +1,8 @@
 """YAML documents with the position of every value, so problems can name a line.
 
 PyYAML's constructed data forgets where things were written; composing nodes first keeps
-their marks. Timestamps stay strings (the schema wants ISO 8601 text, not datetime objects)
+their marks. Plain files are read faster from the parser's events (yamlevents); this node graph
+reads the rest (anchors, aliases, tags, merge keys, limits exceeded) and words every error. Timestamps stay strings (the schema wants ISO 8601 text, not datetime objects)
 and duplicate mapping keys are reported instead of silently keeping the last one.
 """
 
@@ -9,92 +10,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from reconciler.model import FieldPath
+from reconciler.taskfiles import yamlevents
+from reconciler.taskfiles.yamldoc import (
+    IMPLICIT_TAGS,
+    MAX_DEPTH,
+    MAX_VALUES,
+    Document,
+    Loader,
+    Mark,
+    Position,
+    Retyped,
+    core_value,
+    pos,
+)
 
-# Bounds for hostile files (a 1 KB alias bomb expands to millions of values): every value of a
-# file counted with aliases expanded, and how deep values may nest. A task document holds a few
-# dozen values; GP parameters with inline features may hold many thousands.
-MAX_VALUES = 200_000
-MAX_DEPTH = 100
-
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc,unused-ignore]
-    """SafeLoader without the implicit timestamp type: `start: 2027-01-01T00:00:00Z` stays text."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Position:
-    line: int  # 1-based
-    column: int  # 1-based
-
-
-@dataclass(frozen=True, kw_only=True)
-class Retyped:
-    """An unquoted value YAML 1.1 (PyYAML) reads as a boolean or number where YAML 1.2 and most
-    readers see text or another number: `NO` is false, `010` is 8, `12:30` is 750, `1_000` is 1000.
-    `path` as in the data (a key's own path when `key`); `written` is the text as typed."""
-
-    path: FieldPath
-    written: str
-    value: bool | int | float
-    position: Position
-    key: bool
-
-
-# YAML 1.2's core schema, for comparison: what these spellings mean there (anything else is text).
-_CORE_INT = re.compile(r"[-+]?[0-9]+\Z")
-_CORE_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_CORE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-
-
-def _core_value(written: str) -> object:
-    """The value YAML 1.2 gives a plain scalar PyYAML read as a boolean or number (text when neither)."""
-    if written in ("true", "True", "TRUE", "false", "False", "FALSE"):
-        return written.lower() == "true"
-    if _CORE_INT.match(written):
-        return int(written, 10)
-    if _CORE_HEX.match(written):
-        return int(written, 16)
-    if written.lstrip("+-") in (".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"):
-        return None  # the same in YAML 1.2, and not JSON (rules.json_only says so)
-    return float(written) if _CORE_FLOAT.match(written) else written
-
-
-_IMPLICIT_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
-
-
-@dataclass(frozen=True, kw_only=True)
-class Document:
-    """One YAML document: its data, where it starts, and where each value and key sits."""
-
-    data: Any
-    start: Position
-    values: dict[FieldPath, Position]
-    keys: dict[FieldPath, Position]
-    duplicate_keys: tuple[tuple[FieldPath, Position], ...]
-    retyped: tuple[Retyped, ...] = ()
-
-    def position(self, path: FieldPath, *, key: bool = False) -> Position:
-        """The position of `path`, or of its nearest written ancestor."""
-        table = self.keys if key else self.values
-        for depth in range(len(path), -1, -1):
-            found = table.get(path[:depth]) or self.values.get(path[:depth])
-            if found is not None:
-                return found
-        return self.start
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "Document", "Position", "Retyped", "YamlSyntaxError", "load_documents"]
 
 
 class YamlSyntaxError(Exception):
@@ -104,17 +39,19 @@ class YamlSyntaxError(Exception):
         self.hint = hint
 
 
-def _pos(mark: yaml.Mark) -> Position:
-    return Position(line=mark.line + 1, column=mark.column + 1)
-
-
 def load_documents(text: str) -> list[Document]:
     """Parse every document in `text` (an empty one has data None).
 
     Raises:
         YamlSyntaxError: the text is not valid YAML (with the position PyYAML reports).
     """
-    loader = _Loader(text)
+    fast = yamlevents.documents(text)
+    return _node_documents(text) if fast is None else fast
+
+
+def _node_documents(text: str) -> list[Document]:
+    """load_documents through PyYAML's node graph: every file yamlevents leaves, every error."""
+    loader = Loader(text)
     documents: list[Document] = []
     measure = _Measure()
     try:
@@ -141,11 +78,11 @@ def load_documents(text: str) -> list[Document]:
 def _bad_tag(document: yaml.Node, text: str) -> YamlSyntaxError:
     """A value written with an explicit tag (`!!int`, `!!float`, `!!bool`, `!!timestamp`) that it
     cannot be read as: named at the first tagged value of the document."""
-    stack, where, written = [document], _pos(document.start_mark), "a tagged value"
+    stack, where, written = [document], pos(document.start_mark), "a tagged value"
     while stack:
         node = stack.pop(0)
         if isinstance(node, yaml.ScalarNode) and text.startswith("!", node.start_mark.index):
-            where, written = _pos(node.start_mark), text[node.start_mark.index:node.end_mark.index]
+            where, written = pos(node.start_mark), text[node.start_mark.index:node.end_mark.index]
             break
         if isinstance(node, yaml.MappingNode):
             stack.extend(child for pair in node.value for child in pair)
@@ -169,7 +106,7 @@ class _Measure:
         key = id(node)
         if key in self.sizes:
             return self.sizes[key]
-        where = _pos(node.start_mark)
+        where = pos(node.start_mark)
         if key in self.open:
             raise YamlSyntaxError("a YAML alias refers to a value that contains it (a recursive alias)", where,
                                   "write the value out instead of the alias")
@@ -192,8 +129,8 @@ class _Measure:
 
 
 def _document(node: yaml.Node, data: Any, loader: Any, text: str) -> Document:
-    values: dict[FieldPath, Position] = {}
-    keys: dict[FieldPath, Position] = {}
+    values: dict[FieldPath, Mark] = {}
+    keys: dict[FieldPath, Mark] = {}
     duplicates: list[tuple[FieldPath, Position]] = []
     retyped: list[Retyped] = []
 
@@ -208,18 +145,18 @@ def _document(node: yaml.Node, data: Any, loader: Any, text: str) -> Document:
 
     def note(scalar: yaml.Node, path: FieldPath, *, key: bool) -> None:
         """Record `scalar` if it is written bare (no quotes, tag or anchor) and YAML 1.1 retyped it."""
-        if not (isinstance(scalar, yaml.ScalarNode) and scalar.tag in _IMPLICIT_TAGS and not scalar.style):
+        if not (isinstance(scalar, yaml.ScalarNode) and scalar.tag in IMPLICIT_TAGS and not scalar.style):
             return
         written = text[scalar.start_mark.index : scalar.end_mark.index]
         if written != scalar.value:
             return
-        value, core = loader.construct_object(scalar), _core_value(written)
+        value, core = loader.construct_object(scalar), core_value(written)
         if core is not None and (type(value), value) != (type(core), core):
-            retyped.append(Retyped(path=path, written=written, value=value, position=_pos(scalar.start_mark), key=key))
+            retyped.append(Retyped(path=path, written=written, value=value, position=pos(scalar.start_mark), key=key))
 
     _walk(node, (), values, keys, duplicates, key_of, note)
     return Document(
-        data=data, start=_pos(node.start_mark), values=values, keys=keys, duplicate_keys=tuple(duplicates),
+        data=data, start=pos(node.start_mark), values=values, keys=keys, duplicate_keys=tuple(duplicates),
         retyped=tuple(retyped),
     )
 
@@ -227,21 +164,21 @@ def _document(node: yaml.Node, data: Any, loader: Any, text: str) -> Document:
 def _walk(
     node: yaml.Node,
     path: FieldPath,
-    values: dict[FieldPath, Position],
-    keys: dict[FieldPath, Position],
+    values: dict[FieldPath, Mark],
+    keys: dict[FieldPath, Mark],
     duplicates: list[tuple[FieldPath, Position]],
     key_of: Callable[[yaml.Node], Any],
     note: Callable[..., None],
 ) -> None:
-    values[path] = _pos(node.start_mark)
+    values[path] = node.start_mark
     note(node, path, key=False)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             child = (*path, key_of(key_node))
             note(key_node, child, key=True)
             if child in keys:
-                duplicates.append((child, _pos(key_node.start_mark)))
-            keys[child] = _pos(key_node.start_mark)
+                duplicates.append((child, pos(key_node.start_mark)))
+            keys[child] = key_node.start_mark
             _walk(value_node, child, values, keys, duplicates, key_of, note)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -269,7 +206,7 @@ def _began(e: yaml.MarkedYAMLError) -> str | None:
 
 def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
     mark = e.problem_mark or e.context_mark
-    position = _pos(mark) if mark is not None else None
+    position = pos(mark) if mark is not None else None
     message = _began(e) or " ".join(part for part in (e.context, e.problem) if part) or "invalid YAML"
     hint = None
     if position is not None:
