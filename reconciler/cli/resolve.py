@@ -11,16 +11,17 @@ import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reconciler import connection
-from reconciler.commands.plan import Request
 from reconciler.errors import ConfigError, UsageError
 from reconciler.planning.options import ON_REMOVE, Policy
 from reconciler.planning.ownership import mark_for
-from reconciler.portal.settings import settings_from
 from reconciler.taskfiles import project as project_file
 from reconciler.taskfiles.project import ProjectConfig
+
+if TYPE_CHECKING:  # validate reads the project file through here: it needs no portal libraries
+    from reconciler import connection
+    from reconciler.commands.plan import Request
 
 MOVED_TARGET = (
     "--target (and RECONCILER_TARGET) chose a portal from a targets file; environments now live in the project "
@@ -111,6 +112,10 @@ def planning(args: argparse.Namespace, environ: Mapping[str, str], *, variables:
     `variables` are the --var assignments. Raises: UsageError, ConfigError.
     """
     _saved_plan_flags(args)
+    from reconciler import connection
+    from reconciler.commands.plan import Request
+    from reconciler.portal.settings import settings_from
+
     found = project(args, environ, cwd)
     on_remove = getattr(args, "on_remove", None) or environ.get("RECONCILER_ON_REMOVE") or (found.on_remove if found else None) or "delete"
     if on_remove not in ON_REMOVE:  # argparse checks a flag's value, not the environment's

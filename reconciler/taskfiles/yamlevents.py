@@ -32,6 +32,10 @@ _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 
 
+_SCALAR, _ALIAS, _SEQUENCE = yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent
+_SEQUENCE_END, _MAPPING_END = yaml.SequenceEndEvent, yaml.MappingEndEvent
+
+
 class _Unusual(Exception):
     """Something the fast reader leaves to yamlsource."""
 
@@ -75,33 +79,39 @@ class _Reader:
     def value(self, event: Any, path: FieldPath, depth: int) -> Any:
         kind = type(event)
         self.count += 1
-        if depth > MAX_DEPTH or self.count > MAX_VALUES or kind is yaml.AliasEvent or event.anchor is not None:
+        if depth > MAX_DEPTH or self.count > MAX_VALUES or kind is _ALIAS or event.anchor is not None:
             raise _Unusual
         self.values[path] = event.start_mark
-        if kind is yaml.ScalarEvent:
+        if kind is _SCALAR:
             value, tag = self.scalar(event)
-            self.note(event, path, value, tag, key=False)
+            if tag in IMPLICIT_TAGS:
+                self.note(event, path, value, key=False)
             return value
         if event.tag is not None:
             raise _Unusual
         get = self.loader.get_event
-        if kind is yaml.SequenceStartEvent:
+        if kind is _SEQUENCE:
             items: list[Any] = []
-            while type(item := get()) is not yaml.SequenceEndEvent:
+            while type(item := get()) is not _SEQUENCE_END:
                 items.append(self.value(item, (*path, len(items)), depth + 1))
             return items
         mapping: dict[Any, Any] = {}
-        while type(key := get()) is not yaml.MappingEndEvent:
+        keys = self.keys
+        while type(key := get()) is not _MAPPING_END:
             self.count += 1
-            if type(key) is not yaml.ScalarEvent or key.anchor is not None or depth >= MAX_DEPTH:
+            if type(key) is not _SCALAR or key.anchor is not None or depth >= MAX_DEPTH:
                 raise _Unusual  # a complex or aliased key, or one nested too deeply
             name, tag = self.scalar(key)
-            child = (*path, name if tag == _STR else str(name))
-            self.note(key, child, name, tag, key=True)
+            if tag == _STR:
+                child = (*path, name)
+            else:
+                child = (*path, str(name))
+                if tag in IMPLICIT_TAGS:
+                    self.note(key, child, name, key=True)
             mark: Any = key.start_mark
-            if child in self.keys:
+            if child in keys:
                 self.duplicates.append((child, mark))
-            self.keys[child] = mark
+            keys[child] = mark
             mapping[name] = self.value(get(), child, depth + 1)
         return mapping
 
@@ -123,10 +133,9 @@ class _Reader:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         return self.loader.yaml_constructors[tag](self.loader, node), tag
 
-    def note(self, event: Any, path: FieldPath, value: Any, tag: str, *, key: bool) -> None:
-        """A bare scalar YAML 1.1 reads as another type than YAML 1.2 does (yamlsource's note)."""
-        if tag not in IMPLICIT_TAGS:  # only plain scalars resolve to these
-            return
+    def note(self, event: Any, path: FieldPath, value: Any, *, key: bool) -> None:
+        """A bare scalar YAML 1.1 read as a boolean or number, as another type than YAML 1.2 reads
+        it (yamlsource's note); only plain scalars resolve to those types."""
         written = self.text[event.start_mark.index:event.end_mark.index]
         if written != event.value:
             return
