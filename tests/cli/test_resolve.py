@@ -56,10 +56,10 @@ def test_flags_and_the_process_environment_beat_the_file(folder: Path) -> None:
 
 
 def test_the_owner_comes_from_flag_then_environment_then_file(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reconciler.cli.resolve as resolve
+    from reconciler import connection
 
     seen: list[str | None] = []
-    monkeypatch.setattr(resolve.connection, "remote", lambda settings: seen.append(settings.owner))
+    monkeypatch.setattr(connection, "remote", lambda settings: seen.append(settings.owner))
     asked(folder, "-e", "prod").connect()
     asked(folder, "-e", "prod", environ={"RECONCILER_OWNER": "env_owner"}).connect()
     asked(folder, "-e", "prod", "--owner", "flag_owner", environ={"RECONCILER_OWNER": "env_owner"}).connect()
