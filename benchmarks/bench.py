@@ -8,7 +8,7 @@ Each step runs as its own process against an emulator in another process, and pr
 requests, wall time, CPU time and peak memory, with the ratio to the bare paging script
 (benchmarks/bare_paging.py) measured in the same run: these machines are noisy, so compare
 ratios, not seconds. Steps: apply N creates; plan with no change; bare paging; plan with every
-task's parameters changed; apply those updates at --parallelism 1 and 8 with 50 ms added to every
+task's parameters changed (each plan also once through plan_phases.py, which times its phases); apply those updates at --parallelism 1 and 8 with 50 ms added to every
 write (the emulator's `delay` fault); validate; `reconciler --version` against `python -c pass`.
 """
 
@@ -40,6 +40,7 @@ class Figure:
     rss_mb: float
     requests: int | None
     code: int
+    output: str = ""  # the end of what it printed (plan_phases.py's JSON)
 
 
 PER_FILE = 1000  # a task file holds at most 2 MB
@@ -81,7 +82,7 @@ def run(step: str, argv: list[str], env: dict[str, str], cwd: Path, emulator: st
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        tail = out.read()[-400:].decode(errors="replace")
+        tail = out.read()[-2000:].decode(errors="replace")
     count = None
     if emulator:
         log = requests.get(f"{emulator}/_emulator/requests", timeout=30).json()
@@ -89,7 +90,7 @@ def run(step: str, argv: list[str], env: dict[str, str], cwd: Path, emulator: st
     if proc.returncode not in (0, 2):
         print(f"  ! {step} exited {proc.returncode}: ...{tail}", file=sys.stderr)
     return Figure(step=step, wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024,
-                  requests=count, code=proc.returncode)
+                  requests=count, code=proc.returncode, output=tail)
 
 
 def start_emulator(data: Path) -> tuple[subprocess.Popen[str], str]:
@@ -116,8 +117,11 @@ def size(n: int, work: Path, *, smoke: bool = False) -> list[Figure]:
         figures.append(run("bare paging", [sys.executable, str(ROOT / "benchmarks" / "bare_paging.py"), sharing],
                            env, work, origin))
         figures.append(run("plan: no change", [*cli, "plan"], env, work, origin))
+        phases = [sys.executable, str(ROOT / "benchmarks" / "plan_phases.py")]
+        figures.append(run("plan: no change, phases", phases, env, work, origin))
         write_tasks(tasks, n, 6)
         figures.append(run("plan: all updates", [*cli, "plan"], env, work, origin))
+        figures.append(run("plan: all updates, phases", phases, env, work, origin))
         # Enough writes that their latency, not the two plans around them, decides (50 s at 1,000
         # sequential writes); a smoke run keeps it short.
         latency = min(n, 100 if smoke else 1000)
@@ -149,6 +153,10 @@ def report(n: int, figures: list[Figure]) -> None:
         ratio = f"{f.wall / base.wall:7.2f}" if base and base.wall else "      -"
         reqs = "-" if f.requests is None else str(f.requests)
         print(f"  {f.step:<48} {reqs:>8} {f.wall:8.2f} {f.cpu:7.2f} {f.rss_mb:8.1f} {ratio}")
+        if f.step.endswith("phases") and f.code == 0:
+            cpu = json.loads(f.output.strip().splitlines()[-1])["cpu"]
+            shown = ", ".join(f"{name} {seconds:.2f}" for name, seconds in cpu.items())
+            print(f"    cpu s by phase: {shown}; planner + views {sum(v for k, v in cpu.items() if k == 'planner' or k.startswith('render')):.2f}")
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ Load the task files, connect, read the portal (reconciler.portal.snapshot), let 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from reconciler.commands import Echo, planfile
@@ -19,6 +19,7 @@ from reconciler.planning.ownership import PLAIN_MARK, is_managed
 from reconciler.planning.plan import Plan
 from reconciler.planning.planner import draft, make_plan
 from reconciler.portal import snapshot
+from reconciler.portal.ahead import listing_ahead
 from reconciler.render import NOT_SAVED, SAVED, render
 from reconciler.render import validate as validate_views
 from reconciler.taskfiles import loader
@@ -88,13 +89,15 @@ def load_and_plan(request: Request, connection: Connection, *, now: datetime, fm
     `echo` as validate prints them, then None), their warnings (`warn`, if given), the plan."""
     if connection.banner:
         note(connection.banner)
-    loaded = load_tasks(request, connection, now=now)
-    if not loaded.ok:
-        echo(validate_views.report(loaded, fmt))
-        return None
-    if warn is not None and validate_views.warnings_text(loaded):
-        warn(validate_views.warnings_text(loaded))
-    return loaded, compute(connection, loaded.specs, request, now=now, secrets=loaded.secret_values)
+    with listing_ahead(connection.portal) as portal:  # the list is read while the task files load
+        loaded = load_tasks(request, connection, now=now)
+        if not loaded.ok:
+            echo(validate_views.report(loaded, fmt))
+            return None
+        if warn is not None and validate_views.warnings_text(loaded):
+            warn(validate_views.warnings_text(loaded))
+        return loaded, compute(replace(connection, portal=portal), loaded.specs, request, now=now,
+                               secrets=loaded.secret_values)
 
 
 def run(
