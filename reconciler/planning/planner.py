@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from reconciler.instants import to_ms
 from reconciler.masking import mask_credential_field, mask_values, mask_words
 from reconciler.model import PortalState, RemoteRun, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
-from reconciler.planning import checks, compare, guards, selection
+from reconciler.planning import checks, compare, guards, selection, zonecheck
 from reconciler.planning.blind import blind_spots
 from reconciler.planning.desired import desired_fields, secret_values
 from reconciler.planning.fingerprints import desired_fingerprint, observed_fingerprint
@@ -58,6 +58,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         if change is not None:
             reviewed.append((change, entry.remote))
     diagnostics.extend(quota(reviewed, state))
+    diagnostics.extend(zonecheck.warnings(state.tasks, options.now))
     changes = _moves_held_together([c for c, _ in reviewed])
     secrets = _secrets(specs, options)
     return Plan(
