@@ -15,7 +15,7 @@ from reconciler.commands.plan import Request, load_tasks, observe, portal_now
 from reconciler.connection import Connect
 from reconciler.masking import mask_output
 from reconciler.model import dotted
-from reconciler.planning import zonecheck
+from reconciler.planning import load, zonecheck
 from reconciler.planning.health import assess
 from reconciler.planning.ownership import name_from_title
 from reconciler.portal import snapshot
@@ -41,7 +41,9 @@ def run(request: Request, *, connect: Connect, fmt: str, echo: Echo, echo_err: E
         runs = snapshot.with_runs(connection.portal, state, names).runs
     unknown = {s.name: tuple(dotted(p) for p in s.unknown_paths) for s in loaded.specs if s.unknown_paths}
     unset = tuple(sorted({name for s in loaded.specs for name in s.unset_secrets}))
-    warnings = zonecheck.warnings(state.tasks, now)
+    # The portal's zone, and tasks whose runs (all of them read now) outlast their schedule's interval.
+    running = [p for t in state.tasks if t.id in names and (p := load.from_remote(t, names[t.id])) is not None]
+    warnings = (*zonecheck.warnings(state.tasks, now), *load.overruns(running, runs, now))
     report = views.to_dict(assess(plan, state.tasks, names, runs, now=now, unknown=unknown), plan, unset_secrets=unset,
                            warnings=warnings)
     echo(mask_output(views.render(report, fmt), secret_values=loaded.secret_values, credentials=connection.secrets))
