@@ -17,8 +17,9 @@ from reconciler.commands import Echo
 from reconciler.commands.plan import Request, load_tasks, observe, portal_now
 from reconciler.connection import Connect, Connection
 from reconciler.masking import mask_output
-from reconciler.model import LoadResult, PortalState, RemoteRun, dotted
+from reconciler.model import LoadResult, PortalState, RemoteRun, RemoteTask, dotted
 from reconciler.planning import load, zonecheck
+from reconciler.planning.checks import occurrences_left
 from reconciler.planning.health import assess
 from reconciler.planning.ownership import name_from_title
 from reconciler.planning.plan import Plan
@@ -56,12 +57,18 @@ def read(request: Request, connection: Connection, *, now: datetime) -> Reading 
     unknown = {s.name: tuple(dotted(p) for p in s.unknown_paths) for s in loaded.specs if s.unknown_paths}
     unset = tuple(sorted({name for s in loaded.specs for name in s.unset_secrets}))
     # The portal's zone, and tasks whose runs (all of them read now) outlast their schedule's interval.
-    running = tuple(p for t in state.tasks if t.id in names and (p := load.from_remote(t, names[t.id])) is not None)
+    running = tuple(p for t in state.tasks if t.id in names
+                    and (p := load.from_remote(t, names[t.id], _left(t, runs.get(t.id, ())))) is not None)
     warnings = (*zonecheck.warnings(state.tasks, now), *load.overruns(running, runs, now))
     doc = views.to_dict(assess(plan, state.tasks, names, runs, now=now, unknown=unknown), plan, unset_secrets=unset,
                         warnings=warnings)
     return Reading(loaded=loaded, state=state, plan=plan, names=names, runs=runs, running=running, doc=doc,
                    secrets=tuple(connection.secrets))
+
+
+def _left(task: RemoteTask, runs: tuple[RemoteRun, ...]) -> int | None:
+    """What max_occurrences still allows the task (at most), as status counts it; None: no limit."""
+    return occurrences_left(task, runs)[0] if task.max_occurrences not in (None, -1) else None
 
 
 def run(request: Request, *, connect: Connect, fmt: str, echo: Echo, echo_err: Echo,
