@@ -174,11 +174,15 @@ def _collision(service: str, minutes: Counter[int], groups: Mapping[tuple[str, t
                       hint="spread their start minutes, or raise `collisions: {per_minute: N}` in the project file")
 
 
-def overruns(planned: Iterable[Planned], runs: Mapping[str, Sequence[RemoteRun]], now: datetime
-             ) -> tuple[Diagnostic, ...]:
+def overruns(planned: Iterable[Planned], runs: Mapping[str, Sequence[RemoteRun]], now: datetime, *,
+             attached: bool = True) -> tuple[Diagnostic, ...]:
     """Tasks whose recent runs (the median of the last RECENT_RUNS finished ones) take longer than
     the shortest time between two of their coming fire times: the portal skips a fire while the
-    previous run is still going (docs/portal-api.md §6). Only tasks whose runs were read count."""
+    previous run is still going (docs/portal-api.md §6). Only tasks whose runs were read count.
+
+    `attached=False` (the plan): each warning is about the plan as a whole and names its task in
+    the message, because a change's own warnings are part of what `apply PLANFILE` compares, and a
+    run finishing between plan and apply (which leaves the plan fresh) can move the median."""
     found = []
     for p in planned:
         if p.task_id is None or p.task_id not in runs:
@@ -187,10 +191,11 @@ def overruns(planned: Iterable[Planned], runs: Mapping[str, Sequence[RemoteRun]]
         gap = _interval_ms(_fires(p, now))
         if took is None or gap is None or took <= gap:
             continue
-        found.append(Diagnostic(severity=Severity.WARNING, name=p.name, owner=p.owner,
-                                message=f"its recent runs take {_span(took)} (the median of its last finished ones), "
-                                f"longer than the {_span(gap)} between its fire times: runs will be skipped while the "
-                                "previous one is still going",
+        message = (f"its recent runs take {_span(took)} (the median of its last finished ones), longer than the "
+                   f"{_span(gap)} between its fire times: runs will be skipped while the previous one is still going")
+        found.append(Diagnostic(severity=Severity.WARNING, name=p.name, owner=p.owner, message=message,
+                                hint="fire less often, or make the tool faster") if attached else
+                     Diagnostic(severity=Severity.WARNING, message=f"{p.name} ({p.owner}): {message}",
                                 hint="fire less often, or make the tool faster"))
     return tuple(found)
 

@@ -63,7 +63,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         e.name, e.owner, e.desired, e.actions, e.remote, runs=state.runs,
         rescheduled=e.differences is not None and bool(e.differences.fields & compare.SCHEDULE_PATHS))) is not None]
     fired, crowded = load.assess(planned, options.now, per_minute=options.policy.collisions_per_minute)
-    diagnostics.extend((*crowded, *load.overruns(planned, state.runs, options.now)))
+    diagnostics.extend((*crowded, *load.overruns(planned, state.runs, options.now, attached=False)))
     changes = _moves_held_together([c for c, _ in reviewed])
     secrets = _secrets(specs, options)
     return Plan(
