@@ -121,7 +121,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return show.run(args.plan_file, fmt=args.format, color=color, echo=echo, echo_err=echo_err)
     if args.command in ("plan", "apply"):
         return _dispatch_planning(args)
-    if args.command in ("status", "runs", "import", "doctor"):
+    if args.command in ("status", "report", "runs", "import", "doctor"):
         return _dispatch_reading(args)
     raise AssertionError(f"command {args.command!r} is not dispatched")
 
@@ -157,6 +157,10 @@ def _dispatch_reading(args: argparse.Namespace) -> int:
         from reconciler.commands import status
 
         return status.run(asked.request, connect=asked.connect, fmt=args.format, echo=echo, echo_err=echo_err)
+    if args.command == "report":
+        from reconciler.commands import report
+
+        return report.run(asked.request, connect=asked.connect, out=args.out, echo=echo, echo_err=echo_err)
     if args.command == "doctor":
         from reconciler.commands import doctor
 

@@ -361,6 +361,22 @@ def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     add_reading(p)
 
 
+def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write one static HTML page: fire-time heatmaps, schedules, next fires, runs, health",
+        description="What status reads, as one self-contained HTML file (no server, no script, no external "
+        "asset; it opens offline): a 7 x 24 heatmap of fire times per GP service over the next 7 days, each "
+        "managed task's schedule in words with its next fire times, recent runs and health. Secrets are masked. "
+        "Reads the portal; writes only the file.",
+        epilog="examples:\n  reconciler report --emulator --out report.html\n"
+        "Exit: 0 written, 1 error (invalid task files, a portal error, the file cannot be written), 3 bug.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write (replaced whole)")
+    add_reading(p)
+
+
 def _add_runs(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "runs",
@@ -397,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_apply(sub)
     _add_show(sub)
     _add_status(sub)
+    _add_report(sub)
     _add_runs(sub)
     _add_import(sub)
     _add_doctor(sub)

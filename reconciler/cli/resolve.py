@@ -129,6 +129,7 @@ def planning(args: argparse.Namespace, environ: Mapping[str, str], *, variables:
         mass_delete_share=float(mass.get("share", Policy.mass_delete_share)),
         mass_delete_count=int(mass.get("count", Policy.mass_delete_count)),
         only=tuple(getattr(args, "only", ())),
+        collisions_per_minute=int((found.collisions if found else {}).get("per_minute", Policy.collisions_per_minute)),
     )
     request = Request(
         tasks_dir=args.tasks or (found.tasks_dir if found else "tasks.d"),

@@ -1,30 +1,23 @@
 """What `reconciler doctor` observed on a portal, judged: each finding an observed fact with its
 evidence, ok / warn / fail / info. Pure; commands/doctor.py gathers the observations.
 
-The time zone is inferred, never assumed: for active tasks whose schedules name fixed hours, the
-portal's `nextStart` is compared with the next fire time the schedule has when read as UTC (as
-reconciler reads it); a consistent whole-quarter-hour difference is the scheduler's offset.
+The time zone is inferred, never assumed (reconciler.planning.zonecheck, which plan and status
+share).
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from reconciler.instants import parse_instant
 from reconciler.model import FederatedServer, PortalUser, PortalVersion, RemoteTask
-from reconciler.planning.checks import GP_SCHEDULING_PRIVILEGES, GP_SERVICE_RELEASE, next_fires
+from reconciler.planning import zonecheck
+from reconciler.planning.checks import GP_SCHEDULING_PRIVILEGES, GP_SERVICE_RELEASE
 from reconciler.planning.quota import LIMIT_STEMS
 
 OK, WARN, FAIL, INFO = "ok", "warn", "fail", "info"
 MAX_SKEW_S = 60  # a portal clock further off than this moves fire times and token expiry
-# One hour and one minute: with an hour list an offset can map the list onto itself (0,2,...,22
-# under UTC+2) and read as UTC, so only these tasks are evidence.
-_ONE_TIME = re.compile(r"\d{1,2}")
-_QUARTER_MS = 15 * 60 * 1000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,52 +174,20 @@ def _paging(page: Mapping[str, object] | None) -> Finding:
 def _zone(seen: Observed) -> Finding:
     if seen.portal_now is None:
         return Finding(check="time zone", status=INFO, fact="not observed (the portal sent no Date header)")
-    deltas = Counter[int]()
-    for owner in seen.owners:
-        for task in owner.tasks or ():
-            delta = _offset(task, seen.portal_now)
-            if delta is not None:
-                deltas[delta] += 1
-    if not deltas:
+    evidence = zonecheck.infer((t for owner in seen.owners for t in owner.tasks or ()), seen.portal_now)
+    if not evidence.deltas:
         return Finding(check="time zone", status=INFO, fact="not observed: no active task firing at one time of "
                        "day (one hour, one minute) with a nextStart to compare")
-    evidence = "; ".join(f"{n} task{'s' if n > 1 else ''} {_hours(d)}" for d, n in deltas.most_common())
-    if len(deltas) > 1:
+    delta = evidence.consistent
+    if delta is None:
         return Finding(check="time zone", status=WARN, fact="nextStart disagrees with the UTC reading by different "
-                       "amounts (a daylight-saving zone, or tasks edited elsewhere)", evidence=evidence)
-    (delta,) = deltas
+                       "amounts (a daylight-saving zone, or tasks edited elsewhere)", evidence=evidence.describe())
     if delta == 0:
         return Finding(check="time zone", status=OK, fact="the scheduler reads schedules in UTC, as reconciler does",
-                       evidence=evidence)
-    return Finding(check="time zone", status=WARN, fact=f"the scheduler appears to read schedules as UTC{_zone_name(delta)}; "
-                   "reconciler reads them as UTC, so its fire times are off by that much", evidence=evidence)
-
-
-def _offset(task: RemoteTask, now: datetime) -> int | None:
-    """nextStart minus the next fire by the UTC reading, in ms, when a whole quarter-hour within 14 h."""
-    fixed = _ONE_TIME.fullmatch(task.schedule.hour.strip()) and _ONE_TIME.fullmatch(task.schedule.minute.strip())
-    if not task.active or task.next_start is None or not fixed:
-        return None
-    fires = next_fires(task.schedule, start_ms=task.start_date, now=now, count=1, end_ms=None)
-    if not fires:
-        return None
-    delta = task.next_start - int(parse_instant(fires[0]).timestamp() * 1000)
-    # A nextStart a day off (the UTC reading's next fire falls on the other side of midnight) folds back.
-    for shift in (0, -86_400_000, 86_400_000):
-        folded = delta + shift
-        if abs(folded) <= 14 * 3_600_000 and folded % _QUARTER_MS == 0:
-            return folded
-    return None
-
-
-def _hours(delta_ms: int) -> str:
-    return "agree" if delta_ms == 0 else f"{abs(delta_ms) / 3_600_000:g} h {'later' if delta_ms > 0 else 'earlier'}"
-
-
-def _zone_name(delta_ms: int) -> str:
-    minutes = -delta_ms // 60_000  # a schedule read as UTC+2 fires 2 h before its UTC reading
-    sign = "+" if minutes >= 0 else "-"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+                       evidence=evidence.describe())
+    return Finding(check="time zone", status=WARN, fact=f"the scheduler appears to read schedules as "
+                   f"UTC{zonecheck.zone_name(delta)}; reconciler reads them as UTC, so its fire times are off by that "
+                   "much", evidence=evidence.describe(), hint=f"set `{zonecheck.PROJECT_KEY}:` in the project file")
 
 
 def _clock(seen: Observed) -> Finding:

@@ -30,6 +30,9 @@ class Policy:
     mass_delete_share: float = 0.5
     mass_delete_count: int = 3
     only: tuple[str, ...] = ()  # --only: plan just the tasks whose names match (a partial plan)
+    # The collision warning: more tasks than this starting in one minute on one GP service
+    # (the project file's collisions.per_minute; reconciler.planning.load).
+    collisions_per_minute: int = 5
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
@@ -53,8 +56,12 @@ class Policy:
             raise ValueError(f"mass_delete_share {share!r}")
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise ValueError(f"mass_delete_count {count!r}")
+        per_minute = data.get("collisions_per_minute", 5)
+        if isinstance(per_minute, bool) or not isinstance(per_minute, int) or per_minute < 1:
+            raise ValueError(f"collisions_per_minute {per_minute!r}")
         return cls(on_remove=on_remove, **flags, allow_mass_delete=bool(data.get("allow_mass_delete", False)),
-                   mass_delete_share=float(share), mass_delete_count=count, only=tuple(only))
+                   mass_delete_share=float(share), mass_delete_count=count, only=tuple(only),
+                   collisions_per_minute=per_minute)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -143,6 +143,33 @@ class UnmanagedTask:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LoadSeries:
+    """The fire times on one GP service or federated server (`url`) over the load window:
+    `buckets` are (quarter-hour index from Load.start, fire times in it), non-zero ones in order."""
+
+    url: str
+    tasks: int
+    fires: int
+    buckets: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Load:
+    """When the planned tasks will fire (reconciler.planning.load): every GPService task active
+    once the plan is applied, over `days` from the plan's now, in quarter-hour buckets counted from
+    `start` (now, to the hour). A task's fire times past `cap` in the window are not counted
+    (`capped` names those tasks)."""
+
+    start: str  # UTC ISO "Z"
+    days: int
+    bucket_minutes: int
+    cap: int
+    capped: tuple[str, ...]
+    servers: tuple[LoadSeries, ...]
+    services: tuple[LoadSeries, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Plan:
     """Everything `plan` found. `observed` fingerprints the managed portal tasks the plan was
     built from and `desired` the task definitions (secret values left out, their paths in), so
@@ -160,6 +187,7 @@ class Plan:
     only: tuple[str, ...] = ()  # --only patterns: a partial plan (empty: every task)
     withheld: tuple[str, ...] = ()  # names that differ from tasks.d but --no-delete holds back
     retired: tuple[str, ...] = ()  # names not in tasks.d that stay disabled (on_remove: disable, paused already)
+    load: Load | None = None  # when the planned tasks fire; None: not computed (a plan made by hand)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from reconciler.instants import to_ms
 from reconciler.masking import mask_credential_field, mask_values, mask_words
 from reconciler.model import PortalState, RemoteRun, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
-from reconciler.planning import checks, compare, guards, selection
+from reconciler.planning import checks, compare, guards, load, selection, zonecheck
 from reconciler.planning.blind import blind_spots
 from reconciler.planning.desired import desired_fields, secret_values
 from reconciler.planning.fingerprints import desired_fingerprint, observed_fingerprint
@@ -58,6 +58,12 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         if change is not None:
             reviewed.append((change, entry.remote))
     diagnostics.extend(quota(reviewed, state))
+    diagnostics.extend(zonecheck.warnings(state.tasks, options.now))
+    planned = [p for e in draft.entries if (p := load.as_planned(
+        e.name, e.owner, e.desired, e.actions, e.remote, runs=state.runs,
+        rescheduled=e.differences is not None and bool(e.differences.fields & compare.SCHEDULE_PATHS))) is not None]
+    fired, crowded = load.assess(planned, options.now, per_minute=options.policy.collisions_per_minute)
+    diagnostics.extend((*crowded, *load.overruns(planned, state.runs, options.now, attached=False)))
     changes = _moves_held_together([c for c, _ in reviewed])
     secrets = _secrets(specs, options)
     return Plan(
@@ -73,6 +79,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         only=options.policy.only,
         withheld=draft.withheld,
         retired=draft.retired,
+        load=fired,
     )
 
 

@@ -211,9 +211,10 @@ def describe(expr: QuartzExpression) -> str:
 
 
 def next_fire_times(
-    expr: QuartzExpression, *, after: datetime, count: int, tz: tzinfo = timezone.utc
+    expr: QuartzExpression, *, after: datetime, count: int, tz: tzinfo = timezone.utc, until: datetime | None = None
 ) -> list[datetime]:
-    """The next `count` fire times strictly after `after`, as Quartz 2.3.2 computes them.
+    """The next `count` fire times strictly after `after`, as Quartz 2.3.2 computes them; none
+    after `until` (when given: counting a window stops at its end, not `count` fires later).
 
     Evaluated in `tz` and returned as aware datetimes in `tz`; fewer than `count` when the
     schedule stops firing (years exhausted, impossible dates such as Feb 30, or past Quartz's
@@ -230,12 +231,12 @@ def next_fire_times(
     max_year = min(start.year + YEARS_AHEAD, _LAST_SUPPORTED_YEAR)
     found: list[datetime] = []
     for year, month in _candidate_months(expr.parsed, start, max_year):
-        if len(found) >= count:
+        month_start = datetime(year, month, 1, tzinfo=tz) - timedelta(seconds=1)
+        if len(found) >= count or (until is not None and month_start >= until):
             break
         days = month_days(expr.parsed.dom, expr.parsed.dow, year, month)
         if days:
-            month_start = datetime(year, month, 1, tzinfo=tz) - timedelta(seconds=1)
-            found += _times_in_month(expr.parsed, year, month, days, max(start, month_start), count - len(found))
+            found += _times_in_month(expr.parsed, year, month, days, max(start, month_start), count - len(found), until)
     return found
 
 
@@ -249,7 +250,8 @@ def _candidate_months(p: ParsedFields, start: datetime, max_year: int) -> Iterat
 
 
 def _times_in_month(
-    p: ParsedFields, year: int, month: int, days: frozenset[int], begin: datetime, limit: int
+    p: ParsedFields, year: int, month: int, days: frozenset[int], begin: datetime, limit: int,
+    until: datetime | None = None,
 ) -> list[datetime]:
     """croniter steps through the time of day; it only ever sees explicit lists (no `a-a` bug)."""
     fields = [_cron_list(p.seconds, SECOND), _cron_list(p.minutes, MINUTE), _cron_list(p.hours, HOUR)]
@@ -261,7 +263,7 @@ def _times_in_month(
             t = it.get_next(datetime)
         except CroniterBadDateError:
             break
-        if (t.year, t.month) != (year, month):
+        if (t.year, t.month) != (year, month) or (until is not None and t > until):
             break
         times.append(t)
     return times

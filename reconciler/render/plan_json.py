@@ -37,7 +37,16 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
                      "managed_by": str | null}],   # the other project whose mark it carries
                                                    # ("" the plain mark of runs without one)
       "errors": [{"message", "hint", "name", "owner", "source"}],
-      "warnings": [{"message", "hint", "name", "owner", "source"}]
+      "warnings": [{"message", "hint", "name", "owner", "source"}],
+      "load": {                 # when the GP service tasks active once applied fire (null: not computed)
+        "start": str,           # UTC ISO: the plan's now, to the hour; bucket 0 starts here
+        "days": int, "bucket_minutes": int,   # the window (7 days) and the bucket (15 minutes)
+        "cap": int,             # fire times counted per task at most; "capped": [names] fire more
+        "capped": [str],
+        "servers": [{"url": str, "tasks": int, "fires": int,
+                     "buckets": {str: int}}],   # bucket start (UTC ISO) -> fire times; non-zero, in order
+        "services": [...]       # as servers, one per GP service
+      } | null
     }
 
 Order follows the Plan exactly, so a saved plan compares equal to a recomputed one. A scalar
@@ -48,11 +57,13 @@ create/update send, secrets included) is never part of this view.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
+from reconciler.instants import iso, parse_instant
 from reconciler.masking import mask_scalar, mask_url_token
 from reconciler.model import Severity, SourceRef
-from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
+from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Load, LoadSeries, Plan, UnmanagedTask
 from reconciler.render.common import concerns
 from reconciler.render.version import FORMAT_VERSION
 
@@ -77,7 +88,21 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "unmanaged": [_unmanaged(t) for t in plan.unmanaged],
         "errors": [_diagnostic(d) for d in plan.errors],
         "warnings": [_diagnostic(d) for d in plan.warnings],
+        "load": _load(plan.load),
     }
+
+
+def _load(load: Load | None) -> dict[str, Any] | None:
+    if load is None:
+        return None
+    start, step = parse_instant(load.start), timedelta(minutes=load.bucket_minutes)
+
+    def series(s: LoadSeries) -> dict[str, Any]:
+        return {"url": s.url, "tasks": s.tasks, "fires": s.fires,
+                "buckets": {iso(start + i * step): n for i, n in s.buckets}}
+    return {"start": load.start, "days": load.days, "bucket_minutes": load.bucket_minutes, "cap": load.cap,
+            "capped": list(load.capped), "servers": [series(s) for s in load.servers],
+            "services": [series(s) for s in load.services]}
 
 
 def render(plan: Plan, *, color: bool = False) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.planning.plan import SUMMARY_KEYS, Plan
+from reconciler.render import load as load_views
 from reconciler.render.common import (
     LEGEND,
     WRAP_AT,
@@ -137,6 +138,7 @@ def _head(doc: dict[str, Any]) -> str:
     retired = retired_line(doc, escape)
     if retired:
         lines += [retired, ""]
+    lines += load_views.markdown_lines(doc, escape)
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
         lines += ["> [!IMPORTANT]", f"> {blocked_line(len(blocked))}"]

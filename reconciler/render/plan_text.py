@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.planning.plan import Plan
+from reconciler.render import load as load_views
 from reconciler.render.common import (
     LEGEND,
     WRAP_AT,
@@ -76,6 +77,8 @@ def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
         out.add(retired)
         out.add()
     _diagnostics(out, doc)
+    for line in load_views.text_lines(doc, clean):
+        out.add(line)
     out.add(summary_line(doc["summary"]), "bold")
     blocked = sum(1 for c in doc["changes"] if c["blocked"])
     if blocked:

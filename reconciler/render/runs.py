@@ -29,11 +29,11 @@ def to_dict(task: RemoteTask, name: str | None, runs: Sequence[RemoteRun], kept:
         "task": {"id": task.id, "owner": task.owner, "title": task.title, "name": name},
         "shown": len(runs),
         "kept": kept,
-        "runs": [_run(r) for r in runs],
+        "runs": [run_to_dict(r) for r in runs],
     }
 
 
-def _run(run: RemoteRun) -> dict[str, Any]:
+def run_to_dict(run: RemoteRun) -> dict[str, Any]:
     finished = run.status not in _RUNNING
     job = run.job
     messages = [f"{m.type}: {m.description}" for m in job.messages] if job else []

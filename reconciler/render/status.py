@@ -7,9 +7,11 @@
                 "runs_left_exact": bool, "drift": [str],
                 "drift_fields": [{"path", "before", "after", "secret"}], "drift_unknown": [str],
                 "problems": [str], "healthy": bool}],
-     "unset_secrets": [str], "errors": [{"message", "hint", "name", "owner"}]}
+     "unset_secrets": [str], "errors": [{"message", "hint", "name", "owner"}],
+     "warnings": [{"message", "hint", "name", "owner"}]}
 
-`runs_left` is an upper bound unless `runs_left_exact`; `drift_fields` are the plan's fields,
+`runs_left` is an upper bound unless `runs_left_exact`; `warnings` are about the portal as a whole (its
+scheduler's apparent time zone) or a task's runs outlasting its schedule's interval; `drift_fields` are the plan's fields,
 masked exactly as the plan JSON masks them; `drift_unknown` are fields whose drift is unknown
 because their `${secret:NAME}` is not set (`unset_secrets`: the NAMEs, never a value). Unhealthy tasks come first; a drifted or missing
 task has a mark of its own, never "ok". Text for people, Markdown for a job summary.
@@ -24,14 +26,15 @@ from typing import Any
 from reconciler.instants import iso_ms
 from reconciler.masking import mask_url_token
 from reconciler.planning.health import TaskHealth
-from reconciler.planning.plan import Plan
+from reconciler.planning.plan import Diagnostic, Plan
 from reconciler.render.common import clean
 from reconciler.render.plan_json import field_to_dict
 from reconciler.render.plan_markdown import escape
 from reconciler.render.version import FORMAT_VERSION
 
 
-def to_dict(found: Sequence[TaskHealth], plan: Plan, *, unset_secrets: Sequence[str] = ()) -> dict[str, Any]:
+def to_dict(found: Sequence[TaskHealth], plan: Plan, *, unset_secrets: Sequence[str] = (),
+            warnings: Sequence[Diagnostic] = ()) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "portal": mask_url_token(plan.portal),
@@ -41,8 +44,13 @@ def to_dict(found: Sequence[TaskHealth], plan: Plan, *, unset_secrets: Sequence[
                     "drifted": sum(bool(h.drift) for h in found)},
         "tasks": [_task(h) for h in found],
         "unset_secrets": list(unset_secrets),
-        "errors": [{"message": d.message, "hint": d.hint, "name": d.name, "owner": d.owner} for d in plan.errors],
+        "errors": [_diagnostic(d) for d in plan.errors],
+        "warnings": [_diagnostic(d) for d in warnings],
     }
+
+
+def _diagnostic(d: Diagnostic) -> dict[str, Any]:
+    return {"message": d.message, "hint": d.hint, "name": d.name, "owner": d.owner}
 
 
 def _task(h: TaskHealth) -> dict[str, Any]:
@@ -88,6 +96,10 @@ def _note(doc: dict[str, Any]) -> str | None:
     names = doc["unset_secrets"]
     return (f"secret variable{'s' if len(names) > 1 else ''} not set, so the drift of the parameters "
             f"using {'them' if len(names) > 1 else 'it'} is unknown: {', '.join(names)}") if names else None
+
+
+def _about(item: dict[str, Any]) -> str:
+    return f"{item['name']} ({item['owner']}): " if item.get("name") else ""
 
 
 def render(doc: dict[str, Any], fmt: str) -> str:
@@ -136,6 +148,9 @@ def _text(doc: dict[str, Any]) -> str:
         lines += [f"     {clean(problem)}" for problem in task["problems"]]
     lines += [f"note: {clean(note)}" for note in (_note(doc),) if note]
     lines += [f"error: {clean(e['message'])}" for e in doc["errors"]]
+    for w in doc.get("warnings", ()):
+        lines.append(f"warning: {clean(_about(w) + w['message'])}")
+        lines += [f"     hint: {clean(w['hint'])}"] if w["hint"] else []
     if not doc["tasks"]:
         lines.append("No managed tasks.")
     return "\n".join(lines).rstrip()
@@ -157,4 +172,6 @@ def _markdown(doc: dict[str, Any]) -> str:
         lines.append(f"| {' | '.join(cells)} |")
     lines += ["", *(f"> **Note:** {escape(note)}" for note in (_note(doc),) if note)]
     lines += [f"> **Error:** {escape(e['message'])}" for e in doc["errors"]]
+    lines += [f"> **Warning:** {escape(_about(w) + w['message'])}" + (f" (hint: {escape(w['hint'])})" if w["hint"] else "")
+              for w in doc.get("warnings", ())]
     return "\n".join(lines).rstrip()

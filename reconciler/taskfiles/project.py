@@ -3,6 +3,7 @@
     project: gis-prod              # the id in every managed title: "[reconciler:gis-prod] <name>"
     owner: gp_owner                # tasks without `owner:` belong to this user, whoever signs in
     tasks: tasks.d                 # relative to this file
+    collisions: {per_minute: 5}    # plan warns when more tasks start in one minute on one GP service
     environments:                  # chosen with --environment NAME
       production: {portal: https://gis.example.com/portal, variables: {GP_SERVER_URL: ...}}
 
@@ -47,6 +48,7 @@ class ProjectConfig:
     variables: Mapping[str, str] = field(default_factory=dict)
     on_remove: str | None = None
     mass_delete: Mapping[str, float] = field(default_factory=dict)  # share, count
+    collisions: Mapping[str, int] = field(default_factory=dict)  # per_minute
     connection: Mapping[str, Any] = field(default_factory=dict)  # CONNECTION_KEYS given
     environments: tuple[str, ...] = ()  # the names under environments:, chosen or not
 
@@ -230,6 +232,7 @@ def _merged(document: Document, path: Path, environment: str | None) -> ProjectC
         variables={**(data.get("variables") or {}), **(chosen.get("variables") or {})},
         on_remove=pick("on_remove"),
         mass_delete={**(data.get("mass_delete") or {}), **(chosen.get("mass_delete") or {})},
+        collisions={**(data.get("collisions") or {}), **(chosen.get("collisions") or {})},
         connection={k: chosen[k] for k in CONNECTION_KEYS if k in chosen},
     )
 

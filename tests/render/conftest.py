@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.masking import SECRET_MASK
 from reconciler.model import CronFields, Severity, SourceRef, TaskFields
-from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Plan, UnmanagedTask
+from reconciler.planning.plan import Action, Change, Diagnostic, FieldChange, Key, Load, LoadSeries, Plan, UnmanagedTask
 
 # A secret that only Change.desired holds: no view may show it.
 DESIRED_SECRET = "s3cr3t-desired-token-XYZ"
@@ -150,9 +150,20 @@ def full_plan() -> Plan:
         UnmanagedTask(id="u4", owner="bob", title="[reconciler] legacy", task_type="GPService", active=True,
                       managed_by=""),
     )
+    # Two servers: one busy at 02:00 and 02:30 on weekdays, one with a single task at 06:30 (buckets
+    # count quarter-hours from 2026-11-30T00:00Z; 96 a day).
+    busy = tuple(b for day in range(5) for b in ((day * 96 + 8, 4), (day * 96 + 10, 2)))
+    load = Load(start="2026-11-30T00:00:00Z", days=7, bucket_minutes=15, cap=672, capped=("every-5-minutes",),
+                servers=(LoadSeries(url="https://gis.example.com/server", tasks=5, fires=30, buckets=busy),
+                         LoadSeries(url="https://gis2.example.com/arcgis", tasks=1, fires=1, buckets=((26, 1),))),
+                services=(LoadSeries(url="https://gis.example.com/server/rest/services/Buffer/GPServer", tasks=5,
+                                     fires=30, buckets=busy),
+                          LoadSeries(url="https://gis2.example.com/arcgis/rest/services/Sync/GPServer", tasks=1,
+                                     fires=1, buckets=((26, 1),))))
     return make_plan(
         changes=changes,
         unchanged=("a", "b", "c", "d", "e", "f", "g"),
         unmanaged=unmanaged,
         diagnostics=diagnostics,
+        load=load,
     )
