@@ -13,7 +13,7 @@ from datetime import datetime
 from reconciler.commands import Echo, planfile
 from reconciler.connection import Connect, Connection
 from reconciler.masking import mask_output
-from reconciler.model import LoadResult, PortalState, TaskSpec
+from reconciler.model import LoadResult, PortalState, TaskSpec, ZoneSettings
 from reconciler.planning.options import PlanOptions, Policy
 from reconciler.planning.ownership import PLAIN_MARK, is_managed
 from reconciler.planning.plan import Plan
@@ -22,6 +22,7 @@ from reconciler.portal import snapshot
 from reconciler.render import NOT_SAVED, SAVED, render
 from reconciler.render import validate as validate_views
 from reconciler.taskfiles import loader
+from reconciler.taskfiles.loader import UTC_SCHEDULES
 
 EXIT_CHANGES = 2
 
@@ -38,6 +39,7 @@ class Request:
     adopts: str | None = None
     owner_pinned: bool = True
     assigned: tuple[str, ...] = ()  # the --var names (in `variables` too): unused ones are warned about
+    zones: ZoneSettings = UTC_SCHEDULES  # the project file's time-zone settings
 
 
 def portal_now(connection: Connection) -> datetime:
@@ -53,7 +55,8 @@ def load_tasks(request: Request, connection: Connection, *, now: datetime,
     under the user's own (`unset_secrets_unknown`: see loader.load; status only)."""
     variables = {**connection.defaults, **request.variables}
     return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.policy.allow_empty,
-                       mark=request.mark, unset_secrets_unknown=unset_secrets_unknown, assigned=request.assigned)
+                       mark=request.mark, unset_secrets_unknown=unset_secrets_unknown, assigned=request.assigned,
+                       zones=request.zones)
 
 
 def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,

@@ -57,7 +57,7 @@ def compile_at(expr: QuartzExpression, local: ZoneInfo, scheduler: ZoneInfo, at:
     """
     if local.key == scheduler.key:
         return Compiled(expression=expr)  # the scheduler follows the zone's DST itself
-    current = _shift_at(expr, local, scheduler, at)
+    current = _shift_at(expr, local, scheduler, at, now=True)
     upcoming = _changes(local, scheduler, at, at + HORIZON)
     later = next(((t, e) for t, e in ((t, _shift_at(expr, local, scheduler, t)) for t in upcoming)
                   if str(e) != str(current)), None)
@@ -72,13 +72,14 @@ def _changes(local: ZoneInfo, scheduler: ZoneInfo, start: datetime, end: datetim
     return sorted({t.at for t in found})
 
 
-def _shift_at(expr: QuartzExpression, local: ZoneInfo, scheduler: ZoneInfo, at: datetime) -> QuartzExpression:
+def _shift_at(expr: QuartzExpression, local: ZoneInfo, scheduler: ZoneInfo, at: datetime, *,
+              now: bool = False) -> QuartzExpression:
     minutes = difference(local, scheduler, at)
     try:
         return shift(expr, minutes)
     except NotExact as e:
-        when = at.astimezone(local).strftime("%Y-%m-%d %H:%M %Z")
-        raise NotExact(f"{e} (from {when}, when {local.key} is {_offset(-minutes)} from {scheduler.key})") from None
+        when = "now" if now else "from " + at.astimezone(local).strftime("%Y-%m-%d %H:%M %Z")
+        raise NotExact(f"{e} ({when}, when {local.key} is {_offset(-minutes)} from {scheduler.key})") from None
 
 
 def _quiet_shift(expr: QuartzExpression, local: ZoneInfo, scheduler: ZoneInfo, at: datetime) -> QuartzExpression | None:
