@@ -29,6 +29,7 @@ from reconciler.render.common import (
     fire,
     in_sync,
     managed_by,
+    notice_line,
     plural,
     retired_line,
     summary_parts,
@@ -36,6 +37,7 @@ from reconciler.render.common import (
     waits_note,
     where,
     will_be,
+    zone_facts,
 )
 from reconciler.render.plan_json import plan_to_dict
 
@@ -137,6 +139,12 @@ def _head(doc: dict[str, Any]) -> str:
     retired = retired_line(doc, escape)
     if retired:
         lines += [retired, ""]
+    if doc["notices"]:
+        shown = doc["notices"][:_BLOCKED_SHOWN]
+        lines += ["> [!NOTE]", *(f"> - {notice_line(n, escape, _bold)}" for n in shown)]
+        if len(doc["notices"]) > len(shown):
+            lines.append(f"> - …and {len(doc['notices']) - len(shown)} more (see the JSON plan)")
+        lines.append("")
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
         lines += ["> [!IMPORTANT]", f"> {blocked_line(len(blocked))}"]
@@ -183,6 +191,7 @@ def _change(change: dict[str, Any]) -> str:
         facts.append(note[0].upper() + note[1:])
     if change["source"] is not None:
         facts.append(f"Declared at: {escape(where(change['source']))}")
+    facts += [fact[0].upper() + fact[1:] for fact in zone_facts(change["time_zone"], escape)]
     if change["blocked"]:
         facts.append(f"**Blocked**: {blocked_note(change['blocked'], escape)}")
     for kind in ("errors", "warnings"):
