@@ -7,7 +7,6 @@ bisecting to the second; no zone in the tz database changes its offset twice wit
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -39,17 +38,19 @@ def offset_minutes(zone: ZoneInfo, at: datetime) -> int:
     return int(offset.total_seconds()) // 60
 
 
-def between(zone: ZoneInfo, start: datetime, end: datetime) -> Iterator[Transition]:
+@functools.lru_cache(maxsize=256)  # a load asks the same (zone, now) for every task of that zone
+def between(zone: ZoneInfo, start: datetime, end: datetime) -> tuple[Transition, ...]:
     """The transitions in (start, end], in order."""
+    found = []
     t = start
     while t < end:
         nxt = min(t + _DAY, end)
         if offset_minutes(zone, t) != offset_minutes(zone, nxt):
-            yield _bisect(zone, t, nxt)
+            found.append(_bisect(zone, t, nxt))
         t = nxt
+    return tuple(found)
 
 
-@functools.lru_cache(maxsize=1024)  # a plan asks the same (zone, instant) for every task of that zone
 def _bisect(zone: ZoneInfo, lo: datetime, hi: datetime) -> Transition:
     before = offset_minutes(zone, lo)
     while hi - lo > timedelta(seconds=1):

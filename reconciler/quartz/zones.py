@@ -142,7 +142,9 @@ def _shift_days(expr: QuartzExpression, days: int) -> tuple[str, str]:
     if not p.dom.is_plain:
         raise NotExact(f"day-of-month {expr.day_of_month!r} cannot move to {moved} day exactly")
     lengths = {n for m in p.months for n in _MONTH_LENGTHS.get(m, (31,))}
-    edge = {1} if days < 0 else lengths
+    # back: day 1 leaves the month, and day n+1 of an n-day month would fire on day n; forward:
+    # day n of an n-day month leaves it
+    edge = {1} | {n + 1 for n in lengths if n < 31} if days < 0 else lengths
     if p.dom.days & edge:
         raise NotExact(f"day-of-month {expr.day_of_month!r} would move to {moved} day in another month "
                        "on some dates")
