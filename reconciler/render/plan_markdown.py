@@ -139,11 +139,12 @@ def _head(doc: dict[str, Any]) -> str:
     retired = retired_line(doc, escape)
     if retired:
         lines += [retired, ""]
-    if doc["notices"]:
-        shown = doc["notices"][:_BLOCKED_SHOWN]
+    notices = doc.get("notices", [])  # absent in plans saved by older releases
+    if notices:
+        shown = notices[:_BLOCKED_SHOWN]
         lines += ["> [!NOTE]", *(f"> - {notice_line(n, escape, _bold)}" for n in shown)]
-        if len(doc["notices"]) > len(shown):
-            lines.append(f"> - …and {len(doc['notices']) - len(shown)} more (see the JSON plan)")
+        if len(notices) > len(shown):
+            lines.append(f"> - …and {len(notices) - len(shown)} more (see the JSON plan)")
         lines.append("")
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
@@ -191,7 +192,7 @@ def _change(change: dict[str, Any]) -> str:
         facts.append(note[0].upper() + note[1:])
     if change["source"] is not None:
         facts.append(f"Declared at: {escape(where(change['source']))}")
-    facts += [fact[0].upper() + fact[1:] for fact in zone_facts(change["time_zone"], escape)]
+    facts += [fact[0].upper() + fact[1:] for fact in zone_facts(change.get("time_zone"), escape)]
     if change["blocked"]:
         facts.append(f"**Blocked**: {blocked_note(change['blocked'], escape)}")
     for kind in ("errors", "warnings"):

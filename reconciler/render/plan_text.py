@@ -78,9 +78,10 @@ def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
         out.add(retired)
         out.add()
     _diagnostics(out, doc)
-    if doc["notices"]:
+    notices = doc.get("notices", [])  # absent in plans saved by older releases
+    if notices:
         out.add("Notes:", "bold")
-        for item in doc["notices"]:
+        for item in notices:
             out.add(f"  - {notice_line(item, clean)}")
         out.add()
     out.add(summary_line(doc["summary"]), "bold")
@@ -118,7 +119,7 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
         out.add(f"    # {waits_note(change['waits_for'], clean)}")
     if change["source"] is not None:
         out.add(f"    # declared at {where(change['source'])}")
-    for fact in zone_facts(change["time_zone"], clean):
+    for fact in zone_facts(change.get("time_zone"), clean):
         out.add(f"    # {fact}")
     if change["blocked"]:
         out.add(f"    # BLOCKED: {blocked_note(change['blocked'], clean)}", "error")

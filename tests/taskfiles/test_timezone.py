@@ -105,3 +105,19 @@ def test_the_project_file_refuses_unknown_zones_at_their_line(tmp_path: Path) ->
         project.load(path)
     assert [(p.source.line, p.field, p.message) for p in e.value.problems] == [
         (4, "environments.us.scheduler_timezone", "unknown time zone 'US/Eastrn'; did you mean US/Eastern?")]
+
+
+def test_an_import_under_a_default_zone_names_the_schedulers_zone(tmp_path: Path) -> None:
+    from reconciler.model import RemoteTask
+    from reconciler.taskfiles.writer import imported
+
+    remote = RemoteTask(id="t1", owner="publisher", title="hand-made", task_type="GPService",
+                        schedule=CronFields(minute="30", hour="1", day_of_month="*", month="*", day_of_week="?"),
+                        parameters_json="{}", item_id=None, task_url=URL, max_occurrences=None, start_date=None,
+                        end_date=None, active=True, task_state=None, created=None, updated=None, last_start=None,
+                        next_start=None, run_interval_seconds=None)
+    text = imported(remote, name="hand-made", default_owner="publisher", adopt=True, timezone="UTC").text
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    result = loader.load(tmp_path, variables={}, now=WINTER, zones=ZoneSettings(timezone="Europe/Berlin"))
+    assert [p.message for p in result.problems] == []
+    assert result.specs[0].schedule == remote.schedule  # read back unchanged, not as Berlin time
