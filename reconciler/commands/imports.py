@@ -25,6 +25,7 @@ from reconciler.render import validate as validate_views
 from reconciler.taskfiles.loader import LoadResult
 from reconciler.taskfiles.rules import MAX_TITLE, is_task_name
 from reconciler.taskfiles.writer import imported, name_for
+from reconciler.taskfiles.zoning import default_zone
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,8 +150,8 @@ def _answers(task: RemoteTask, name: str, request: Request) -> bool:
 
 def _schedule_zone(request: Request) -> str | None:
     """The portal's schedules are in the scheduler's zone: say so when the project's default differs."""
-    zones = request.zones
-    return zones.scheduler if zones.timezone is not None and zones.timezone != zones.scheduler else None
+    default = default_zone(request.zones)
+    return request.zones.scheduler if default is not None and default != request.zones.scheduler else None
 
 
 def _write(path: Path, text: str) -> None:

@@ -74,7 +74,7 @@ def observe(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     portal = connection.portal
     options = PlanOptions(default_owner=portal.owner, portal=connection.label, now=now, mark=request.mark,
                           adopts=request.adopts, owner_pinned=request.owner_pinned, policy=request.policy,
-                          secret_values=secrets)
+                          secret_values=secrets, scheduler_zone=request.zones.scheduler)
     # An administrator reads every owner holding one of this project's tasks, or a plain-marked one
     # (this repository's from before it named its project, which a create must not run beside).
     found = snapshot.gather(portal, specs, default_owner=options.default_owner,

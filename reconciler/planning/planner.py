@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from reconciler.instants import to_ms
 from reconciler.masking import mask_credential_field, mask_values, mask_words
@@ -245,7 +246,7 @@ def _fires(task: TaskFields | RemoteTask, options: PlanOptions,
     if capped and isinstance(task, RemoteTask) and runs is not None:
         left = checks.occurrences_left(task, runs)[0]
     return checks.next_fires(task.schedule, start_ms=task.start_date, now=options.now, end_ms=task.end_date,
-                             runs_left=left)
+                             runs_left=left, tz=ZoneInfo(options.scheduler_zone))
 
 
 def _wanted_active(spec: TaskSpec, remote: RemoteTask, changed: AbstractSet[str]) -> bool:

@@ -317,7 +317,7 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
     if "schedule" in ok:
         schedule, notes = schedules.read(data["schedule"])
         check.add_notes(notes)
-    zone = data["timezone"] if "timezone" in ok else None if "timezone" in data else zones.timezone
+    zone = data["timezone"] if "timezone" in ok else None if "timezone" in data else zoning.default_zone(zones)
     if "timezone" in ok and (problem := zoning.zone_problem(zone or "")):
         check.add(("timezone",), problem, zoning.ZONE_HINT)
         zone = None

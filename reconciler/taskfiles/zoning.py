@@ -32,6 +32,14 @@ def zone_problem(name: str) -> str | None:
     return None
 
 
+def default_zone(settings: ZoneSettings) -> str | None:
+    """The zone of a schedule without `timezone:`: the project's, else UTC when the scheduler reads
+    another zone (a schedule is UTC unless said otherwise), else None (sent as written)."""
+    if settings.timezone is not None:
+        return settings.timezone
+    return "UTC" if settings.scheduler != "UTC" else None
+
+
 def compile_schedule(expr: quartz.QuartzExpression, zone_name: str, settings: ZoneSettings,
                      now: datetime) -> tuple[ZonedSchedule | None, CronFields | None, list[Note]]:
     """The zoned schedule, the fields to send (both None after an error) and the notes on it.

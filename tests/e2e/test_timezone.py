@@ -69,3 +69,14 @@ def test_a_zoned_task_follows_local_time_across_a_dst_change(on_emu: Run, workdi
     assert on_emu("apply", "--auto-approve").code == 0
     after = plan_json(on_emu("plan", "--format", "json"))
     assert (after["changes"], after["notices"]) == ([], [])
+
+
+def test_fire_times_are_read_in_the_schedulers_zone(on_emu: Run, workdir: Path, emu) -> None:
+    zoned_project(workdir, emu)
+    (workdir / "reconciler.yaml").write_text("project: tz\nowner: publisher\ntimezone: Europe/Berlin\n"
+                                             "scheduler_timezone: America/New_York\n")
+    set_clock(emu, datetime(2026, 1, 10, 12, tzinfo=timezone.utc))
+    [change] = plan_json(on_emu("plan", "--format", "json"))["changes"]
+    assert change["time_zone"]["compiled"] == "0 30 20 * * ?"  # 02:30 CET = 20:30 EST the day before
+    assert change["time_zone"]["scheduler_zone"] == "America/New_York"
+    assert change["next_fires"]["after"][:2] == ["2026-01-11T01:30:00Z", "2026-01-12T01:30:00Z"]  # 02:30 in Berlin

@@ -121,3 +121,10 @@ def test_an_import_under_a_default_zone_names_the_schedulers_zone(tmp_path: Path
     result = loader.load(tmp_path, variables={}, now=WINTER, zones=ZoneSettings(timezone="Europe/Berlin"))
     assert [p.message for p in result.problems] == []
     assert result.specs[0].schedule == remote.schedule  # read back unchanged, not as Berlin time
+
+
+def test_a_schedule_without_a_zone_is_utc_compiled_for_a_non_utc_scheduler(tmp_path: Path) -> None:
+    result, _ = load(tmp_path, 'schedule: "0 0 15 * * ?"\n', zones=ZoneSettings(scheduler="America/New_York"))
+    spec = result.specs[0]
+    assert spec.zoned is not None and spec.zoned.zone == "UTC"
+    assert spec.schedule.hour == "10"  # 15:00 UTC = 10:00 EST
