@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reconciler.quartz import next_fire_times, parse
+from reconciler.quartz.zones import compile_at
 
 QUARTZ_JAR = Path("/usr/share/java/quartz2.jar")
 ZONES = ("Europe/Berlin", "America/New_York", "Australia/Sydney", "Australia/Adelaide", "Asia/Kolkata")
@@ -35,6 +36,18 @@ EXPRESSIONS = (
     "0 5 2,14 1,15 * ?",
 )
 COUNT = 6
+# Local schedules compiled to UTC (quartz.zones): real Quartz must fire the compiled one in UTC
+# exactly when it fires the local one in its zone, between transitions.
+COMPILED = (
+    ("0 30 2 * * ?", "Europe/Berlin"),
+    ("0 30 0 ? * MON-FRI", "Europe/Berlin"),
+    ("0 0 20 ? * MON,THU", "America/New_York"),
+    ("0 15 9 10,20 * ?", "Australia/Sydney"),
+    ("0 0 2 * * ?", "Australia/Adelaide"),
+    ("0 0 6,7 ? * SUN", "Asia/Kolkata"),
+)
+COMPILED_AT = (datetime(2026, 1, 20, tzinfo=timezone.utc), datetime(2026, 7, 20, tzinfo=timezone.utc))
+COMPILED_COUNT = 40
 
 _JAVA = """
 import java.io.*;
@@ -80,26 +93,33 @@ def transitions(zone: ZoneInfo, year: int) -> list[datetime]:
     return found
 
 
-def cases() -> list[tuple[str, str, datetime]]:
+def cases() -> list[tuple[str, str, datetime, int]]:
     found = []
     for name in ZONES:
         zone = ZoneInfo(name)
         starts = [datetime(2026, 6, 30, 12, tzinfo=timezone.utc)]  # Kolkata has no transition
         for t in transitions(zone, 2026):
             starts += [t - timedelta(days=1), t - timedelta(minutes=30), t + timedelta(minutes=30)]
-        found += [(expr, name, start) for expr in EXPRESSIONS for start in starts]
+        found += [(expr, name, start, COUNT) for expr in EXPRESSIONS for start in starts]
+    for expr, name in COMPILED:
+        for at in COMPILED_AT:
+            compiled = str(compile_at(parse(expr), ZoneInfo(name), ZoneInfo("UTC"), at).expression)
+            found += [(expr, name, at, COMPILED_COUNT), (compiled, "UTC", at, COMPILED_COUNT)]
     return found
 
 
+Fires = dict[tuple[str, str, datetime, int], list[int]]
+
+
 @pytest.fixture(scope="module")
-def quartz_fires(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, datetime], list[int]]:
+def quartz_fires(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, datetime, int], list[int]]:
     if not (shutil.which("java") and shutil.which("javac") and QUARTZ_JAR.is_file()):
         pytest.skip("needs java, javac and /usr/share/java/quartz2.jar (Debian libquartz2-java)")
     folder = tmp_path_factory.mktemp("quartz")
     (folder / "Fires.java").write_text(_JAVA)
     subprocess.run(["javac", "-cp", str(QUARTZ_JAR), "Fires.java"], cwd=folder, check=True, timeout=120)
     all_cases = cases()
-    lines = "".join(f"{e}\t{z}\t{int(s.timestamp() * 1000)}\t{COUNT}\n" for e, z, s in all_cases)
+    lines = "".join(f"{e}\t{z}\t{int(s.timestamp() * 1000)}\t{n}\n" for e, z, s, n in all_cases)
     done = subprocess.run(["java", "-cp", f"{QUARTZ_JAR}:.", "Fires"], cwd=folder, input=lines, text=True,
                           capture_output=True, check=True, timeout=120)
     answers = done.stdout.splitlines()
@@ -113,25 +133,37 @@ def test_the_cases_cross_transitions_in_every_dst_zone() -> None:
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_fire_times_match_quartz_across_dst(zone: str, quartz_fires: dict[tuple[str, str, datetime], list[int]]) -> None:
+def test_fire_times_match_quartz_across_dst(zone: str, quartz_fires: Fires) -> None:
     tz = ZoneInfo(zone)
     mismatches = []
-    for (expr, name, start), expected in quartz_fires.items():
+    for (expr, name, start, count), expected in quartz_fires.items():
         if name != zone:
             continue
-        ours = [int(t.timestamp() * 1000) for t in next_fire_times(parse(expr), after=start, count=COUNT, tz=tz)]
+        ours = [int(t.timestamp() * 1000) for t in next_fire_times(parse(expr), after=start, count=count, tz=tz)]
         if ours != expected:
             mismatches.append((expr, start.isoformat(), ours, expected))
     assert mismatches == []
 
 
-def test_quartz_skips_and_fires_once_as_documented(quartz_fires: dict[tuple[str, str, datetime], list[int]]) -> None:
+def test_quartz_skips_and_fires_once_as_documented(quartz_fires: Fires) -> None:
     """The oracle itself shows the docs/quartz.md §2 rules (so a broken harness cannot pass silently)."""
     ny = ZoneInfo("America/New_York")
     spring, fall = transitions(ny, 2026)
-    gap = quartz_fires[("0 30 2 * * ?", "America/New_York", spring - timedelta(days=1))]
+    gap = quartz_fires[("0 30 2 * * ?", "America/New_York", spring - timedelta(days=1), COUNT)]
     days = [datetime.fromtimestamp(ms / 1000, ny).date().isoformat() for ms in gap[:2]]
     assert days == ["2026-03-07", "2026-03-09"]  # 03-08 02:30 does not exist: skipped
-    hourly = quartz_fires[("0 0 * * * ?", "America/New_York", fall - timedelta(minutes=30))]
+    hourly = quartz_fires[("0 0 * * * ?", "America/New_York", fall - timedelta(minutes=30), COUNT)]
     # from 01:30 EDT: 01:00 EST is behind in wall time, so next is 02:00 EST, not 01:00 EST
     assert datetime.fromtimestamp(hourly[0] / 1000, timezone.utc) == fall + timedelta(hours=1)
+
+
+@pytest.mark.parametrize(("expr", "zone"), COMPILED)
+def test_quartz_fires_the_compiled_schedule_in_utc_when_it_fires_the_local_one(expr: str, zone: str,
+                                                                             quartz_fires: Fires) -> None:
+    tz = ZoneInfo(zone)
+    for at in COMPILED_AT:
+        result = compile_at(parse(expr), tz, ZoneInfo("UTC"), at)
+        end = int(((result.next_change or at + timedelta(days=60)) - timedelta(days=1)).timestamp() * 1000)
+        local = [ms for ms in quartz_fires[(expr, zone, at, COMPILED_COUNT)] if ms < end]
+        compiled = [ms for ms in quartz_fires[(str(result.expression), "UTC", at, COMPILED_COUNT)] if ms < end]
+        assert local and local == compiled
