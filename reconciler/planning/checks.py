@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reconciler import quartz
 from reconciler.errors import CronError
@@ -310,7 +311,8 @@ def _occurrence_warning(expr: quartz.QuartzExpression, spec: TaskSpec, now: date
     wanted = min(limit, MAX_COUNTED)
     if wanted > _most_fires_within_horizon(expr):
         return []
-    fires = quartz.next_fire_times(expr, after=_counting_from(now, spec.start), count=wanted)
+    tz = ZoneInfo(spec.zoned.scheduler_zone) if spec.zoned else timezone.utc  # what the scheduler reads it in
+    fires = quartz.next_fire_times(expr, after=_counting_from(now, spec.start), count=wanted, tz=tz)
     if len(fires) < wanted or fires[-1] > now + HORIZON:
         return []  # the schedule ends first, or the last run lies beyond the horizon
     if limit <= MAX_COUNTED:

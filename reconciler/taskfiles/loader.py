@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reconciler import quartz
 from reconciler.instants import parse_instant
@@ -332,7 +333,8 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
     if end and end <= now:
         check.add(("end",), "end is in the past: the task will never run", warning=True)
     if fields is not None and not check.failed:
-        check.add_notes(schedules.window_notes(quartz.from_fields(fields), start=start, end=end, now=now))
+        check.add_notes(schedules.window_notes(quartz.from_fields(fields), start=start, end=end, now=now,
+                                               tz=ZoneInfo(zones.scheduler)))
     if schedule is None or fields is None or check.failed:
         return None
     return TaskSpec(
