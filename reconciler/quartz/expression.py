@@ -220,10 +220,9 @@ def next_fire_times(
     schedule stops firing (years exhausted, impossible dates such as Feb 30, or past Quartz's
     MAX_YEAR = after's year + 100). Like Quartz, sub-second parts of `after` are dropped.
 
-    DST, as Quartz 2.3.2 does it (docs/quartz.md §2): the search runs over local wall times
-    after `after`'s wall time; a wall time that does not exist that day is skipped, a repeated
-    one fires once, at its later (standard-time) occurrence, so a search that starts inside the
-    repeated hour never goes back. croniter only steps through naive wall times here.
+    DST as in Quartz 2.3.2 (docs/quartz.md §2): the search runs over wall times after `after`'s;
+    one that does not exist that day is skipped, a repeated one fires once, at its later
+    (standard-time) pass, so a search inside the repeated hour never goes back.
     """
     if after.tzinfo is None:
         raise ValueError("after must be an aware datetime")
