@@ -93,6 +93,34 @@ class CronFields:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ZoneSettings:
+    """The project file's time-zone settings: the default zone of task schedules (None: UTC, as
+    written), the zone the portal's scheduler reads schedules in ([I] UTC; Esri does not document
+    it), and how many days before a daylight-saving change the plan mentions it."""
+
+    timezone: str | None = None
+    scheduler: str = "UTC"
+    notice_days: int = 7
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZonedSchedule:
+    """A schedule written in local wall time (`timezone:`), compiled at the load's `now` for the
+    scheduler's zone (TaskSpec.schedule holds the compiled fields). `next_change` is when the
+    compiled form next changes (a daylight-saving change) to `next_schedule`; `previous` is the
+    form before the last change (an update from it is a daylight-saving update); `notice_from`
+    is when plans start to mention the next change."""
+
+    local: str  # the Quartz expression as written, read in `zone`
+    zone: str
+    scheduler_zone: str
+    next_change: datetime | None = None
+    next_schedule: CronFields | None = None
+    previous: CronFields | None = None
+    notice_from: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class TaskSpec:
     """A desired task, as declared in tasks.d/ with variables resolved.
 
@@ -121,6 +149,7 @@ class TaskSpec:
     # `reconciler status`), also in secret_paths; and the NAMEs.
     unknown_paths: tuple[FieldPath, ...] = ()
     unset_secrets: tuple[str, ...] = ()
+    zoned: ZonedSchedule | None = None  # written in local time: `schedule` is compiled from it
 
     @property
     def parameters(self) -> dict[str, Any]:

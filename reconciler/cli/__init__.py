@@ -79,6 +79,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from reconciler.commands import validate
         from reconciler.model import Problem
         from reconciler.planning.ownership import mark_for
+        from reconciler.taskfiles import loader
         from reconciler.taskfiles.project import ProjectFileError
 
         broken: tuple[Problem, ...] = ()
@@ -92,6 +93,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             variables={**os.environ, **(found.variables if found else {}), **_assignments(args.var)},
             assigned=tuple(_assignments(args.var)),
             mark=mark_for(found.project) if found else None,
+            zones=found.zones if found else loader.UTC_SCHEDULES,
             github_actions=os.environ.get("GITHUB_ACTIONS") == "true",
             echo=echo,
         )

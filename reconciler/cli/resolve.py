@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconciler.errors import ConfigError, UsageError
+from reconciler.model import ZoneSettings
 from reconciler.planning.options import ON_REMOVE, Policy
 from reconciler.planning.ownership import mark_for
 from reconciler.taskfiles import project as project_file
@@ -139,6 +140,7 @@ def planning(args: argparse.Namespace, environ: Mapping[str, str], *, variables:
         owner_pinned=owner is not None,
         policy=policy,
         assigned=tuple(variables),
+        zones=found.zones if found else ZoneSettings(),
     )
     if args.emulator and (args.portal or (found and found.connection.get("portal"))):
         raise UsageError("--emulator and a portal (--portal, or the environment's portal) contradict each other: "

@@ -25,6 +25,7 @@ from reconciler.render import validate as validate_views
 from reconciler.taskfiles.loader import LoadResult
 from reconciler.taskfiles.rules import MAX_TITLE, is_task_name
 from reconciler.taskfiles.writer import imported, name_for
+from reconciler.taskfiles.zoning import default_zone
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,7 +80,8 @@ def run(request: Request, selection: Selection, *, connect: Connect, echo: Echo,
         if name is None:
             name = name_for(task.title, taken, longest=MAX_TITLE - len(request.mark))
             taken.add(name)
-        written = imported(task, name=name, default_owner=default_owner, adopt=not managed, taken_variables=variables)
+        written = imported(task, name=name, default_owner=default_owner, adopt=not managed, taken_variables=variables,
+                           timezone=_schedule_zone(request))
         if written.refused:
             echo(f"x not imported {task.title!r} ({task.id}): " + "; ".join(written.refused))
             failed += 1
@@ -144,6 +146,12 @@ def _chosen(task: RemoteTask, selection: Selection, pattern: re.Pattern[str] | N
 def _answers(task: RemoteTask, name: str, request: Request) -> bool:
     return name in (task.id, task.title, name_from_title(task.title, request.mark, request.adopts))
 
+
+
+def _schedule_zone(request: Request) -> str | None:
+    """The portal's schedules are in the scheduler's zone: say so when the project's default differs."""
+    default = default_zone(request.zones)
+    return request.zones.scheduler if default is not None and default != request.zones.scheduler else None
 
 
 def _write(path: Path, text: str) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from reconciler.commands import Echo, planfile
 from reconciler.connection import Connect, Connection
 from reconciler.masking import mask_output
-from reconciler.model import LoadResult, PortalState, TaskSpec
+from reconciler.model import LoadResult, PortalState, TaskSpec, ZoneSettings
 from reconciler.planning.options import PlanOptions, Policy
 from reconciler.planning.ownership import PLAIN_MARK, is_managed
 from reconciler.planning.plan import Plan
@@ -23,6 +23,7 @@ from reconciler.portal.ahead import listing_ahead
 from reconciler.render import NOT_SAVED, SAVED, render
 from reconciler.render import validate as validate_views
 from reconciler.taskfiles import loader
+from reconciler.taskfiles.loader import UTC_SCHEDULES
 
 EXIT_CHANGES = 2
 
@@ -39,6 +40,7 @@ class Request:
     adopts: str | None = None
     owner_pinned: bool = True
     assigned: tuple[str, ...] = ()  # the --var names (in `variables` too): unused ones are warned about
+    zones: ZoneSettings = UTC_SCHEDULES  # the project file's time-zone settings
 
 
 def portal_now(connection: Connection) -> datetime:
@@ -54,7 +56,8 @@ def load_tasks(request: Request, connection: Connection, *, now: datetime,
     under the user's own (`unset_secrets_unknown`: see loader.load; status only)."""
     variables = {**connection.defaults, **request.variables}
     return loader.load(request.tasks_dir, variables=variables, now=now, allow_empty=request.policy.allow_empty,
-                       mark=request.mark, unset_secrets_unknown=unset_secrets_unknown, assigned=request.assigned)
+                       mark=request.mark, unset_secrets_unknown=unset_secrets_unknown, assigned=request.assigned,
+                       zones=request.zones)
 
 
 def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,
@@ -72,7 +75,7 @@ def observe(connection: Connection, specs: tuple[TaskSpec, ...], request: Reques
     portal = connection.portal
     options = PlanOptions(default_owner=portal.owner, portal=connection.label, now=now, mark=request.mark,
                           adopts=request.adopts, owner_pinned=request.owner_pinned, policy=request.policy,
-                          secret_values=secrets)
+                          secret_values=secrets, scheduler_zone=request.zones.scheduler)
     # An administrator reads every owner holding one of this project's tasks, or a plain-marked one
     # (this repository's from before it named its project, which a create must not run beside).
     found = snapshot.gather(portal, specs, default_owner=options.default_owner,

@@ -13,9 +13,10 @@ import difflib
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from reconciler import quartz
 from reconciler.errors import CronError
@@ -72,9 +73,10 @@ _BLOCKABLE = (Action.UPDATE, Action.DELETE)
 
 @functools.lru_cache(maxsize=4096)  # pure; 10,000 tasks share a few hundred (schedule, start, end) triples
 def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, count: int = NEXT_FIRES,
-               end_ms: int | None = None, runs_left: int | None = None) -> tuple[str, ...]:
+               end_ms: int | None = None, runs_left: int | None = None, tz: tzinfo = timezone.utc) -> tuple[str, ...]:
     """The next fire times (UTC ISO "Z") after max(now, start), none after `end_ms` and at most
-    `runs_left` (what max_occurrences still allows); empty for an invalid schedule."""
+    `runs_left` (what max_occurrences still allows), the schedule read in `tz` (the scheduler's
+    zone); empty for an invalid schedule."""
     after = _counting_from(now, from_ms(start_ms) if start_ms is not None else None)
     if runs_left is not None:
         count = max(0, min(count, runs_left))
@@ -83,7 +85,7 @@ def next_fires(schedule: CronFields, *, start_ms: int | None, now: datetime, cou
     except CronError:
         return ()
     end = from_ms(end_ms) if end_ms is not None else None
-    return tuple(iso(t) for t in quartz.next_fire_times(expr, after=after, count=count) if end is None or t <= end)
+    return tuple(iso(t) for t in quartz.next_fire_times(expr, after=after, count=count, tz=tz) if end is None or t <= end)
 
 
 RUN_HISTORY = 30  # runs the portal keeps by default (TaskRunHistoryCount); a full list may be trimmed
@@ -309,7 +311,8 @@ def _occurrence_warning(expr: quartz.QuartzExpression, spec: TaskSpec, now: date
     wanted = min(limit, MAX_COUNTED)
     if wanted > _most_fires_within_horizon(expr):
         return []
-    fires = quartz.next_fire_times(expr, after=_counting_from(now, spec.start), count=wanted)
+    tz = ZoneInfo(spec.zoned.scheduler_zone) if spec.zoned else timezone.utc  # what the scheduler reads it in
+    fires = quartz.next_fire_times(expr, after=_counting_from(now, spec.start), count=wanted, tz=tz)
     if len(fires) < wanted or fires[-1] > now + HORIZON:
         return []  # the schedule ends first, or the last run lies beyond the horizon
     if limit <= MAX_COUNTED:

@@ -78,3 +78,4 @@ class PlanOptions:
     # Every secret value known in this run (LoadResult.secret_values): masked wherever it shows
     # up in the plan, even at a path that is not secret (e.g. a secret moved to another key).
     secret_values: tuple[str, ...] = field(default=(), repr=False)
+    scheduler_zone: str = "UTC"  # the zone the portal's scheduler reads schedules in (fire times) [I]

@@ -98,6 +98,29 @@ class Diagnostic:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ZoneView:
+    """A create or update of a task written in local time: its schedule as written, the zones,
+    what is sent (compiled for the scheduler's zone at the plan's now), and when and to what the
+    compiled form next changes (a daylight-saving change; UTC ISO 8601, None: not within a year)."""
+
+    local: str
+    zone: str
+    scheduler_zone: str
+    compiled: str
+    next_change: str | None = None
+    next_compiled: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """Information, not a change: e.g. a daylight-saving change within dst_notice_days."""
+
+    name: str
+    owner: str
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Change:
     name: str
     owner: str
@@ -117,6 +140,7 @@ class Change:
     # For the DELETE of an identical duplicate: the id of the copy the plan keeps (apply removes
     # such copies it finds when it reads the portal back).
     duplicate_of: str | None = None
+    zone: ZoneView | None = None  # a create or update of a task written in local time
 
     @property
     def key(self) -> Key:
@@ -188,6 +212,7 @@ class Plan:
     withheld: tuple[str, ...] = ()  # names that differ from tasks.d but --no-delete holds back
     retired: tuple[str, ...] = ()  # names not in tasks.d that stay disabled (on_remove: disable, paused already)
     load: Load | None = None  # when the planned tasks fire; None: not computed (a plan made by hand)
+    notices: tuple[Notice, ...] = ()  # information only, e.g. a daylight-saving change coming up
 
     @property
     def counts(self) -> dict[str, int]:

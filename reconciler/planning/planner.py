@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from reconciler.instants import to_ms
 from reconciler.masking import mask_credential_field, mask_values, mask_words
 from reconciler.model import PortalState, RemoteRun, RemoteTask, Severity, SourceRef, TaskFields, TaskSpec
 from reconciler.planning import checks, compare, guards, load, selection, zonecheck
+from reconciler.planning import zoned as zoning
 from reconciler.planning.blind import blind_spots
 from reconciler.planning.desired import desired_fields, secret_values
 from reconciler.planning.fingerprints import desired_fingerprint, observed_fingerprint
@@ -80,6 +82,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         withheld=draft.withheld,
         retired=draft.retired,
         load=fired,
+        notices=zoning.notices(((e.spec, e.owner) for e in draft.entries if e.spec is not None), options.now),
     )
 
 
@@ -209,7 +212,9 @@ def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:
     differences = compare.differences(desired, remote, now_ms=now_ms)
     active = _wanted_active(spec, remote, differences.fields)
     actions = ((Action.UPDATE,) if differences else ()) + _toggle(remote.active, active)
-    return _Entry(owner=m.owner, name=spec.name, actions=actions, spec=spec, remote=remote, reason=m.reason,
+    dst = zoning.dst_reason(spec, remote) if "schedule" in differences.fields else None
+    reason = "; ".join(r for r in (m.reason, dst) if r)
+    return _Entry(owner=m.owner, name=spec.name, actions=actions, spec=spec, remote=remote, reason=reason,
                   source=spec.source, desired=replace(desired, active=active), differences=differences)
 
 
@@ -225,10 +230,11 @@ def _change(entry: _Entry, options: PlanOptions, state: PortalState) -> Change |
         return change
     if remote is None:
         return replace(change, fields=compare.created_fields(desired, secret_paths=spec.secret_paths),
-                       desired=desired, next_fires_after=_fires(desired, options))
+                       desired=desired, next_fires_after=_fires(desired, options), zone=zoning.view(spec))
     if entry.differences is None or Action.UPDATE not in entry.actions:
         return change
-    change = replace(change, fields=entry.differences.field_changes(secret_paths=spec.secret_paths), desired=desired)
+    change = replace(change, fields=entry.differences.field_changes(secret_paths=spec.secret_paths), desired=desired,
+                     zone=zoning.view(spec))
     if "schedule" not in entry.differences.fields:
         return change
     # A completed task fires no more as it stands: listing its schedule's times as "before" would
@@ -247,7 +253,7 @@ def _fires(task: TaskFields | RemoteTask, options: PlanOptions,
     if capped and isinstance(task, RemoteTask) and runs is not None:
         left = checks.occurrences_left(task, runs)[0]
     return checks.next_fires(task.schedule, start_ms=task.start_date, now=options.now, end_ms=task.end_date,
-                             runs_left=left)
+                             runs_left=left, tz=ZoneInfo(options.scheduler_zone))
 
 
 def _wanted_active(spec: TaskSpec, remote: RemoteTask, changed: AbstractSet[str]) -> bool:

@@ -17,6 +17,7 @@ and lets croniter step through the time of day only, with explicit value lists.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -220,24 +221,39 @@ def next_fire_times(
     schedule stops firing (years exhausted, impossible dates such as Feb 30, or past Quartz's
     MAX_YEAR = after's year + 100). Like Quartz, sub-second parts of `after` are dropped.
 
-    DST: only in zones with DST does this differ from Quartz: croniter moves a non-existent
-    local time forward (02:30 -> 03:00) and fires an ambiguous one twice, where Quartz skips
-    the first and fires the second once (docs/quartz.md §2). The default, UTC, has neither.
+    DST as in Quartz 2.3.2 (docs/quartz.md §2): the search runs over wall times after `after`'s;
+    one that does not exist that day is skipped, a repeated one fires once, at its later
+    (standard-time) pass, so a search inside the repeated hour never goes back.
     """
     if after.tzinfo is None:
         raise ValueError("after must be an aware datetime")
     # Quartz knows no year before 1970; starting there also keeps month arithmetic in range.
-    start = max(after.astimezone(tz).replace(microsecond=0), datetime(1970, 1, 1, tzinfo=tz))
+    # Naive wall times: aware datetimes of one zone compare ignoring `fold`.
+    start = max(after.astimezone(tz).replace(microsecond=0, tzinfo=None), datetime(1970, 1, 1))
     max_year = min(start.year + YEARS_AHEAD, _LAST_SUPPORTED_YEAR)
+    # `until` as a wall time, with a day to spare for any offset: no month after it is searched.
+    last = None if until is None else until.astimezone(tz).replace(tzinfo=None) + timedelta(days=1)
     found: list[datetime] = []
     for year, month in _candidate_months(expr.parsed, start, max_year):
-        month_start = datetime(year, month, 1, tzinfo=tz) - timedelta(seconds=1)
-        if len(found) >= count or (until is not None and month_start >= until):
+        if len(found) >= count or (last is not None and datetime(year, month, 1) > last):
             break
         days = month_days(expr.parsed.dom, expr.parsed.dow, year, month)
         if days:
-            found += _times_in_month(expr.parsed, year, month, days, max(start, month_start), count - len(found), until)
+            month_start = datetime(year, month, 1) - timedelta(seconds=1)
+            walls = _times_in_month(expr.parsed, year, month, days, max(start, month_start))
+            instants = _instants(walls, tz, after)
+            if until is not None:
+                instants = itertools.takewhile(lambda t: t <= until, instants)
+            found += itertools.islice(instants, count - len(found))
     return found
+
+
+def _instants(walls: Iterator[datetime], tz: tzinfo, after: datetime) -> Iterator[datetime]:
+    """Wall times as instants in `tz`: none for a time in a gap, the later one for a repeated time."""
+    for wall in walls:
+        instant = wall.replace(tzinfo=tz, fold=1).astimezone(timezone.utc)
+        if instant.astimezone(tz).replace(tzinfo=None) == wall and instant > after:
+            yield instant.astimezone(tz)
 
 
 def _candidate_months(p: ParsedFields, start: datetime, max_year: int) -> Iterator[tuple[int, int]]:
@@ -249,24 +265,20 @@ def _candidate_months(p: ParsedFields, start: datetime, max_year: int) -> Iterat
                 yield year, month
 
 
-def _times_in_month(
-    p: ParsedFields, year: int, month: int, days: frozenset[int], begin: datetime, limit: int,
-    until: datetime | None = None,
-) -> list[datetime]:
-    """croniter steps through the time of day; it only ever sees explicit lists (no `a-a` bug)."""
+def _times_in_month(p: ParsedFields, year: int, month: int, days: frozenset[int], begin: datetime) -> Iterator[datetime]:
+    """Naive wall times after `begin`; croniter steps through the time of day and only ever
+    sees explicit lists (no `a-a` bug)."""
     fields = [_cron_list(p.seconds, SECOND), _cron_list(p.minutes, MINUTE), _cron_list(p.hours, HOUR)]
     spec = " ".join([*fields, ",".join(str(d) for d in sorted(days)), str(month), "*"])
-    times: list[datetime] = []
     it = croniter(spec, begin, second_at_beginning=True, max_years_between_matches=9, expand_from_start_time=False)
-    while len(times) < limit:
+    while True:
         try:
             t = it.get_next(datetime)
         except CroniterBadDateError:
-            break
-        if (t.year, t.month) != (year, month) or (until is not None and t > until):
-            break
-        times.append(t)
-    return times
+            return
+        if (t.year, t.month) != (year, month):
+            return
+        yield t
 
 
 def _cron_list(values: frozenset[int], spec: FieldSpec) -> str:

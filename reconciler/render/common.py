@@ -182,3 +182,19 @@ def retired_line(doc: dict[str, Any], esc: Escape) -> str | None:
     stay = "stays" if len(names) == 1 else "stay"
     return (f"{plural(len(names), 'task')} not declared in tasks.d {stay} disabled (on_remove: disable): "
             f"{', '.join(esc(n) for n in names)}.")
+
+
+def zone_facts(zone: dict[str, Any] | None, esc: Escape) -> list[str]:
+    """A task written in local time: the schedule as written, what is sent, the next change."""
+    if zone is None:
+        return []
+    facts = [f"local time: {esc(zone['local'])} in {esc(zone['zone'])}, sent as {esc(zone['compiled'])} "
+             f"({esc(zone['scheduler_zone'])})"]
+    if zone["next_change"] and zone["next_compiled"]:
+        facts.append(f"next daylight-saving change: {esc(zone['next_change'])}, then sent as "
+                     f"{esc(zone['next_compiled'])}")
+    return facts
+
+
+def notice_line(item: dict[str, Any], esc: Escape, strong: Escape = lambda s: s) -> str:
+    return f"{strong(esc(item['name']))} (owner {esc(item['owner'])}): {esc(item['message'])}"

@@ -29,6 +29,10 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
                                 # secrets masked by path (secret: true) and by value anywhere
         "next_fires": {"before": [str], "after": [str],    # UTC ISO 8601
                        "paused": bool},   # the task stays paused: it will not fire ("after" = if enabled)
+        "time_zone": {"local": str, "zone": str, "scheduler_zone": str, "compiled": str,
+                      "next_change": str | null, "next_compiled": str | null} | null,
+                                # a create/update of a task written in local time (timezone:): the
+                                # schedule as written, what is sent, its next daylight-saving change
         "warnings": [{"message": str, "hint": str | null}],
         "errors": [{"message": str, "hint": str | null}]
       }],
@@ -47,6 +51,8 @@ Text and Markdown are rendered from this dict, so they can show nothing it lacks
                      "buckets": {str: int}}],   # bucket start (UTC ISO) -> fire times; non-zero, in order
         "services": [...]       # as servers, one per GP service
       } | null
+      "notices": [{"name": str, "owner": str, "message": str}]
+                                # information, not changes: e.g. a daylight-saving change coming up
     }
 
 Order follows the Plan exactly, so a saved plan compares equal to a recomputed one. A scalar
@@ -56,6 +62,7 @@ create/update send, secrets included) is never part of this view.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import timedelta
 from typing import Any
@@ -89,6 +96,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "errors": [_diagnostic(d) for d in plan.errors],
         "warnings": [_diagnostic(d) for d in plan.warnings],
         "load": _load(plan.load),
+        "notices": [{"name": n.name, "owner": n.owner, "message": n.message} for n in plan.notices],
     }
 
 
@@ -131,6 +139,7 @@ def _change(change: Change, named: list[Diagnostic]) -> dict[str, Any]:
         "fields": [field_to_dict(f) for f in change.fields],
         "next_fires": {"before": list(change.next_fires_before), "after": list(change.next_fires_after),
                        "paused": _paused(change)},
+        "time_zone": None if change.zone is None else dataclasses.asdict(change.zone),
         "warnings": [_short(d) for d in mine if d.severity is Severity.WARNING],
         "errors": [_short(d) for d in mine if d.severity is Severity.ERROR],
     }

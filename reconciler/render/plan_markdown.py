@@ -30,6 +30,7 @@ from reconciler.render.common import (
     fire,
     in_sync,
     managed_by,
+    notice_line,
     plural,
     retired_line,
     summary_parts,
@@ -37,6 +38,7 @@ from reconciler.render.common import (
     waits_note,
     where,
     will_be,
+    zone_facts,
 )
 from reconciler.render.plan_json import plan_to_dict
 
@@ -139,6 +141,13 @@ def _head(doc: dict[str, Any]) -> str:
     if retired:
         lines += [retired, ""]
     lines += load_views.markdown_lines(doc, escape)
+    notices = doc.get("notices", [])  # absent in plans saved by older releases
+    if notices:
+        shown = notices[:_BLOCKED_SHOWN]
+        lines += ["> [!NOTE]", *(f"> - {notice_line(n, escape, _bold)}" for n in shown)]
+        if len(notices) > len(shown):
+            lines.append(f"> - …and {len(notices) - len(shown)} more (see the JSON plan)")
+        lines.append("")
     blocked = [c for c in doc["changes"] if c["blocked"]]
     if blocked:
         lines += ["> [!IMPORTANT]", f"> {blocked_line(len(blocked))}"]
@@ -185,6 +194,7 @@ def _change(change: dict[str, Any]) -> str:
         facts.append(note[0].upper() + note[1:])
     if change["source"] is not None:
         facts.append(f"Declared at: {escape(where(change['source']))}")
+    facts += [fact[0].upper() + fact[1:] for fact in zone_facts(change.get("time_zone"), escape)]
     if change["blocked"]:
         facts.append(f"**Blocked**: {blocked_note(change['blocked'], escape)}")
     for kind in ("errors", "warnings"):

@@ -20,6 +20,7 @@ from reconciler.render.common import (
     fire,
     in_sync,
     managed_by,
+    notice_line,
     owners_by_name,
     retired_line,
     summary_line,
@@ -27,6 +28,7 @@ from reconciler.render.common import (
     waits_note,
     where,
     will_be,
+    zone_facts,
 )
 from reconciler.render.plan_json import plan_to_dict
 
@@ -79,6 +81,12 @@ def render_dict(doc: dict[str, Any], *, color: bool = False) -> str:
     _diagnostics(out, doc)
     for line in load_views.text_lines(doc, clean):
         out.add(line)
+    notices = doc.get("notices", [])  # absent in plans saved by older releases
+    if notices:
+        out.add("Notes:", "bold")
+        for item in notices:
+            out.add(f"  - {notice_line(item, clean)}")
+        out.add()
     out.add(summary_line(doc["summary"]), "bold")
     blocked = sum(1 for c in doc["changes"] if c["blocked"])
     if blocked:
@@ -114,6 +122,8 @@ def _change(out: _Out, change: dict[str, Any]) -> None:
         out.add(f"    # {waits_note(change['waits_for'], clean)}")
     if change["source"] is not None:
         out.add(f"    # declared at {where(change['source'])}")
+    for fact in zone_facts(change.get("time_zone"), clean):
+        out.add(f"    # {fact}")
     if change["blocked"]:
         out.add(f"    # BLOCKED: {blocked_note(change['blocked'], clean)}", "error")
     for field in change["fields"]:

@@ -9,16 +9,19 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from reconciler import quartz
 from reconciler.instants import parse_instant
 from reconciler.jsonforms import canonical_json
 from reconciler.masking import mask_words
-from reconciler.model import FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, dotted
-from reconciler.taskfiles import implicit, rules, schedules, schema
+from reconciler.model import FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, ZoneSettings, dotted
+from reconciler.taskfiles import implicit, rules, schedules, schema, zoning
 from reconciler.taskfiles.variables import Asked, Resolved, resolve, unused
 from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
 
 TASK_FILE_SUFFIXES = (".yaml", ".yml")
+UTC_SCHEDULES = ZoneSettings()  # no project file: schedules are UTC, as written
 _SHOWN_FIELDS = ("name", "previous_names", "owner", "type")  # identity: printed everywhere
 
 
@@ -80,6 +83,7 @@ def _entry(path: Path, entry: os.DirEntry[str], visit: Any, files: list[Path], p
 def load(
     directory: str | Path, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False,
     mark: str | None = None, unset_secrets_unknown: bool = False, assigned: Collection[str] = (),
+    zones: ZoneSettings = UTC_SCHEDULES,
 ) -> LoadResult:
     """Load and check every task file in `directory`.
 
@@ -94,6 +98,7 @@ def load(
         unset_secrets_unknown: an unset `${secret:NAME}` in a task's parameters is no error; the
             spec lists the value as unknown (TaskSpec.unknown_paths) for `reconciler status`.
         assigned: the --var names: one no task file refers to is a warning (a misspelt name).
+        zones: the project's time-zone settings (a task's `timezone:` and its default).
     """
     root = Path(directory)
     if not root.is_dir():
@@ -111,7 +116,7 @@ def load(
     claims: list[rules.Claim] = []
     for path in files:
         file_specs, file_problems, file_secrets, file_claims = load_file(
-            path, variables=asked, now=now, unset_secrets_unknown=unset_secrets_unknown)
+            path, variables=asked, now=now, unset_secrets_unknown=unset_secrets_unknown, zones=zones)
         specs.extend(file_specs)
         problems.extend(file_problems)
         secrets.extend(file_secrets)
@@ -146,7 +151,8 @@ _FileLoad = tuple[list[TaskSpec], list[Problem], list[str], list[rules.Claim]]
 
 
 def load_file(
-    path: Path, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False
+    path: Path, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False,
+    zones: ZoneSettings = UTC_SCHEDULES,
 ) -> _FileLoad:
     """Specs, problems, secret values and the names claimed (rules.Claim) of one file."""
     try:
@@ -161,20 +167,23 @@ def load_file(
         return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"not UTF-8 text ({e.reason})")], [], []
     except OSError as e:
         return [], [Problem(source=SourceRef(path=str(path)), field="", message=f"cannot read: {e.strerror}")], [], []
-    return _load_text(text, str(path), variables=variables, now=now, unset_secrets_unknown=unset_secrets_unknown)
+    return _load_text(text, str(path), variables=variables, now=now, unset_secrets_unknown=unset_secrets_unknown,
+                      zones=zones)
 
 
 def load_text(
-    text: str, path: str, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False
+    text: str, path: str, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False,
+    zones: ZoneSettings = UTC_SCHEDULES,
 ) -> tuple[list[TaskSpec], list[Problem], list[str]]:
     """Specs, problems and secret values of one file's text (names are checked across files by load)."""
     specs, problems, secrets, _ = _load_text(text, path, variables=variables, now=now,
-                                             unset_secrets_unknown=unset_secrets_unknown)
+                                             unset_secrets_unknown=unset_secrets_unknown, zones=zones)
     return specs, problems, secrets
 
 
 def _load_text(
-    text: str, path: str, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False
+    text: str, path: str, *, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool = False,
+    zones: ZoneSettings = UTC_SCHEDULES,
 ) -> _FileLoad:
     try:
         documents = load_documents(text)
@@ -189,7 +198,7 @@ def _load_text(
         if document.data is None:
             continue
         spec, doc_problems, doc_secrets, doc_claim = _load_document(document, path, variables, now,
-                                                                    unset_secrets_unknown)
+                                                                    unset_secrets_unknown, zones)
         problems.extend(doc_problems)
         secrets.extend(doc_secrets)
         claims.extend([doc_claim] if doc_claim else [])
@@ -254,7 +263,8 @@ class _DocumentChecker:
 
 
 def _load_document(
-    document: Document, path: str, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool
+    document: Document, path: str, variables: Mapping[str, str], now: datetime, unset_secrets_unknown: bool,
+    zones: ZoneSettings,
 ) -> tuple[TaskSpec | None, list[Problem], list[str], rules.Claim | None]:
     check = _DocumentChecker(document, path)
     if not isinstance(document.data, dict):
@@ -285,7 +295,7 @@ def _load_document(
     _check_schema(check, data, resolved, skip=tuple(bad.path for bad in not_json))
     # Fields the schema accepted are checked further even when others failed, so one run
     # reports every problem; the spec is built only from a document without errors.
-    spec = _build_spec(check, data, resolved, now)
+    spec = _build_spec(check, data, resolved, now, zones)
     claim = rules.claim(data, check.bad_fields, check.source)
     return (None if check.failed else spec), check.problems, list(resolved.secret_values), claim
 
@@ -301,11 +311,20 @@ def _check_schema(
         check.add(problem.path, problem.message, problem.hint, at_key=problem.at_key)
 
 
-def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, now: datetime) -> TaskSpec | None:
-    ok = {key for key in ("schedule", "start", "end") if key in data and key not in check.bad_fields}
+def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolved, now: datetime,
+                zones: ZoneSettings) -> TaskSpec | None:
+    ok = {key for key in ("schedule", "start", "end", "timezone") if key in data and key not in check.bad_fields}
     schedule = None
     if "schedule" in ok:
         schedule, notes = schedules.read(data["schedule"])
+        check.add_notes(notes)
+    zone = data["timezone"] if "timezone" in ok else None if "timezone" in data else zoning.default_zone(zones)
+    if "timezone" in ok and (problem := zoning.zone_problem(zone or "")):
+        check.add(("timezone",), problem, zoning.ZONE_HINT)
+        zone = None
+    zoned, fields = None, schedule.fields if schedule else None
+    if schedule is not None and zone is not None and not check.failed:
+        zoned, fields, notes = zoning.compile_schedule(schedule.expr, zone, zones, now)
         check.add_notes(notes)
     start = _instant(check, data, "start") if "start" in ok else None
     end = _instant(check, data, "end") if "end" in ok else None
@@ -313,17 +332,19 @@ def _build_spec(check: _DocumentChecker, data: dict[str, Any], resolved: Resolve
         check.add(("end",), "end must be after start", f"start is {data['start']}")
     if end and end <= now:
         check.add(("end",), "end is in the past: the task will never run", warning=True)
-    if schedule is not None and not check.failed:
-        check.add_notes(schedules.window_notes(schedule.expr, start=start, end=end, now=now))
-    if schedule is None or check.failed:
+    if fields is not None and not check.failed:
+        check.add_notes(schedules.window_notes(quartz.from_fields(fields), start=start, end=end, now=now,
+                                               tz=ZoneInfo(zones.scheduler)))
+    if schedule is None or fields is None or check.failed:
         return None
     return TaskSpec(
         name=data["name"],
         task_type=data.get("type", "GPService"),
         task_url=data.get("task_url"),
         parameters_json=canonical_json(data.get("parameters", {})),
-        schedule=schedule.fields,
+        schedule=fields,
         schedule_text=schedule.text,
+        zoned=zoned,
         enabled=data.get("enabled", True),
         max_occurrences=int(data["max_occurrences"]) if "max_occurrences" in data else None,
         start=start,

@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 from reconciler.errors import ConfigError
 from reconciler.masking import is_credential_key
-from reconciler.model import FieldPath, Problem, SourceRef, dotted
-from reconciler.taskfiles import schema
+from reconciler.model import FieldPath, Problem, SourceRef, ZoneSettings, dotted
+from reconciler.taskfiles import schema, zoning
 from reconciler.taskfiles.yamlsource import Document, YamlSyntaxError, load_documents
 
 PROJECT_FILE = "reconciler.yaml"
@@ -51,6 +51,7 @@ class ProjectConfig:
     collisions: Mapping[str, int] = field(default_factory=dict)  # per_minute
     connection: Mapping[str, Any] = field(default_factory=dict)  # CONNECTION_KEYS given
     environments: tuple[str, ...] = ()  # the names under environments:, chosen or not
+    zones: ZoneSettings = field(default_factory=ZoneSettings)  # timezone, scheduler_timezone, dst_notice_days
 
 
 class ProjectFileError(ConfigError):
@@ -127,6 +128,7 @@ def _problems(document: Document, where: str) -> list[Problem]:
                     f"{_yaml_word(path[-1])}", "quote it, e.g. \"1\": or \"null\":", key=True)
                  for path in _odd_keys(data)]  # positions are recorded under the key's text
     problems += [at(path, message, hint, key=False) for path, message, hint in _bad_portals(data)]
+    problems += [at(path, message, zoning.ZONE_HINT, key=False) for path, message in _bad_zones(data)]
     adopt = data.get("adopt_mark") if isinstance(data, dict) else None
     if isinstance(adopt, str) and adopt and (adopt[0].isspace() or not adopt.isprintable()):
         problems.append(at(("adopt_mark",), "must start with visible text and hold no control characters",
@@ -171,6 +173,19 @@ def _bad_portals(data: Any) -> list[tuple[FieldPath, str, str]]:
             if problem is not None:
                 found.append((("environments", name, "portal"), *problem))
     return found
+
+
+def _bad_zones(data: Any) -> list[tuple[FieldPath, str]]:
+    """`timezone` and `scheduler_timezone` values, at the top and in each environment, that name no zone."""
+    if not isinstance(data, dict):
+        return []
+    environments = data.get("environments")
+    places: list[tuple[FieldPath, Any]] = [((), data)]
+    if isinstance(environments, dict):
+        places += [(("environments", name), entry) for name, entry in environments.items()]
+    return [((*where, key), problem) for where, entry in places if isinstance(entry, dict)
+            for key in ("timezone", "scheduler_timezone") if isinstance(entry.get(key), str)
+            and (problem := zoning.zone_problem(entry[key])) is not None]
 
 
 def _url_problem(url: str) -> tuple[str, str] | None:
@@ -234,6 +249,8 @@ def _merged(document: Document, path: Path, environment: str | None) -> ProjectC
         mass_delete={**(data.get("mass_delete") or {}), **(chosen.get("mass_delete") or {})},
         collisions={**(data.get("collisions") or {}), **(chosen.get("collisions") or {})},
         connection={k: chosen[k] for k in CONNECTION_KEYS if k in chosen},
+        zones=ZoneSettings(timezone=pick("timezone"), scheduler=pick("scheduler_timezone") or "UTC",
+                           notice_days=pick("dst_notice_days") if pick("dst_notice_days") is not None else 7),
     )
 
 

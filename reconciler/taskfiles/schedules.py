@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from reconciler import quartz
@@ -89,12 +89,13 @@ def _cron_hint(text: str) -> str:
 
 
 def window_notes(expr: quartz.QuartzExpression, *, start: datetime | None, end: datetime | None,
-                 now: datetime) -> list[Note]:
-    """A warning when the window [start, end] holds no fire time (quartz warns when none exists at all)."""
+                 now: datetime, tz: tzinfo = timezone.utc) -> list[Note]:
+    """A warning when the window [start, end] holds no fire time (quartz warns when none exists at
+    all); `expr` is read in `tz`, the scheduler's zone."""
     if end is None or end <= now:
         return []
     after = max(now, start) if start else now
-    upcoming = quartz.next_fire_times(expr, after=after, count=1)
+    upcoming = quartz.next_fire_times(expr, after=after, count=1, tz=tz)
     if upcoming and upcoming[0] > end:
         return [Note(where=("schedule",), message=f"the first fire time ({iso(upcoming[0])}) is after end: the task "
                      "never runs", warning=True)]

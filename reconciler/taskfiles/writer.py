@@ -53,10 +53,12 @@ def name_for(title: str, taken: set[str], *, longest: int = MAX_NAME) -> str:
 
 
 def imported(task: RemoteTask, *, name: str, default_owner: str, adopt: bool,
-             taken_variables: frozenset[str] = frozenset()) -> Imported:
+             taken_variables: frozenset[str] = frozenset(), timezone: str | None = None) -> Imported:
     """The task file for `task`; `adopt`: the task is not managed yet (write adopt_id).
     `taken_variables`: secret variable names in use already (tasks.d, earlier files of this
-    import): two tasks never share one, or setting it for one would give the other its secret."""
+    import): two tasks never share one, or setting it for one would give the other its secret.
+    `timezone`: written with the schedule (the scheduler's zone, when the project's default zone
+    differs: the portal's schedule is in the scheduler's zone, not the default one)."""
     found = _Found(secrets=[], refused=[], taken=set(taken_variables))
     data: dict[str, Any] = {"name": name}
     if adopt:
@@ -80,6 +82,8 @@ def imported(task: RemoteTask, *, name: str, default_owner: str, adopt: bool,
                             "day_of_month": task.schedule.day_of_month, "month": task.schedule.month,
                             "day_of_week": task.schedule.day_of_week}
         notes.append(f"# The portal's schedule is not valid Quartz ({e}): fix it before applying.")
+    if timezone is not None:
+        data["timezone"] = timezone
     data["enabled"] = task.active
     if task.max_occurrences not in (None, -1):
         data["max_occurrences"] = task.max_occurrences

@@ -3,7 +3,6 @@ and runs that outlast their schedule's interval (reconciler.planning.load)."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 
 import pytest
@@ -93,14 +92,13 @@ def test_runs_longer_than_the_interval_are_warned_about() -> None:
     assert load.overruns([quarterly], {}, NOW) == (), "runs not read: no evidence"
 
 
-def test_ten_thousand_tasks_on_a_few_hundred_schedules_stay_fast() -> None:
+def test_ten_thousand_tasks_on_a_few_hundred_schedules_are_all_counted() -> None:
+    """Speed is benchmarks/bench.py's to measure; this pins the count the cache must not change."""
     many = [task(f"t{i}", cron(minute=str(i % 60), hour=str(i % 24)), url=f"{SERVER}/rest/services/S{i % 50}/GPServer/T")
             for i in range(10_000)]
     load.fire_minutes.cache_clear()
-    began = time.process_time()
     found, _ = load.assess(many, NOW)
     assert sum(s.fires for s in found.services) == 70_000
-    assert time.process_time() - began < 3.0
 
 
 def test_a_saved_plan_keeps_the_collision_limit() -> None:

@@ -129,7 +129,7 @@ def test_json_is_deterministic_and_round_trips(full_plan: Plan) -> None:
     assert json.loads(shown)["format_version"] == "1"
     assert list(json.loads(shown)) == [
         "format_version", "portal", "owner", "mark", "only", "withheld", "retired", "observed", "desired", "summary",
-        "changes", "unchanged", "unmanaged", "errors", "warnings", "load",
+        "changes", "unchanged", "unmanaged", "errors", "warnings", "load", "notices",
     ]
 
 
