@@ -87,7 +87,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         except ProjectFileError as e:  # reported like a task file's problems, in the format asked for
             found, broken = None, tuple(e.problems)
         return validate.run(
-            args.directory or (found.tasks_dir if found else "tasks.d"), project_problems=broken,
+            args.paths or [found.tasks_dir if found else "tasks.d"], project_problems=broken,
+            task_folder=found.tasks_dir if found else "tasks.d",
             fmt=args.format,
             variables={**os.environ, **(found.variables if found else {}), **_assignments(args.var)},
             assigned=tuple(_assignments(args.var)),
