@@ -4,6 +4,7 @@ tasks, and a part of the test suite run from the unpacked sdist."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tarfile
@@ -127,3 +128,13 @@ def test_schema_is_valid_and_documents_every_property() -> None:
         assert prop.get("examples"), name
     for name, prop in schema["properties"]["schedule"]["oneOf"][1]["properties"].items():
         assert prop.get("description") and prop.get("examples"), name
+
+
+def test_no_install_hint_names_the_unrelated_pypi_project() -> None:
+    # `pip install reconciler` would fetch someone else's package: hints name the distribution.
+    texts = [*ROOT.joinpath("reconciler").rglob("*.py"), *ROOT.joinpath("reconciler").rglob("*.md"),
+             *ROOT.joinpath("tests").rglob("*.py"), ROOT / "README.md", *ROOT.joinpath(".github").rglob("*.y*ml")]
+    wrong = [str(p.relative_to(ROOT)) for p in texts if p.name != "test_packaging.py"
+             and re.search(r"pip install '?reconciler\b", p.read_text())]
+    assert wrong == []
+    assert "pip install 'arcgis-task-reconciler[emulator-tls]'" in (ROOT / "reconciler" / "emulator" / "tls.py").read_text()
