@@ -89,3 +89,35 @@ def test_help_texts_cannot_break_the_zsh_quoting(capsys) -> None:
     text = script("zsh", capsys)
     assert "'runs:a task'\\''s recent runs and their GP jobs'" in text  # the apostrophe of "a task's"
     assert _zsh_quote("a [b]: c's") == "a \\[b\\]\\: c'\\''s"
+
+
+ZSH_DRIVER = r'''
+zmodload zsh/zpty || exit 3
+zpty z 'PS1="> " zsh -f -i'
+zpty -w z "fpath=($1 \$fpath); autoload -U compinit; compinit -u -D; reconciler() { print -r -- \"AR\"\"GS:\$*:E\"\"ND\" }"
+shift
+for typed in "$@"; do
+  zpty -w z "$typed"$'\t\n'
+  zpty -r -m z out "*ARGS:*:END*" || exit 2
+  print -r -- "${${out##*ARGS:}%%:END*}"
+done
+zpty -d z
+'''
+
+
+def test_zsh_completes_in_an_interactive_shell(tmp_path: Path, capsys) -> None:
+    # An interactive zsh on a pseudo-terminal: a line is typed, TAB completes it, Enter runs a
+    # stand-in `reconciler` that prints the words it got.
+    if shutil.which("zsh") is None:
+        pytest.skip("zsh is not installed")
+    (tmp_path / "_reconciler").write_text(script("zsh", capsys))
+    (tmp_path / "driver.zsh").write_text(ZSH_DRIVER)
+    typed = ["reconciler sch", "reconciler plan --det", "reconciler completion z", "reconciler apply --on-remove di",
+             "reconciler schema pro"]
+    done = subprocess.run(["zsh", "-f", str(tmp_path / "driver.zsh"), str(tmp_path), *typed],
+                          capture_output=True, text=True, timeout=60, check=False)
+    if done.returncode == 3:
+        pytest.skip("zsh has no zsh/zpty module")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["schema", "plan --detailed-exitcode", "completion zsh",
+                                        "apply --on-remove disable", "schema project"]
