@@ -12,11 +12,12 @@ from reconciler.commands import Echo
 from reconciler.model import Problem
 from reconciler.render import validate as validate_views
 from reconciler.taskfiles import loader, partial
+from reconciler.taskfiles.discovery import TASK_FILE_SUFFIXES
 
 
 def run(
-    paths: Sequence[str], *, fmt: str, task_folder: str | None = None, variables: Mapping[str, str], github_actions: bool, echo: Echo,
-    mark: str | None = None, project_problems: tuple[Problem, ...] = (), assigned: tuple[str, ...] = (),
+    paths: Sequence[str], *, fmt: str, task_folder: str | None = None, variables: Mapping[str, str],
+    github_actions: bool, echo: Echo, mark: str | None = None, project_problems: tuple[Problem, ...] = (), assigned: tuple[str, ...] = (),
 ) -> int:
     """`mark`: the project's ownership mark (from the project file), so names too long for a
     portal title with it are reported here already. `project_problems`: the project file's,
@@ -38,7 +39,8 @@ def run(
 
 
 def _is_file(path: str) -> bool:
+    """A file, or a missing path named like a task file ("no such file or folder", not "no such folder")."""
     try:
         return not stat.S_ISDIR(os.stat(path).st_mode)
     except OSError:
-        return False  # the folder loader says "no such folder"
+        return path.lower().endswith(TASK_FILE_SUFFIXES)

@@ -79,3 +79,8 @@ def test_a_missing_path_is_an_error_and_a_folder_among_paths_stands_for_its_file
     assert lines[:2] == ["gone.yaml: no such file or folder",
                          "  hint: pass task files or folders, e.g. `reconciler validate tasks.d/nightly.yaml`"]
     assert lines[-1].startswith("1 file, 1 valid task: 1 error")
+
+
+def test_a_missing_task_file_is_named_as_a_file_and_a_missing_folder_as_a_folder(repo, capsys) -> None:
+    assert run(capsys, "jobs/gone.yaml")[1][0] == "jobs/gone.yaml: no such file or folder"
+    assert run(capsys, "gone")[1][0] == "gone: no such folder"
