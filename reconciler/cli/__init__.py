@@ -88,7 +88,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         except ProjectFileError as e:  # reported like a task file's problems, in the format asked for
             found, broken = None, tuple(e.problems)
         return validate.run(
-            args.directory or (found.tasks_dir if found else "tasks.d"), project_problems=broken,
+            args.paths or [found.tasks_dir if found else "tasks.d"], project_problems=broken,
+            task_folder=found.tasks_dir if found else "tasks.d",
             fmt=args.format,
             variables={**os.environ, **(found.variables if found else {}), **_assignments(args.var)},
             assigned=tuple(_assignments(args.var)),
@@ -123,6 +124,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         return show.run(args.plan_file, fmt=args.format, color=color, echo=echo, echo_err=echo_err)
     if args.command in ("plan", "apply"):
         return _dispatch_planning(args)
+    if args.command == "schema":
+        from reconciler.cli.tooling import SCHEMAS
+        from reconciler.taskfiles.schema import schema_text
+
+        echo(schema_text(SCHEMAS[args.which]).rstrip("\n"))
+        return EXIT_OK
+    if args.command == "completion":
+        from reconciler.cli.completion import script
+
+        echo(script(build_parser(), args.shell))
+        return EXIT_OK
     if args.command in ("status", "report", "runs", "import", "doctor"):
         return _dispatch_reading(args)
     raise AssertionError(f"command {args.command!r} is not dispatched")

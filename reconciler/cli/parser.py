@@ -8,6 +8,7 @@ import sys
 from typing import NoReturn
 
 from reconciler import __version__
+from reconciler.cli.tooling import add_tooling
 from reconciler.defaults import DEFAULT_MAX_RESPONSE_MB, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, FORMATS, ON_REMOVE
 
 EPILOG = """\
@@ -186,7 +187,8 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "validate",
         help="check task files offline",
         description=(
-            "Check every task file in DIR (*.yaml, *.yml) without contacting a portal: YAML syntax, "
+            "Check every task file in PATH (a folder: its *.yaml, *.yml; or files, as pre-commit passes them) "
+            "without contacting a portal: YAML syntax, "
             "the JSON Schema, Quartz schedules, GP task URLs, dates, duplicate names and "
             "${VAR} references. Every problem is reported as path:line:column: field: message."
         ),
@@ -198,8 +200,9 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("directory", nargs="?",
-                   help="folder of task files (default: the project file's `tasks`, else tasks.d)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="a folder of task files (default: the project file's `tasks`, else tasks.d), or task files: "
+                   "each is checked in full, and its names against the task folder's other files")
     p.add_argument("--config", metavar="FILE",
                    help="the project file to check too (or RECONCILER_CONFIG; default: reconciler.yaml, found upward)")
     p.add_argument("-e", "--environment", metavar="NAME",
@@ -417,4 +420,5 @@ def build_parser() -> argparse.ArgumentParser:
     _add_runs(sub)
     _add_import(sub)
     _add_doctor(sub)
+    add_tooling(sub)
     return parser

@@ -13,7 +13,7 @@ def server_context(hostnames: tuple[str, ...]) -> tuple[ssl.SSLContext, bytes]:
         import trustme
     except ImportError:
         raise UsageError(
-            "--tls needs the optional extra 'emulator-tls': pip install 'reconciler[emulator-tls]' (installs trustme)"
+            "--tls needs the optional extra 'emulator-tls': pip install 'arcgis-task-reconciler[emulator-tls]' (installs trustme)"
         ) from None
     ca = trustme.CA(organization_name="reconciler emulator")
     leaf = ca.issue_cert(*hostnames)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -17,67 +14,15 @@ from reconciler.jsonforms import canonical_json
 from reconciler.masking import mask_words
 from reconciler.model import FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, ZoneSettings, dotted
 from reconciler.taskfiles import implicit, rules, schedules, schema, zoning
+from reconciler.taskfiles.discovery import discover
 from reconciler.taskfiles.variables import Asked, Resolved, resolve, unused
 from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
 
-TASK_FILE_SUFFIXES = (".yaml", ".yml")
 UTC_SCHEDULES = ZoneSettings()  # no project file: schedules are UTC, as written
 _SHOWN_FIELDS = ("name", "previous_names", "owner", "type")  # identity: printed everywhere
 
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a task file larger than this is refused unread (see yamlsource.MAX_VALUES)
-
-
-def discover(directory: Path) -> tuple[list[Path], list[Problem]]:
-    """Task files under `directory`, recursively, sorted, and a problem for everything that might
-    hold tasks but cannot be read: a folder that cannot be listed, a dangling or looping symlink,
-    a task file that is not a regular file (a FIFO would block the read). Skipping any of them
-    would make plan delete the tasks they declare. Hidden files and folders are skipped.
-    Symlinked folders are followed once each."""
-    files: list[Path] = []
-    problems: list[Problem] = []
-    seen: set[Path] = set()
-
-    def problem(path: Path, message: str, hint: str) -> None:
-        problems.append(Problem(source=SourceRef(path=str(path)), field="", message=message, hint=hint))
-
-    def visit(folder: Path) -> None:
-        try:
-            real = folder.resolve(strict=True)
-            if real in seen:
-                return
-            seen.add(real)
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except (OSError, RuntimeError) as e:
-            problem(folder, f"cannot list this folder: {getattr(e, 'strerror', None) or e}",
-                    "make it readable, or move it out of the task folder")
-            return
-        for entry in entries:
-            if not entry.name.startswith("."):
-                _entry(Path(entry.path), entry, visit, files, problem)
-
-    visit(directory)
-    return sorted(files), problems
-
-
-def _entry(path: Path, entry: os.DirEntry[str], visit: Any, files: list[Path], problem: Any) -> None:
-    task_file = path.suffix.lower() in TASK_FILE_SUFFIXES  # tasks.YAML too: skipping it would delete its tasks
-    try:
-        mode = os.stat(path).st_mode  # follows a symlink
-    except (OSError, RuntimeError) as e:
-        if entry.is_symlink() and (task_file or not path.suffix):
-            reason = "a symlink loop" if getattr(e, "errno", None) == errno.ELOOP else "a dangling symlink"
-            problem(path, f"cannot read: {reason}", "fix or remove the link")
-        elif not entry.is_symlink():
-            problem(path, f"cannot read: {getattr(e, 'strerror', None) or e}", "make it readable")
-        return
-    if stat.S_ISDIR(mode):
-        visit(path)
-    elif task_file and not stat.S_ISREG(mode):
-        problem(path, "not a regular file (a FIFO, socket or device)", "task files must be plain files")
-    elif task_file:
-        files.append(path)
 
 
 def load(
@@ -111,16 +56,8 @@ def load(
         return LoadResult(specs=(), problems=(problem,), files=())
     files, problems = discover(root)
     asked = Asked(variables)
-    specs: list[TaskSpec] = []
-    secrets: list[str] = []
-    claims: list[rules.Claim] = []
-    for path in files:
-        file_specs, file_problems, file_secrets, file_claims = load_file(
-            path, variables=asked, now=now, unset_secrets_unknown=unset_secrets_unknown, zones=zones)
-        specs.extend(file_specs)
-        problems.extend(file_problems)
-        secrets.extend(file_secrets)
-        claims.extend(file_claims)
+    loaded = [load_file(path, variables=asked, now=now, unset_secrets_unknown=unset_secrets_unknown, zones=zones)
+              for path in files]
     if not files and not problems:
         problems.append(
             Problem(
@@ -132,10 +69,26 @@ def load(
                 severity=Severity.WARNING if allow_empty else Severity.ERROR,
             )
         )
+    return finish(root, files, loaded, problems, asked=asked, assigned=assigned, mark=mark)
+
+
+def finish(
+    root: Path, files: list[Path], loaded: list[_FileLoad], problems: list[Problem], *, asked: Asked,
+    assigned: Collection[str], mark: str | None, names_elsewhere: Collection[rules.Claim] = (),
+) -> LoadResult:
+    """The LoadResult of `files` (loaded by load_file): the checks across files added, problems
+    sorted and masked. `names_elsewhere`: the names of task files not asked about (validate FILE),
+    which the files' names must not repeat; their own problems are not reported."""
+    specs = [spec for file_specs, _, _, _ in loaded for spec in file_specs]
+    problems = [*problems, *(p for _, file_problems, _, _ in loaded for p in file_problems)]
+    secrets = [secret for _, _, file_secrets, _ in loaded for secret in file_secrets]
+    claims = [*names_elsewhere, *(c for _, _, _, file_claims in loaded for c in file_claims)]
     problems.extend(Problem(source=SourceRef(path=str(root)), field="", message=f"--var {name} is not used by any "
                             f"task file", hint=f"no task file holds ${{{name}}}: check the spelling, or drop "
                             f"--var {name}", severity=Severity.WARNING) for name in unused(assigned, asked))
-    across = [*rules.duplicate_names(claims), *(rules.long_names(specs, mark) if mark is not None else ())]
+    shown = {str(f) for f in files}
+    across = [p for p in rules.duplicate_names(claims) if p.source.path in shown]  # elsewhere's come first
+    across += rules.long_names(specs, mark) if mark is not None else ()
     problems.extend(across)
     failed = {p.source for p in across}
     specs = [spec for spec in specs if spec.source not in failed]  # so "N valid tasks" counts only those

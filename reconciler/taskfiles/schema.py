@@ -17,6 +17,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from reconciler.model import FieldPath
+from reconciler.taskfiles.placeholders import for_checking
 
 SCHEMA_FILE = "task.schema.json"
 PROJECT_SCHEMA_FILE = "project.schema.json"
@@ -64,7 +65,8 @@ def schema_text(name: str = SCHEMA_FILE) -> str:
 
 @functools.cache
 def load_schema(name: str) -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(schema_text(name))
+    """The schema the loader checks with: substituted values get no `${...}` excuse."""
+    schema: dict[str, Any] = for_checking(json.loads(schema_text(name)))
     return schema
 
 

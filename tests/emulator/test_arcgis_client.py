@@ -23,7 +23,7 @@ MANUAL = "manual check with Esri's client: pip install arcgis, then run tests/em
 
 
 def _arcgis_gis() -> Any:
-    pytest.importorskip("trustme", reason=f"needs trustme (pip install 'reconciler[emulator-tls]'); {MANUAL}")
+    pytest.importorskip("trustme", reason=f"needs trustme (pip install 'arcgis-task-reconciler[emulator-tls]'); {MANUAL}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return pytest.importorskip("arcgis.gis", reason=MANUAL)
