@@ -123,6 +123,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _dispatch_planning(args)
     if args.command in ("status", "runs", "import", "doctor"):
         return _dispatch_reading(args)
+    if args.command == "github":
+        from reconciler.cli import github
+
+        return github.dispatch(args, echo)
     raise AssertionError(f"command {args.command!r} is not dispatched")
 
 
