@@ -4,8 +4,6 @@ awkward cases (one huge fence, nested blocks, a fence inside <details>)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from reconciler.github.fit import Blocks, blocks_after, cut
@@ -26,12 +24,11 @@ def whole(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("plan400")
     many_tasks(folder, 400)
     out = folder / "plan.json"
-    here = Path.cwd()
-    os.chdir(folder)
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # module-scoped: the per-test clean environment is not set up yet
+        for name in [n for n in os.environ if n.startswith(("RECONCILER_", "GP_"))]:
+            patch.delenv(name)
+        patch.chdir(folder)
         assert cli.main(["plan", "--emulator", "--tasks", str(folder), "--format", "json", "--out", str(out)]) == 0
-    finally:
-        os.chdir(here)
     return render_dict(json.loads(out.read_text())["plan"], limit=None)
 
 
