@@ -91,13 +91,14 @@ def _whole_plan(inputs: Inputs, doc: dict[str, Any] | None) -> str:
     return whole
 
 
-def _ours(found: list[Note], mark: str, me: str) -> list[Note]:
-    return [n for n in found if n.author == me and bodies.is_mine(n.body, mark)]
+def _ours(found: list[Note], mark: str, me: str, *, also: str = "") -> list[Note]:
+    return [n for n in found if n.author == me and (bodies.is_mine(n.body, mark) or also and bodies.is_mine(n.body, also))]
 
 
-def _post(github: GitHub, issue: int, body: str, me: str, *, create: bool = True) -> Note | None:
-    """Edit our comment on `issue` in place, or add it (unless `create` is false)."""
-    mine = _ours(github.comments(issue), body.split("\n", 1)[0], me)
+def _post(github: GitHub, issue: int, body: str, me: str, *, create: bool = True, also: str = "") -> Note | None:
+    """Edit our comment on `issue` in place (or the one with the marker `also`), or add it (unless
+    `create` is false)."""
+    mine = _ours(github.comments(issue), body.split("\n", 1)[0], me, also=also)
     if mine:
         return mine[0] if mine[0].body == body else github.update_comment(mine[0].number, body)
     return github.create_comment(issue, body) if create else None
@@ -124,7 +125,7 @@ def comment(inputs: Inputs, *, pull_request: int | None, skip_unchanged: bool, e
     quiet = skip_unchanged and ok and not changes  # [I] an existing comment is still edited to say so
     with GitHub(context.api_url, context.repository, context.token) as github:
         me = inputs.author or github.login()
-        posted = _post(github, number, body, me, create=not quiet)
+        posted = _post(github, number, body, me, create=not quiet, also=bodies.OLD_PLAN_MARKER)
         for label, on in zip(inputs.labels, (changes, deletes), strict=False):
             if label and doc is not None:
                 github.set_label(number, label, on)

@@ -63,7 +63,7 @@ class GitHub:
 
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
               body: Mapping[str, Any] | None = None, allow: tuple[int, ...] = ()) -> requests.Response:
-        url = path if path.startswith(self.api_url + "/") else f"{self.api_url}{path}"
+        url = path if "://" in path else f"{self.api_url}{path}"  # a full URL: a Link header's next page
         shown = urlsplit(url).path
         if urlsplit(url).netloc != urlsplit(self.api_url).netloc:  # a Link header elsewhere gets no token
             raise GitHubError(f"GitHub API {method} {shown}: the answer pointed to another host")

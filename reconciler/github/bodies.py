@@ -17,6 +17,9 @@ from reconciler.github.fit import GITHUB_LIMIT, cut
 from reconciler.render.plan_markdown import escape, render_dict
 
 _TARGET_SAFE = re.compile(r"[^A-Za-z0-9._-]")
+# The marker of the comment the inline script of earlier workflows posted (one per pull request):
+# the first plan comment after an upgrade takes it over rather than leave it up, out of date.
+OLD_PLAN_MARKER = "<!-- reconciler-plan -->"
 _HEADROOM = 2_000  # the plan's share leaves this much for the head, the error and the note
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from reconciler.github.api import GitHub, GitHubError
 from reconciler.github.fit import blocks_after
 from tests.github.conftest import HEAD, Run, many_tasks, outputs
 from tests.github.fake_api import ACTIONS_TOKEN, BOT, FakeGitHub
@@ -154,3 +157,18 @@ def test_outside_actions_it_says_what_is_missing(run: Run, monkeypatch) -> None:
     monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
     result = run("github", "comment", "--target", "production")
     assert result.code == 1 and result.err.startswith("error: GITHUB_TOKEN and GITHUB_REPOSITORY not set")
+
+
+def test_the_comment_of_the_earlier_workflow_is_taken_over(github: FakeGitHub, actions, run: Run, make_plan) -> None:
+    old = github.add_comment(7, "<!-- reconciler-plan -->\nPlan for abc1234 (workflow run):", BOT)
+    someone = github.add_comment(7, "<!-- reconciler-plan -->\ncopied", "reviewer")
+    assert comment(run, make_plan())[0] == 0
+    assert [c["id"] for c in github.comments_on(7)] == [old["id"], someone["id"]]
+    assert old["body"].startswith(MARK + "\n") and someone["body"] == "<!-- reconciler-plan -->\ncopied"
+
+
+def test_a_next_page_on_another_host_gets_no_token(github: FakeGitHub) -> None:
+    with GitHub(github.url, "org/gp-tasks", ACTIONS_TOKEN) as client, pytest.raises(GitHubError) as refused:
+        list(client._pages("http://127.0.0.2:9/repos/org/gp-tasks/issues"))
+    assert str(refused.value) == "GitHub API GET /repos/org/gp-tasks/issues: the answer pointed to another host"
+    assert github.log == []
