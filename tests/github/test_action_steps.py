@@ -83,6 +83,8 @@ def test_plan_on_a_pull_request(runner, github: FakeGitHub, workdir: Path) -> No
 def test_invalid_task_files_fail_the_plan_step_with_the_comment_saying_why(runner, github: FakeGitHub,
                                                                           workdir: Path) -> None:
     (workdir / "tasks.d" / "broken.yaml").write_text("name: broken\nschedule: not cron\n")
+    assert runner("run", command="validate") == (1, {"validate-exit": "1"})
+    assert runner("Check the inputs", command="deploy")[0] == 1
     code, run = runner("run", command="plan")
     assert code == 0 and run["validate-exit"] == "1" and "plan-exit" not in run
     code, _ = runner("github", command="plan", **run)
@@ -98,6 +100,10 @@ def test_apply_on_merge_and_the_drift_check(runner, github: FakeGitHub, workdir:
     assert code == 0
     [applied] = github.comments_on(7)
     assert applied["body"].startswith("<!-- reconciler:apply target=production -->\n**Applied 0123456 to production**")
+
+    code, run = runner("run", command="status")
+    assert code == 0 and run == {}
+    assert "nightly-parcel-buffer" in (workdir / "summary.md").read_text().split("Applied 0123456", 1)[1]
 
     code, run = runner("run", command="drift")
     assert code == 0 and run["plan-exit"] == "0"
