@@ -33,7 +33,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "applying": {"planning", "portal"} | SHARED,
     "emulator": {"quartz", "errors", "model"},  # neither the client nor the planner
     "connection": {"portal", "emulator"} | SHARED,
-    "commands": {"applying", "connection", "emulator", "planning", "portal", "quartz", "render", "taskfiles"} | SHARED,
+    "github": {"render"} | SHARED,  # the plan's Markdown view; its API client is its own
+    "commands": {"applying", "connection", "emulator", "github", "planning", "portal", "quartz", "render", "taskfiles"} | SHARED,
     "cli": {"__init__", "applying", "commands", "connection", "planning", "portal", "render", "taskfiles"} | SHARED,
     "__main__": {"cli"},
     "__init__": set(),
@@ -43,6 +44,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 ONLY: dict[tuple[str, str], set[str]] = {
     ("planning", "taskfiles"): {"reconciler.taskfiles.rules"},
     ("render", "applying"): {"reconciler.applying.outcomes"},
+    ("github", "render"): {"reconciler.render.plan_markdown"},
 }
 # Rooms that do no I/O: no network or process modules, no print/open/input, no file reads (the
 # task-file loader and the schema's package data aside).
@@ -70,7 +72,8 @@ LIBRARIES = {
     "croniter": {"reconciler.quartz.expression"},
     "cron_descriptor": {"reconciler.quartz.text"},
     "deepdiff": {"reconciler.planning.compare"},
-    "requests": {"reconciler.portal.http", "reconciler.portal.transport"},  # transport: what a failure tells
+    "requests": {"reconciler.portal.http", "reconciler.portal.transport",  # transport: what a failure tells
+                 "reconciler.github.api"},
     "urllib3": {"reconciler.portal.http", "reconciler.portal.transport"},
     "trustme": {"reconciler.emulator.tls"},
 }

@@ -137,6 +137,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command in ("status", "report", "runs", "import", "doctor"):
         return _dispatch_reading(args)
+    if args.command == "github":
+        from reconciler.cli import github
+
+        return github.dispatch(args, echo)
     raise AssertionError(f"command {args.command!r} is not dispatched")
 
 

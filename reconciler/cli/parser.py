@@ -8,6 +8,7 @@ import sys
 from typing import NoReturn
 
 from reconciler import __version__
+from reconciler.cli.github import add_github
 from reconciler.cli.tooling import add_tooling
 from reconciler.defaults import DEFAULT_MAX_RESPONSE_MB, DEFAULT_PARALLELISM, DEFAULT_TIMEOUT, FORMATS, ON_REMOVE
 
@@ -421,4 +422,5 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import(sub)
     _add_doctor(sub)
     add_tooling(sub)
+    add_github(sub)
     return parser

@@ -86,7 +86,8 @@ class _Group:
         return opening + "".join(self.items[: self.kept]) + self.note_prefix + note + closing
 
 
-def render_dict(doc: dict[str, Any]) -> str:
+def render_dict(doc: dict[str, Any], *, limit: int | None = LIMIT) -> str:
+    """`limit` None: the whole plan, however long (a file, not a comment)."""
     head = _head(doc)
     groups = {
         "errors": _errors(doc["errors"]),
@@ -95,18 +96,18 @@ def render_dict(doc: dict[str, Any]) -> str:
         "unchanged": _unchanged(doc["unchanged"]),
         "unmanaged": _unmanaged(doc["unmanaged"]),
     }
-    _fit(head, groups)
+    _fit(head, groups, LIMIT if limit is None else limit, whole=limit is None)
     body = "".join(groups[k].text() for k in ("errors", "warnings", "changes", "unchanged", "unmanaged"))
     return (head + body).rstrip("\n") + "\n"
 
 
-def _fit(head: str, groups: dict[str, _Group]) -> None:
+def _fit(head: str, groups: dict[str, _Group], limit: int, *, whole: bool = False) -> None:
     """Keep a prefix of each list, in priority order; once a list is cut, later ones get nothing."""
     for group in groups.values():
         group.kept = len(group.items)
-    if len(head) + sum(len(g.text()) for g in groups.values()) <= LIMIT:
+    if whole or len(head) + sum(len(g.text()) for g in groups.values()) <= limit:
         return
-    budget = LIMIT - len(head) - sum(len(g.opening) + len(g.closing) + 200 for g in groups.values())
+    budget = limit - len(head) - sum(len(g.opening) + len(g.closing) + 200 for g in groups.values())
     cut = False
     for key in _PRIORITY:
         group = groups[key]

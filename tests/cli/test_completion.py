@@ -61,7 +61,7 @@ def test_bash_completes_commands_options_and_choices(tmp_path: Path, capsys) -> 
     assert subprocess.run(["bash", "-n"], input=text, text=True, check=False).returncode == 0
     assert bash_complete(text, tmp_path, "reconciler", "") == [
         "validate", "cron", "emulator", "plan", "apply", "show", "status", "report", "runs", "import", "doctor", "schema",
-        "completion"]
+        "completion", "github"]
     assert bash_complete(text, tmp_path, "reconciler", "va") == ["validate"]
     assert bash_complete(text, tmp_path, "reconciler", "--v") == ["--version"]
     assert bash_complete(text, tmp_path, "reconciler", "plan", "--det") == ["--detailed-exitcode"]
