@@ -146,6 +146,8 @@ def _whole(value: Any) -> Any:
 
 
 def _inside(value: Any, paths: list[FieldPath]) -> Any:
+    if not paths:  # nothing secret below: the value as it is (most values, at 10,000 tasks)
+        return value
     if value is None:
         return None
     if () in paths:

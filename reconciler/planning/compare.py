@@ -82,10 +82,11 @@ def differences(desired: TaskFields, remote: RemoteTask, *, now_ms: int | None =
     _scalar(raw, "type", remote.task_type, desired.task_type)
     if not same_schedule(remote.schedule, desired.schedule):
         raw.append((("schedule",), remote.schedule.quartz(), desired.schedule.quartz()))
-    if normal_url(remote.task_url) != normal_url(desired.task_url):
+    if remote.task_url != desired.task_url and normal_url(remote.task_url) != normal_url(desired.task_url):
         raw.append((("task_url",), remote.task_url, desired.task_url))
     _scalar(raw, "item_id", remote.item_id or None, desired.item_id or None)
-    raw.extend(_parameter_keys(remote.parameters, desired.parameters))
+    if remote.parameters_json != desired.parameters_json:  # the same canonical text: the same values
+        raw.extend(_parameter_keys(remote.parameters, desired.parameters))
     _scalar(raw, "max_occurrences", remote.max_occurrences, desired.max_occurrences)
     if not _same_start(remote.start_date, desired.start_date, now_ms):
         raw.append((("start",), iso_ms(remote.start_date), iso_ms(desired.start_date)))
@@ -134,7 +135,7 @@ def _same_start(remote_ms: int | None, desired_ms: int | None, now_ms: int | Non
 
 def same_schedule(a: CronFields, b: CronFields) -> bool:
     """Same fire times: the same text, or the same Quartz canonical form."""
-    if _text(a) == _text(b):
+    if a == b or _text(a) == _text(b):
         return True
     first, second = _canonical_schedule(a), _canonical_schedule(b)
     return first is not None and first == second  # an invalid schedule differs from any valid one
