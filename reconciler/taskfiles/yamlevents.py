@@ -11,6 +11,8 @@ its own; tests/taskfiles/test_yaml_fast.py pins that both readers agree.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -22,7 +24,7 @@ from reconciler.taskfiles.yamldoc import (
     MAX_VALUES,
     Document,
     Loader,
-    Mark,
+    Marks,
     Retyped,
     core_value,
     pos,
@@ -40,11 +42,14 @@ class _Unusual(Exception):
     """Something the fast reader leaves to yamlsource."""
 
 
-def documents(text: str) -> list[Document] | None:
-    """Every document of `text`, or None when the file is not plain or not valid YAML."""
+def documents(text: str, *, locate: Callable[[str], list[Marks]]) -> list[Document] | None:
+    """Every document of `text`, or None when the file is not plain or not valid YAML.
+
+    Positions are not recorded: `locate` (yamlsource's node graph) reads them for the whole
+    file the first time a document's problem asks, so a file without problems never pays."""
     loader = Loader(text)
     try:
-        reader = _Reader(loader, text)
+        reader = _Reader(loader, text, _Located(text, locate))
         found: list[Document] = []
         loader.get_event()  # stream start
         while not loader.check_event(yaml.StreamEndEvent):
@@ -58,21 +63,37 @@ def documents(text: str) -> list[Document] | None:
         loader.dispose()
 
 
+class _Located:
+    """The positions of one file's documents, read once, when first asked."""
+
+    def __init__(self, text: str, locate: Callable[[str], list[Marks]]) -> None:
+        self.text, self.locate = text, locate
+        self.found: list[Marks] | None = None
+
+    def marks(self, index: int) -> Marks:
+        if self.found is None:
+            self.found = self.locate(self.text)
+        return self.found[index] if index < len(self.found) else ({}, {})
+
+
 class _Reader:
-    def __init__(self, loader: Any, text: str) -> None:
+    def __init__(self, loader: Any, text: str, located: _Located) -> None:
         self.loader = loader
         self.text = text
+        self.located = located
+        self.index = 0  # of the document being read
         self.count = 0  # values in the file so far (MAX_VALUES)
         self.resolved: dict[str, str] = {}  # plain scalar text -> its tag (the resolver is slow)
 
     def document(self) -> Document:
-        self.values: dict[FieldPath, Mark] = {}
-        self.keys: dict[FieldPath, Mark] = {}
+        self.keys: set[FieldPath] = set()  # for duplicates
         self.duplicates: list[tuple[FieldPath, Any]] = []
         self.retyped: list[Retyped] = []
         first = self.loader.get_event()
         data = self.value(first, (), 0)
-        return Document(data=data, start=pos(first.start_mark), values=self.values, keys=self.keys,
+        marks = functools.partial(self.located.marks, self.index)
+        self.index += 1
+        return Document(data=data, start=pos(first.start_mark), marks=marks,
                         duplicate_keys=tuple((path, pos(mark)) for path, mark in self.duplicates),
                         retyped=tuple(self.retyped))
 
@@ -81,7 +102,6 @@ class _Reader:
         self.count += 1
         if depth > MAX_DEPTH or self.count > MAX_VALUES or kind is _ALIAS or event.anchor is not None:
             raise _Unusual
-        self.values[path] = event.start_mark
         if kind is _SCALAR:
             value, tag = self.scalar(event)
             if tag in IMPLICIT_TAGS:
@@ -108,10 +128,9 @@ class _Reader:
                 child = (*path, str(name))
                 if tag in IMPLICIT_TAGS:
                     self.note(key, child, name, key=True)
-            mark: Any = key.start_mark
             if child in keys:
-                self.duplicates.append((child, mark))
-            keys[child] = mark
+                self.duplicates.append((child, key.start_mark))
+            keys.add(child)
             mapping[name] = self.value(get(), child, depth + 1)
         return mapping
 

@@ -23,6 +23,7 @@ from reconciler.taskfiles.yamldoc import (
     Document,
     Loader,
     Mark,
+    Marks,
     Position,
     Retyped,
     core_value,
@@ -45,8 +46,16 @@ def load_documents(text: str) -> list[Document]:
     Raises:
         YamlSyntaxError: the text is not valid YAML (with the position PyYAML reports).
     """
-    fast = yamlevents.documents(text)
+    fast = yamlevents.documents(text, locate=_node_marks)
     return _node_documents(text) if fast is None else fast
+
+
+def _node_marks(text: str) -> list[Marks]:
+    """Each document's positions, read through the node graph (for yamlevents' documents)."""
+    try:
+        return [document.marks() for document in _node_documents(text)]
+    except YamlSyntaxError:  # not for a text yamlevents read; positions fall back to the document's start
+        return []
 
 
 def _node_documents(text: str) -> list[Document]:
@@ -156,7 +165,7 @@ def _document(node: yaml.Node, data: Any, loader: Any, text: str) -> Document:
 
     _walk(node, (), values, keys, duplicates, key_of, note)
     return Document(
-        data=data, start=pos(node.start_mark), values=values, keys=keys, duplicate_keys=tuple(duplicates),
+        data=data, start=pos(node.start_mark), marks=lambda: (values, keys), duplicate_keys=tuple(duplicates),
         retyped=tuple(retyped),
     )
 

@@ -18,7 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.taskfiles import yamlevents, yamlsource
-from reconciler.taskfiles.yamldoc import MAX_DEPTH, Document
+from reconciler.taskfiles.yamldoc import MAX_DEPTH, Document, Position
+
+
+def fast(text: str) -> list[Document] | None:
+    return yamlevents.documents(text, locate=yamlsource._node_marks)
 
 
 def typed(value: Any) -> Any:
@@ -31,19 +35,20 @@ def typed(value: Any) -> Any:
 
 
 def summary(document: Document) -> dict[str, Any]:
-    where = {path: document.position(path) for path in document.values}
-    keys = {path: document.position(path, key=True) for path in document.keys}
+    values, keys_at = document.marks()
+    where = {path: document.position(path) for path in values}
+    keys = {path: document.position(path, key=True) for path in keys_at}
     return {"data": typed(document.data), "start": document.start, "values": where, "keys": keys,
             "duplicates": document.duplicate_keys, "retyped": document.retyped}
 
 
 def agree(text: str) -> bool:
     """True when the fast reader read `text` (and agreed); False when it stepped aside."""
-    fast = yamlevents.documents(text)
-    if fast is None:
+    quick = fast(text)
+    if quick is None:
         return False
     slow = yamlsource._node_documents(text)  # must not raise: the fast reader accepted the text
-    assert [summary(d) for d in fast] == [summary(d) for d in slow], text
+    assert [summary(d) for d in quick] == [summary(d) for d in slow], text
     return True
 
 
@@ -83,15 +88,35 @@ def test_plain_files_are_read_fast_and_the_same(text: str) -> None:
 
 @pytest.mark.parametrize("text", UNUSUAL)
 def test_the_fast_reader_leaves_the_rest_to_the_node_graph(text: str) -> None:
-    assert yamlevents.documents(text) is None
+    assert fast(text) is None
 
 
 def test_a_mapping_at_the_depth_limit_is_refused_as_before() -> None:
     """Keys one level below the limit count as nested too deeply, as the node graph counts them."""
     text = "a:\n" + "".join(" " * (i + 1) + "a:\n" for i in range(MAX_DEPTH - 1)) + " " * MAX_DEPTH + "k: v\n"
-    assert yamlevents.documents(text) is None
+    assert fast(text) is None
     with pytest.raises(yamlsource.YamlSyntaxError, match="nested deeper"):
         yamlsource.load_documents(text)
+
+
+def test_positions_are_read_when_asked_and_belong_to_their_own_document() -> None:
+    """The fast reader records none; the node graph reads the whole file once, on the first
+    question, and each document gets its own (empty documents count, as both readers see them)."""
+    read: list[str] = []
+
+    def locate(text: str) -> list[Any]:
+        read.append(text)
+        return yamlsource._node_marks(text)
+
+    text = "---\nname: a\n---\n---\nname: b\nschedule:\n  hour: 2\n"
+    found = yamlevents.documents(text, locate=locate)
+    assert found is not None and [d.data for d in found] == [{"name": "a"}, None,
+                                                             {"name": "b", "schedule": {"hour": 2}}]
+    assert read == []
+    assert found[2].position(("schedule", "hour")) == Position(line=7, column=9)
+    assert found[2].position(("schedule",), key=True) == Position(line=6, column=1)
+    assert found[0].position(("name",)) == Position(line=2, column=7)
+    assert read == [text], "the file is read once, for every document"
 
 
 def test_the_shipped_files_are_read_fast() -> None:
