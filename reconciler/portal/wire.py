@@ -45,15 +45,18 @@ def _str(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _parameters(value: Any) -> dict[str, Any]:
-    # Returned as an object (§7); tolerate the JSON text some versions may echo back [I].
+def _parameters_json(value: Any) -> str:
+    """The parameters' canonical text. Returned as an object (§7); tolerate the JSON text some
+    versions may echo back [I]. Nested deeper than MAX_DEPTH is refused (the planner's walks
+    are recursive); the text's brackets bound the depth, so most values are never walked."""
     if isinstance(value, str):
         value = json.loads(value) if value.strip() else {}
     if value is not None and not isinstance(value, dict):
         raise TypeError("not an object")
-    if depth(value) > MAX_DEPTH:  # the planner's walks are recursive
+    text = canonical_json(value or {})
+    if text.count("{") + text.count("[") > MAX_DEPTH and depth(value) > MAX_DEPTH:
         raise ValueError("nested too deeply")
-    return dict(value or {})
+    return text
 
 
 def _scalar(value: Any) -> bool:
@@ -122,21 +125,27 @@ def _read(field: str, read: Any, value: Any) -> Any:
         raise _FieldError(field) from None
 
 
+_NUMBERS = ("maxOccurrences", "startDate", "endDate", "created", "updated", "lastStart", "nextStart",
+            "runIntervalSeconds")
+_TEXTS = ("userId", "type", "itemId", "taskUrl", "taskURL", "taskState")
+
+
 def _task(data: Mapping[str, Any], task_id: str, title: str) -> RemoteTask:
-    number = {k: _read(k, _int, data.get(k)) for k in (
-        "maxOccurrences", "startDate", "endDate", "created", "updated", "lastStart", "nextStart", "runIntervalSeconds")}
+    number = {k: _read(k, _int, data.get(k)) for k in _NUMBERS}
     max_occ = number["maxOccurrences"]
-    text = {k: _read(k, _str, data.get(k)) for k in ("userId", "type", "itemId", "taskUrl", "taskURL", "taskState")}
-    for key in text:
-        if data.get(key) is not None and not isinstance(data.get(key), str):
+    text: dict[str, str | None] = {}
+    for key in _TEXTS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
             raise _FieldError(key)
+        text[key] = value or None  # "" is unset, as None
     return RemoteTask(
         id=task_id,
         owner=text["userId"] or "",
         title=title,
         task_type=text["type"] or "",
         schedule=CronFields.from_wire(data["cronSchedule"]),
-        parameters_json=_read("parameters", lambda v: canonical_json(_parameters(v)), data.get("parameters")),
+        parameters_json=_read("parameters", _parameters_json, data.get("parameters")),
         item_id=text["itemId"],
         # Field name of the GP task URL in task JSON is unknown (§15.4) [I]: read both spellings.
         task_url=text["taskUrl"] or text["taskURL"],
