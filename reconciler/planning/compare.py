@@ -28,8 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from reconciler import quartz
 from reconciler.errors import CronError
 from reconciler.instants import iso_ms
@@ -169,6 +167,8 @@ def _parameter_keys(before: dict[str, Any], after: dict[str, Any]) -> list[tuple
 
 
 def _leaves(prefix: FieldPath, old: Any, new: Any) -> list[tuple[FieldPath, Any, Any]]:
+    from deepdiff import DeepDiff  # here: only a changed parameter needs it, and it is slow to import
+
     tree = DeepDiff(old, new, view="tree", ignore_order=False, verbose_level=2)
     found = [
         ((*prefix, *item.path(output_format="list")), _present(item.t1), _present(item.t2))

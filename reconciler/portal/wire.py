@@ -46,11 +46,9 @@ def _str(value: Any) -> str | None:
 
 
 def _parameters_json(value: Any) -> str:
-    """The parameters' canonical text. Returned as an object (§7); tolerate the JSON text some
-    versions may echo back [I]. Nested deeper than MAX_DEPTH is refused (the planner's walks
-    are recursive); the text's brackets bound the depth, so most values are never walked."""
-    if isinstance(value, str):
-        value = json.loads(value) if value.strip() else {}
+    """Canonical text of parameters returned as an object (§7), or as JSON text [I]. Refused deeper
+    than MAX_DEPTH (the planner recurses); its brackets bound the depth, so most are never walked."""
+    value = (json.loads(value) if value.strip() else {}) if isinstance(value, str) else value
     if value is not None and not isinstance(value, dict):
         raise TypeError("not an object")
     text = canonical_json(value or {})
@@ -125,20 +123,16 @@ def _read(field: str, read: Any, value: Any) -> Any:
         raise _FieldError(field) from None
 
 
-_NUMBERS = ("maxOccurrences", "startDate", "endDate", "created", "updated", "lastStart", "nextStart",
-            "runIntervalSeconds")
+_NUMBERS = ("maxOccurrences", "startDate", "endDate", "created", "updated", "lastStart", "nextStart", "runIntervalSeconds")
 _TEXTS = ("userId", "type", "itemId", "taskUrl", "taskURL", "taskState")
 
 
 def _task(data: Mapping[str, Any], task_id: str, title: str) -> RemoteTask:
     number = {k: _read(k, _int, data.get(k)) for k in _NUMBERS}
     max_occ = number["maxOccurrences"]
-    text: dict[str, str | None] = {}
-    for key in _TEXTS:
-        value = data.get(key)
-        if value is not None and not isinstance(value, str):
-            raise _FieldError(key)
-        text[key] = value or None  # "" is unset, as None
+    if wrong := [key for key in _TEXTS if data.get(key) is not None and not isinstance(data.get(key), str)]:
+        raise _FieldError(wrong[0])
+    text: dict[str, str | None] = {key: data.get(key) or None for key in _TEXTS}  # "" is unset, as None
     return RemoteTask(
         id=task_id,
         owner=text["userId"] or "",
@@ -228,13 +222,10 @@ def fields_of(task: RemoteTask) -> TaskFields:
 def _cron_key(c: CronFields) -> tuple[str, ...]:
     return tuple(v.strip().upper() for v in (c.minute, c.hour, c.day_of_month, c.month, c.day_of_week))
 
-
 def matches(task: RemoteTask, fields: TaskFields, *, check_active: bool = True) -> bool:
     """Whether `task` already has exactly `fields` (used to resolve writes of unknown outcome).
-
     `active` is skipped (check_active=False) for a just-created or updated task: update never
-    sets it, and the portal may complete or disable a task by itself.
-    """
+    sets it, and the portal may complete or disable a task by itself."""
     mine = fields_of(task)
     same = (
         mine.title == fields.title and mine.task_type == fields.task_type

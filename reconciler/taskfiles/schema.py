@@ -10,13 +10,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
 
 from reconciler.model import FieldPath
+
+if TYPE_CHECKING:  # jsonschema is imported when a document fails the compiled check: start-up stays short
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 from reconciler.taskfiles.placeholders import for_checking
 
 SCHEMA_FILE = "task.schema.json"
@@ -87,12 +89,16 @@ def matches(pattern: str, text: str) -> bool:
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, subschema: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
     if validator.is_type(instance, "string") and not matches(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 @functools.cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = load_schema(name)
     base = jsonschema.validators.validator_for(schema)
     base.check_schema(schema)
@@ -187,6 +193,8 @@ def _translate_one_of(error: ValidationError, instance: Any) -> list[SchemaProbl
     names = " or ".join(_article(_word(t)) + _word(t) for t in types if isinstance(t, str))
     path: FieldPath = tuple(error.absolute_path)
     if not names:
+        from jsonschema.exceptions import best_match
+
         return _translate(best_match(error.context), instance)
     return [SchemaProblem(path=path, message=f"must be {names}, not {_json_type(error.instance)}", hint=None, at_key=False)]
 
