@@ -61,8 +61,8 @@ def test_arcgis_generate_token_login_under_a_virtual_clock() -> None:
 
 
 def test_arcgis_reads_and_sets_system_limits() -> None:
-    # Not yet run against Esri's client (arcgis is not installed where this was written): the wire
-    # form follows its docstrings (gis.admin.system.limits / set_limits, docs/portal-api.md §6.12).
+    # Run with arcgis 2.4.4: gis.admin reads the portaladmin root and system first (the emulator
+    # lacked them), then limits / set_limits as their docstrings say (docs/portal-api.md §6.12).
     arcgis_gis = _arcgis_gis()
     with Emulator(port=0, tls=True, clock_ms=T0) as emu:
         client = arcgis_gis.GIS(emu.origin + "/portal", "admin", "admin123", verify_cert=False)
