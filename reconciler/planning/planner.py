@@ -60,7 +60,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         if change is not None:
             reviewed.append((change, entry.remote))
     diagnostics.extend(quota(reviewed, state))
-    diagnostics.extend(zonecheck.warnings(state.tasks, options.now))
+    diagnostics.extend(zonecheck.warnings(state.tasks, options.now, options.scheduler_zone))
     planned = [p for e in draft.entries if (p := load.as_planned(
         e.name, e.owner, e.desired, e.actions, e.remote, runs=state.runs,
         rescheduled=e.differences is not None and bool(e.differences.fields & compare.SCHEDULE_PATHS))) is not None]
