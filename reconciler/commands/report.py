@@ -39,7 +39,8 @@ def run(request: Request, *, connect: Connect, out: str, echo: Echo, echo_err: E
     fired, _ = load.assess(reading.running, now)
     secrets = reading.loaded.secret_values
     doc = report_data.to_dict(reading.doc, reading.state.tasks, reading.names, reading.runs, fired,
-                              reading.loaded.specs, now=now, secrets=secrets, credentials=reading.secrets)
+                              reading.loaded.specs, now=now, secrets=secrets, credentials=reading.secrets,
+                              zone=request.zones.scheduler)
     page = mask_output(report_html.render(doc), secret_values=secrets, credentials=reading.secrets)
     _write(target, page)
     summary = doc["summary"]

@@ -62,7 +62,7 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
     diagnostics.extend(quota(reviewed, state))
     diagnostics.extend(zonecheck.warnings(state.tasks, options.now, options.scheduler_zone))
     planned = [p for e in draft.entries if (p := load.as_planned(
-        e.name, e.owner, e.desired, e.actions, e.remote, runs=state.runs,
+        e.name, e.owner, e.desired, e.actions, e.remote, runs=state.runs, zone=options.scheduler_zone,
         rescheduled=e.differences is not None and bool(e.differences.fields & compare.SCHEDULE_PATHS))) is not None]
     fired, crowded = load.assess(planned, options.now, per_minute=options.policy.collisions_per_minute)
     diagnostics.extend((*crowded, *load.overruns(planned, state.runs, options.now, attached=False)))
