@@ -66,7 +66,7 @@ def test_an_unknown_zone_is_an_error_at_its_line_with_a_hint(tmp_path: Path) -> 
 @pytest.mark.parametrize(("zone", "schedule", "reason"), [
     ("Asia/Kolkata", "0 0,30 2 * * ?", "the minutes 0,30 would land in different hours when moved by -05:30"),
     ("Europe/Berlin", "0 0 0,12 ? * MON", "of the hours 0,12, some cross midnight"),
-    ("Europe/Berlin", "0 0 0 L * ?", "day-of-month 'L' cannot move to an earlier day exactly"),
+    ("Europe/Berlin", "0 0 0 LW * ?", "day-of-month 'LW' cannot move to an earlier day exactly"),
 ])
 def test_what_cannot_be_compiled_exactly_is_an_error_with_the_reason(tmp_path: Path, zone: str, schedule: str,
                                                                      reason: str) -> None:
