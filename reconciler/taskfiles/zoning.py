@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from reconciler import quartz
 from reconciler.errors import CronError
 from reconciler.model import CronFields, ZonedSchedule, ZoneSettings
-from reconciler.quartz import transitions, zones
+from reconciler.quartz import compiled_dst, transitions, zones
 from reconciler.taskfiles.schedules import Note
 
 WARNED_AHEAD = timedelta(days=366)  # skipped or repeated fire times are warned about this far ahead
@@ -54,8 +54,10 @@ def compile_schedule(expr: quartz.QuartzExpression, zone_name: str, settings: Zo
                                  f"portal scheduler's {settings.scheduler}: {e}",
                                  hint="change the schedule, or write it in the scheduler's zone (timezone: "
                                  f"{settings.scheduler}) and accept that it follows that zone's clock")]
-    notes = [Note(where=("schedule",), message=m, warning=True)
-             for m in transitions.dst_notes(expr, local, after=now, until=now + WARNED_AHEAD)]
+    until = now + WARNED_AHEAD
+    said = transitions.dst_notes(expr, local, after=now, until=until) if local.key == scheduler.key else \
+        compiled_dst.notes(expr, local, scheduler, after=now, until=until)
+    notes = [Note(where=("schedule",), message=m, warning=True) for m in said]
     change = compiled.next_change
     zoned = ZonedSchedule(
         local=str(expr), zone=zone_name, scheduler_zone=settings.scheduler,
