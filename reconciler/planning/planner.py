@@ -212,7 +212,7 @@ def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:
     differences = compare.differences(desired, remote, now_ms=now_ms)
     active = _wanted_active(spec, remote, differences.fields)
     actions = ((Action.UPDATE,) if differences else ()) + _toggle(remote.active, active)
-    dst = zoning.dst_reason(spec, remote) if "schedule" in differences.fields else None
+    dst = zoning.dst_reason(spec, remote, options.now) if "schedule" in differences.fields else None
     reason = "; ".join(r for r in (m.reason, dst) if r)
     return _Entry(owner=m.owner, name=spec.name, actions=actions, spec=spec, remote=remote, reason=reason,
                   source=spec.source, desired=replace(desired, active=active), differences=differences)
