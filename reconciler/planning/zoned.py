@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from reconciler.instants import iso
 from reconciler.model import RemoteTask, TaskSpec, ZonedSchedule
-from reconciler.quartz.transitions import between, offset_minutes
 from reconciler.planning.compare import same_schedule
 from reconciler.planning.plan import Notice, ZoneView
+from reconciler.quartz.transitions import between, offset_minutes
 
 
 def view(spec: TaskSpec | None) -> ZoneView | None:
