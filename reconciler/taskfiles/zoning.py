@@ -22,12 +22,22 @@ WARNED_AHEAD = timedelta(days=366)  # skipped or repeated fire times are warned 
 ZONE_HINT = "use an IANA time zone name such as Europe/Berlin, America/New_York or UTC (see `timedatectl list-timezones`)"
 
 
+# Names tzdata installs that mean this machine's zone or no zone at all, and the copies with
+# other leap-second rules: the compiled schedules would depend on the machine that runs reconciler [I].
+_MACHINE_NAMES = frozenset({"localtime", "posixrules", "factory"})
+_MACHINE_PREFIXES = ("posix/", "right/")
+
+
 def zone_problem(name: str) -> str | None:
     """Why `name` is no usable IANA zone name (with the likeliest meant one), or None."""
+    if name.lower() in _MACHINE_NAMES or name.lower().startswith(_MACHINE_PREFIXES):
+        return f"{name!r} is not a time zone of its own but depends on the machine (tzdata's {name}); name the zone"
     try:
         ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
+        known = sorted(z for z in zoneinfo.available_timezones()
+                       if z.lower() not in _MACHINE_NAMES and not z.lower().startswith(_MACHINE_PREFIXES))
+        close = difflib.get_close_matches(name, known, n=1)
         return f"unknown time zone {name!r}" + (f"; did you mean {close[0]}?" if close else "")
     return None
 
