@@ -158,6 +158,9 @@ def _overdue(task: RemoteTask, runs: Sequence[RemoteRun], left: int | None, now:
     return [f"missed {times} since its last run at {iso_ms(last)}"]
 
 
+DST_REASON = "daylight-saving change in "  # how planning.zoned words the reason of a DST update
+
+
 def _known(change: Change, unknown: tuple[str, ...]) -> Change | None:
     """The change without the fields at, under or above an unknown value (what they compare is a
     placeholder); None for an update left with nothing to change."""
@@ -175,4 +178,7 @@ def _newest(run: RemoteRun) -> int:
 def _drift(change: Change) -> str:
     paths = sorted({f.path.split(".")[0] for f in change.fields})
     actions = "+".join(a.value for a in change.actions)
-    return f"{actions}: {', '.join(paths)}" if paths and change.task_id is not None else actions
+    said = f"{actions}: {', '.join(paths)}" if paths and change.task_id is not None else actions
+    # A predictable recompile is not a hand edit: say so (planner: reasons joined by "; ").
+    dst = next((r for r in change.reason.split("; ") if r.startswith(DST_REASON)), None)
+    return f"{said} ({dst})" if dst else said

@@ -4,6 +4,7 @@ update with its reason once the change has passed, and quiet again after the app
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -100,3 +101,15 @@ def test_a_change_of_the_schedulers_zone_is_named_as_such(on_emu: Run, workdir: 
     [update] = plan_json(on_emu("plan", "--format", "json"))["changes"]
     assert update["reason"] == ("daylight-saving change in Europe/Berlin: 0 30 1 * * ? in UTC is now 0 30 3 * * ? "
                                 "in Europe/Berlin")
+
+
+def test_status_says_a_daylight_saving_update_is_one(on_emu: Run, workdir: Path, emu) -> None:
+    zoned_project(workdir, emu)
+    set_clock(emu, datetime(2026, 3, 20, 12, tzinfo=timezone.utc))
+    assert on_emu("apply", "--auto-approve").code == 0
+    set_clock(emu, datetime(2026, 3, 29, 6, tzinfo=timezone.utc))
+    status = on_emu("status", "--format", "json")
+    [task] = [t for t in json.loads(status.out)["tasks"] if t["name"] == "berlin-nightly"]
+    assert task["drift"] == ["update: schedule (daylight-saving change in Europe/Berlin: 0 30 2 * * ? in "
+                             "Europe/Berlin is now 0 30 0 * * ? in UTC)"]
+    assert "(daylight-saving change in Europe/Berlin" in on_emu("status").out
