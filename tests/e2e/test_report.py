@@ -155,3 +155,17 @@ def test_fire_times_in_the_report_and_plan_load_are_read_in_the_schedulers_zone(
     assert on_emu("report", "--out", "r.html").code in (0, 2)
     page = (workdir / "r.html").read_text()
     assert "2026-01-11T02:00:00Z" in page and "2026-01-11T03:00:00Z" not in page
+
+
+def test_a_zoned_task_shows_its_local_schedule_and_zone(on_emu: Run, workdir: Path, emu: Emulator) -> None:
+    from datetime import datetime, timezone
+
+    from tests.e2e.test_timezone import set_clock, zoned_project
+
+    zoned_project(workdir, emu)  # "0 30 2 * * ?" in Europe/Berlin, scheduler UTC
+    set_clock(emu, datetime(2026, 1, 10, 12, tzinfo=timezone.utc))
+    assert on_emu("apply", "--auto-approve").code == 0
+    assert on_emu("report", "--out", "r.html").code == 0
+    page = (workdir / "r.html").read_text()
+    assert ("At 02:30 in Europe/Berlin <code>0 30 2 * * ?</code>, sent as <code>0 30 1 * * ?</code> (UTC); next "
+            "daylight-saving change 2026-03-29T01:00:00Z") in page
