@@ -113,3 +113,23 @@ def test_status_says_a_daylight_saving_update_is_one(on_emu: Run, workdir: Path,
     assert task["drift"] == ["update: schedule (daylight-saving change in Europe/Berlin: 0 30 2 * * ? in "
                              "Europe/Berlin is now 0 30 0 * * ? in UTC)"]
     assert "(daylight-saving change in Europe/Berlin" in on_emu("status").out
+
+
+def test_a_saved_plan_applied_after_a_dst_change_is_stale(on_emu: Run, workdir: Path, emu) -> None:
+    zoned_project(workdir, emu)
+    set_clock(emu, datetime(2026, 3, 20, 12, tzinfo=timezone.utc))
+    assert on_emu("apply", "--auto-approve").code == 0
+    set_clock(emu, datetime(2026, 3, 28, 12, tzinfo=timezone.utc))
+    write_tasks(workdir / "tasks.d" / "berlin.yaml", {"name": "berlin-nightly", "schedule": "0 30 2 * * ?",
+                                                      "enabled": False, "task_url": emu.task_url(BUFFER),
+                                                      "parameters": BUFFER_PARAMS})
+    assert on_emu("plan", "--out", "plan.json").code == 0
+    assert on_emu("apply", "plan.json").code == 0, "fresh while no change has passed"
+    write_tasks(workdir / "tasks.d" / "berlin.yaml", {"name": "berlin-nightly", "schedule": "0 30 2 * * ?",
+                                                      "task_url": emu.task_url(BUFFER), "parameters": BUFFER_PARAMS})
+    assert on_emu("plan", "--out", "plan.json").code == 0
+    set_clock(emu, datetime(2026, 3, 30, 12, tzinfo=timezone.utc))
+    stale = on_emu("apply", "plan.json")
+    assert stale.code != 0 and "plan is stale" in stale.err + stale.out
+    assert "a daylight-saving change since the plan was made changes the schedule sent for berlin-nightly" in \
+        stale.err + stale.out
