@@ -62,7 +62,10 @@ def run(
         loaded, plan = planned
         secrets = loaded.secret_values + connection.secrets
         if saved is not None:
-            planfile.check_fresh(saved, plan)
+            # The schedules of tasks in local time were compiled at the plan's time: stale once a
+            # daylight-saving change has passed by the portal's clock.
+            zoned = [s for s in loaded.specs if s.zoned is not None]
+            planfile.check_fresh(saved, plan, zoned, portal_now(connection) if zoned else None)
             out(views.SAVED_PLAN_CURRENT.format(path=plan_file))
         else:
             out(mask_output(render(plan, "text", color=color), secret_values=loaded.secret_values,

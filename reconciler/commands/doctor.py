@@ -37,7 +37,7 @@ def run(request: Request, *, connect: Connect, fmt: str, write_probe: bool, prob
         loaded = load_tasks(replace(request, policy=replace(request.policy, allow_empty=True)), connection, now=now,
                             unset_secrets_unknown=True)
         specs = loaded.specs if loaded.ok else ()
-        observed = _observe(portal, specs, connection.label)
+        observed = replace(_observe(portal, specs, connection.label), scheduler_zone=request.zones.scheduler)
         if not loaded.ok:
             errors = sum(p.severity is Severity.ERROR for p in loaded.problems)
             observed = replace(observed, task_files=f"{errors} error{'s' if errors != 1 else ''}")

@@ -33,7 +33,7 @@ from reconciler.errors import ReconcilerError, UsageError
 from reconciler.instants import iso, parse_instant
 from reconciler.jsonforms import MAX_DEPTH, canonical_json, depth
 from reconciler.masking import leaks
-from reconciler.model import Problem, Severity
+from reconciler.model import Problem, Severity, TaskSpec
 from reconciler.planning.options import Policy
 from reconciler.planning.plan import Plan
 from reconciler.render.plan_json import plan_to_dict
@@ -211,9 +211,16 @@ def check_project(saved: SavedPlan, *, mark: str, adopts: str | None) -> None:
                              f"{saved.adopts!r}), and the project file now gives {mark!r} (adopting {adopts!r}).")
 
 
-def check_fresh(saved: SavedPlan, current: Plan) -> None:
-    """Raises: StalePlanError naming what differs."""
-    found = differences(saved, current)
+def check_fresh(saved: SavedPlan, current: Plan, specs: Sequence[TaskSpec] = (), now: datetime | None = None) -> None:
+    """Raises: StalePlanError naming what differs, or the tasks written in local time whose
+    compiled schedule (made at the plan's time) a daylight-saving change before `now` (the
+    portal's clock) has outdated."""
+    found = list(differences(saved, current))
+    passed = sorted(s.name for s in specs if s.zoned is not None and s.zoned.next_change is not None
+                    and now is not None and s.zoned.next_change <= now)
+    if passed:
+        shown = ", ".join(passed[:10]) + (f" and {len(passed) - 10} more" if len(passed) > 10 else "")
+        found.append(f"a daylight-saving change since the plan was made changes the schedule sent for {shown}")
     if found:
         raise StalePlanError(f"{STALE}: " + "; ".join(found) + ".")
 

@@ -58,9 +58,10 @@ def read(request: Request, connection: Connection, *, now: datetime) -> Reading 
     unset = tuple(sorted({name for s in loaded.specs for name in s.unset_secrets}))
     # The portal's zone, and tasks whose runs (all of them read now) outlast their schedule's interval.
     running = tuple(p for t in state.tasks if t.id in names
-                    and (p := load.from_remote(t, names[t.id], _left(t, runs.get(t.id, ())))) is not None)
-    warnings = (*zonecheck.warnings(state.tasks, now), *load.overruns(running, runs, now))
-    doc = views.to_dict(assess(plan, state.tasks, names, runs, now=now, unknown=unknown), plan, unset_secrets=unset,
+                    and (p := load.from_remote(t, names[t.id], _left(t, runs.get(t.id, ())),
+                                                    request.zones.scheduler)) is not None)
+    warnings = (*zonecheck.warnings(state.tasks, now, request.zones.scheduler), *load.overruns(running, runs, now))
+    doc = views.to_dict(assess(plan, state.tasks, names, runs, now=now, unknown=unknown, zone=request.zones.scheduler), plan, unset_secrets=unset,
                         warnings=warnings)
     return Reading(loaded=loaded, state=state, plan=plan, names=names, runs=runs, running=running, doc=doc,
                    secrets=tuple(connection.secrets))

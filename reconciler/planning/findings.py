@@ -53,6 +53,7 @@ class Observed:
     page: Mapping[str, object] | None = None  # the first listing page: asked, returned, total
     portal_now: datetime | None = None  # by the portal's Date header
     local_now: datetime | None = None
+    scheduler_zone: str = "UTC"  # the zone reconciler reads schedules in (the project file's scheduler_timezone)
     task_files: str = ""  # why tasks.d could not say which owners it names; empty: it did
     probe: tuple[Finding, ...] = field(default_factory=tuple)
 
@@ -174,20 +175,24 @@ def _paging(page: Mapping[str, object] | None) -> Finding:
 def _zone(seen: Observed) -> Finding:
     if seen.portal_now is None:
         return Finding(check="time zone", status=INFO, fact="not observed (the portal sent no Date header)")
-    evidence = zonecheck.infer((t for owner in seen.owners for t in owner.tasks or ()), seen.portal_now)
+    zone = seen.scheduler_zone
+    evidence = zonecheck.infer((t for owner in seen.owners for t in owner.tasks or ()), seen.portal_now, zone)
     if not evidence.deltas:
         return Finding(check="time zone", status=INFO, fact="not observed: no active task firing at one time of "
                        "day (one hour, one minute) with a nextStart to compare")
     delta = evidence.consistent
     if delta is None:
-        return Finding(check="time zone", status=WARN, fact="nextStart disagrees with the UTC reading by different "
-                       "amounts (a daylight-saving zone, or tasks edited elsewhere)", evidence=evidence.describe())
-    if delta == 0:
-        return Finding(check="time zone", status=OK, fact="the scheduler reads schedules in UTC, as reconciler does",
+        return Finding(check="time zone", status=WARN, fact=f"nextStart disagrees with the reading in {zone} by "
+                       "different amounts (a zone with other daylight-saving rules, or tasks edited elsewhere)",
                        evidence=evidence.describe())
-    return Finding(check="time zone", status=WARN, fact=f"the scheduler appears to read schedules as "
-                   f"UTC{zonecheck.zone_name(delta)}; reconciler reads them as UTC, so its fire times are off by that "
-                   "much", evidence=evidence.describe(), hint=f"set `{zonecheck.PROJECT_KEY}:` in the project file")
+    if delta == 0:
+        return Finding(check="time zone", status=OK, fact=f"the scheduler reads schedules in {zone}, as reconciler "
+                       f"does {zonecheck.SOURCE}", evidence=evidence.describe())
+    utc = zonecheck.zone_name(evidence.offset_of(delta))
+    return Finding(check="time zone", status=WARN, fact=f"the scheduler appears to read schedules as UTC{utc}; "
+                   f"reconciler reads them in {zonecheck.assumed(zone)}, so its fire times are off by "
+                   f"{zonecheck.hours(delta).removesuffix(' earlier').removesuffix(' later')}",
+                   evidence=evidence.describe(), hint=zonecheck.fix_hint(zone, utc))
 
 
 def _clock(seen: Observed) -> Finding:

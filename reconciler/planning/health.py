@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from reconciler.instants import from_ms, iso_ms, parse_instant
 from reconciler.model import RemoteRun, RemoteTask
@@ -64,17 +65,18 @@ class TaskHealth:
 
 def assess(plan: Plan, tasks: Sequence[RemoteTask], names: Mapping[str, str],
            runs: Mapping[str, Sequence[RemoteRun]], *, now: datetime,
-           unknown: Mapping[str, tuple[str, ...]] | None = None) -> tuple[TaskHealth, ...]:
+           unknown: Mapping[str, tuple[str, ...]] | None = None, zone: str = "UTC") -> tuple[TaskHealth, ...]:
     """Every managed task (`names`: task id -> managed name), and every declared task the portal
     lacks; unhealthy ones first, then by owner and name. `unknown`: per declared name, the fields
-    (dotted) whose declared value is unknown."""
+    (dotted) whose declared value is unknown; fire times read the schedules in `zone` (the scheduler's)."""
+    tz = ZoneInfo(zone)
     unknown = unknown or {}
     drift: dict[tuple[str, str], list[Change]] = {}
     for change in plan.changes:
         if (known := _known(change, unknown.get(change.name, ()))) is not None:
             drift.setdefault((change.name, change.owner), []).append(known)
     found = [_one(t, names[t.id], sorted(runs.get(t.id, ()), key=_newest), drift.get((names[t.id], t.owner), []), now,
-                  unknown.get(names[t.id], ()))
+                  unknown.get(names[t.id], ()), tz)
              for t in tasks if t.id in names]
     seen = {(h.name, h.owner) for h in found}
     found += [TaskHealth(name=c.name, owner=c.owner, task_id=None, state="missing", active=False, last_run=None,
@@ -87,12 +89,12 @@ def assess(plan: Plan, tasks: Sequence[RemoteTask], names: Mapping[str, str],
 
 
 def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change], now: datetime,
-         unknown: tuple[str, ...]) -> TaskHealth:
+         unknown: tuple[str, ...], tz: tzinfo) -> TaskHealth:
     failures = _streak(runs)
     capped = task.max_occurrences not in (None, -1)
     left, exact = occurrences_left(task, runs) if capped else (None, False)
     fires = next_fires(task.schedule, start_ms=task.start_date, now=now, count=1, end_ms=task.end_date,
-                       runs_left=left)
+                       runs_left=left, tz=tz)
     upcoming = fires[0] if fires else None
     problems = []
     if failures:
@@ -102,7 +104,7 @@ def _one(task: RemoteTask, name: str, runs: list[RemoteRun], drift: list[Change]
     if is_stopped(task):
         problems.append(f"stopped by the portal (taskState {task.task_state}) after failed runs")
     if task.active and not is_completed(task):
-        problems += _overdue(task, runs, left, now)
+        problems += _overdue(task, runs, left, now, tz)
     state = task.task_state or ("active" if task.active else "paused")
     return TaskHealth(
         name=name, owner=task.owner, task_id=task.id, state=state, active=task.active,
@@ -126,7 +128,8 @@ def _streak(runs: Sequence[RemoteRun]) -> int:
     return failures
 
 
-def _overdue(task: RemoteTask, runs: Sequence[RemoteRun], left: int | None, now: datetime) -> list[str]:
+def _overdue(task: RemoteTask, runs: Sequence[RemoteRun], left: int | None, now: datetime,
+             tz: tzinfo) -> list[str]:
     """Why an active task should have run by now and did not: a fire time, more than DUE_GRACE
     ago, after its last run and after its last creation, start or write (enabling is a write: a
     task created paused long ago and enabled a minute ago is not yet due; the portal shows no
@@ -141,7 +144,7 @@ def _overdue(task: RemoteTask, runs: Sequence[RemoteRun], left: int | None, now:
 
     def missed(count: int) -> list[str]:
         fires = next_fires(task.schedule, start_ms=since, now=from_ms(since), count=count, end_ms=task.end_date,
-                           runs_left=left)
+                           runs_left=left, tz=tz)
         return [f for f in fires if parse_instant(f) < cutoff]
     first = missed(1)
     if not first:
@@ -153,6 +156,9 @@ def _overdue(task: RemoteTask, runs: Sequence[RemoteRun], left: int | None, now:
     count = len(missed(MISSED_CAP))
     times = f"{'at least ' if count == MISSED_CAP else ''}{count} fire time{'' if count == 1 else 's'}"
     return [f"missed {times} since its last run at {iso_ms(last)}"]
+
+
+DST_REASON = "daylight-saving change in "  # how planning.zoned words the reason of a DST update
 
 
 def _known(change: Change, unknown: tuple[str, ...]) -> Change | None:
@@ -172,4 +178,7 @@ def _newest(run: RemoteRun) -> int:
 def _drift(change: Change) -> str:
     paths = sorted({f.path.split(".")[0] for f in change.fields})
     actions = "+".join(a.value for a in change.actions)
-    return f"{actions}: {', '.join(paths)}" if paths and change.task_id is not None else actions
+    said = f"{actions}: {', '.join(paths)}" if paths and change.task_id is not None else actions
+    # A predictable recompile is not a hand edit: say so (planner: reasons joined by "; ").
+    dst = next((r for r in change.reason.split("; ") if r.startswith(DST_REASON)), None)
+    return f"{said} ({dst})" if dst else said

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 from reconciler import quartz
 from reconciler.errors import CronError
@@ -49,10 +50,11 @@ class Planned:
     end_ms: int | None = None
     runs_left: int | None = None  # what max_occurrences still allows; None: no limit
     task_id: str | None = None  # on the portal already: its runs say how long it takes
+    zone: str = "UTC"  # the zone the portal's scheduler reads the schedule in (scheduler_timezone)
 
 
 def as_planned(name: str, owner: str, desired: TaskFields | None, actions: Sequence[Action], remote: RemoteTask | None,
-               *, rescheduled: bool, runs: Mapping[str, Sequence[RemoteRun]]) -> Planned | None:
+               *, rescheduled: bool, runs: Mapping[str, Sequence[RemoteRun]], zone: str = "UTC") -> Planned | None:
     """A task of the plan once applied: None unless a GP service task that will be active. A task
     kept on its schedule counts what its runs leave of max_occurrences (when they were read); a
     created or rescheduled one the whole of it (the portal counts again for a new schedule [I])."""
@@ -65,15 +67,15 @@ def as_planned(name: str, owner: str, desired: TaskFields | None, actions: Seque
         left = occurrences_left(remote, runs[remote.id])[0]
     return Planned(name=name, owner=owner, task_url=desired.task_url, schedule=desired.schedule,
                    start_ms=desired.start_date, end_ms=desired.end_date, runs_left=left,
-                   task_id=remote.id if remote is not None else None)
+                   task_id=remote.id if remote is not None else None, zone=zone)
 
 
-def from_remote(task: RemoteTask, name: str, runs_left: int | None = None) -> Planned | None:
+def from_remote(task: RemoteTask, name: str, runs_left: int | None = None, zone: str = "UTC") -> Planned | None:
     """A portal task as it stands (status): None unless an active GP service task."""
     if not task.active or task.task_type != "GPService" or not task.task_url:
         return None
     return Planned(name=name, owner=task.owner, task_url=task.task_url, schedule=task.schedule, start_ms=task.start_date,
-                   end_ms=task.end_date, runs_left=runs_left, task_id=task.id)
+                   end_ms=task.end_date, runs_left=runs_left, task_id=task.id, zone=zone)
 
 
 def service_of(task_url: str) -> str:
@@ -95,9 +97,10 @@ def server_of(task_url: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def fire_minutes(schedule: CronFields, start_ms: int | None, end_ms: int | None, runs_left: int | None,
-                 now: datetime) -> tuple[int, ...]:
-    """Epoch minutes of the fire times in (now, now + DAYS], at most CAP + 1 (one more than is
-    counted, so that a capped task shows); none for an invalid schedule."""
+                 now: datetime, zone: str = "UTC") -> tuple[int, ...]:
+    """Epoch minutes of the fire times in (now, now + DAYS], the schedule read in `zone` (the
+    scheduler's), at most CAP + 1 (one more than is counted, so that a capped task shows); none
+    for an invalid schedule."""
     try:
         expr = quartz.from_fields(schedule)
     except CronError:
@@ -109,13 +112,14 @@ def fire_minutes(schedule: CronFields, start_ms: int | None, end_ms: int | None,
     count = CAP + 1 if runs_left is None else min(CAP + 1, max(0, runs_left))
     if count == 0 or until <= after:
         return ()
-    return tuple(int(t.timestamp()) // 60 for t in quartz.next_fire_times(expr, after=after, count=count, until=until))
+    return tuple(int(t.timestamp()) // 60 for t in quartz.next_fire_times(expr, after=after, count=count, until=until,
+                                                                          tz=ZoneInfo(zone)))
 
 
 def _fires(p: Planned, now: datetime) -> tuple[int, ...]:
     now_ms = to_ms(now) or 0
     start = p.start_ms if p.start_ms is not None and p.start_ms > now_ms else None  # a past start: shared times
-    return fire_minutes(p.schedule, start, p.end_ms, p.runs_left, now)
+    return fire_minutes(p.schedule, start, p.end_ms, p.runs_left, now, p.zone)
 
 
 def assess(planned: Sequence[Planned], now: datetime, *, per_minute: int = PER_MINUTE

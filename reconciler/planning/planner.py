@@ -60,9 +60,9 @@ def make_plan(specs: Sequence[TaskSpec], state: PortalState, options: PlanOption
         if change is not None:
             reviewed.append((change, entry.remote))
     diagnostics.extend(quota(reviewed, state))
-    diagnostics.extend(zonecheck.warnings(state.tasks, options.now))
+    diagnostics.extend(zonecheck.warnings(state.tasks, options.now, options.scheduler_zone))
     planned = [p for e in draft.entries if (p := load.as_planned(
-        e.name, e.owner, e.desired, e.actions, e.remote, runs=state.runs,
+        e.name, e.owner, e.desired, e.actions, e.remote, runs=state.runs, zone=options.scheduler_zone,
         rescheduled=e.differences is not None and bool(e.differences.fields & compare.SCHEDULE_PATHS))) is not None]
     fired, crowded = load.assess(planned, options.now, per_minute=options.policy.collisions_per_minute)
     diagnostics.extend((*crowded, *load.overruns(planned, state.runs, options.now, attached=False)))
@@ -212,7 +212,7 @@ def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:
     differences = compare.differences(desired, remote, now_ms=now_ms)
     active = _wanted_active(spec, remote, differences.fields)
     actions = ((Action.UPDATE,) if differences else ()) + _toggle(remote.active, active)
-    dst = zoning.dst_reason(spec, remote) if "schedule" in differences.fields else None
+    dst = zoning.dst_reason(spec, remote, options.now) if "schedule" in differences.fields else None
     reason = "; ".join(r for r in (m.reason, dst) if r)
     return _Entry(owner=m.owner, name=spec.name, actions=actions, spec=spec, remote=remote, reason=reason,
                   source=spec.source, desired=replace(desired, active=active), differences=differences)

@@ -64,23 +64,38 @@ def _wall(t: datetime, offset: int) -> datetime:
     return (t + timedelta(minutes=offset)).replace(tzinfo=None)
 
 
+def hits(expr: QuartzExpression, zone: ZoneInfo, *, after: datetime, until: datetime
+         ) -> list[tuple[Transition, list[str]]]:
+    """Per transition of `zone` in (after, until] at which `expr`, read in `zone`, selects wall
+    times that are skipped (the gap) or repeated: the transition and those times (HH:MM)."""
+    found = []
+    for change in between(zone, after, until):
+        first, second = sorted((_wall(change.at, change.before), _wall(change.at, change.after)))
+        times = _local_hits(expr, first, second)
+        if times:
+            found.append((change, times))
+    return found
+
+
+def listed(times: list[str]) -> str:
+    return ", ".join(times[:3]) + (f" and {len(times) - 3} more" if len(times) > 3 else "")
+
+
+def day_of(change: Transition) -> str:
+    return min(_wall(change.at, change.before), _wall(change.at, change.after)).date().isoformat()
+
+
 def dst_notes(expr: QuartzExpression, zone: ZoneInfo, *, after: datetime, until: datetime) -> list[str]:
     """A sentence per transition in (after, until] at which `expr`, read in `zone`, has fire
     times that are skipped (the gap) or repeated, with what Quartz does (docs/quartz.md §2)."""
     notes = []
-    for change in between(zone, after, until):
-        first, second = sorted((_wall(change.at, change.before), _wall(change.at, change.after)))
-        hits = _local_hits(expr, first, second)
-        if not hits:
-            continue
-        day = first.date().isoformat()
-        times = ", ".join(hits[:3]) + (f" and {len(hits) - 3} more" if len(hits) > 3 else "")
+    for change, times in hits(expr, zone, after=after, until=until):
         if change.forward:
-            notes.append(f"{times} does not exist on {day} in {zone.key} (clocks go forward): Quartz skips "
-                         "it that day")
+            notes.append(f"{listed(times)} does not exist on {day_of(change)} in {zone.key} (clocks go forward): "
+                         "Quartz skips it that day")
         else:
-            notes.append(f"{times} happens twice on {day} in {zone.key} (clocks go back): Quartz fires it "
-                         "once, at the later (standard-time) pass")
+            notes.append(f"{listed(times)} happens twice on {day_of(change)} in {zone.key} (clocks go back): "
+                         "Quartz fires it once, at the later (standard-time) pass")
     return notes
 
 

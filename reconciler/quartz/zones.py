@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from reconciler.errors import CronError
 from reconciler.quartz.expression import QuartzExpression
-from reconciler.quartz.fields import DAY_OF_MONTH, HOUR, MINUTE, ParsedFields
+from reconciler.quartz.fields import DAY_OF_MONTH, HOUR, MINUTE, DomSpec, ParsedFields
 from reconciler.quartz.text import day_names, render_values
 from reconciler.quartz.transitions import Transition, between, offset_minutes
 
@@ -53,14 +53,15 @@ def compile_at(expr: QuartzExpression, local: ZoneInfo, scheduler: ZoneInfo, at:
     """The compiled expression at `at`, its next change and its previous form.
 
     Raises:
-        NotExact: at `at` or at the next change (the message says when and why).
+        NotExact: at `at` or at any change within HORIZON (the message says when and why).
     """
     if local.key == scheduler.key:
         return Compiled(expression=expr)  # the scheduler follows the zone's DST itself
     current = _shift_at(expr, local, scheduler, at, now=True)
-    upcoming = _changes(local, scheduler, at, at + HORIZON)
-    later = next(((t, e) for t, e in ((t, _shift_at(expr, local, scheduler, t)) for t in upcoming)
-                  if str(e) != str(current)), None)
+    # Every period ahead is compiled, not only the next one: two zones with different rules have
+    # three or more offsets a year, and one refused months later would stop the DST updates then.
+    ahead = [(t, _shift_at(expr, local, scheduler, t)) for t in _changes(local, scheduler, at, at + HORIZON)]
+    later = next(((t, e) for t, e in ahead if str(e) != str(current)), None)
     earlier = [e for e in (_quiet_shift(expr, local, scheduler, t - timedelta(seconds=1))
                            for t in _changes(local, scheduler, at - HORIZON, at)) if e and str(e) != str(current)]
     return Compiled(expression=current, next_change=later[0] if later else None,
@@ -101,6 +102,12 @@ def shift(expr: QuartzExpression, minutes: int) -> QuartzExpression:
     p = expr.parsed
     hour_step, minute_step = divmod(minutes, 60)
     minute_carry = {(m + minute_step) // 60 for m in p.minutes}
+    if len(minute_carry) > 1 and len(p.hours) == 24 and _every_day(p):
+        # every minute of the list in every hour of every day: moved, the hours and days are the same
+        return QuartzExpression(second=expr.second, minute=render_values({(m + minute_step) % 60 for m in p.minutes},
+                                                                          MINUTE),
+                                hour=expr.hour, day_of_month=expr.day_of_month, month=expr.month,
+                                day_of_week=expr.day_of_week)
     if len(minute_carry) > 1:
         raise NotExact(f"the minutes {expr.minute} would land in different hours when moved by "
                        f"{_offset(minutes)}, which one expression cannot say")
@@ -139,13 +146,32 @@ def _shift_days(expr: QuartzExpression, days: int) -> tuple[str, str]:
                            f"to {moved} day in another month")
         return "?", day_names({(d - 1 + days) % 7 + 1 for d in p.dow.days})
     assert p.dom is not None  # exactly one day field is '?'
-    if not p.dom.is_plain:
-        raise NotExact(f"day-of-month {expr.day_of_month!r} cannot move to {moved} day exactly")
     lengths = {n for m in p.months for n in _MONTH_LENGTHS.get(m, (31,))}
+    dom_days = set(p.dom.days)
+    if not p.dom.is_plain:
+        last = _last_moved(p.dom, days, min(lengths))
+        if last is not None:
+            return last, "?"
+        if p.dom.last_weekday_offsets or p.dom.nearest_weekdays or len(lengths) > 1:
+            raise NotExact(f"day-of-month {expr.day_of_month!r} cannot move to {moved} day exactly")
+        # every month selected has one length n: `L-k` is the plain day n - k
+        dom_days |= {min(lengths) - k for k in p.dom.last_offsets}
     # back: day 1 leaves the month, and day n+1 of an n-day month would fire on day n; forward:
     # day n of an n-day month leaves it
     edge = {1} | {n + 1 for n in lengths if n < 31} if days < 0 else lengths
-    if p.dom.days & edge:
+    if dom_days & edge:
         raise NotExact(f"day-of-month {expr.day_of_month!r} would move to {moved} day in another month "
                        "on some dates")
-    return render_values({d + days for d in p.dom.days}, DAY_OF_MONTH), "?"
+    return render_values({d + days for d in dom_days}, DAY_OF_MONTH), "?"
+
+
+def _last_moved(dom: DomSpec, days: int, shortest: int) -> str | None:
+    """`L-k` alone, moved by a day within every month: `L-(k+1)` back (while that is a day of the
+    shortest month), `L-(k-1)` forward (k > 0); None otherwise."""
+    if dom.days or dom.last_weekday_offsets or dom.nearest_weekdays or len(dom.last_offsets) != 1:
+        return None
+    (k,) = dom.last_offsets
+    moved = k - days
+    if moved < 0 or moved > shortest - 1:
+        return None
+    return "L" if moved == 0 else f"L-{moved}"

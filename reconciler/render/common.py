@@ -23,11 +23,15 @@ LEGEND = {a.value: (a.symbol, _LABELS[a]) for a in Action}
 # What a plan adds to an action's past tense (Action.past) when it says what will happen.
 _WILL_BE_NOTES = {Action.UPDATE: " in place", Action.DELETE: " (its run history is erased)"}
 WRAP_AT = 100
-_CONTROL = {c: f"\\u{c:04x}" for c in [*range(0x20), 0x7F]}
+# C0 and C1 controls (0x9B is a terminal's CSI) and the bidirectional controls, which reorder the
+# rest of a line in a terminal (U+202E right-to-left override).
+_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_CONTROL = {c: f"\\u{c:04x}" for c in [*range(0x20), *range(0x7F, 0xA0), *_BIDI]}
 
 
 def clean(text: str) -> str:
-    """User-controlled text on one line, with no control characters (no terminal escapes)."""
+    """User-controlled text on one line, with no control characters (no terminal escapes, no
+    bidirectional reordering)."""
     return text.translate(_CONTROL)
 
 

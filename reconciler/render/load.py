@@ -12,6 +12,7 @@ HOURS = 24
 _LEVELS = "▁▂▃▄▅▆▇█"
 _NONE = "·"
 SHOWN = 10  # servers shown; the JSON has every one
+URL_WIDTH = 60  # a longer server URL is cut (its end kept out) so that every row's bars stay under the axis
 
 
 def hourly(load: dict[str, Any], series: dict[str, Any], hours: int = HOURS) -> list[int]:
@@ -72,10 +73,10 @@ def text_lines(doc: dict[str, Any], clean: Callable[[str], str]) -> list[str]:
     if not load or not load["servers"]:
         return []
     rows, top = _rows(load)
-    width = min(60, max(len(clean(s["url"])) for s, _ in rows))
+    width = min(URL_WIDTH, max(len(clean(s["url"])) for s, _ in rows))
     lines = [_title(load) + ":", f"  {'':{width}}  {_axis(load)}".rstrip()]
     for s, counts in rows:
-        lines.append(f"  {clean(s['url']):{width}}  {bars(counts, top)}  peak {_peak(load, counts)}, {sum(counts)} in 24 h, "
+        lines.append(f"  {_fit(clean(s['url']), width):{width}}  {bars(counts, top)}  peak {_peak(load, counts)}, {sum(counts)} in 24 h, "
                      f"{s['fires']} in {load['days']} days ({s['tasks']} task{'s' if s['tasks'] != 1 else ''})")
     return [*lines, *(f"  {note}" for note in _more(load)), ""]
 
@@ -92,3 +93,7 @@ def markdown_lines(doc: dict[str, Any], escape: Callable[[str], str]) -> list[st
         lines.append(f"| {escape(s['url'])} | <code>{bars(counts, top)}</code> | {_peak(load, counts)} | {sum(counts)} | "
                      f"{s['fires']} | {s['tasks']} |")
     return [*lines, *(f"\n{escape(note)}" for note in _more(load)), ""]
+
+
+def _fit(url: str, width: int) -> str:
+    return url if len(url) <= width else url[: width - 1] + "…"

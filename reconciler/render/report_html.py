@@ -130,9 +130,19 @@ def _tasks(doc: dict[str, Any]) -> list[str]:
     return out
 
 
+def _schedule(t: dict[str, Any]) -> str:
+    """In words with the expression; a task written in local time: as written, and as sent."""
+    zone = t.get("time_zone")
+    if not zone:
+        return f"{_text(t['schedule_text'])} <code>{_text(t['schedule'])}</code>"
+    change = f"; next daylight-saving change {_text(zone['next_change'])}" if zone["next_change"] else ""
+    return (f"{_text(t['schedule_text'])} <code>{_text(zone['local'])}</code>, sent as "
+            f"<code>{_text(t['schedule'])}</code> ({_text(zone['scheduler_zone'])}){change}")
+
+
 def _detail(index: int, t: dict[str, Any]) -> str:
     facts = [("Health", _health(t) + "".join(f"<br>{_text(p)}" for p in t["problems"])),
-             ("Schedule", f"{_text(t['schedule_text'])} <code>{_text(t['schedule'])}</code>"),
+             ("Schedule", _schedule(t)),
              ("Next fire times", _text(", ".join(t["next_fires"]) or "none")),
              ("GP task", _text(t["task_url"] or "—")),
              ("Drift", _text("; ".join(t["drift"]) or ("unknown: " + ", ".join(t["drift_unknown"]) if t["drift_unknown"]

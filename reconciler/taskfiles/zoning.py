@@ -15,19 +15,29 @@ from zoneinfo import ZoneInfo
 from reconciler import quartz
 from reconciler.errors import CronError
 from reconciler.model import CronFields, ZonedSchedule, ZoneSettings
-from reconciler.quartz import transitions, zones
+from reconciler.quartz import compiled_dst, transitions, zones
 from reconciler.taskfiles.schedules import Note
 
 WARNED_AHEAD = timedelta(days=366)  # skipped or repeated fire times are warned about this far ahead
 ZONE_HINT = "use an IANA time zone name such as Europe/Berlin, America/New_York or UTC (see `timedatectl list-timezones`)"
 
 
+# Names tzdata installs that mean this machine's zone or no zone at all, and the copies with
+# other leap-second rules: the compiled schedules would depend on the machine that runs reconciler [I].
+_MACHINE_NAMES = frozenset({"localtime", "posixrules", "factory"})
+_MACHINE_PREFIXES = ("posix/", "right/")
+
+
 def zone_problem(name: str) -> str | None:
     """Why `name` is no usable IANA zone name (with the likeliest meant one), or None."""
+    if name.lower() in _MACHINE_NAMES or name.lower().startswith(_MACHINE_PREFIXES):
+        return f"{name!r} is not a time zone of its own but depends on the machine (tzdata's {name}); name the zone"
     try:
         ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        close = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
+        known = sorted(z for z in zoneinfo.available_timezones()
+                       if z.lower() not in _MACHINE_NAMES and not z.lower().startswith(_MACHINE_PREFIXES))
+        close = difflib.get_close_matches(name, known, n=1)
         return f"unknown time zone {name!r}" + (f"; did you mean {close[0]}?" if close else "")
     return None
 
@@ -54,8 +64,10 @@ def compile_schedule(expr: quartz.QuartzExpression, zone_name: str, settings: Zo
                                  f"portal scheduler's {settings.scheduler}: {e}",
                                  hint="change the schedule, or write it in the scheduler's zone (timezone: "
                                  f"{settings.scheduler}) and accept that it follows that zone's clock")]
-    notes = [Note(where=("schedule",), message=m, warning=True)
-             for m in transitions.dst_notes(expr, local, after=now, until=now + WARNED_AHEAD)]
+    until = now + WARNED_AHEAD
+    said = transitions.dst_notes(expr, local, after=now, until=until) if local.key == scheduler.key else \
+        compiled_dst.notes(expr, local, scheduler, after=now, until=until)
+    notes = [Note(where=("schedule",), message=m, warning=True) for m in said]
     change = compiled.next_change
     zoned = ZonedSchedule(
         local=str(expr), zone=zone_name, scheduler_zone=settings.scheduler,

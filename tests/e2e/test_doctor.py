@@ -34,7 +34,8 @@ def test_doctor_reports_observed_facts_and_changes_nothing(on_emu: Run, workdir:
     assert found["version"]["status"] == "ok" and found["version"]["fact"] == "ArcGIS Enterprise 11.3.0"
     assert found["federated servers"]["evidence"] == emu.server_url
     assert found["owner publisher"]["fact"].startswith("listed: 1 tasks, 1 active; may be managed")
-    assert found["time zone"]["fact"] == "the scheduler reads schedules in UTC, as reconciler does"
+    assert found["time zone"]["fact"] == ("the scheduler reads schedules in UTC, as reconciler does "
+                                          "(`scheduler_timezone:` in the project file; UTC when unset)")
     # The emulator's virtual clock stands at T0, months behind this machine's: a skew to report.
     assert found["clock"]["status"] == "warn" and " s behind this machine's" in found["clock"]["fact"]
     assert titles(portal) == before, "read-only"

@@ -130,3 +130,42 @@ def test_chromium_shows_the_tasks_and_a_coloured_heatmap(on_emu: Run, workdir: P
     assert len(set(pixels)) > 20, "not one flat colour"
     # The busiest heatmap cell is the deepest blue, rgb(31,95,245).
     assert any(abs(r - 31) < 6 and abs(g - 95) < 6 and abs(b - 245) < 6 for r, g, b in pixels)
+
+
+def test_fire_times_in_the_report_and_plan_load_are_read_in_the_schedulers_zone(on_emu: Run, workdir: Path,
+                                                                                   emu: Emulator) -> None:
+    from datetime import datetime, timezone
+
+    from tests.conftest import BUFFER, BUFFER_PARAMS
+    from tests.e2e.conftest import plan_json, write_tasks
+    from tests.e2e.test_timezone import set_clock
+
+    for path in (workdir / "tasks.d").glob("*.yaml"):
+        path.unlink()
+    (workdir / "reconciler.yaml").write_text("project: tz\nowner: publisher\nscheduler_timezone: Europe/Berlin\n")
+    write_tasks(workdir / "tasks.d" / "a.yaml", {"name": "utc-two", "schedule": "0 0 2 * * ?",
+                                                 "task_url": emu.task_url(BUFFER), "parameters": BUFFER_PARAMS})
+    set_clock(emu, datetime(2026, 1, 10, 12, tzinfo=timezone.utc))  # a Saturday
+    plan = plan_json(on_emu("plan", "--format", "json"))
+    (change,) = plan["changes"]
+    assert change["next_fires"]["after"][0] == "2026-01-11T02:00:00Z"
+    (service,) = plan["load"]["services"]
+    assert "2026-01-11T02:00:00Z" in service["buckets"] and "2026-01-11T03:00:00Z" not in service["buckets"]
+    assert on_emu("apply", "--auto-approve").code == 0
+    assert on_emu("report", "--out", "r.html").code in (0, 2)
+    page = (workdir / "r.html").read_text()
+    assert "2026-01-11T02:00:00Z" in page and "2026-01-11T03:00:00Z" not in page
+
+
+def test_a_zoned_task_shows_its_local_schedule_and_zone(on_emu: Run, workdir: Path, emu: Emulator) -> None:
+    from datetime import datetime, timezone
+
+    from tests.e2e.test_timezone import set_clock, zoned_project
+
+    zoned_project(workdir, emu)  # "0 30 2 * * ?" in Europe/Berlin, scheduler UTC
+    set_clock(emu, datetime(2026, 1, 10, 12, tzinfo=timezone.utc))
+    assert on_emu("apply", "--auto-approve").code == 0
+    assert on_emu("report", "--out", "r.html").code == 0
+    page = (workdir / "r.html").read_text()
+    assert ("At 02:30 in Europe/Berlin <code>0 30 2 * * ?</code>, sent as <code>0 30 1 * * ?</code> (UTC); next "
+            "daylight-saving change 2026-03-29T01:00:00Z") in page

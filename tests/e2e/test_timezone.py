@@ -4,6 +4,7 @@ update with its reason once the change has passed, and quiet again after the app
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_a_zoned_task_follows_local_time_across_a_dst_change(on_emu: Run, workdi
     assert notice["name"] == "berlin-nightly"
     assert notice["message"].startswith("daylight-saving change in Europe/Berlin on 2026-03-29 03:00 CEST "
                                         "(2026-03-29T01:00:00Z): the schedule sent becomes 0 30 0 * * ? "
-                                        "(now 0 30 1 * * ?) for 0 30 2 * * ? local")
+                                        "(now 0 30 1 * * ?) for 0 30 2 * * ? in Europe/Berlin")
     assert "Notes:" in on_emu("plan").out
     assert "> [!NOTE]" in on_emu("plan", "--format", "markdown").out
 
@@ -80,3 +81,55 @@ def test_fire_times_are_read_in_the_schedulers_zone(on_emu: Run, workdir: Path, 
     assert change["time_zone"]["compiled"] == "0 30 20 * * ?"  # 02:30 CET = 20:30 EST the day before
     assert change["time_zone"]["scheduler_zone"] == "America/New_York"
     assert change["next_fires"]["after"][:2] == ["2026-01-11T01:30:00Z", "2026-01-12T01:30:00Z"]  # 02:30 in Berlin
+
+
+def test_a_change_of_the_schedulers_zone_is_named_as_such(on_emu: Run, workdir: Path, emu) -> None:
+    """A UTC schedule for a scheduler in Europe/Berlin: the notice and the reason name Berlin,
+    whose clocks change, not UTC (which has no daylight saving)."""
+    zoned_project(workdir, emu)
+    (workdir / "reconciler.yaml").write_text("project: tz\nowner: publisher\nscheduler_timezone: Europe/Berlin\n")
+    write_tasks(workdir / "tasks.d" / "berlin.yaml", {"name": "utc-nightly", "schedule": "0 30 1 * * ?",
+                                                      "task_url": emu.task_url(BUFFER), "parameters": BUFFER_PARAMS})
+    set_clock(emu, datetime(2026, 3, 10, 12, tzinfo=timezone.utc))
+    assert on_emu("apply", "--auto-approve").code == 0
+    set_clock(emu, datetime(2026, 3, 24, 12, tzinfo=timezone.utc))
+    [notice] = plan_json(on_emu("plan", "--format", "json"))["notices"]
+    assert notice["message"].startswith("daylight-saving change in Europe/Berlin on 2026-03-29 03:00 CEST "
+                                        "(2026-03-29T01:00:00Z): the schedule sent becomes 0 30 3 * * ? "
+                                        "(now 0 30 2 * * ?) for 0 30 1 * * ? in UTC")
+    set_clock(emu, datetime(2026, 3, 29, 6, tzinfo=timezone.utc))
+    [update] = plan_json(on_emu("plan", "--format", "json"))["changes"]
+    assert update["reason"] == ("daylight-saving change in Europe/Berlin: 0 30 1 * * ? in UTC is now 0 30 3 * * ? "
+                                "in Europe/Berlin")
+
+
+def test_status_says_a_daylight_saving_update_is_one(on_emu: Run, workdir: Path, emu) -> None:
+    zoned_project(workdir, emu)
+    set_clock(emu, datetime(2026, 3, 20, 12, tzinfo=timezone.utc))
+    assert on_emu("apply", "--auto-approve").code == 0
+    set_clock(emu, datetime(2026, 3, 29, 6, tzinfo=timezone.utc))
+    status = on_emu("status", "--format", "json")
+    [task] = [t for t in json.loads(status.out)["tasks"] if t["name"] == "berlin-nightly"]
+    assert task["drift"] == ["update: schedule (daylight-saving change in Europe/Berlin: 0 30 2 * * ? in "
+                             "Europe/Berlin is now 0 30 0 * * ? in UTC)"]
+    assert "(daylight-saving change in Europe/Berlin" in on_emu("status").out
+
+
+def test_a_saved_plan_applied_after_a_dst_change_is_stale(on_emu: Run, workdir: Path, emu) -> None:
+    zoned_project(workdir, emu)
+    set_clock(emu, datetime(2026, 3, 20, 12, tzinfo=timezone.utc))
+    assert on_emu("apply", "--auto-approve").code == 0
+    set_clock(emu, datetime(2026, 3, 28, 12, tzinfo=timezone.utc))
+    write_tasks(workdir / "tasks.d" / "berlin.yaml", {"name": "berlin-nightly", "schedule": "0 30 2 * * ?",
+                                                      "enabled": False, "task_url": emu.task_url(BUFFER),
+                                                      "parameters": BUFFER_PARAMS})
+    assert on_emu("plan", "--out", "plan.json").code == 0
+    assert on_emu("apply", "plan.json").code == 0, "fresh while no change has passed"
+    write_tasks(workdir / "tasks.d" / "berlin.yaml", {"name": "berlin-nightly", "schedule": "0 30 2 * * ?",
+                                                      "task_url": emu.task_url(BUFFER), "parameters": BUFFER_PARAMS})
+    assert on_emu("plan", "--out", "plan.json").code == 0
+    set_clock(emu, datetime(2026, 3, 30, 12, tzinfo=timezone.utc))
+    stale = on_emu("apply", "plan.json")
+    assert stale.code != 0 and "plan is stale" in stale.err + stale.out
+    assert "a daylight-saving change since the plan was made changes the schedule sent for berlin-nightly" in \
+        stale.err + stale.out

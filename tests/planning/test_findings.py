@@ -76,3 +76,12 @@ def test_room_left_counts_the_organization_limit_and_a_failed_read_says_why() ->
     failed = by_check(seen(user=ADMIN, limits_error="the portal answered HTTP 503"))["limits"]
     assert failed == ("warn", "not readable (reading portaladmin/system/limits failed: the portal answered HTTP 503); "
                       "plan checks activeTasksAvailable")
+
+
+def test_the_time_zone_is_judged_against_the_configured_scheduler_zone() -> None:
+    berlin = NEXT_0230 - 3_600_000  # 02:30 read in Europe/Berlin (CET)
+    status, fact = by_check(seen(berlin, scheduler_zone="Europe/Berlin"))["time zone"]
+    assert status == "ok" and fact.startswith("the scheduler reads schedules in Europe/Berlin, as reconciler does")
+    status, fact = by_check(seen(NEXT_0230, scheduler_zone="Europe/Berlin"))["time zone"]
+    assert status == "warn" and "as UTC+00:00; reconciler reads them in Europe/Berlin" in fact
+    assert "as reconciler does" not in fact

@@ -6,7 +6,6 @@ view's cells for what a task will do: runs left, and when a paused task would fi
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,13 +62,11 @@ def test_a_fire_time_within_the_grace_period_is_not_yet_missed() -> None:
     assert late.problems == ("missed 1 fire time since its last run at 2030-01-07T11:30:00Z",)
 
 
-def test_counting_a_long_stall_stays_cheap() -> None:
+def test_a_long_stall_is_counted_up_to_the_cap() -> None:
     s = spec('schedule: "0 * * * * ?"\n')  # every minute, stalled for about two years
     task = replace(remote_of(s, id="t1"), created=at(10**6), updated=at(10**6))
     plan = make_plan([s], state(task, user=ADMIN), options())
-    began = time.perf_counter()
     (found,) = assess(plan, (task,), {"t1": "x"}, {"t1": [run("succeeded", 10**6)]}, now=NOW)
-    assert time.perf_counter() - began < 0.5
     assert found.problems[0].startswith("missed at least 100 fire times since its last run at ")
 
 

@@ -109,3 +109,17 @@ def test_a_saved_plan_keeps_the_collision_limit() -> None:
     assert Policy.from_dict(older).collisions_per_minute == 5, "a plan saved before the setting: the default"
     with pytest.raises(ValueError):
         Policy.from_dict({**Policy().to_dict(), "collisions_per_minute": 0})
+
+
+def test_fire_times_are_read_in_the_schedulers_zone() -> None:
+    """"0 0 2 * * ?" read by a scheduler in Europe/Berlin fires at 01:00 UTC in winter; a task in
+    UTC at 01:00 then collides with it, one in UTC at 02:00 does not."""
+    (berlin,) = load.assess([task("b", cron(), zone="Europe/Berlin")], NOW)[0].services
+    assert berlin.buckets[0] == (4, 1), "01:00 UTC is the 5th quarter-hour"
+    summer = datetime(2026, 7, 1, 0, 20, tzinfo=timezone.utc)
+    (berlin,) = load.assess([task("b", cron(), zone="Europe/Berlin")], summer)[0].services
+    assert berlin.buckets[0] == (96, 1), "00:00 UTC in CEST (the next day: now is 00:20)"
+    crowd = [task(f"t{i}", cron(hour="1")) for i in range(3)] + [task(f"z{i}", cron(), zone="Europe/Berlin")
+                                                                   for i in range(3)]
+    (note,) = load.assess(crowd, NOW)[1]
+    assert "6 tasks start on" in note.message and "2026-01-01T01:00:00Z" in note.message

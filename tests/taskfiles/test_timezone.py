@@ -66,7 +66,7 @@ def test_an_unknown_zone_is_an_error_at_its_line_with_a_hint(tmp_path: Path) -> 
 @pytest.mark.parametrize(("zone", "schedule", "reason"), [
     ("Asia/Kolkata", "0 0,30 2 * * ?", "the minutes 0,30 would land in different hours when moved by -05:30"),
     ("Europe/Berlin", "0 0 0,12 ? * MON", "of the hours 0,12, some cross midnight"),
-    ("Europe/Berlin", "0 0 0 L * ?", "day-of-month 'L' cannot move to an earlier day exactly"),
+    ("Europe/Berlin", "0 0 0 LW * ?", "day-of-month 'LW' cannot move to an earlier day exactly"),
 ])
 def test_what_cannot_be_compiled_exactly_is_an_error_with_the_reason(tmp_path: Path, zone: str, schedule: str,
                                                                      reason: str) -> None:
@@ -80,12 +80,35 @@ def test_what_cannot_be_compiled_exactly_is_an_error_with_the_reason(tmp_path: P
 def test_fire_times_skipped_or_repeated_are_warned_with_their_date(tmp_path: Path) -> None:
     result, lines = load(tmp_path, 'timezone: Europe/Berlin\nschedule: "0 30 2 * * ?"\n')
     assert len(result.specs) == 1
-    assert lines == [
+    assert lines == [  # compiled for UTC: what the portal's fixed UTC expression really does those days
         "t.yaml:4:11: schedule: warning: 02:30 does not exist on 2026-03-29 in Europe/Berlin (clocks go forward): "
-        "Quartz skips it that day",
+        "the portal fires it at 03:30 local that day, with the schedule compiled for before the change (read in "
+        "UTC), unless the update is applied before then",
         "t.yaml:4:11: schedule: warning: 02:30 happens twice on 2026-10-25 in Europe/Berlin (clocks go back): "
-        "Quartz fires it once, at the later (standard-time) pass",
+        "the portal fires it once, at the first (daylight-saving) pass, with the schedule compiled for before the "
+        "change (read in UTC)",
     ]
+    result, lines = load(tmp_path, 'timezone: Europe/Berlin\nschedule: "0 30 2 * * ?"\n',
+                         zones=ZoneSettings(scheduler="Europe/Berlin"))
+    assert [line.split(": warning: ")[1] for line in lines] == [  # the scheduler reads Berlin itself: Quartz
+        "02:30 does not exist on 2026-03-29 in Europe/Berlin (clocks go forward): Quartz skips it that day",
+        "02:30 happens twice on 2026-10-25 in Europe/Berlin (clocks go back): Quartz fires it once, at the later "
+        "(standard-time) pass"]
+
+
+def test_times_of_the_compiled_schedule_in_the_schedulers_own_change_are_warned(tmp_path: Path) -> None:
+    """UTC 01:30 is 02:30 in Berlin in winter: the Berlin scheduler skips it on 2026-03-29; UTC
+    00:30 is 02:30 in summer, repeated on 2026-10-25, fired at the later pass."""
+    berlin = ZoneSettings(scheduler="Europe/Berlin")
+    _, lines = load(tmp_path, 'schedule: "0 30 1 * * ?"\n', zones=berlin)
+    assert [line.split(": warning: ")[1] for line in lines] == [
+        "the schedule sent, 0 30 2 * * ? in Europe/Berlin, fires at 02:30, which does not exist on 2026-03-29 in "
+        "Europe/Berlin (clocks go forward): the portal's scheduler skips that run (Quartz)"]
+    _, lines = load(tmp_path, 'schedule: "0 30 0 * * ?"\n', zones=berlin)
+    assert [line.split(": warning: ")[1] for line in lines] == [
+        "the schedule sent, 0 30 2 * * ? in Europe/Berlin, fires at 02:30, which happens twice on 2026-10-25 in "
+        "Europe/Berlin (clocks go back): the portal's scheduler fires it once, at the later (standard-time) pass "
+        "(Quartz)"]
 
 
 def test_the_project_file_sets_zones_per_environment(tmp_path: Path) -> None:

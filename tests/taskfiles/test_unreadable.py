@@ -4,7 +4,6 @@ plan delete the tasks it declares), and hostile YAML costs bounded time and memo
 from __future__ import annotations
 
 import os
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -95,11 +94,9 @@ def bomb(levels: int) -> str:
     return TASK + "parameters:\n" + "\n".join("  " + line for line in lines) + "\n"
 
 
-def test_an_alias_bomb_is_refused_quickly(folder: Path) -> None:
+def test_an_alias_bomb_is_refused(folder: Path) -> None:
     (folder / "bomb.yaml").write_text(bomb(9))  # 10**9 values once expanded, under 1 KB of text
-    started = time.monotonic()
-    found = errors(folder)
-    assert time.monotonic() - started < 5
+    found = errors(folder)  # refused without expanding it (how fast is for the benchmarks)
     assert len(found) == 1 and found[0].startswith("bomb.yaml:")
     assert found[0].endswith(f"the file expands to more than {yamlsource.MAX_VALUES:,} values "
                              "(YAML aliases and anchors repeating large parts?)")
