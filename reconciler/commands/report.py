@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from reconciler.commands import Echo
-from reconciler.commands.plan import Request, portal_now
-from reconciler.commands.status import read
+from reconciler.commands.plan import Request
+from reconciler.commands.status import connect_and_read
 from reconciler.connection import Connect
 from reconciler.errors import UsageError
 from reconciler.masking import mask_output
@@ -31,11 +31,7 @@ def run(request: Request, *, connect: Connect, out: str, echo: Echo, echo_err: E
                          "--out report.html")
     if target.is_dir():
         raise UsageError(f"--out {out} is a folder: name the HTML file to write, e.g. --out report.html")
-    with connect() as connection:
-        now = now or portal_now(connection)
-        if connection.banner:
-            echo_err(connection.banner)
-        reading = read(request, connection, now=now)
+    reading, now = connect_and_read(request, connect, now=now, echo_err=echo_err)
     if isinstance(reading, LoadResult):
         echo(validate_views.report(reading, "text"))
         return 1

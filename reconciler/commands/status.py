@@ -72,13 +72,19 @@ def _left(task: RemoteTask, runs: tuple[RemoteRun, ...]) -> int | None:
     return occurrences_left(task, runs)[0] if task.max_occurrences not in (None, -1) else None
 
 
-def run(request: Request, *, connect: Connect, fmt: str, echo: Echo, echo_err: Echo,
-        now: datetime | None = None) -> int:
+def connect_and_read(request: Request, connect: Connect, *, now: datetime | None,
+                     echo_err: Echo) -> tuple[Reading | LoadResult, datetime]:
+    """read() over a connection of its own (the banner on `echo_err`), and the portal's now."""
     with connect() as connection:
         now = now or portal_now(connection)
         if connection.banner:
             echo_err(connection.banner)
-        reading = read(request, connection, now=now)
+        return read(request, connection, now=now), now
+
+
+def run(request: Request, *, connect: Connect, fmt: str, echo: Echo, echo_err: Echo,
+        now: datetime | None = None) -> int:
+    reading, now = connect_and_read(request, connect, now=now, echo_err=echo_err)
     if isinstance(reading, LoadResult):
         echo(validate_views.report(reading, "json" if fmt == "json" else "text"))
         return 1
