@@ -23,7 +23,7 @@ from typing import Any
 from reconciler.commands import Echo
 from reconciler.errors import UsageError
 from reconciler.github import bodies
-from reconciler.github.api import GitHub, Note
+from reconciler.github.api import ACTIONS_BOT, GitHub, Note
 from reconciler.github.context import Context, from_environment
 from reconciler.github.fit import SUMMARY_LIMIT, cut
 from reconciler.render.plan_markdown import render_dict
@@ -72,8 +72,11 @@ def _append(environ: Mapping[str, str], name: str, text: str) -> None:
     """Append to the file GitHub names in `name` (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY), if any."""
     path = environ.get(name)
     if path:
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(text)
+        try:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as e:
+            raise UsageError(f"{name}: cannot write {path} ({e.strerror or type(e).__name__})") from None
 
 
 def _run(context: Context, inputs: Inputs, sha: str) -> bodies.Run:
@@ -98,10 +101,28 @@ def _ours(found: list[Note], mark: str, me: str, *, also: str = "") -> list[Note
 def _post(github: GitHub, issue: int, body: str, me: str, *, create: bool = True, also: str = "") -> Note | None:
     """Edit our comment on `issue` in place (or the one with the marker `also`), or add it (unless
     `create` is false)."""
-    mine = _ours(github.comments(issue), body.split("\n", 1)[0], me, also=also)
+    mark = body.split("\n", 1)[0]
+    mine = _ours(github.comments(issue), mark, me, also=also)
     if mine:
         return mine[0] if mine[0].body == body else github.update_comment(mine[0].number, body)
-    return github.create_comment(issue, body) if create else None
+
+    def landed() -> Note | None:  # a create that failed with a 5xx may have been made all the same
+        return next(iter(_ours(github.comments(issue), mark, me)), None)
+
+    return github.create_comment(issue, body, landed=landed) if create else None
+
+
+def _me(github: GitHub, inputs: Inputs, echo: Echo) -> str:
+    """Whose comments and issues are ours: --author, else the token's account, else (the token may
+    not read /user: GITHUB_TOKEN, a GitHub App's token) github-actions[bot], said so."""
+    if inputs.author:
+        return inputs.author
+    login = github.login()
+    if login is None:
+        echo(f"The token may not read /user: taking {ACTIONS_BOT} as the author of our comments and issues "
+             "(a GitHub App's token writes as APP[bot]: pass it as the action's `author` input, or --author).")
+        return ACTIONS_BOT
+    return login
 
 
 def comment(inputs: Inputs, *, pull_request: int | None, skip_unchanged: bool, environ: Mapping[str, str],
@@ -123,8 +144,8 @@ def comment(inputs: Inputs, *, pull_request: int | None, skip_unchanged: bool, e
     _append(environ, "GITHUB_OUTPUT", f"has-changes={str(changes).lower()}\nhas-deletes={str(deletes).lower()}\n")
     ok = validate.exit in (None, 0) and doc is not None and not doc["errors"] and plan.exit in (None, 0, 2)
     quiet = skip_unchanged and ok and not changes  # [I] an existing comment is still edited to say so
-    with GitHub(context.api_url, context.repository, context.token) as github:
-        me = inputs.author or github.login()
+    with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
+        me = _me(github, inputs, echo)
         posted = _post(github, number, body, me, create=not quiet, also=bodies.OLD_PLAN_MARKER)
         for label, on in zip(inputs.labels, (changes, deletes), strict=False):
             if label and doc is not None:
@@ -143,9 +164,9 @@ def apply_comment(inputs: Inputs, *, exit_code: int | None, log: str | None, sha
     run = _run(context, inputs, sha)
     body = bodies.apply_comment(target=inputs.target, run=run, applied=bodies.Step(exit=exit_code, log=_read(log)))
     _summary(environ, body.split("\n", 1)[1], run)
-    with GitHub(context.api_url, context.repository, context.token) as github:
+    with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
         pulls = github.merged_pulls(sha)
-        me = (inputs.author or github.login()) if pulls else ""
+        me = _me(github, inputs, echo) if pulls else ""
         for number in pulls:
             posted = _post(github, number, body, me)
             echo(f"Apply comment on #{number}: {posted.url if posted else ''}")
@@ -169,13 +190,15 @@ def drift_issue(inputs: Inputs, *, environ: Mapping[str, str], echo: Echo) -> in
     drifted = bodies.has_changes(doc) or bool(doc["errors"])
     _append(environ, "GITHUB_OUTPUT", f"has-changes={str(drifted).lower()}\n")
     mark = bodies.marker("drift", inputs.target)
-    with GitHub(context.api_url, context.repository, context.token) as github:
-        me = inputs.author or github.login()
+    with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
+        me = _me(github, inputs, echo)
         open_ = _ours(github.issues(me), mark, me)
         if drifted:
             title, body = bodies.drift_issue(target=inputs.target, run=run, doc=doc, branch=context.default_branch)
+            labels = tuple(label for label in inputs.labels if label)
             issue = github.update_issue(open_[0].number, title=title, body=body) if open_ else \
-                github.create_issue(title, body, tuple(label for label in inputs.labels if label))
+                github.create_issue(title, body, labels, landed=lambda: next(iter(_ours(github.issues(me), mark, me)),
+                                                                             None))
             echo(f"Drift: {issue.url}")
             return 2
         for issue in open_:
