@@ -94,6 +94,17 @@ def _whole_plan(inputs: Inputs, doc: dict[str, Any] | None) -> str:
     return whole
 
 
+def markdown(*, plan: str, markdown: str, echo: Echo) -> int:
+    """plan.md from plan.json, for the artifact: uploaded before the comment, which links it."""
+    doc = _plan(plan)
+    try:
+        _whole_plan(Inputs(target="", markdown=markdown), doc)
+    except OSError as e:
+        raise UsageError(f"--markdown {markdown}: cannot write it ({e.strerror or type(e).__name__})") from None
+    echo(f"Wrote {markdown}." if doc is not None else f"{plan} holds no plan: no {markdown} written.")
+    return 0
+
+
 def _ours(found: list[Note], mark: str, me: str, *, also: str = "") -> list[Note]:
     return [n for n in found if n.author == me and (bodies.is_mine(n.body, mark) or also and bodies.is_mine(n.body, also))]
 
