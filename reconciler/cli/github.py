@@ -20,7 +20,8 @@ examples:
   reconciler github markdown --plan plan.json --markdown plan.md
 
 Exit: comment 0 a plan without errors, 1 otherwise (the comment says why); apply-comment 0;
-drift-issue 0 in sync (the issue closed), 2 drift (the issue opened or edited), 1 no plan;
+drift-issue 0 in sync (the issue closed), 2 drift (the issue opened or edited), 1 invalid
+task files (the issue lists their problems) or no plan (the issue left as it is);
 markdown 0."""
 
 

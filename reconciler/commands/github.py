@@ -55,11 +55,15 @@ def _read(path: str | None) -> str:
         return ""
 
 
-def _plan(path: str | None) -> dict[str, Any] | None:
+def _json_file(path: str | None) -> Any:
     try:
-        doc = json.loads(_read(path) or "null")
+        return json.loads(_read(path) or "null")
     except ValueError:
         return None
+
+
+def _plan(path: str | None) -> dict[str, Any] | None:
+    doc = _json_file(path)
     return doc if bodies.is_plan(doc) else None
 
 
@@ -187,10 +191,14 @@ def apply_comment(inputs: Inputs, *, exit_code: int | None, log: str | None, sha
 
 
 def drift_issue(inputs: Inputs, *, environ: Mapping[str, str], echo: Echo) -> int:
-    """Exit 0 in sync (our open issue closed), 2 drift (the issue opened or edited), 1 no plan (issue untouched)."""
+    """Exit 0 in sync (our open issue closed), 2 drift (the issue opened or edited), 1 invalid task
+    files (the issue opened or edited to list their problems) or no plan (the issue left as it is)."""
     context = _context(environ)
     doc = _plan(inputs.plan)
     run = _run(context, inputs, context.sha)
+    report = bodies.validate_report(_json_file(inputs.plan)) if doc is None else None
+    if report is not None:
+        return _drift_invalid(inputs, context, run, report, environ=environ, echo=echo)
     if doc is None:
         log = _read(inputs.plan_log).strip() or "plan did not run or printed nothing"
         _summary(environ, f"**No drift check for {inputs.target}: `reconciler plan` failed (exit "
@@ -217,3 +225,22 @@ def drift_issue(inputs: Inputs, *, environ: Mapping[str, str], echo: Echo) -> in
                                 body=bodies.in_sync_again(target=inputs.target, run=run, body=issue.body))
             echo(f"In sync again: closed {issue.url}")
     return 0
+
+
+def _drift_invalid(inputs: Inputs, context: Context, run: bodies.Run, report: str, *, environ: Mapping[str, str],
+                   echo: Echo) -> int:
+    """Invalid task files on the default branch are drift-worthy ([I] decided): the portal cannot
+    be checked and no apply can run, so the problems go to the log, the summary and the drift issue."""
+    echo(report)
+    title, body = bodies.drift_invalid(target=inputs.target, run=run, report=report, branch=context.default_branch)
+    _summary(environ, body.split("\n", 1)[1], run)
+    _append(environ, "GITHUB_OUTPUT", "has-changes=true\n")
+    mark = bodies.marker("drift", inputs.target)
+    with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
+        me = _me(github, inputs, echo)
+        open_ = _ours(github.issues(me), mark, me)
+        issue = github.update_issue(open_[0].number, title=title, body=body) if open_ else \
+            github.create_issue(title, body, tuple(label for label in inputs.labels if label),
+                                landed=lambda: next(iter(_ours(github.issues(me), mark, me)), None))
+    echo(f"Invalid task files: {issue.url}")
+    return 1

@@ -15,6 +15,7 @@ from typing import Any
 
 from reconciler.github.fit import GITHUB_LIMIT, cut
 from reconciler.render.plan_markdown import escape, render_dict
+from reconciler.render.validate import render_text
 
 _TARGET_SAFE = re.compile(r"[^A-Za-z0-9._-]")
 # The marker of the comment the inline script of earlier workflows posted (one per pull request):
@@ -61,6 +62,17 @@ class Step:
 def is_plan(doc: Any) -> bool:
     """A plan's JSON view (not validate's report, which plan prints for invalid task files)."""
     return isinstance(doc, dict) and isinstance(doc.get("summary"), dict) and isinstance(doc.get("changes"), list)
+
+
+def validate_report(doc: Any) -> str | None:
+    """The problems of validate's JSON report (which plan prints for invalid task files) as
+    validate prints them, or None when `doc` is not one."""
+    if not (isinstance(doc, dict) and doc.get("valid") is False and isinstance(doc.get("problems"), list)):
+        return None
+    try:
+        return render_text(doc)
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
 def has_changes(doc: dict[str, Any]) -> bool:
@@ -117,6 +129,17 @@ def drift_issue(*, target: str, run: Run, doc: dict[str, Any], branch: str) -> t
             f"by hand, or an apply did not finish. Merge a change to `tasks.d`, or run the apply workflow, to "
             f"bring it back; this issue closes itself at the first check that finds it in sync.\n\n")
     return title, _with_plan(f"{marker('drift', target)}\n" + lead, doc, "", run)
+
+
+def drift_invalid(*, target: str, run: Run, report: str, branch: str) -> tuple[str, str]:
+    """The drift issue while the task files on `branch` are invalid: no drift check can run, and
+    no apply either, so it is reported where drift is watched."""
+    title = f"Portal drift check: {target} cannot be checked, the task files on {branch} are invalid"
+    text = (f"{marker('drift', target)}\n**The task files on {escape(branch)} are invalid**, so the portal of "
+            f"**{escape(target)}** could not be compared with them (checked at {escape(run.sha[:7])}, "
+            f"[workflow run]({run.run_url})), and an apply would fail too. Fix them; this issue then shows the drift, "
+            f"if any, or closes itself.\n\n`reconciler validate` reported:\n\n{fenced(tail(report, 50_000))}")
+    return title, _fit(text, run)
 
 
 def in_sync_again(*, target: str, run: Run, body: str) -> str:
