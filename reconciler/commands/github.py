@@ -25,7 +25,7 @@ from reconciler.errors import UsageError
 from reconciler.github import bodies
 from reconciler.github.api import ACTIONS_BOT, GitHub, Note
 from reconciler.github.context import Context, from_environment
-from reconciler.github.fit import SUMMARY_LIMIT, cut
+from reconciler.github.fit import SUMMARY_BYTES, cut_bytes
 from reconciler.render.plan_markdown import render_dict
 
 
@@ -88,7 +88,8 @@ def _run(context: Context, inputs: Inputs, sha: str) -> bodies.Run:
 
 
 def _summary(environ: Mapping[str, str], text: str, run: bodies.Run) -> None:
-    _append(environ, "GITHUB_STEP_SUMMARY", cut(text, SUMMARY_LIMIT, run.artifact_note())[0].rstrip("\n") + "\n\n")
+    note = run.artifact_note("the job summary's limit of 1 MiB")
+    _append(environ, "GITHUB_STEP_SUMMARY", cut_bytes(text, SUMMARY_BYTES, note)[0].rstrip("\n") + "\n\n")
 
 
 def _whole_plan(inputs: Inputs, doc: dict[str, Any] | None) -> str:
@@ -201,8 +202,8 @@ def drift_issue(inputs: Inputs, *, environ: Mapping[str, str], echo: Echo) -> in
         return _drift_invalid(inputs, context, run, report, environ=environ, echo=echo)
     if doc is None:
         log = _read(inputs.plan_log).strip() or "plan did not run or printed nothing"
-        _summary(environ, f"**No drift check for {inputs.target}: `reconciler plan` failed (exit "
-                          f"{inputs.plan_exit}).**\n\n{bodies.fenced(bodies.tail(log, 50_000))}", run)
+        _summary(environ, f"**No drift check for {inputs.target}: `reconciler plan` failed"
+                          f"{bodies.exit_text(inputs.plan_exit)}.**\n\n{bodies.fenced(bodies.tail(log, 50_000))}", run)
         echo("No plan: the drift issue is left as it is.")
         return 1
     _summary(environ, _whole_plan(inputs, doc), run)

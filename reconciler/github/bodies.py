@@ -43,11 +43,11 @@ class Run:
     artifact: str = ""  # its name
     artifact_url: str = ""  # its download link, when known; else the run's page lists it
 
-    def artifact_note(self) -> str:
+    def artifact_note(self, limit: str = f"GitHub's limit of {GITHUB_LIMIT:,} characters") -> str:
         where = f"[{self.artifact}]({self.artifact_url})" if self.artifact_url else \
             f"**{escape(self.artifact)}** of [the workflow run]({self.run_url})"
         what = f"the artifact {where}" if self.artifact else f"[the workflow run]({self.run_url})"
-        return (f"> [!NOTE]\n> Cut to fit GitHub's limit of {GITHUB_LIMIT:,} characters: the full plan "
+        return (f"> [!NOTE]\n> Cut to fit {limit}: the full plan "
                 f"(plan.md, plan.json) is in {what}.\n")
 
 
@@ -83,6 +83,11 @@ def has_deletes(doc: dict[str, Any]) -> bool:
     return any("delete" in c.get("actions", [c.get("action")]) for c in doc["changes"])
 
 
+def exit_text(code: int | None) -> str:
+    """" (exit 1)", or nothing when the exit code is not known."""
+    return "" if code is None else f" (exit {code})"
+
+
 def fenced(text: str) -> str:
     """Text shown as it is, in a fence longer than any run of tildes inside it."""
     longest = max((len(m) for m in re.findall(r"~+", text)), default=0)
@@ -105,13 +110,13 @@ def plan_comment(*, target: str, run: Run, validate: Step, plan: Step, doc: dict
     where = f"**{escape(target)}**"
     if validate.exit not in (None, 0):
         problems = "\n".join(line for line in validate.log.splitlines() if not line.startswith("::"))
-        text = (f"**No plan for {sha} on {where}: the task files are invalid.** An earlier plan shown here is "
+        text = (f"**No plan for {sha} on {escape(target)}: the task files are invalid.** An earlier plan shown here is "
                 f"out of date.\n\n`reconciler validate` reported:\n\n{fenced(tail(problems, 20_000) or 'nothing')}\n"
                 f"[Workflow run]({run.run_url})\n")
         return _fit(head + text, run)
     if doc is None:
         error = tail(plan.log.strip(), 20_000) or "plan did not run or printed nothing; see the workflow run."
-        text = (f"**No plan for {sha} on {where}: `reconciler plan` failed (exit {plan.exit}).** An earlier plan "
+        text = (f"**No plan for {sha} on {escape(target)}: `reconciler plan` failed{exit_text(plan.exit)}.** An earlier plan "
                 f"shown here is out of date.\n\n{fenced(error)}\n[Workflow run]({run.run_url})\n")
         return _fit(head + text, run)
     trailer = ""
