@@ -27,6 +27,7 @@ from reconciler.github.api import ACTIONS_BOT, GitHub, Note
 from reconciler.github.context import Context, from_environment
 from reconciler.github.fit import SUMMARY_BYTES, cut_bytes
 from reconciler.render.plan_markdown import render_dict
+from reconciler.render.validate import render_text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +60,17 @@ def _json_file(path: str | None) -> Any:
     try:
         return json.loads(_read(path) or "null")
     except ValueError:
+        return None
+
+
+def _validate_report(doc: Any) -> str | None:
+    """The problems of validate's JSON report (which plan prints for invalid task files) as
+    validate prints them, or None when `doc` is not one."""
+    if not (isinstance(doc, dict) and doc.get("valid") is False and isinstance(doc.get("problems"), list)):
+        return None
+    try:
+        return render_text(doc)
+    except (KeyError, TypeError, AttributeError):
         return None
 
 
@@ -197,7 +209,7 @@ def drift_issue(inputs: Inputs, *, environ: Mapping[str, str], echo: Echo) -> in
     context = _context(environ)
     doc = _plan(inputs.plan)
     run = _run(context, inputs, context.sha)
-    report = bodies.validate_report(_json_file(inputs.plan)) if doc is None else None
+    report = _validate_report(_json_file(inputs.plan)) if doc is None else None
     if report is not None:
         return _drift_invalid(inputs, context, run, report, environ=environ, echo=echo)
     if doc is None:

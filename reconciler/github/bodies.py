@@ -15,7 +15,6 @@ from typing import Any
 
 from reconciler.github.fit import GITHUB_LIMIT, cut
 from reconciler.render.plan_markdown import escape, render_dict
-from reconciler.render.validate import render_text
 
 _TARGET_SAFE = re.compile(r"[^A-Za-z0-9._-]")
 # The marker of the comment the inline script of earlier workflows posted (one per pull request):
@@ -62,17 +61,6 @@ class Step:
 def is_plan(doc: Any) -> bool:
     """A plan's JSON view (not validate's report, which plan prints for invalid task files)."""
     return isinstance(doc, dict) and isinstance(doc.get("summary"), dict) and isinstance(doc.get("changes"), list)
-
-
-def validate_report(doc: Any) -> str | None:
-    """The problems of validate's JSON report (which plan prints for invalid task files) as
-    validate prints them, or None when `doc` is not one."""
-    if not (isinstance(doc, dict) and doc.get("valid") is False and isinstance(doc.get("problems"), list)):
-        return None
-    try:
-        return render_text(doc)
-    except (KeyError, TypeError, AttributeError):
-        return None
 
 
 def has_changes(doc: dict[str, Any]) -> bool:
