@@ -140,6 +140,12 @@ def _post(github: GitHub, issue: int, body: str, me: str, *, create: bool = True
     return github.create_comment(issue, body, landed=landed) if create else None
 
 
+def _drift_issues(github: GitHub, mark: str, me: str) -> list[Note]:
+    """Our open drift issues for the target, else the earlier workflow's (found by its title)."""
+    found = github.issues(me)
+    return _ours(found, mark, me) or [n for n in found if n.author == me and n.title == bodies.OLD_DRIFT_TITLE]
+
+
 def _me(github: GitHub, inputs: Inputs, echo: Echo) -> str:
     """Whose comments and issues are ours: --author, else the token's account, else (the token may
     not read /user: GITHUB_TOKEN, a GitHub App's token) github-actions[bot], said so."""
@@ -176,7 +182,7 @@ def comment(inputs: Inputs, *, pull_request: int | None, skip_unchanged: bool, e
         me = _me(github, inputs, echo)
         posted = _post(github, number, body, me, create=not quiet, also=bodies.OLD_PLAN_MARKER)
         for label, on in zip(inputs.labels, (changes, deletes), strict=False):
-            if label and doc is not None:
+            if label:  # no plan (invalid task files): no label says it changes or deletes anything
                 github.set_label(number, label, on)
     echo(f"Plan comment: {posted.url}" if posted else "No changes: no plan comment (--skip-unchanged).")
     return 0 if ok else 1
@@ -224,7 +230,7 @@ def drift_issue(inputs: Inputs, *, environ: Mapping[str, str], echo: Echo) -> in
     mark = bodies.marker("drift", inputs.target)
     with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
         me = _me(github, inputs, echo)
-        open_ = _ours(github.issues(me), mark, me)
+        open_ = _drift_issues(github, mark, me)
         if drifted:
             title, body = bodies.drift_issue(target=inputs.target, run=run, doc=doc, branch=context.default_branch)
             labels = tuple(label for label in inputs.labels if label)
@@ -251,7 +257,7 @@ def _drift_invalid(inputs: Inputs, context: Context, run: bodies.Run, report: st
     mark = bodies.marker("drift", inputs.target)
     with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
         me = _me(github, inputs, echo)
-        open_ = _ours(github.issues(me), mark, me)
+        open_ = _drift_issues(github, mark, me)
         issue = github.update_issue(open_[0].number, title=title, body=body) if open_ else \
             github.create_issue(title, body, tuple(label for label in inputs.labels if label),
                                 landed=lambda: next(iter(_ours(github.issues(me), mark, me)), None))

@@ -28,6 +28,7 @@ class Note:
     body: str
     url: str
     state: str = "open"
+    title: str = ""  # an issue's
 
 
 def _note(call: str, data: Any, key: str) -> Note:
@@ -37,7 +38,8 @@ def _note(call: str, data: Any, key: str) -> Note:
         raise GitHubError(f"{call}: the answer has no {key}")
     user = data.get("user") if isinstance(data.get("user"), dict) else {}
     return Note(number=number, author=str(user.get("login") or ""), body=str(data.get("body") or ""),
-                url=str(data.get("html_url") or ""), state=str(data.get("state") or "open"))
+                url=str(data.get("html_url") or ""), state=str(data.get("state") or "open"),
+                title=str(data.get("title") or ""))
 
 
 def _answer(response: requests.Response) -> Answer:

@@ -20,6 +20,9 @@ _TARGET_SAFE = re.compile(r"[^A-Za-z0-9._-]")
 # The marker of the comment the inline script of earlier workflows posted (one per pull request):
 # the first plan comment after an upgrade takes it over rather than leave it up, out of date.
 OLD_PLAN_MARKER = "<!-- reconciler-plan -->"
+# The title of the drift issue the inline script of earlier workflows opened (no marker): the first
+# drift check after an upgrade takes it over (or closes it) rather than open a second one. [I] any target.
+OLD_DRIFT_TITLE = "Portal drift: the portal no longer matches tasks.d on main"
 _HEADROOM = 2_000  # the plan's share leaves this much for the head, the error and the note
 
 
