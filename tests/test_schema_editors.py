@@ -36,9 +36,24 @@ def editor_errors(document: Any) -> list[str]:
 
 def test_every_document_of_every_shipped_task_file_is_valid_as_written() -> None:
     found = [(path.name, i) for path in SHIPPED for i, _ in enumerate(documents(path))]
-    assert len(found) >= 3 and ("month-end.yaml", 1) in found  # the second document of a multi-document file
+    assert len(found) >= 3
     assert {(p.name, i): editor_errors(d) for p in SHIPPED for i, d in enumerate(documents(p))} == {
         key: [] for key in found}
+
+
+def test_the_readmes_multi_document_example_is_valid_in_every_document(tmp_path: Path) -> None:
+    # The shipped files hold one document each (check-jsonschema reads no other); the README shows
+    # the multi-document form, whose every document the editor settings check.
+    readme = (ROOT / "README.md").read_text()
+    [example] = [block for block in readme.split("```yaml\n")[1:] if "\n---\n" in block.split("```")[0]
+                 and "task_url:" in block.split("```")[0]]
+    text = example.split("```")[0]
+    docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    assert len(docs) >= 2 and [editor_errors(d) for d in docs] == [[] for _ in docs]
+    (tmp_path / "tasks.d").mkdir()
+    (tmp_path / "tasks.d" / "two.yaml").write_text(text)
+    specs, problems, _ = loader.load_text(text, "two.yaml", variables={}, now=datetime.now(timezone.utc))
+    assert [p.message for p in problems if p.severity.value == "error"] == [] and len(specs) == len(docs)
 
 
 def test_the_editor_schema_still_flags_a_wrong_value_without_a_reference() -> None:
@@ -91,24 +106,19 @@ def test_a_substituted_good_value_is_accepted() -> None:
     assert problems == [] and specs[0].task_url == "https://h/server/rest/services/Tools/Buffer/GPServer/Buffer"
 
 
-def test_check_jsonschema_passes_every_shipped_document(tmp_path: Path) -> None:
-    # check-jsonschema refuses a multi-document YAML file ("expected a single document"), so each
-    # document of such a file is checked as a JSON file of its own.
+def test_check_jsonschema_passes_the_shipped_task_files_as_written(tmp_path: Path) -> None:
+    # The README's command, on the files themselves: check-jsonschema --schemafile
+    # schemas/task.schema.json tasks.d/*.yaml (it refuses a file of several YAML documents).
     if shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("check-jsonschema is not installed (pip install check-jsonschema)")
-    single = [p for p in SHIPPED if len(documents(p)) == 1]
-    split = []
-    for path in (p for p in SHIPPED if len(documents(p)) > 1):
-        for i, document in enumerate(documents(path)):
-            split.append(tmp_path / f"{path.stem}-{i}.json")
-            split[-1].write_text(json.dumps(document))
-    assert single and split
+    shipped = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tasks.d").glob("*.yaml"))
+    assert len(shipped) >= 3
     done = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "--schemafile",
-                           str(ROOT / "schemas" / "task.schema.json"), *map(str, single), *map(str, split)],
+                           "schemas/task.schema.json", *shipped], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"name": "a", "schedule": "0 0 2 ? * MON-FRI", "task_url": "https://h/x"}))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: a\nschedule: 0 0 2 ? * MON-FRI\ntask_url: https://h/x\n")
     refused = subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "--schemafile",
                               str(ROOT / "schemas" / "task.schema.json"), str(bad)],
                              capture_output=True, text=True, timeout=120, check=False)

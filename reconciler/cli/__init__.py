@@ -24,7 +24,14 @@ EXIT_INTERRUPTED = 130
 
 
 def echo(text: str = "") -> None:
-    print(text, flush=True)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        raise
+    except OSError as e:  # a full disk, a device that takes nothing (> /dev/full)
+        with contextlib.suppress(Exception):
+            sys.stdout = open(os.devnull, "w")  # nor at exit, when Python flushes it again
+        raise ReconcilerError(f"cannot write the output: {e.strerror or type(e).__name__}") from None
 
 
 def echo_err(text: str = "") -> None:

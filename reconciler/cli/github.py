@@ -17,9 +17,12 @@ examples:
   reconciler github comment --target production --plan plan.json --plan-exit 0 --markdown plan.md
   reconciler github apply-comment --target production --log apply.txt --exit 0
   reconciler github drift-issue --target production --plan plan.json --plan-exit 0
+  reconciler github markdown --plan plan.json --markdown plan.md
 
 Exit: comment 0 a plan without errors, 1 otherwise (the comment says why); apply-comment 0;
-drift-issue 0 in sync (the issue closed), 2 drift (the issue opened or edited), 1 no plan."""
+drift-issue 0 in sync (the issue closed), 2 drift (the issue opened or edited), 1 invalid
+task files (the issue lists their problems) or no plan (the issue left as it is);
+markdown 0."""
 
 
 def add_github(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,6 +53,11 @@ def add_github(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     _common(drift)
     _plan_files(drift)
     drift.add_argument("--label", action="append", default=[], metavar="LABEL", help="labels of a new issue")
+    markdown = what.add_parser("markdown", help="write the whole plan as Markdown (for the artifact, before it is "
+                               "uploaded)")
+    markdown.add_argument("--plan", metavar="FILE", required=True, help="reconciler plan --format json's output")
+    markdown.add_argument("--markdown", metavar="FILE", required=True,
+                          help="where to write it (nothing is written when FILE is not a plan)")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -73,6 +81,8 @@ def _plan_files(p: argparse.ArgumentParser) -> None:
 def dispatch(args: argparse.Namespace, say: Echo) -> int:
     from reconciler.commands import github
 
+    if args.github_command == "markdown":
+        return github.markdown(plan=args.plan, markdown=args.markdown, echo=say)
     inputs = github.Inputs(
         target=args.target or os.environ.get("RECONCILER_ENVIRONMENT") or "default", artifact=args.artifact, artifact_url=args.artifact_url, author=args.author,
         plan=getattr(args, "plan", None), plan_exit=getattr(args, "plan_exit", None),

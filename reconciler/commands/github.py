@@ -23,10 +23,11 @@ from typing import Any
 from reconciler.commands import Echo
 from reconciler.errors import UsageError
 from reconciler.github import bodies
-from reconciler.github.api import GitHub, Note
+from reconciler.github.api import ACTIONS_BOT, GitHub, Note
 from reconciler.github.context import Context, from_environment
-from reconciler.github.fit import SUMMARY_LIMIT, cut
+from reconciler.github.fit import SUMMARY_BYTES, cut_bytes
 from reconciler.render.plan_markdown import render_dict
+from reconciler.render.validate import render_text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,11 +56,26 @@ def _read(path: str | None) -> str:
         return ""
 
 
-def _plan(path: str | None) -> dict[str, Any] | None:
+def _json_file(path: str | None) -> Any:
     try:
-        doc = json.loads(_read(path) or "null")
+        return json.loads(_read(path) or "null")
     except ValueError:
         return None
+
+
+def _validate_report(doc: Any) -> str | None:
+    """The problems of validate's JSON report (which plan prints for invalid task files) as
+    validate prints them, or None when `doc` is not one."""
+    if not (isinstance(doc, dict) and doc.get("valid") is False and isinstance(doc.get("problems"), list)):
+        return None
+    try:
+        return render_text(doc)
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _plan(path: str | None) -> dict[str, Any] | None:
+    doc = _json_file(path)
     return doc if bodies.is_plan(doc) else None
 
 
@@ -72,8 +88,11 @@ def _append(environ: Mapping[str, str], name: str, text: str) -> None:
     """Append to the file GitHub names in `name` (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY), if any."""
     path = environ.get(name)
     if path:
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(text)
+        try:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as e:
+            raise UsageError(f"{name}: cannot write {path} ({e.strerror or type(e).__name__})") from None
 
 
 def _run(context: Context, inputs: Inputs, sha: str) -> bodies.Run:
@@ -81,7 +100,8 @@ def _run(context: Context, inputs: Inputs, sha: str) -> bodies.Run:
 
 
 def _summary(environ: Mapping[str, str], text: str, run: bodies.Run) -> None:
-    _append(environ, "GITHUB_STEP_SUMMARY", cut(text, SUMMARY_LIMIT, run.artifact_note())[0].rstrip("\n") + "\n\n")
+    note = run.artifact_note("the job summary's limit of 1 MiB")
+    _append(environ, "GITHUB_STEP_SUMMARY", cut_bytes(text, SUMMARY_BYTES, note)[0].rstrip("\n") + "\n\n")
 
 
 def _whole_plan(inputs: Inputs, doc: dict[str, Any] | None) -> str:
@@ -91,6 +111,17 @@ def _whole_plan(inputs: Inputs, doc: dict[str, Any] | None) -> str:
     return whole
 
 
+def markdown(*, plan: str, markdown: str, echo: Echo) -> int:
+    """plan.md from plan.json, for the artifact: uploaded before the comment, which links it."""
+    doc = _plan(plan)
+    try:
+        _whole_plan(Inputs(target="", markdown=markdown), doc)
+    except OSError as e:
+        raise UsageError(f"--markdown {markdown}: cannot write it ({e.strerror or type(e).__name__})") from None
+    echo(f"Wrote {markdown}." if doc is not None else f"{plan} holds no plan: no {markdown} written.")
+    return 0
+
+
 def _ours(found: list[Note], mark: str, me: str, *, also: str = "") -> list[Note]:
     return [n for n in found if n.author == me and (bodies.is_mine(n.body, mark) or also and bodies.is_mine(n.body, also))]
 
@@ -98,10 +129,34 @@ def _ours(found: list[Note], mark: str, me: str, *, also: str = "") -> list[Note
 def _post(github: GitHub, issue: int, body: str, me: str, *, create: bool = True, also: str = "") -> Note | None:
     """Edit our comment on `issue` in place (or the one with the marker `also`), or add it (unless
     `create` is false)."""
-    mine = _ours(github.comments(issue), body.split("\n", 1)[0], me, also=also)
+    mark = body.split("\n", 1)[0]
+    mine = _ours(github.comments(issue), mark, me, also=also)
     if mine:
         return mine[0] if mine[0].body == body else github.update_comment(mine[0].number, body)
-    return github.create_comment(issue, body) if create else None
+
+    def landed() -> Note | None:  # a create that failed with a 5xx may have been made all the same
+        return next(iter(_ours(github.comments(issue), mark, me)), None)
+
+    return github.create_comment(issue, body, landed=landed) if create else None
+
+
+def _drift_issues(github: GitHub, mark: str, me: str) -> list[Note]:
+    """Our open drift issues for the target, else the earlier workflow's (found by its title)."""
+    found = github.issues(me)
+    return _ours(found, mark, me) or [n for n in found if n.author == me and n.title == bodies.OLD_DRIFT_TITLE]
+
+
+def _me(github: GitHub, inputs: Inputs, echo: Echo) -> str:
+    """Whose comments and issues are ours: --author, else the token's account, else (the token may
+    not read /user: GITHUB_TOKEN, a GitHub App's token) github-actions[bot], said so."""
+    if inputs.author:
+        return inputs.author
+    login = github.login()
+    if login is None:
+        echo(f"The token may not read /user: taking {ACTIONS_BOT} as the author of our comments and issues "
+             "(a GitHub App's token writes as APP[bot]: pass it as the action's `author` input, or --author).")
+        return ACTIONS_BOT
+    return login
 
 
 def comment(inputs: Inputs, *, pull_request: int | None, skip_unchanged: bool, environ: Mapping[str, str],
@@ -123,11 +178,11 @@ def comment(inputs: Inputs, *, pull_request: int | None, skip_unchanged: bool, e
     _append(environ, "GITHUB_OUTPUT", f"has-changes={str(changes).lower()}\nhas-deletes={str(deletes).lower()}\n")
     ok = validate.exit in (None, 0) and doc is not None and not doc["errors"] and plan.exit in (None, 0, 2)
     quiet = skip_unchanged and ok and not changes  # [I] an existing comment is still edited to say so
-    with GitHub(context.api_url, context.repository, context.token) as github:
-        me = inputs.author or github.login()
+    with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
+        me = _me(github, inputs, echo)
         posted = _post(github, number, body, me, create=not quiet, also=bodies.OLD_PLAN_MARKER)
         for label, on in zip(inputs.labels, (changes, deletes), strict=False):
-            if label and doc is not None:
+            if label:  # no plan (invalid task files): no label says it changes or deletes anything
                 github.set_label(number, label, on)
     echo(f"Plan comment: {posted.url}" if posted else "No changes: no plan comment (--skip-unchanged).")
     return 0 if ok else 1
@@ -143,9 +198,9 @@ def apply_comment(inputs: Inputs, *, exit_code: int | None, log: str | None, sha
     run = _run(context, inputs, sha)
     body = bodies.apply_comment(target=inputs.target, run=run, applied=bodies.Step(exit=exit_code, log=_read(log)))
     _summary(environ, body.split("\n", 1)[1], run)
-    with GitHub(context.api_url, context.repository, context.token) as github:
+    with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
         pulls = github.merged_pulls(sha)
-        me = (inputs.author or github.login()) if pulls else ""
+        me = _me(github, inputs, echo) if pulls else ""
         for number in pulls:
             posted = _post(github, number, body, me)
             echo(f"Apply comment on #{number}: {posted.url if posted else ''}")
@@ -155,27 +210,33 @@ def apply_comment(inputs: Inputs, *, exit_code: int | None, log: str | None, sha
 
 
 def drift_issue(inputs: Inputs, *, environ: Mapping[str, str], echo: Echo) -> int:
-    """Exit 0 in sync (our open issue closed), 2 drift (the issue opened or edited), 1 no plan (issue untouched)."""
+    """Exit 0 in sync (our open issue closed), 2 drift (the issue opened or edited), 1 invalid task
+    files (the issue opened or edited to list their problems) or no plan (the issue left as it is)."""
     context = _context(environ)
     doc = _plan(inputs.plan)
     run = _run(context, inputs, context.sha)
+    report = _validate_report(_json_file(inputs.plan)) if doc is None else None
+    if report is not None:
+        return _drift_invalid(inputs, context, run, report, environ=environ, echo=echo)
     if doc is None:
         log = _read(inputs.plan_log).strip() or "plan did not run or printed nothing"
-        _summary(environ, f"**No drift check for {inputs.target}: `reconciler plan` failed (exit "
-                          f"{inputs.plan_exit}).**\n\n{bodies.fenced(bodies.tail(log, 50_000))}", run)
+        _summary(environ, f"**No drift check for {inputs.target}: `reconciler plan` failed"
+                          f"{bodies.exit_text(inputs.plan_exit)}.**\n\n{bodies.fenced(bodies.tail(log, 50_000))}", run)
         echo("No plan: the drift issue is left as it is.")
         return 1
     _summary(environ, _whole_plan(inputs, doc), run)
     drifted = bodies.has_changes(doc) or bool(doc["errors"])
     _append(environ, "GITHUB_OUTPUT", f"has-changes={str(drifted).lower()}\n")
     mark = bodies.marker("drift", inputs.target)
-    with GitHub(context.api_url, context.repository, context.token) as github:
-        me = inputs.author or github.login()
-        open_ = _ours(github.issues(me), mark, me)
+    with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
+        me = _me(github, inputs, echo)
+        open_ = _drift_issues(github, mark, me)
         if drifted:
             title, body = bodies.drift_issue(target=inputs.target, run=run, doc=doc, branch=context.default_branch)
+            labels = tuple(label for label in inputs.labels if label)
             issue = github.update_issue(open_[0].number, title=title, body=body) if open_ else \
-                github.create_issue(title, body, tuple(label for label in inputs.labels if label))
+                github.create_issue(title, body, labels, landed=lambda: next(iter(_ours(github.issues(me), mark, me)),
+                                                                             None))
             echo(f"Drift: {issue.url}")
             return 2
         for issue in open_:
@@ -183,3 +244,22 @@ def drift_issue(inputs: Inputs, *, environ: Mapping[str, str], echo: Echo) -> in
                                 body=bodies.in_sync_again(target=inputs.target, run=run, body=issue.body))
             echo(f"In sync again: closed {issue.url}")
     return 0
+
+
+def _drift_invalid(inputs: Inputs, context: Context, run: bodies.Run, report: str, *, environ: Mapping[str, str],
+                   echo: Echo) -> int:
+    """Invalid task files on the default branch are drift-worthy ([I] decided): the portal cannot
+    be checked and no apply can run, so the problems go to the log, the summary and the drift issue."""
+    echo(report)
+    title, body = bodies.drift_invalid(target=inputs.target, run=run, report=report, branch=context.default_branch)
+    _summary(environ, body.split("\n", 1)[1], run)
+    _append(environ, "GITHUB_OUTPUT", "has-changes=true\n")
+    mark = bodies.marker("drift", inputs.target)
+    with GitHub(context.api_url, context.repository, context.token, warn=echo) as github:
+        me = _me(github, inputs, echo)
+        open_ = _drift_issues(github, mark, me)
+        issue = github.update_issue(open_[0].number, title=title, body=body) if open_ else \
+            github.create_issue(title, body, tuple(label for label in inputs.labels if label),
+                                landed=lambda: next(iter(_ours(github.issues(me), mark, me)), None))
+    echo(f"Invalid task files: {issue.url}")
+    return 1

@@ -20,6 +20,9 @@ _TARGET_SAFE = re.compile(r"[^A-Za-z0-9._-]")
 # The marker of the comment the inline script of earlier workflows posted (one per pull request):
 # the first plan comment after an upgrade takes it over rather than leave it up, out of date.
 OLD_PLAN_MARKER = "<!-- reconciler-plan -->"
+# The title of the drift issue the inline script of earlier workflows opened (no marker): the first
+# drift check after an upgrade takes it over (or closes it) rather than open a second one. [I] any target.
+OLD_DRIFT_TITLE = "Portal drift: the portal no longer matches tasks.d on main"
 _HEADROOM = 2_000  # the plan's share leaves this much for the head, the error and the note
 
 
@@ -42,11 +45,11 @@ class Run:
     artifact: str = ""  # its name
     artifact_url: str = ""  # its download link, when known; else the run's page lists it
 
-    def artifact_note(self) -> str:
+    def artifact_note(self, limit: str = f"GitHub's limit of {GITHUB_LIMIT:,} characters") -> str:
         where = f"[{self.artifact}]({self.artifact_url})" if self.artifact_url else \
             f"**{escape(self.artifact)}** of [the workflow run]({self.run_url})"
         what = f"the artifact {where}" if self.artifact else f"[the workflow run]({self.run_url})"
-        return (f"> [!NOTE]\n> Cut to fit GitHub's limit of {GITHUB_LIMIT:,} characters: the full plan "
+        return (f"> [!NOTE]\n> Cut to fit {limit}: the full plan "
                 f"(plan.md, plan.json) is in {what}.\n")
 
 
@@ -71,6 +74,11 @@ def has_deletes(doc: dict[str, Any]) -> bool:
     return any("delete" in c.get("actions", [c.get("action")]) for c in doc["changes"])
 
 
+def exit_text(code: int | None) -> str:
+    """" (exit 1)", or nothing when the exit code is not known."""
+    return "" if code is None else f" (exit {code})"
+
+
 def fenced(text: str) -> str:
     """Text shown as it is, in a fence longer than any run of tildes inside it."""
     longest = max((len(m) for m in re.findall(r"~+", text)), default=0)
@@ -93,13 +101,13 @@ def plan_comment(*, target: str, run: Run, validate: Step, plan: Step, doc: dict
     where = f"**{escape(target)}**"
     if validate.exit not in (None, 0):
         problems = "\n".join(line for line in validate.log.splitlines() if not line.startswith("::"))
-        text = (f"**No plan for {sha} on {where}: the task files are invalid.** An earlier plan shown here is "
+        text = (f"**No plan for {sha} on {escape(target)}: the task files are invalid.** An earlier plan shown here is "
                 f"out of date.\n\n`reconciler validate` reported:\n\n{fenced(tail(problems, 20_000) or 'nothing')}\n"
                 f"[Workflow run]({run.run_url})\n")
         return _fit(head + text, run)
     if doc is None:
         error = tail(plan.log.strip(), 20_000) or "plan did not run or printed nothing; see the workflow run."
-        text = (f"**No plan for {sha} on {where}: `reconciler plan` failed (exit {plan.exit}).** An earlier plan "
+        text = (f"**No plan for {sha} on {escape(target)}: `reconciler plan` failed{exit_text(plan.exit)}.** An earlier plan "
                 f"shown here is out of date.\n\n{fenced(error)}\n[Workflow run]({run.run_url})\n")
         return _fit(head + text, run)
     trailer = ""
@@ -117,6 +125,17 @@ def drift_issue(*, target: str, run: Run, doc: dict[str, Any], branch: str) -> t
             f"by hand, or an apply did not finish. Merge a change to `tasks.d`, or run the apply workflow, to "
             f"bring it back; this issue closes itself at the first check that finds it in sync.\n\n")
     return title, _with_plan(f"{marker('drift', target)}\n" + lead, doc, "", run)
+
+
+def drift_invalid(*, target: str, run: Run, report: str, branch: str) -> tuple[str, str]:
+    """The drift issue while the task files on `branch` are invalid: no drift check can run, and
+    no apply either, so it is reported where drift is watched."""
+    title = f"Portal drift check: {target} cannot be checked, the task files on {branch} are invalid"
+    text = (f"{marker('drift', target)}\n**The task files on {escape(branch)} are invalid**, so the portal of "
+            f"**{escape(target)}** could not be compared with them (checked at {escape(run.sha[:7])}, "
+            f"[workflow run]({run.run_url})), and an apply would fail too. Fix them; this issue then shows the drift, "
+            f"if any, or closes itself.\n\n`reconciler validate` reported:\n\n{fenced(tail(report, 50_000))}")
+    return title, _fit(text, run)
 
 
 def in_sync_again(*, target: str, run: Run, body: str) -> str:

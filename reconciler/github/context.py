@@ -19,6 +19,7 @@ class Context:
     server_url: str = "https://github.com"
     run_id: str = ""
     sha: str = ""
+    ref_name: str = ""  # GITHUB_REF_NAME: on a schedule run, the default branch
     event: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -39,7 +40,11 @@ class Context:
 
     @property
     def default_branch(self) -> str:
-        return str((self.event.get("repository") or {}).get("default_branch") or "main")
+        """The event's repository.default_branch; a schedule event has no repository object, but
+        runs on the default branch (GITHUB_REF_NAME)."""
+        repository = self.event.get("repository")
+        named = repository.get("default_branch") if isinstance(repository, dict) else None
+        return str(named or self.ref_name or "main")
 
 
 def from_environment(environ: Mapping[str, str], event_text: str | None) -> Context:
@@ -56,4 +61,5 @@ def from_environment(environ: Mapping[str, str], event_text: str | None) -> Cont
                    api_url=environ.get("GITHUB_API_URL") or "https://api.github.com",
                    server_url=environ.get("GITHUB_SERVER_URL") or "https://github.com",
                    run_id=environ.get("GITHUB_RUN_ID", ""), sha=environ.get("GITHUB_SHA", ""),
+                   ref_name=environ.get("GITHUB_REF_NAME", ""),
                    event=event if isinstance(event, dict) else {})

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 GITHUB_LIMIT = 65_536  # characters in a comment, an issue body or a pull request body
-SUMMARY_LIMIT = 1_000_000  # a step's job summary may hold 1 MiB
+SUMMARY_BYTES = 1_048_576  # a step's job summary may hold 1 MiB (bytes of UTF-8, not characters)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _OPEN = re.compile(r"<details[\s>]", re.I)
 _CLOSE = re.compile(r"</details\s*>", re.I)
@@ -75,3 +75,14 @@ def cut(text: str, limit: int, note: str) -> tuple[str, bool]:
             break
     kept = clean if len(clean) >= room // 2 else rough or clean  # one huge block: cut inside it, closed
     return (kept.rstrip("\n") + "\n\n" if kept else "") + note, True
+
+
+def cut_bytes(text: str, limit: int, note: str) -> tuple[str, bool]:
+    """`cut` to `limit` bytes of UTF-8: characters outside ASCII take two to four."""
+    room = limit - 1_024  # headroom for the closing tags and the note's own bytes
+    while True:
+        fitted, was_cut = cut(text, room, note)
+        size = len(fitted.encode("utf-8"))
+        if size <= limit or room <= 1_024:
+            return fitted, was_cut
+        room = room * limit // size - 1_024  # shrink by what was over, and a little more

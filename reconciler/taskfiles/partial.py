@@ -50,9 +50,18 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             found, unreadable = discover(path)
             files.extend(found)
             problems.extend(unreadable)
-        else:
+        elif stat.S_ISREG(mode):
             files.append(path)
-    unique = list(dict.fromkeys(files))
+        else:  # a FIFO would block the read forever; a device or socket is no task file either
+            problems.append(Problem(source=SourceRef(path=str(path)), field="", message="not a regular file",
+                                    hint="pass task files (.yaml, .yml) or folders"))
+    seen: set[Path] = set()
+    unique = []
+    for file in files:  # once each, whatever the spelling (tasks.d/a.yaml, ./tasks.d/../tasks.d/a.yaml, /abs/...)
+        key = file.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
     return unique, problems
 
 

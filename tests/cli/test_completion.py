@@ -37,8 +37,13 @@ def test_every_command_and_option_is_in_the_script_and_no_hidden_one(shell: str,
         assert f" {name})" in text or f"'{name}:" in text, name
         for option in strings:
             assert option in text, (name, option)
-    assert "--ownership-mark" not in text and "--target" not in text  # suppressed: migration errors only
-    assert {c.name for c in commands(build_parser())} == {"", *options}
+    assert "--ownership-mark" not in text  # suppressed: migration errors only
+    plan = next(c for c in commands(build_parser()) if c.name == "plan")
+    assert not [o for o in plan.options if "--target" in o.strings]  # plan's --target is suppressed too
+    nested = {"github comment", "github apply-comment", "github drift-issue", "github markdown"}
+    assert {c.name for c in commands(build_parser())} == {"", *options, *nested}
+    for name in nested:
+        assert name.split()[1] in text
 
 
 def bash_complete(text: str, tmp_path: Path, *words: str) -> list[str]:
@@ -72,6 +77,16 @@ def test_bash_completes_commands_options_and_choices(tmp_path: Path, capsys) -> 
     assert bash_complete(text, tmp_path, "reconciler", "completion", "z") == ["zsh"]
     assert bash_complete(text, tmp_path, "reconciler", "validate", "--config", "") == []  # files: -o default
     assert "-e" in bash_complete(text, tmp_path, "reconciler", "status", "-")
+
+
+def test_bash_completes_githubs_subcommands_and_needs_no_bash_4(tmp_path: Path, capsys) -> None:
+    text = script("bash", capsys)
+    assert "mapfile" not in text and "readarray" not in text  # macOS's bash 3.2 has neither
+    assert bash_complete(text, tmp_path, "reconciler", "github", "") == ["comment", "apply-comment", "drift-issue",
+                                                                         "markdown"]
+    assert bash_complete(text, tmp_path, "reconciler", "github", "comment", "--skip") == ["--skip-unchanged"]
+    assert bash_complete(text, tmp_path, "reconciler", "github", "drift-issue", "--la") == ["--label"]
+    assert "--author" in bash_complete(text, tmp_path, "reconciler", "github", "apply-comment", "--")
 
 
 def test_zsh_accepts_and_registers_the_script(tmp_path: Path, capsys) -> None:
@@ -121,3 +136,12 @@ def test_zsh_completes_in_an_interactive_shell(tmp_path: Path, capsys) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["schema", "plan --detailed-exitcode", "completion zsh",
                                         "apply --on-remove disable", "schema project"]
+
+
+def test_zsh_offers_files_only_for_paths_and_knows_short_and_long_are_one(capsys) -> None:
+    text = script("zsh", capsys)
+    ports = [line for line in text.splitlines() if "'--port[" in line]
+    assert ports and not [line for line in ports if "_files" in line]
+    assert any("'--config[" in line and "_files" in line for line in text.splitlines())
+    assert "'(-e --environment)-e[" in text and "'(-e --environment)--environment[" in text
+    assert "whatargs)" in text and "drift-issue) _arguments" in text  # github WHAT

@@ -39,7 +39,7 @@ def test_invalid_task_files_exit_1_with_every_problem(on_emu: Run, workdir: Path
         result = on_emu(command, "--auto-approve") if command == "apply" else on_emu(command)
         assert result.code == 1
         assert "tasks.d/nightly-buffer.yaml:17:1: enabeld: unknown field 'enabeld'" in result.out
-        assert "tasks.d/month-end.yaml" in result.out and "0 0 2 ? * MON-FRI" in result.out
+        assert "tasks.d/quarterly-flood-model.yaml" in result.out and "0 0 2 ? * MON-FRI" in result.out
 
 
 def test_bad_credentials_are_a_portal_error(on_emu: Run, monkeypatch: pytest.MonkeyPatch) -> None:

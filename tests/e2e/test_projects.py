@@ -119,6 +119,7 @@ def test_deleting_most_of_the_project_is_refused_and_lists_what_would_go(cli, wo
     assert cli("publisher", "apply", "--auto-approve").code == 0 and len(ours(portal, "publisher")) == 6
     (workdir / "tasks.d" / "more.yaml").unlink()
     (workdir / "tasks.d" / "month-end.yaml").unlink()
+    (workdir / "tasks.d" / "quarterly-flood-model.yaml").unlink()
     data = plan_json(cli("publisher", "plan", "--format", "json"))
     (refusal,) = data["errors"]
     assert refusal["message"] == ("this plan deletes 5 of the project's 6 managed tasks (the guard allows at most 3, "
@@ -385,6 +386,7 @@ def test_copies_do_not_water_down_the_mass_delete_guard(cli, workdir: Path, port
                                    end_date=task.end_date, item_id=task.item_id))
     (workdir / "tasks.d" / "more.yaml").unlink()
     (workdir / "tasks.d" / "month-end.yaml").unlink()
+    (workdir / "tasks.d" / "quarterly-flood-model.yaml").unlink()
     data = plan_json(cli("publisher", "plan", "--format", "json"))
     assert [e["message"].split(":")[0] for e in data["errors"]] == [
         "this plan deletes 5 of the project's 6 managed tasks (the guard allows at most 3, or 50% of them)"]

@@ -34,7 +34,7 @@ def test_an_unused_var_is_a_warning_in_validate(workdir: Path, run: Run) -> None
     assert result.out == (
         "tasks.d: warning: --var GP_SERVR is not used by any task file\n"
         "  hint: no task file holds ${GP_SERVR}: check the spelling, or drop --var GP_SERVR\n"
-        "2 files, 3 valid tasks: 0 errors, 1 warning\n"
+        "3 files, 3 valid tasks: 0 errors, 1 warning\n"
     )
 
 

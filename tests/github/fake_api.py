@@ -20,6 +20,21 @@ PAGE = 2
 
 
 @dataclass
+class Fault:
+    """The next `count` calls of `method` to a path matching `pattern` get this answer instead
+    (after the call is carried out when `land`: a write that landed although GitHub failed)."""
+
+    method: str
+    pattern: str
+    status: int
+    body: Any = None  # JSON, or bytes sent as they are
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    count: int = 1
+    land: bool = False
+
+
+@dataclass
 class FakeGitHub:
     url: str = ""
     tokens: dict[str, str] = field(default_factory=lambda: {ACTIONS_TOKEN: BOT, "ghp_someone": "someone"})
@@ -28,7 +43,18 @@ class FakeGitHub:
     pulls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # commit sha -> its pull requests
     log: list[tuple[str, str]] = field(default_factory=list)  # (method, path)
     headers: list[str] = field(default_factory=list)  # every Authorization header seen
+    faults: list[Fault] = field(default_factory=list)
     _next: int = 100
+
+    def fail(self, method: str, pattern: str, status: int, body: Any = None, **kwargs: Any) -> None:
+        self.faults.append(Fault(method, pattern, status, body, **kwargs))
+
+    def fault_for(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.count > 0 and fault.method == method and re.fullmatch(fault.pattern, path):
+                fault.count -= 1
+                return fault
+        return None
 
     def new_id(self) -> int:
         self._next += 1
@@ -127,10 +153,24 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             who = fake.tokens.get(auth.removeprefix("Bearer "))
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length)) if length else {}
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            fault = fake.fault_for(self.command, parts.path)
+            if fault is not None:
+                if fault.land and who is not None:
+                    _routes(fake, who, self.command, parts.path, query, body)
+                raw = fault.body if isinstance(fault.body, bytes) else (
+                    b"" if fault.body is None else json.dumps(fault.body).encode())
+                self.send_response(fault.status)
+                self.send_header("Content-Type", fault.content_type)
+                self.send_header("Content-Length", str(len(raw)))
+                for name, value in fault.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(raw)
+                return
             if who is None:
                 status, data = 401, {"message": "Bad credentials"}
             else:
-                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 status, data = _routes(fake, who, self.command, parts.path, query, body)
             headers: dict[str, str] = {}
             if isinstance(data, list) and status == 200 and self.command == "GET":

@@ -83,7 +83,7 @@ def test_plan_on_a_pull_request(runner, github: FakeGitHub, workdir: Path) -> No
 def test_invalid_task_files_fail_the_plan_step_with_the_comment_saying_why(runner, github: FakeGitHub,
                                                                           workdir: Path) -> None:
     (workdir / "tasks.d" / "broken.yaml").write_text("name: broken\nschedule: not cron\n")
-    assert runner("run", command="validate") == (1, {"validate-exit": "1"})
+    assert runner("run", command="validate") == (1, {"validate-exit": "1", "exitcode": "1"})
     assert runner("Check the inputs", command="deploy")[0] == 1
     code, run = runner("run", command="plan")
     assert code == 0 and run["validate-exit"] == "1" and "plan-exit" not in run
@@ -102,7 +102,7 @@ def test_apply_on_merge_and_the_drift_check(runner, github: FakeGitHub, workdir:
     assert applied["body"].startswith("<!-- reconciler:apply target=production -->\n**Applied 0123456 to production**")
 
     code, run = runner("run", command="status")
-    assert code == 0 and run == {}
+    assert code == 0 and run == {"exitcode": "0"}
     assert "nightly-parcel-buffer" in (workdir / "summary.md").read_text().split("Applied 0123456", 1)[1]
 
     code, run = runner("run", command="drift")
@@ -112,6 +112,7 @@ def test_apply_on_merge_and_the_drift_check(runner, github: FakeGitHub, workdir:
     assert [i for i in github.issues.values() if "pull_request" not in i] == []
 
     (workdir / "tasks.d" / "month-end.yaml").unlink()  # the portal now has two tasks tasks.d lacks
+    (workdir / "tasks.d" / "quarterly-flood-model.yaml").unlink()
     code, run = runner("run", command="drift")
     code, report = runner("github", command="drift", **run)
     assert code == 2 and report == {"has-changes": "true"}

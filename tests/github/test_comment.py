@@ -33,7 +33,8 @@ def test_the_first_run_creates_the_comment_and_the_second_edits_it(github: FakeG
     assert first["user"]["login"] == BOT and first["body"].startswith(MARK + "\n")
     assert f"Plan for {HEAD[:7]} on **production**" in first["body"]
     assert "nightly-parcel-buffer" in first["body"] and "https://github.test/org/gp-tasks/actions/runs/777" in first["body"]
-    assert said.strip() == f"Plan comment: {first['html_url']}"
+    assert said.strip().splitlines()[-1] == f"Plan comment: {first['html_url']}"
+    assert f"taking {BOT} as the author" in said
     assert outputs(workdir) == {"has-changes": "true", "has-deletes": "false"}
     assert (workdir / "plan.md").read_text().startswith("### Reconciler plan: 3 to create")
     assert "### Reconciler plan: 3 to create" in (workdir / "summary.md").read_text()
