@@ -4,19 +4,25 @@ A plan first loads tasks.d (CPU: YAML, schema) and then pages through the portal
 tasks (mostly waiting: 100 pages at 10,000 tasks). Neither needs the other until the planner
 runs, so the first listing snapshot.gather will ask for (the organization's for an
 administrator, else the default owner's) is read in a thread meanwhile (issue 14: a plan close to
-the cost of reading the list). Only reads are made ahead; what the thread raises is raised where
-gather asks for the listing, exactly as if it had been read then.
+the cost of reading the list). Only reads are made ahead. What the thread raises is raised where
+gather asks for the listing, and what it logs (the client's retry notices) is shown then, exactly
+as if it had been read then; when nothing asks (the task files have errors), neither is shown.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import Any, cast
 
 from reconciler.portal.protocol import Portal, TaskList
+
+_log = logging.getLogger("reconciler.portal")  # the client's logger (portal/http.py)
+_numbers = itertools.count(1)
 
 
 @contextlib.contextmanager
@@ -28,20 +34,66 @@ def listing_ahead(portal: Portal) -> Iterator[Portal]:
         yield cast(Portal, ahead)
     finally:
         ahead.future.cancel()
+        ahead.held.drop()
+        if ahead.future.done():
+            ahead.held.finished()
 
 
-def _start(read: Callable[[], TaskList]) -> Future[TaskList]:
+class _Held(logging.Filter):
+    """The thread's log records, held until the listing is asked for (then shown, in order) or
+    dropped for good when it never is. Removed from the logger once neither can happen."""
+
+    def __init__(self, thread: str) -> None:
+        super().__init__()
+        self.thread = thread
+        self.records: list[logging.LogRecord] | None = []  # None: passing them on
+        self.dropping = False
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.threadName != self.thread:
+            return True
+        with self.lock:
+            if self.dropping:
+                return False
+            if self.records is not None:
+                self.records.append(record)
+                return False
+        return True
+
+    def release(self) -> None:
+        with self.lock:
+            held, self.records = self.records or [], None
+        for record in held:
+            _log.handle(record)
+
+    def drop(self) -> None:
+        with self.lock:
+            if self.records is not None:
+                self.dropping = True
+
+    def finished(self) -> None:
+        """The thread is done: nothing more to hold once the listing is shown or dropped."""
+        with self.lock:
+            if self.records is None or self.dropping:
+                _log.removeFilter(self)
+
+
+def _start(read: Callable[[], TaskList], held: _Held) -> Future[TaskList]:
     future: Future[TaskList] = Future()
 
     def work() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
         try:
-            future.set_result(read())
-        except BaseException as e:  # re-raised by result(), in the thread that asks
-            future.set_exception(e)
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(read())
+                except BaseException as e:  # re-raised by result(), in the thread that asks
+                    future.set_exception(e)
+        finally:
+            held.finished()
 
-    threading.Thread(target=work, name="reconciler-listing-ahead", daemon=True).start()
+    _log.addFilter(held)
+    threading.Thread(target=work, name=held.thread, daemon=True).start()
     return future
 
 
@@ -53,14 +105,21 @@ class _Ahead:
         self._portal = portal
         self._admin = portal.me().is_admin
         self._owner = portal.owner
-        self.future = _start(portal.list_all_tasks if self._admin else lambda: portal.list_tasks(self._owner))
+        self.held = _Held(f"reconciler-listing-ahead-{next(_numbers)}")
+        self.future = _start(portal.list_all_tasks if self._admin else lambda: portal.list_tasks(self._owner),
+                             self.held)
         self._taken = False
 
     def _take(self) -> TaskList | None:
         if self._taken:
             return None
         self._taken = True
-        return self.future.result()
+        try:
+            return self.future.result()
+        finally:
+            self.held.release()
+            if self.future.done():
+                self.held.finished()
 
     def list_all_tasks(self) -> TaskList:
         found = self._take() if self._admin else None

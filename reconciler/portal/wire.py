@@ -52,7 +52,7 @@ def _parameters_json(value: Any) -> str:
     if value is not None and not isinstance(value, dict):
         raise TypeError("not an object")
     text = canonical_json(value or {})
-    if text.count("{") + text.count("[") > MAX_DEPTH and depth(value) > MAX_DEPTH:
+    if text.count("{") + text.count("[") >= MAX_DEPTH and depth(value) > MAX_DEPTH:  # depth <= brackets + 1
         raise ValueError("nested too deeply")
     return text
 

@@ -57,8 +57,8 @@ def documents(text: str, *, locate: Callable[[str], list[Marks]]) -> list[Docume
             found.append(reader.document())
             loader.get_event()  # document end
         return found
-    except (_Unusual, yaml.YAMLError):
-        return None
+    except (_Unusual, yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, AttributeError):
+        return None  # a value its type cannot read (an integer of 5,000 digits): yamlsource words it
     finally:
         loader.dispose()
 
@@ -138,7 +138,7 @@ class _Reader:
         """The scalar's value, constructed as the loader would, and its resolved tag."""
         if event.tag is not None and event.tag != "!":
             raise _Unusual  # an explicit tag: yamlsource checks the value can be read as it
-        if not event.implicit[0]:  # quoted, a block scalar, or `!`: text (the resolver's own rule)
+        if not event.implicit[0]:  # quoted or a block scalar: text (the resolver's own rule)
             return event.value, _STR
         tag = self.resolved.get(event.value)
         if tag is None:

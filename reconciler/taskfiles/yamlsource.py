@@ -70,7 +70,7 @@ def _node_documents(text: str) -> list[Document]:
             try:
                 data = loader.construct_document(node)
             except (ValueError, TypeError, OverflowError, KeyError, AttributeError):  # `!!int x`: its tag cannot read it
-                raise _bad_tag(node, text) from None
+                raise _bad_tag(node, text, loader) from None
             documents.append(_document(node, data, loader, text))
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, text) from e
@@ -84,21 +84,32 @@ def _node_documents(text: str) -> list[Document]:
     return documents
 
 
-def _bad_tag(document: yaml.Node, text: str) -> YamlSyntaxError:
-    """A value written with an explicit tag (`!!int`, `!!float`, `!!bool`, `!!timestamp`) that it
-    cannot be read as: named at the first tagged value of the document."""
-    stack, where, written = [document], pos(document.start_mark), "a tagged value"
+def _bad_tag(document: yaml.Node, text: str, loader: Any) -> YamlSyntaxError:
+    """A value its type cannot read: one written with an explicit tag (`!!int x`), or a number
+    Python refuses (an integer of more than 4,300 digits). Named at the first such value."""
+    stack: list[yaml.Node] = [document]
     while stack:
         node = stack.pop(0)
-        if isinstance(node, yaml.ScalarNode) and text.startswith("!", node.start_mark.index):
-            where, written = pos(node.start_mark), text[node.start_mark.index:node.end_mark.index]
-            break
         if isinstance(node, yaml.MappingNode):
             stack.extend(child for pair in node.value for child in pair)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
-    return YamlSyntaxError(f"{written!r} cannot be read as the type its tag names", where,
+        elif isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node)
+            except (ValueError, TypeError, OverflowError, KeyError, AttributeError, yaml.YAMLError):
+                written = text[node.start_mark.index:node.end_mark.index]
+                if written.startswith("!"):
+                    return YamlSyntaxError(f"{_clip(written)!r} cannot be read as the type its tag names",
+                                           pos(node.start_mark), "remove the !! tag, or write a value of that type")
+                return YamlSyntaxError(f"{_clip(written)!r} cannot be read as a number ({len(written):,} characters)",
+                                       pos(node.start_mark), "quote it to keep it as text")
+    return YamlSyntaxError("a value cannot be read as the type its tag names", pos(document.start_mark),
                            "remove the !! tag, or write a value of that type")
+
+
+def _clip(written: str) -> str:
+    return written if len(written) <= 40 else written[:37] + "..."
 
 
 class _Measure:

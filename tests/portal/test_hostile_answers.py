@@ -156,3 +156,22 @@ def test_a_task_listed_twice_is_an_incomplete_listing(portal: Callable[..., Port
     client = portal(lambda h: send(h, page([GOOD, GOOD])))
     with pytest.raises(ListingError, match="task a1 was listed twice"):
         client.list_tasks()
+
+
+def nested(levels: int) -> Any:
+    """Parameters `levels` deep as the client counts (a scalar is a level): {"a": [[...[1]...]]}."""
+    value: Any = 1
+    for _ in range(levels - 2):
+        value = [value]
+    return {"a": value}
+
+
+def test_parameters_deeper_than_the_limit_are_refused_at_the_limit_exactly() -> None:
+    """The bracket count skips the walk only where it cannot reach the limit (depth <= brackets + 1)."""
+    from reconciler.jsonforms import MAX_DEPTH, depth
+    from reconciler.portal.wire import MalformedTask, task_from_wire
+
+    assert depth(nested(MAX_DEPTH)) == MAX_DEPTH and depth(nested(MAX_DEPTH + 1)) == MAX_DEPTH + 1
+    assert task_from_wire({**GOOD, "parameters": nested(MAX_DEPTH)}).parameters == nested(MAX_DEPTH)
+    with pytest.raises(MalformedTask, match="parameters"):
+        task_from_wire({**GOOD, "parameters": nested(MAX_DEPTH + 1)})

@@ -155,3 +155,16 @@ LINES = ["a: 1", "a: 1", "b: NO", "  c: 010", "- x", "- y: 1", "  - z", "d: [1, 
 def test_line_soup_reads_the_same_or_steps_aside(lines: list[str]) -> None:
     """Texts that are often invalid or unusual: the fast reader agrees or returns None."""
     agree("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("text", [
+    "n: " + "1" * 5000 + "\n",  # more digits than Python converts (4,300)
+    "? " + "1" * 5000 + "\n: x\n",  # as a key (written explicitly: a plain key holds 1,024 characters at most)
+    "n: " + "1" * 5000 + ":30\n",  # YAML 1.1 sexagesimal
+])
+def test_a_number_python_cannot_read_is_a_problem_at_its_line_not_a_crash(text: str) -> None:
+    assert fast(text) is None
+    with pytest.raises(yamlsource.YamlSyntaxError) as caught:
+        yamlsource.load_documents(text)
+    assert "cannot be read" in str(caught.value) and caught.value.position is not None
+    assert caught.value.hint == "quote it to keep it as text"
