@@ -58,13 +58,21 @@ class Convergence(RuleBasedStateMachine):
     def cli(self, *argv: str) -> tuple[int, str]:
         out = io.StringIO()
         old = os.getcwd()
-        os.environ.update(RECONCILER_PASSWORD=PASSWORDS["publisher"], GP_SERVER_URL=self.emu.server_url)
+        # Set for this call only: left behind, GP_SERVER_URL would point later tests at a stopped emulator.
+        mine = {"RECONCILER_PASSWORD": PASSWORDS["publisher"], "GP_SERVER_URL": self.emu.server_url}
+        before = {name: os.environ.get(name) for name in mine}
+        os.environ.update(mine)
         try:
             os.chdir(self.folder)
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
                 code = cli.main([*argv, "--allow-empty", "--portal", self.emu.sharing_url, "--username", "publisher"])
         finally:
             os.chdir(old)
+            for name, value in before.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
         return code, out.getvalue()
 
     def write(self) -> None:
