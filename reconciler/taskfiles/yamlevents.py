@@ -4,7 +4,8 @@ Composing PyYAML's node graph, constructing data from it and walking it again fo
 limits was most of the time of loading 10,000 tasks (issue 14). Almost every task file is plain
 (mappings, lists and scalars, no anchors, aliases, explicit tags or merge keys), and for those one
 pass over the events gives the same Document: the same data (scalars resolved and constructed
-by the same loader), positions, duplicate keys and YAML 1.1 retypings. Anything else, an error
+by the same loader), duplicate keys and YAML 1.1 retypings, and the same positions (read through
+the node graph when a problem first asks for one). Anything else, an error
 included, returns None and yamlsource reads the file the thorough way, so every message stays
 its own; tests/taskfiles/test_yaml_fast.py pins that both readers agree.
 """
