@@ -1,16 +1,21 @@
-"""Fixtures every test folder shares: a clean environment (no proxies, CA bundles, colours or
+"""Fixtures every test folder shares: the CLI run in-process (`run`) in a copy of the shipped tasks.d
+(`workdir`), a clean environment (no proxies, CA bundles, colours or
 RECONCILER_* settings leak in from the machine), the in-process emulator on 127.0.0.1:0 with a
 virtual clock, a PortalClient signed in to it over real HTTP, and the emulator's control API."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
+from reconciler import cli
 from reconciler.emulator.context import Settings
 from reconciler.emulator.server import Emulator
 from reconciler.model import CronFields, TaskFields
@@ -95,3 +100,41 @@ def buffer_fields(emu: Emulator, title: str, **over: Any) -> TaskFields:
     }
     values.update(over)
     return TaskFields(**values)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder holding a copy of the shipped tasks.d/, made the current directory."""
+    shutil.copytree(ROOT / "tasks.d", tmp_path / "tasks.d")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run the CLI in-process: run("plan", "--format", "json") -> Result(code, out, err)."""
+
+    def invoke(*argv: str) -> Result:
+        capsys.readouterr()
+        code = cli.main(list(argv))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke

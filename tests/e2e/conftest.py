@@ -5,57 +5,18 @@ PortalClient to look at (or tamper with) the portal behind the CLI's back."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from reconciler import cli
 from reconciler.emulator.server import Emulator
-from tests.conftest import PASSWORDS
+from tests.conftest import PASSWORDS, ROOT, Result, Run  # noqa: F401  (ROOT: re-exported, tests import it from here)
 
-ROOT = Path(__file__).resolve().parents[2]
 MARK = "[reconciler] "
 SHIPPED = ("month-end-service-areas", "nightly-parcel-buffer", "quarterly-flood-model")
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working folder holding a copy of the shipped tasks.d/, made the current directory."""
-    shutil.copytree(ROOT / "tasks.d", tmp_path / "tasks.d")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def lines(self) -> list[str]:
-        return self.out.splitlines()
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run the CLI in-process: run("plan", "--format", "json") -> Result(code, out, err)."""
-
-    def invoke(*argv: str) -> Result:
-        capsys.readouterr()
-        code = cli.main(list(argv))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 @pytest.fixture

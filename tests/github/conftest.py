@@ -1,29 +1,19 @@
-"""The fake GitHub API, the environment GitHub Actions gives a step (pointing at the fake), and
+"""(`workdir` and `run` come from tests/conftest.py.) The fake GitHub API, the environment GitHub Actions gives a step (pointing at the fake), and
 plans made the real way: `reconciler plan --format json` on the embedded emulator."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reconciler import cli
-from tests.e2e.conftest import ROOT, Result, Run
+from tests.conftest import Run
 from tests.github.fake_api import ACTIONS_TOKEN, REPO, FakeGitHub, serve
 
 HEAD = "0123456789abcdef0123456789abcdef01234567"
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working folder holding a copy of the shipped tasks.d/, made the current directory."""
-    shutil.copytree(ROOT / "tasks.d", tmp_path / "tasks.d")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.fixture
@@ -48,17 +38,6 @@ def actions(github: FakeGitHub, workdir: Path, monkeypatch: pytest.MonkeyPatch) 
     event({"pull_request": {"number": 7, "head": {"sha": HEAD}}, "repository": {"default_branch": "main"}})
     github.add_pull(7)
     return event
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    def invoke(*argv: str) -> Result:
-        capsys.readouterr()
-        code = cli.main(list(argv))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 @pytest.fixture
