@@ -56,7 +56,7 @@ def test_the_wheel_ships_the_schemas_the_licence_and_py_typed(dists: tuple[Path,
         "arcgis-task-reconciler", "Apache-2.0", ">=3.10")
     assert "Apache License" in (ROOT / "LICENSE").read_text()[:200]
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
-    assert "reconciler = reconciler.cli:main" in zipfile.ZipFile(dists[1]).read(entry_points).decode()
+    assert "reconciler = reconciler.cli:console" in zipfile.ZipFile(dists[1]).read(entry_points).decode()
 
 
 @pytest.mark.slow

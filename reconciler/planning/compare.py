@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from reconciler import quartz
@@ -51,9 +52,10 @@ class Differences:
     def __bool__(self) -> bool:
         return bool(self.raw)
 
-    @property
+    @cached_property
     def fields(self) -> frozenset[str]:
-        """The top-level fields that differ ("schedule", "parameters", ...)."""
+        """The top-level fields that differ ("schedule", "parameters", ...); asked for several
+        times per task, so made once."""
         return frozenset(str(path[0]) for path, _, _ in self.raw)
 
     def field_changes(self, *, secret_paths: Sequence[FieldPath] = ()) -> tuple[FieldChange, ...]:

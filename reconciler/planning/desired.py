@@ -9,8 +9,9 @@ from reconciler.model import TaskFields, TaskSpec
 from reconciler.planning.ownership import DEFAULT_MARK, title_for
 
 
-def desired_fields(spec: TaskSpec, *, mark: str = DEFAULT_MARK) -> TaskFields:
-    """The portal fields `spec` asks for; the title carries the ownership mark plus the name."""
+def desired_fields(spec: TaskSpec, *, mark: str = DEFAULT_MARK, active: bool | None = None) -> TaskFields:
+    """The portal fields `spec` asks for; the title carries the ownership mark plus the name.
+    `active`: whether it should end up active, when not simply `enabled` (the planner's say)."""
     return TaskFields(
         title=title_for(spec.name, mark),
         task_type=spec.task_type,
@@ -21,7 +22,7 @@ def desired_fields(spec: TaskSpec, *, mark: str = DEFAULT_MARK) -> TaskFields:
         max_occurrences=spec.max_occurrences,
         start_date=to_ms(spec.start),
         end_date=to_ms(spec.end),
-        active=spec.enabled,
+        active=spec.enabled if active is None else active,
     )
 
 
@@ -32,6 +33,8 @@ def secret_bearing(spec: TaskSpec) -> dict[str, Any]:
 
 def secret_values(spec: TaskSpec) -> tuple[str, ...]:
     """The values at the spec's secret paths (the planner masks them everywhere)."""
+    if not spec.secret_paths:
+        return ()  # most specs: no need to parse their parameters
     doc: Any = secret_bearing(spec)
     found: list[str] = []
     for path in spec.secret_paths:

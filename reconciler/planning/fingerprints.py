@@ -74,7 +74,10 @@ def desired_fingerprint(specs: Sequence[TaskSpec]) -> str:
 
 
 def _without_secrets(spec: TaskSpec) -> object:
-    """The fields a secret may be in (parameters, task_url, item_id), secret values masked."""
+    """The fields a secret may be in (parameters, task_url, item_id), secret values masked;
+    without secrets, the parameters' canonical text as it is (parsing it would only cost)."""
+    if not spec.secret_paths:
+        return [spec.parameters_json, spec.task_url, spec.item_id]
     return mask_paths(secret_bearing(spec), spec.secret_paths)
 
 

@@ -98,14 +98,16 @@ class _Matcher:
         self.unpinned: list[Diagnostic] = []  # tasks found under another owner with no owner pinned
         self.copies: list[Removal] = []  # identical duplicates: all but the oldest go
         self.conflicts: dict[Key, list[str]] = {}  # duplicates that differ, and in what
-        for key, found in sorted(managed.items(), key=_by_owner):
-            if len(found) > 1:
-                self._settle(key, found)
+        for key, found in sorted(((k, f) for k, f in managed.items() if len(f) > 1), key=_by_owner):
+            self._settle(key, found)
         self.poisoned = set(self.conflicts)
         self.by_name: dict[str, list[Key]] = {}
-        for key in sorted(managed, key=_by_owner_key):
+        for key in managed:
             if key not in self.poisoned:
                 self.by_name.setdefault(key.name, []).append(key)
+        for keys in self.by_name.values():
+            if len(keys) > 1:
+                keys.sort(key=_by_owner_key)  # one name, several owners: by owner
         self.claimed: set[Key] = set()
         self.removals: list[Removal] = []
 
@@ -170,8 +172,7 @@ class _Matcher:
     def leftovers(self) -> list[Removal]:
         return [
             Removal(remote=found[0], name=key.name, reason=REMOVED)
-            for key, found in sorted(self.managed.items(), key=_by_owner)
-            if self.free(key)
+            for key, found in sorted(((k, f) for k, f in self.managed.items() if self.free(k)), key=_by_owner)
         ]
 
     def duplicates(self) -> list[Diagnostic]:

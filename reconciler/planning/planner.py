@@ -204,7 +204,7 @@ def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:
         # enabled only once they are gone, so two active copies never run side by side.
         return _Entry(owner=m.owner, name=spec.name, actions=(Action.CREATE, Action.ENABLE), spec=spec,
                       reason=f"{m.reason}; created paused, enabled once the old copy is deleted",
-                      source=spec.source, desired=replace(desired, active=False))
+                      source=spec.source, desired=desired_fields(spec, mark=options.mark, active=False))
     if m.remote is None:
         return _Entry(owner=m.owner, name=spec.name, actions=(Action.CREATE,), spec=spec, reason=m.reason,
                       source=spec.source, desired=desired)
@@ -214,8 +214,10 @@ def _for_match(m: Match, options: PlanOptions, now_ms: int | None) -> _Entry:
     actions = ((Action.UPDATE,) if differences else ()) + _toggle(remote.active, active)
     dst = zoning.dst_reason(spec, remote, options.now) if "schedule" in differences.fields else None
     reason = "; ".join(r for r in (m.reason, dst) if r)
+    if active != desired.active:
+        desired = replace(desired, active=active)
     return _Entry(owner=m.owner, name=spec.name, actions=actions, spec=spec, remote=remote, reason=reason,
-                  source=spec.source, desired=replace(desired, active=active), differences=differences)
+                  source=spec.source, desired=desired, differences=differences)
 
 
 def _change(entry: _Entry, options: PlanOptions, state: PortalState) -> Change | None:
