@@ -13,7 +13,12 @@ import reconciler.cli as cli
 def test_console_runs_main_with_the_collector_run_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []
-    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.get_threshold()) or 7)
+
+    def main() -> int:
+        seen.append(gc.get_threshold())
+        return 7
+
+    monkeypatch.setattr(cli, "main", main)
     try:
         assert cli.console() == 7
     finally:
