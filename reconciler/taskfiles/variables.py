@@ -18,7 +18,7 @@ stands in is `unknown` (its path and NAME are reported); anything that compares 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,9 @@ class Asked(Mapping[str, str]):
     def __init__(self, variables: Mapping[str, str]) -> None:
         self.variables = variables
         self.asked: set[str] = set()
+        # Text -> what it becomes, for texts that refer to no secret and have no problem: the task
+        # files of one load repeat the same references (a server's URL in every task_url).
+        self.substituted: dict[str, str] = {}
 
     def __getitem__(self, name: str) -> str:
         self.asked.add(name)
@@ -87,11 +90,17 @@ class Resolved:
         return any(p.path[: len(path)] == path or path[: len(p.path)] == p.path for p in self.problems)
 
 
-def resolve(data: Any, variables: Mapping[str, str], *, unset_secrets_unknown: bool = False) -> Resolved:
+def resolve(data: Any, variables: Mapping[str, str], *, unset_secrets_unknown: bool = False,
+            at: Sequence[FieldPath] | None = None) -> Resolved:
+    """`data` with every reference replaced. `at`: the paths of the text values holding a `$`, in
+    the order of the document, when the reader knows them (yamldoc.Document.dollars): only those
+    are looked at, and only the containers on their way are copied; None walks everything."""
     secret_paths: list[FieldPath] = []
     secret_values: list[str] = []
     problems: list[VariableProblem] = []
     unknown: list[tuple[FieldPath, str]] = []
+
+    memo = variables.substituted if isinstance(variables, Asked) else None
 
     def visit(value: Any, path: FieldPath) -> Any:
         if isinstance(value, dict):
@@ -99,11 +108,20 @@ def resolve(data: Any, variables: Mapping[str, str], *, unset_secrets_unknown: b
         if isinstance(value, list):
             return [visit(v, (*path, i)) for i, v in enumerate(value)]
         if isinstance(value, str) and "$" in value:
-            return _substitute(value, path, variables, secret_paths, secret_values, problems,
+            if memo is not None and (known := memo.get(value)) is not None:
+                return known
+            before = len(secret_paths) + len(problems) + len(unknown)
+            text = _substitute(value, path, variables, secret_paths, secret_values, problems,
                                unknown if unset_secrets_unknown else None)
+            if memo is not None and len(secret_paths) + len(problems) + len(unknown) == before:
+                memo[value] = text
+            return text
         return value
 
-    resolved = visit(data, ())
+    if at is None:
+        resolved = visit(data, ())
+    else:
+        resolved = _replaced(data, [(path, visit(_at(data, path), path)) for path in at])
     return Resolved(
         data=resolved,
         secret_paths=tuple(secret_paths),
@@ -111,6 +129,37 @@ def resolve(data: Any, variables: Mapping[str, str], *, unset_secrets_unknown: b
         problems=tuple(problems),
         unknown=tuple(unknown),
     )
+
+
+def _at(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _replaced(data: Any, changes: list[tuple[FieldPath, Any]]) -> Any:
+    """`data` with the value at each path replaced: the containers on those paths copied, once
+    each, the rest shared (nothing of `data` itself changes)."""
+    if not changes:
+        return data
+    if any(not path for path, _ in changes):
+        return changes[-1][1]  # the document is one text value
+    root = _copy(data)
+    copies: dict[FieldPath, Any] = {(): root}
+    for path, value in changes:
+        node = root
+        for depth in range(1, len(path)):
+            inner = copies.get(path[:depth])
+            if inner is None:
+                inner = copies[path[:depth]] = _copy(node[path[depth - 1]])
+                node[path[depth - 1]] = inner
+            node = inner
+        node[path[-1]] = value
+    return root
+
+
+def _copy(container: Any) -> Any:
+    return dict(container) if isinstance(container, dict) else list(container)
 
 
 def _substitute(

@@ -105,6 +105,11 @@ class Document:
     marks: Callable[[], Marks] = field(compare=False)
     duplicate_keys: tuple[tuple[FieldPath, Position], ...]
     retyped: tuple[Retyped, ...] = ()
+    # What the fast reader saw on its way, so the loader need not walk the data again (None:
+    # not known, walk it): whether every key is text and every number finite (rules.json_only
+    # finds nothing), and the paths of the text values holding a `$` (variables.resolve's work).
+    json_plain: bool = False
+    dollars: tuple[FieldPath, ...] | None = None
 
     def position(self, path: FieldPath, *, key: bool = False) -> Position:
         """The position of `path`, or of its nearest written ancestor."""

@@ -13,6 +13,7 @@ its own; tests/taskfiles/test_yaml_fast.py pins that both readers agree.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -90,13 +91,15 @@ class _Reader:
         self.keys: set[FieldPath] = set()  # for duplicates
         self.duplicates: list[tuple[FieldPath, Any]] = []
         self.retyped: list[Retyped] = []
+        self.plain = True  # every key text, every number finite
+        self.dollars: list[FieldPath] = []
         first = self.loader.get_event()
         data = self.value(first, (), 0)
         marks = functools.partial(self.located.marks, self.index)
         self.index += 1
         return Document(data=data, start=pos(first.start_mark), marks=marks,
                         duplicate_keys=tuple((path, pos(mark)) for path, mark in self.duplicates),
-                        retyped=tuple(self.retyped))
+                        retyped=tuple(self.retyped), json_plain=self.plain, dollars=tuple(self.dollars))
 
     def value(self, event: Any, path: FieldPath, depth: int) -> Any:
         kind = type(event)
@@ -105,8 +108,13 @@ class _Reader:
             raise _Unusual
         if kind is _SCALAR:
             value, tag = self.scalar(event)
-            if tag in IMPLICIT_TAGS:
+            if tag == _STR:
+                if "$" in value:
+                    self.dollars.append(path)
+            elif tag in IMPLICIT_TAGS:
                 self.note(event, path, value, key=False)
+                if type(value) is float and not math.isfinite(value):
+                    self.plain = False
             return value
         if event.tag is not None:
             raise _Unusual
@@ -127,6 +135,7 @@ class _Reader:
                 child = (*path, name)
             else:
                 child = (*path, str(name))
+                self.plain = False  # a key of another type (json_only says so)
                 if tag in IMPLICIT_TAGS:
                     self.note(key, child, name, key=True)
             if child in keys:

@@ -168,3 +168,50 @@ def test_a_number_python_cannot_read_is_a_problem_at_its_line_not_a_crash(text: 
         yamlsource.load_documents(text)
     assert "cannot be read" in str(caught.value) and caught.value.position is not None
     assert caught.value.hint == "quote it to keep it as text"
+
+
+def shortcuts_agree(text: str) -> None:
+    """What the fast reader noted on its way (Document.json_plain, dollars) spares the loader two
+    walks: with them, rules.json_only and variables.resolve must give what the full walks give,
+    and leave the document's data as it was."""
+    import copy
+
+    from reconciler.taskfiles import rules
+    from reconciler.taskfiles.variables import Asked, resolve
+
+    for document in fast(text) or ():
+        assert document.dollars is not None
+        before = copy.deepcopy(typed(document.data))
+        cleaned, not_json = rules.json_only(document.data)
+        if document.json_plain:
+            assert not not_json and typed(cleaned) == typed(document.data)
+        variables = {"A": "alpha", "B": "beta$"}
+        walked = resolve(cleaned, variables)
+        if document.json_plain and not document.duplicate_keys:
+            noted = resolve(cleaned, Asked(variables), at=document.dollars)  # as the loader asks
+            assert typed(noted.data) == typed(walked.data)
+            assert (noted.secret_paths, noted.secret_values, noted.problems) == (
+                walked.secret_paths, walked.secret_values, walked.problems)
+        assert typed(document.data) == before
+
+
+DOLLARS = st.sampled_from(["${A}", "${secret:B}", "x${A}y", "$${A}", "${", "${A", "${1}", "$", "${A:-d}",
+                           "${secret:B:-d}", "${NOPE}", "${A}${A}"])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.recursive(st.one_of(SCALARS, DOLLARS), lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.one_of(KEYS, DOLLARS), inner, max_size=4)), max_leaves=12),
+    min_size=1, max_size=3), st.sampled_from([None, True, False]))
+def test_what_the_fast_reader_notes_spares_walks_that_would_find_the_same(trees: list[Any], flow: bool | None) -> None:
+    shortcuts_agree(yaml.safe_dump_all(trees, default_flow_style=flow, allow_unicode=True))
+
+
+def test_the_notes_hold_for_hand_written_cases() -> None:
+    shortcuts_agree("a: ${A}\nb:\n  - x\n  - '${secret:B}'\n  - c: ${A}\nc:\n  d:\n    e: $${A}\n---\n1: ${A}\n"
+                    "---\nx: .inf\ny: ${A}\n---\n${A}\n---\nk: ${A}\nk: ${A}\n")
+    noted = fast("a: ${A}\n---\n1: ${A}\n---\n${A}\n")
+    assert noted is not None and all(d.dollars for d in noted)
+    doc = fast("a: ${A}\nb:\n  - x\n  - c: y${A}\n")
+    assert doc is not None and doc[0].dollars == (("a",), ("b", 1, "c")) and doc[0].json_plain
+    assert fast("1: x\n")[0].json_plain is False and fast("a: .nan\n")[0].json_plain is False  # type: ignore[index]
