@@ -59,7 +59,7 @@ PORTAL_PURE = ("wire", "envelope", "retry", "auth", "paging", "listing", "protoc
 # The sanctioned file access of the pure rooms: the loader reads the task files, and the JSON
 # Schema ships as package data; the project file is read like a task file.
 FILE_ACCESS_ALLOWED = {
-    "reconciler.taskfiles.loader": {"load:is_dir", "load_file:open"},
+    "reconciler.taskfiles.loader": {"loading:is_dir", "load_file:open"},
     "reconciler.taskfiles.schema": {"schema_text:read_text"},
     "reconciler.taskfiles.project": {"load:open", "_merged:is_dir"},
 }

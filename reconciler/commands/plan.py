@@ -6,7 +6,8 @@ Load the task files, connect, read the portal (reconciler.portal.snapshot), let 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -60,6 +61,14 @@ def load_tasks(request: Request, connection: Connection, *, now: datetime,
                        zones=request.zones)
 
 
+def loading_tasks(request: Request, connection: Connection, *, now: datetime) -> AbstractContextManager[
+        Callable[[], LoadResult]]:
+    """load_tasks, begun (loader.loading, with worker processes for many files)."""
+    variables = {**connection.defaults, **request.variables}
+    return loader.loading(request.tasks_dir, variables=variables, now=now, allow_empty=request.policy.allow_empty,
+                          mark=request.mark, assigned=request.assigned, zones=request.zones, workers=True)
+
+
 def compute(connection: Connection, specs: tuple[TaskSpec, ...], request: Request, *, now: datetime,
             secrets: tuple[str, ...] = ()) -> Plan:
     """Read the portal and make the plan (runs are read only for the tasks the planner asks about).
@@ -92,8 +101,10 @@ def load_and_plan(request: Request, connection: Connection, *, now: datetime, fm
     `echo` as validate prints them, then None), their warnings (`warn`, if given), the plan."""
     if connection.banner:
         note(connection.banner)
-    with listing_ahead(connection.portal) as portal:  # the list is read while the task files load
-        loaded = load_tasks(request, connection, now=now)
+    # The list is read while the task files load (in worker processes when there are many:
+    # they are forked first, before the listing's thread starts).
+    with loading_tasks(request, connection, now=now) as loaded_tasks, listing_ahead(connection.portal) as portal:
+        loaded = loaded_tasks()
         if not loaded.ok:
             echo(validate_views.report(loaded, fmt))
             return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import contextlib
+import functools
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from reconciler.jsonforms import canonical_json
 from reconciler.masking import mask_words
 from reconciler.model import FieldPath, LoadResult, Problem, Severity, SourceRef, TaskSpec, ZoneSettings, dotted
 from reconciler.taskfiles import implicit, rules, schedules, schema, zoning
+from reconciler.taskfiles import workers as workers_
 from reconciler.taskfiles.discovery import discover
 from reconciler.taskfiles.variables import Asked, Resolved, resolve, unused
 from reconciler.taskfiles.yamlsource import Document, Position, YamlSyntaxError, load_documents
@@ -45,6 +48,20 @@ def load(
         assigned: the --var names: one no task file refers to is a warning (a misspelt name).
         zones: the project's time-zone settings (a task's `timezone:` and its default).
     """
+    with loading(directory, variables=variables, now=now, allow_empty=allow_empty, mark=mark,
+                 unset_secrets_unknown=unset_secrets_unknown, assigned=assigned, zones=zones) as result:
+        return result()
+
+
+@contextlib.contextmanager
+def loading(
+    directory: str | Path, *, variables: Mapping[str, str], now: datetime, allow_empty: bool = False,
+    mark: str | None = None, unset_secrets_unknown: bool = False, assigned: Collection[str] = (),
+    zones: ZoneSettings = UTC_SCHEDULES, workers: bool = False,
+) -> Iterator[Callable[[], LoadResult]]:
+    """load(), begun: the block gets a function that returns the LoadResult. With `workers`, many
+    files are read in worker processes (taskfiles.workers) while the block goes on, e.g. to page
+    through the portal's listing: start any thread only inside the block (workers are forked)."""
     root = Path(directory)
     if not root.is_dir():
         problem = Problem(
@@ -53,23 +70,43 @@ def load(
             message="no such folder" if not root.exists() else "not a folder",
             hint="pass the folder that holds your task files, e.g. `reconciler validate tasks.d`",
         )
-        return LoadResult(specs=(), problems=(problem,), files=())
+        yield lambda: LoadResult(specs=(), problems=(problem,), files=())
+        return
     files, problems = discover(root)
     asked = Asked(variables)
-    loaded = [load_file(path, variables=asked, now=now, unset_secrets_unknown=unset_secrets_unknown, zones=zones)
-              for path in files]
-    if not files and not problems:
-        problems.append(
-            Problem(
-                source=SourceRef(path=str(root)),
-                field="",
-                message="no task files (*.yaml, *.yml) found",
-                hint="add a task file, e.g. tasks.d/nightly-buffer.yaml (see the README for the format); plan and "
-                "apply --allow-empty remove every managed task on purpose",
-                severity=Severity.WARNING if allow_empty else Severity.ERROR,
+    job = functools.partial(_load_asking, variables=asked, now=now, unset_secrets_unknown=unset_secrets_unknown,
+                            zones=zones)
+    pending = workers_.Pending(job, files, parallel=workers)
+
+    def result() -> LoadResult:
+        loaded = []
+        for file_load, names in pending.results():
+            loaded.append(file_load)
+            asked.asked.update(names)  # a worker's own copy of `asked` saw them
+        if not files and not problems:
+            problems.append(
+                Problem(
+                    source=SourceRef(path=str(root)),
+                    field="",
+                    message="no task files (*.yaml, *.yml) found",
+                    hint="add a task file, e.g. tasks.d/nightly-buffer.yaml (see the README for the format); plan "
+                    "and apply --allow-empty remove every managed task on purpose",
+                    severity=Severity.WARNING if allow_empty else Severity.ERROR,
+                )
             )
-        )
-    return finish(root, files, loaded, problems, asked=asked, assigned=assigned, mark=mark)
+        return finish(root, files, loaded, problems, asked=asked, assigned=assigned, mark=mark)
+
+    try:
+        yield result
+    finally:
+        pending.close()
+
+
+def _load_asking(path: Path, *, variables: Asked, now: datetime, unset_secrets_unknown: bool,
+                 zones: ZoneSettings) -> tuple[_FileLoad, frozenset[str]]:
+    """load_file, and the variable names asked so far (in a worker, of its own copy of `variables`)."""
+    loaded = load_file(path, variables=variables, now=now, unset_secrets_unknown=unset_secrets_unknown, zones=zones)
+    return loaded, frozenset(variables.asked)
 
 
 def finish(
@@ -227,13 +264,16 @@ def _load_document(
     for key_path, position in document.duplicate_keys:
         if key_path not in retyped_keys:
             check.add(key_path, f"field '{key_path[-1]}' is given twice", "remove one of them", at=position)
-    cleaned, not_json = rules.json_only(document.data)
+    # What the fast reader saw spares two walks of the data (yamldoc.Document.json_plain, dollars).
+    plain = document.json_plain and not document.duplicate_keys
+    cleaned, not_json = (document.data, []) if plain else rules.json_only(document.data)
     for bad in not_json:
         if not (bad.at_key and bad.path in retyped_keys):
             check.add(bad.path, bad.message, bad.hint, at_key=bad.at_key)
     for found in implicit.problems(document.retyped):
         check.add(found.path, found.message, found.hint, at=found.position, warning=not found.key)
-    resolved = resolve(cleaned, variables, unset_secrets_unknown=unset_secrets_unknown)
+    resolved = resolve(cleaned, variables, unset_secrets_unknown=unset_secrets_unknown,
+                       at=document.dollars if plain else None)
     for v in resolved.problems:
         check.add(v.path, v.message, v.hint)
     for where, name in resolved.unknown:
