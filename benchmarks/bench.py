@@ -9,12 +9,14 @@ requests, wall time, CPU time and peak memory, with the ratio to the bare paging
 (benchmarks/bare_paging.py) measured in the same run: these machines are noisy, so compare
 ratios, not seconds. Steps: apply N creates (and one task that then runs once); plan with no change; bare paging; plan with every
 task's parameters changed (each plan also once through plan_phases.py, which times its phases); apply those updates at --parallelism 1 and 8 with 50 ms added to every
-write (the emulator's `delay` fault); validate; `reconciler --version` against `python -c pass`.
+write (the emulator's `delay` fault); validate; Esri's client listing the same tasks, where
+`arcgis` is installed (--arcgis-python); `reconciler --version` against `python -c pass`.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -93,16 +95,31 @@ def run(step: str, argv: list[str], env: dict[str, str], cwd: Path, emulator: st
                   requests=count, code=proc.returncode, output=tail)
 
 
-def start_emulator(data: Path) -> tuple[subprocess.Popen[str], str]:
+def start_emulator(data: Path, *tls: str) -> tuple[subprocess.Popen[str], str]:
     argv = [sys.executable, "-m", "reconciler", "emulator", "--port", "0", "--data", str(data),
-            "--limit", "GPServiceUserLimit=1000000", "--limit", "GPServiceOrgLimit=1000000"]
+            "--limit", "GPServiceUserLimit=1000000", "--limit", "GPServiceOrgLimit=1000000", *tls]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()
     return proc, url
 
 
-def size(n: int, work: Path, *, smoke: bool = False) -> list[Figure]:
+def esri(work: Path, env: dict[str, str], python: str) -> Figure:
+    """Esri's client lists the same tasks (benchmarks/esri_listing.py): from an emulator serving
+    HTTPS on the same data, as the client insists on https (its requests are not counted)."""
+    ca = work / "ca.pem"
+    emulator, sharing = start_emulator(work / "emulator.sqlite", "--tls", "--cert-out", str(ca))
+    try:
+        portal = sharing.split("/sharing/")[0]
+        figure = run("Esri's client: tasks.all", [python, str(ROOT / "benchmarks" / "esri_listing.py"), portal,
+                                                  str(ca)], env, work, None)
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=30)
+    return figure
+
+
+def size(n: int, work: Path, *, smoke: bool = False, arcgis: str | None = None) -> list[Figure]:
     tasks = work / "tasks.d"
     tasks.mkdir(parents=True)
     write_tasks(tasks, n, 5)
@@ -146,6 +163,8 @@ def size(n: int, work: Path, *, smoke: bool = False) -> list[Figure]:
     finally:
         emulator.terminate()
         emulator.wait(timeout=30)
+    if arcgis:
+        figures.append(esri(work, env, arcgis))
     return figures
 
 
@@ -163,6 +182,8 @@ def report(n: int, figures: list[Figure]) -> None:
         ratio = f"{f.wall / base.wall:7.2f}" if base and base.wall else "      -"
         reqs = "-" if f.requests is None else str(f.requests)
         print(f"  {f.step:<48} {reqs:>8} {f.wall:8.2f} {f.cpu:7.2f} {f.rss_mb:8.1f} {ratio}")
+        if f.step.startswith("Esri") and f.code == 0:
+            print(f"    {f.output.strip().splitlines()[-1]}")
         if f.step.endswith("phases") and f.code == 0:
             cpu = json.loads(f.output.strip().splitlines()[-1])["cpu"]
             shown = ", ".join(f"{name} {seconds:.2f}" for name, seconds in cpu.items())
@@ -174,12 +195,18 @@ def main() -> int:
     parser.add_argument("--sizes", default="100,1000", help="task counts, comma-separated (default 100,1000)")
     parser.add_argument("--smoke", action="store_true", help="CI: every step once; exit 1 only if a step failed")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--arcgis-python", metavar="PYTHON",
+                        help="a Python with Esri's `arcgis` installed: also time its client listing the tasks "
+                        "(default: this Python, if it has arcgis)")
     args = parser.parse_args()
+    arcgis = args.arcgis_python or (sys.executable if importlib.util.find_spec("arcgis") else None)
+    if arcgis is None:
+        print("Esri's client: not installed here (pip install arcgis, or --arcgis-python PYTHON): step skipped")
     results: dict[str, list[dict[str, object]]] = {}
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
-            figures = size(n, Path(tmp) / str(n), smoke=args.smoke)
+            figures = size(n, Path(tmp) / str(n), smoke=args.smoke, arcgis=arcgis)
             report(n, figures)
             results[str(n)] = [vars(f) for f in figures]
             failed |= any(f.code not in (0, 2) for f in figures)
