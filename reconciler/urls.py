@@ -4,6 +4,7 @@ GP task URL is on a server federated with the portal"."""
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
@@ -37,6 +38,7 @@ def on_federated_server(url: str, servers: Iterable[FederatedServer]) -> bool:
     return any(_under_server(url, s.url) for s in servers if s.url)
 
 
+@functools.lru_cache(maxsize=4096)  # a plan asks for each task: the same few URLs again and again
 def _under_server(url: str, server_url: str) -> bool:
     """Same host (loopback names are one host) and port, under the server's path; scheme not
     compared, as a TLS-terminating proxy may front the server [I]."""

@@ -343,7 +343,10 @@ def _masked_change(change: Change, secrets: tuple[str, ...]) -> Change:
     for f in change.fields:
         before, after, credential = mask_credential_field(f.path, mask_values(f.before, secrets),
                                                           mask_values(f.after, secrets))
-        fields.append(replace(f, before=before, after=after, secret=f.secret or credential))
+        same = before is f.before and after is f.after and (f.secret or not credential)
+        fields.append(f if same else replace(f, before=before, after=after, secret=f.secret or credential))
+    if all(new is old for new, old in zip(fields, change.fields, strict=True)):
+        return change  # nothing to mask (most changes): no copies
     return replace(change, fields=tuple(fields))
 
 

@@ -13,6 +13,7 @@ name or title can neither break the layout, inject HTML, mention users nor open 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,12 +46,12 @@ from reconciler.render.plan_json import plan_to_dict
 LIMIT = 65_000
 _BLOCKED_SHOWN = 20  # listed by name in the always-shown head; the rest say so in their section
 _PRIORITY = ("errors", "warnings", "changes", "unmanaged", "unchanged")
-_SPECIAL = set("\\`*_[]<>&|~@$")
+_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]<>&|~@$"}  # what GitHub would read as markup
 
 
 def escape(text: str) -> str:
     """Text that GitHub shows literally, in Markdown and in HTML blocks alike."""
-    return "".join(f"&#{ord(c)};" if c in _SPECIAL else c for c in clean(text))
+    return clean(text).translate(_ENTITIES)
 
 
 def render(plan: Plan, *, color: bool = False) -> str:
@@ -234,11 +235,10 @@ def _sides(item: dict[str, Any], action: str) -> list[tuple[str, Any]]:
 
 
 def _longest_backtick_run(lines: list[str]) -> int:
-    longest = run = 0
-    for char in "\n".join(lines):
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return longest
+    return max((len(run) for line in lines for run in _BACKTICKS.findall(line)), default=0)
+
+
+_BACKTICKS = re.compile("`+")
 
 
 def _fires(fires: dict[str, list[str]]) -> list[str]:
