@@ -7,7 +7,9 @@
 Each step runs as its own process against an emulator in another process, and prints HTTP
 requests, wall time, CPU time and peak memory, with the ratio to the bare paging script
 (benchmarks/bare_paging.py) measured in the same run: these machines are noisy, so compare
-ratios, not seconds. Steps: apply N creates (and one task that then runs once); plan with no change; bare paging; plan with every
+ratios, not seconds. Steps: apply N creates (and one task that then runs once); plan with no change; bare paging; both
+again with 50 ms added to every listing page (as a real portal's round trip: each against the
+paging at the same latency); plan with every
 task's parameters changed (each plan also once through plan_phases.py, which times its phases); apply those updates at --parallelism 1 and 8 with 50 ms added to every
 write (the emulator's `delay` fault); validate; Esri's client listing the same tasks, where
 `arcgis` is installed (--arcgis-python); `reconciler --version` against `python -c pass`.
@@ -144,6 +146,14 @@ def size(n: int, work: Path, *, smoke: bool = False, arcgis: str | None = None) 
         figures.append(run("bare paging", [sys.executable, str(ROOT / "benchmarks" / "bare_paging.py"), sharing],
                            env, work, origin))
         figures.append(run("plan: no change", [*cli, "plan"], env, work, origin))
+        # As against a real portal: every listing page answered 50 ms later (the emulator's delay).
+        for step, argv in (("bare paging, 50 ms a page", [sys.executable, str(ROOT / "benchmarks" / "bare_paging.py"),
+                                                           sharing]),
+                           ("plan: no change, 50 ms a page", [*cli, "plan"])):
+            requests.post(f"{origin}/_emulator/faults", json={"path": r"/community/users/[^/]+/tasks$", "kind": "delay",
+                                                             "count": 100_000, "seconds": 0.05}, timeout=30)
+            figures.append(run(step, argv, env, work, origin))
+            requests.delete(f"{origin}/_emulator/faults", timeout=30)
         phases = [sys.executable, str(ROOT / "benchmarks" / "plan_phases.py")]
         figures.append(run("plan: no change, phases", phases, env, work, origin))
         write_tasks(tasks, n, 6)
@@ -175,10 +185,12 @@ def startup(work: Path) -> list[Figure]:
 
 
 def report(n: int, figures: list[Figure]) -> None:
-    base = next((f for f in figures if f.step == "bare paging"), None)
+    plain = next((f for f in figures if f.step == "bare paging"), None)
+    slow = next((f for f in figures if f.step.startswith("bare paging, ")), None)
     print(f"\n{n} tasks ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
     print(f"  {'step':<48} {'requests':>8} {'wall s':>8} {'cpu s':>7} {'peak MB':>8} {'x bare':>7}")
     for f in figures:
+        base = slow if ", 50 ms a page" in f.step else plain  # each against paging at the same latency
         ratio = f"{f.wall / base.wall:7.2f}" if base and base.wall else "      -"
         reqs = "-" if f.requests is None else str(f.requests)
         print(f"  {f.step:<48} {reqs:>8} {f.wall:8.2f} {f.cpu:7.2f} {f.rss_mb:8.1f} {ratio}")
