@@ -114,9 +114,11 @@ def _fast(name: str) -> Callable[[Any], object] | None:
     message still comes from jsonschema. It reads the schema as draft 7, which agrees with 2020-12 on
     every keyword the schema uses (tests/taskfiles/test_schema_fast.py pins that it never accepts what
     jsonschema refuses), and a final "$" in a pattern as the end of the text, as `matches` does.
+    `use_default=False`: by default it writes the schema's defaults into the document it checks,
+    and a check must leave the document (and what jsonschema then sees) as written.
     None when it cannot compile the schema: then jsonschema decides alone."""
     try:
-        return fastjsonschema.compile(load_schema(name))
+        return fastjsonschema.compile(load_schema(name), use_default=False)
     except Exception:  # a schema it cannot read must not stop validation: jsonschema decides
         return None
 

@@ -123,3 +123,16 @@ def test_project_fast_path_never_accepts_what_jsonschema_refuses(changes: dict[s
     if schema.fast_valid(document, schema.PROJECT_SCHEMA_FILE):
         validator = schema._validator(schema.PROJECT_SCHEMA_FILE)
         assert list(validator.iter_errors(document)) == [], document
+
+
+def test_a_check_leaves_the_document_as_written() -> None:
+    # fastjsonschema writes a schema's defaults (type, enabled, parameters...) into what it checks
+    # unless told not to; the loader's data, and what jsonschema sees after a refusal, must not change.
+    valid = {"name": "n", "task_url": "https://gp.example.com/server/rest/services/S/GPServer/T",
+             "schedule": "0 0 2 ? * MON-FRI"}
+    invalid = {"name": "n", "schedule": 5}
+    for document in (valid, invalid):
+        before = repr(document)
+        schema.check(document)
+        assert repr(document) == before
+    assert schema.fast_valid(valid) and not schema.fast_valid(invalid)
