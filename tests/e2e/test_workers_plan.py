@@ -20,7 +20,7 @@ workers.MIN_BYTES = 0  # the shipped tasks.d is small: read it in workers all th
 original = workers.Pending.__init__
 def spy(self, *a, **k):
     original(self, *a, **k)
-    print(f"pool made: {self.pool is not None}", file=sys.stderr)
+    print(f"pool made: {bool(self.workers)}", file=sys.stderr)
 workers.Pending.__init__ = spy
 from reconciler.cli import console
 sys.argv[0] = "reconciler"

@@ -6,11 +6,15 @@ The pool is made in a fresh interpreter (a subprocess): the test process runs ot
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
 from pathlib import Path
+
+import pytest
 
 from reconciler.model import LoadResult
 from reconciler.taskfiles import workers
@@ -52,7 +56,7 @@ made = []
 original = workers.Pending.__init__
 def spy(self, *a, **k):
     original(self, *a, **k)
-    made.append(self.pool is not None)
+    made.append(bool(self.workers))
 workers.Pending.__init__ = spy
 {extra}
 now = datetime(2026, 12, 2, tzinfo=timezone.utc)
@@ -110,7 +114,7 @@ def test_no_fork_beside_a_running_thread(tmp_path: Path) -> None:
     thread.start()
     try:
         pending = workers.Pending(lambda p: p.name, [tmp_path / "a", tmp_path / "b"], min_bytes=0)
-        assert pending.pool is None
+        assert not pending.workers
         assert pending.results() == ["a", "b"]
     finally:
         stop.set()
@@ -121,4 +125,120 @@ def test_few_bytes_are_read_here(tmp_path: Path) -> None:
     for name in ("a", "b"):
         (tmp_path / name).write_text("x" * 10)
     pending = workers.Pending(lambda p: p.read_text(), [tmp_path / "a", tmp_path / "b"])
-    assert pending.pool is None and pending.results() == ["x" * 10] * 2
+    assert not pending.workers and pending.results() == ["x" * 10] * 2
+
+
+SLOW = """
+import os, sys, time
+from pathlib import Path
+from reconciler.taskfiles import workers
+paths = [Path(sys.argv[1]) / f"{i}" for i in range(8)]
+parent = os.getpid()
+def job(path):
+    if os.getpid() != parent:
+        time.sleep(float(sys.argv[2]))  # a worker slow on every file (or stuck on one)
+    return path.name
+pending = workers.Pending(job, paths, min_bytes=0)
+print(" ".join(str(pid) for pid, _, _ in pending.workers), flush=True)
+try:
+    print(pending.results(), flush=True)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    raise SystemExit(130)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")  # dead, awaiting its reaper
+    except FileNotFoundError:
+        return True
+
+
+def _all_gone(pids: list[int], seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not all(_gone(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _slow(tmp_path: Path, seconds: float) -> tuple[subprocess.Popen[str], list[int]]:
+    for i in range(8):
+        (tmp_path / str(i)).write_text("x")
+    proc = subprocess.Popen([sys.executable, "-c", SLOW, str(tmp_path), str(seconds)], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    assert proc.stdout is not None
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert len(pids) == min(workers.cores(), workers.MAX_WORKERS) >= 2
+    return proc, pids
+
+
+needs_cores = pytest.mark.skipif(not sys.platform.startswith("linux") or workers.cores() < 2,
+                                 reason="workers fork on Linux with two cores or more")
+
+
+@needs_cores
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_their_parent(tmp_path: Path, sig: signal.Signals) -> None:
+    proc, pids = _slow(tmp_path, 30)
+    try:
+        proc.send_signal(sig)  # the parent alone, as a supervisor or `kill PID` would
+        proc.communicate(timeout=30)
+        assert _all_gone(pids), "workers outlived their parent"
+    finally:
+        _kill(proc, pids)
+
+
+@needs_cores
+def test_interrupt_stops_stuck_workers_at_once_without_a_traceback(tmp_path: Path) -> None:
+    proc, pids = _slow(tmp_path, 60)  # every worker stuck far longer than the test waits
+    try:
+        os.killpg(proc.pid, signal.SIGINT)  # ^C at a terminal reaches the whole group
+        out, err = proc.communicate(timeout=20)
+        assert proc.returncode == 130 and out.strip() == "interrupted" and "Traceback" not in err, err
+        assert _all_gone(pids, seconds=1)
+    finally:
+        _kill(proc, pids)
+
+
+def _kill(proc: subprocess.Popen[str], pids: list[int]) -> None:
+    """Whatever a failed test left running."""
+    for pid in (proc.pid, *pids):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait(timeout=30)
+
+
+FORK_FAILS = """
+import os, pickle, sys
+from reconciler.taskfiles import workers
+from pathlib import Path
+real, calls = os.fork, []
+def fork():
+    calls.append(1)
+    if len(calls) > 1:
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # a process limit
+    return real()
+os.fork = fork
+paths = [Path(sys.argv[1]) / f"{i}" for i in range(6)]
+pending = workers.Pending(lambda p: p.read_text(), paths, min_bytes=0)
+print(len(pending.workers), pending.results(), len(calls))
+"""
+
+
+@needs_cores
+def test_a_fork_that_fails_is_read_around_and_the_one_started_is_stopped(tmp_path: Path) -> None:
+    for i in range(6):
+        (tmp_path / str(i)).write_text(f"file {i}")
+    done = subprocess.run([sys.executable, "-c", FORK_FAILS, str(tmp_path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)  # a worker left running would hang this
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split(" ", 1)[0] == "0"  # none left to ask
+    assert str([f"file {i}" for i in range(6)]) in done.stdout
