@@ -11,7 +11,8 @@ ratios, not seconds. Steps: apply N creates (and one task that then runs once); 
 again with 50 ms added to every listing page (as a real portal's round trip: each against the
 paging at the same latency); plan with every
 task's parameters changed (each plan also once through plan_phases.py, which times its phases); apply those updates at --parallelism 1 and 8 with 50 ms added to every
-write (the emulator's `delay` fault); validate; Esri's client listing the same tasks, where
+write (the emulator's `delay` fault); validate, and PyYAML's C loader alone reading the same files
+(the floor of any validate built on PyYAML); Esri's client listing the same tasks, where
 `arcgis` is installed (--arcgis-python); `reconciler --version` against `python -c pass`.
 """
 
@@ -170,6 +171,9 @@ def size(n: int, work: Path, *, smoke: bool = False, arcgis: str | None = None) 
                                [*cli, "apply", "--auto-approve", "--parallelism", str(parallelism)], env, work, origin))
             requests.delete(f"{origin}/_emulator/faults", timeout=30)
         figures.append(run("validate", [*cli, "validate"], env, work, None))
+        # The floor of any validate that reads YAML with PyYAML: its C loader alone, nothing checked.
+        figures.append(run("PyYAML's C loader alone", [sys.executable, "-c", "import glob, yaml; [list(yaml.load_all("
+                           "open(f), Loader=yaml.CSafeLoader)) for f in glob.glob('tasks.d/*.yaml')]"], env, work, None))
     finally:
         emulator.terminate()
         emulator.wait(timeout=30)
