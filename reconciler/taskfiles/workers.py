@@ -60,8 +60,6 @@ class Pending(Generic[T]):
         if sum(sizes) < (MIN_BYTES if min_bytes is None else min_bytes):
             return
         parent = os.getpid()
-        sys.stdout.flush()  # else a child could inherit, and one day write, what the parent has not yet
-        sys.stderr.flush()
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until a child ignores it
         try:
             for indices in _batches(sizes, count):

@@ -138,9 +138,9 @@ def job(path):
     if os.getpid() != parent:
         time.sleep(float(sys.argv[2]))  # a worker slow on every file (or stuck on one)
     return path.name
-pending = workers.Pending(job, paths, min_bytes=0)
-print(" ".join(str(pid) for pid, _, _ in pending.workers), flush=True)
 try:
+    pending = workers.Pending(job, paths, min_bytes=0)
+    print(" ".join(str(pid) for pid, _, _ in pending.workers), flush=True)
     print(pending.results(), flush=True)
 except KeyboardInterrupt:
     print("interrupted", flush=True)
