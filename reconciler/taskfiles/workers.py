@@ -82,7 +82,11 @@ class Pending(Generic[T]):
             self.close()
             raise
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            try:  # a ^C that came while blocked is raised here: the workers must not outlive it
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            except BaseException:
+                self.close()
+                raise
 
     def results(self) -> list[T]:
         """Each path's result, in the order of the paths."""
