@@ -60,33 +60,31 @@ class Pending(Generic[T]):
         if sum(sizes) < (MIN_BYTES if min_bytes is None else min_bytes):
             return
         parent = os.getpid()
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until a child ignores it
+        original = signal.pthread_sigmask(signal.SIG_BLOCK, set())  # asks only: nothing changed if a ^C lands
         try:
-            for indices in _batches(sizes, count):
-                read, write = os.pipe()
-                try:
-                    pid = os.fork()
-                except OSError:  # a process limit: read here, and stop those started
-                    os.close(read)
+            try:
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until each child ignores it
+                for indices in _batches(sizes, count):
+                    read, write = os.pipe()
+                    try:
+                        pid = os.fork()
+                    except OSError:  # a process limit: read here, and stop those started
+                        os.close(read)
+                        os.close(write)
+                        self.close()
+                        return
+                    if pid == 0:  # pragma: no cover - the child (its coverage is not collected)
+                        try:
+                            _work(job, paths, indices, read, write, [r for _, r, _ in self.workers], parent)
+                        finally:
+                            os._exit(1)  # never back into the parent's code
                     os.close(write)
-                    self.close()
-                    return
-                if pid == 0:  # pragma: no cover - the child (its coverage is not collected)
-                    os.close(read)
-                    for _, other, _ in self.workers:
-                        os.close(other)  # an earlier sibling's pipe: its end must be the parent's alone
-                    _work(job, paths, indices, write, parent)
-                os.close(write)
-                self.workers.append((pid, read, indices))
-        except BaseException:
+                    self.workers.append((pid, read, indices))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, original)  # a ^C held back is raised here
+        except BaseException:  # ^C, or anything else: the workers must not outlive it
             self.close()
             raise
-        finally:
-            try:  # a ^C that came while blocked is raised here: the workers must not outlive it
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-            except BaseException:
-                self.close()
-                raise
 
     def results(self) -> list[T]:
         """Each path's result, in the order of the paths."""
@@ -125,13 +123,17 @@ class _WorkerFailed(Exception):
     pass
 
 
-def _work(job: Callable[[Path], object], paths: Sequence[Path], indices: tuple[int, ...], write: int,
-          parent: int) -> None:  # pragma: no cover - runs in the child
+def _work(job: Callable[[Path], object], paths: Sequence[Path], indices: tuple[int, ...], read: int, write: int,
+          siblings: list[int], parent: int) -> None:  # pragma: no cover - runs in the child
     """The child: its batch's results (or why not) down its pipe, then exit without running the
-    parent's exit handlers or flushing its buffers."""
+    parent's exit handlers or flushing its buffers. `siblings`: the read ends of the workers forked
+    before it, which must stay the parent's alone (else a sibling's write never fails when the
+    parent is gone)."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for fd in (read, *siblings):
+            os.close(fd)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         _die_with(parent)
         values = []

@@ -242,3 +242,41 @@ def test_a_fork_that_fails_is_read_around_and_the_one_started_is_stopped(tmp_pat
     assert done.returncode == 0, done.stderr
     assert done.stdout.split(" ", 1)[0] == "0"  # none left to ask
     assert str([f"file {i}" for i in range(6)]) in done.stdout
+
+
+INTERRUPTED_WHILE_FORKING = """
+import os, signal, sys, time
+from pathlib import Path
+from reconciler.taskfiles import workers
+real, started = os.fork, []
+def fork():
+    pid = real()
+    if pid:
+        started.append(pid)
+        os.kill(os.getpid(), signal.SIGINT)  # ^C while forking: held back until the mask is restored
+    return pid
+os.fork = fork
+parent = os.getpid()
+paths = [Path(sys.argv[1]) / f"{i}" for i in range(6)]
+try:
+    workers.Pending(lambda p: time.sleep(30) if os.getpid() != parent else p.name, paths, min_bytes=0)
+except KeyboardInterrupt:
+    def reaped(pid):
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return True  # close() killed and reaped it
+        return False
+    print(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set()), all(map(reaped, started)), len(started))
+"""
+
+
+@needs_cores
+def test_an_interrupt_while_forking_stops_the_workers_and_unblocks_interrupts(tmp_path: Path) -> None:
+    for i in range(6):
+        (tmp_path / str(i)).write_text("x")
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_FORKING, str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    blocked, reaped, forked = done.stdout.split()
+    assert (blocked, reaped) == ("False", "True") and int(forked) >= 1  # killed and reaped, ^C unblocked
